@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Sluice: a declarative, GitOps-style reconciler for machine-learning models.
+///
+/// Purity decreases downward and imports only point down:
+/// SluiceCore (JSON, digests) → SluiceLearn (datasets, estimators, metrics, artifact)
+/// → SluiceManifest (manifest format) → SluiceReconcile (the pure planner)
+/// → SluiceController (store, targets, executor: the effects) → sluice (the CLI).
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
+        .target(name: "SluiceLearn", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
+        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceManifest"]),
+        .target(
+            name: "SluiceController",
+            dependencies: [
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceController", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"], resources: []),
+        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
+        .testTarget(name: "SluiceControllerTests", dependencies: ["SluiceController"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore"]),
+    ]
+)

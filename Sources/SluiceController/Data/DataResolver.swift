@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+import SluiceCore
+import SluiceLearn
+import SluiceManifest
+import SluiceReconcile
+
+/// Finds, verifies and reads the datasets that manifests name, relative to the repository root.
+///
+/// Digests come from the ``FileDigester`` cache; parsed frames are kept for the life of the
+/// resolver so that models sharing a dataset read it once per run.
+public final class DataResolver: Sendable {
+    public let root: URL
+    let digester: FileDigester
+    private let frames = Mutex([String: DataFrame]())
+
+    public init(root: URL, store: any Store) {
+        self.root = root.standardizedFileURL
+        self.digester = FileDigester(store: store)
+    }
+
+    /// The absolute path of a dataset path from a manifest, checked to stay inside the root
+    /// (after following symbolic links).
+    public func locate(_ relative: String, field: String, manifest: Manifest) throws -> String {
+        if DatasetSpec.isURL(relative) {
+            throw DataError("\(field) \"\(relative)\": datasets named by URL are not supported by this build yet; commit the CSV to the repository and name its path")
+        }
+        let url = root.appendingPathComponent(relative).standardizedFileURL
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)): no such file under \(root.path)")
+        }
+        let real = url.resolvingSymlinksInPath().path
+        let realRoot = root.resolvingSymlinksInPath().path
+        guard real == realRoot || real.hasPrefix(realRoot + "/") else {
+            throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)) resolves to \(real), outside the repository root \(realRoot)")
+        }
+        return path
+    }
+
+    /// The content digests of a manifest's data, with the `sha256` pins checked.
+    public func resolve(_ m: Manifest) -> DesiredModel.Data {
+        do {
+            let source = try digest(m.dataset.source, field: "spec.dataset.source", pin: m.dataset.sha256, pinField: "spec.dataset.sha256", m)
+            let test = try m.dataset.test.map { try digest($0, field: "spec.dataset.test", pin: m.dataset.testSha256, pinField: "spec.dataset.testSha256", m) }
+            return .resolved(dataDigest: source, testDigest: test)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    private func digest(_ relative: String, field: String, pin: String?, pinField: String, _ m: Manifest) throws -> String {
+        let path = try locate(relative, field: field, manifest: m)
+        guard let digest = try digester.digest(path) else {
+            throw DataError("\(field) \"\(relative)\": the file disappeared while it was being read")
+        }
+        if let pin, pin != digest {
+            throw DataError("\(relative) has sha256 \(digest), but \(pinField) in \(m.origin.file) pins \(pin); nothing is trained from unpinned data. Update the pin if the data change is intended")
+        }
+        return digest
+    }
+
+    /// Reads and parses a dataset, keyed by its digest so a changed file is read again.
+    public func frame(_ relative: String, digest: String, field: String, manifest: Manifest) throws -> DataFrame {
+        if let cached = frames.withLock({ $0[digest] }) { return cached }
+        let path = try locate(relative, field: field, manifest: manifest)
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("cannot read \(relative)") }
+        let bytes = [UInt8](data)
+        guard SHA256.hex(of: bytes) == digest else {
+            throw DataError("\(relative) changed while Sluice was reading it; run again")
+        }
+        do {
+            let frame = try CSVReader.parse(bytes)
+            frames.withLock { $0[digest] = frame }
+            return frame
+        } catch {
+            throw DataError("\(relative): \(error)")
+        }
+    }
+
+    /// The training and test frames of a manifest.
+    public func partition(_ m: Manifest, data: DesiredModel.Data, spec: TrainingSpec) throws -> (train: DataFrame, test: DataFrame) {
+        guard case .resolved(let d, let t) = data else { throw DataError("data unavailable") }
+        let frame = try self.frame(m.dataset.source, digest: d, field: "spec.dataset.source", manifest: m)
+        let test = try m.dataset.test.map { try self.frame($0, digest: t!, field: "spec.dataset.test", manifest: m) }
+        do { return try Trainer.partition(spec, data: frame, test: test) } catch let e as LearnError {
+            throw DataError("\(m.dataset.source): \(e.message)")
+        }
+    }
+}
+
+extension Manifest {
+    /// The training spec this manifest describes.
+    public var trainingSpec: TrainingSpec {
+        TrainingSpec(task: task, target: dataset.target, features: dataset.features,
+                     algorithm: AlgorithmCatalog.algorithm(named: algorithm)!, params: params, split: dataset.split)
+    }
+}

@@ -1,0 +1,58 @@
+import SluiceReconcile
+
+/// What `apply` did for one model.
+public struct ModelOutcome: Sendable, Equatable {
+    public var model: String
+    /// The model's condition after the run.
+    public var condition: Condition
+    /// One line per action carried out ("trained 1a2b3c4d5e6f in 0.12 s (accuracy 0.9556)").
+    public var done: [String]
+    /// Why the model is in its condition, when it is not ready.
+    public var message: String
+}
+
+/// The result of carrying out a plan.
+public struct ApplyReport: Sendable, Equatable {
+    public var outcomes: [ModelOutcome]
+    public var warnings: [String]
+    public var trained = 0
+    public var evaluated = 0
+    public var published = 0
+    public var retired = 0
+
+    public init(outcomes: [ModelOutcome] = [], warnings: [String] = []) {
+        self.outcomes = outcomes
+        self.warnings = warnings
+    }
+
+    public var failed: [ModelOutcome] { outcomes.filter { $0.condition == .failed } }
+    public var rejected: [ModelOutcome] { outcomes.filter { $0.condition == .rejected } }
+
+    /// DESIGN §3: 0 converged, 1 an error (invalid manifest, failed model), 3 a gate rejected a candidate.
+    public var exitCode: Int32 {
+        if !failed.isEmpty || !warnings.isEmpty && warnings.contains(where: { $0.hasPrefix("invalid manifest") }) { return 1 }
+        if !rejected.isEmpty { return 3 }
+        return 0
+    }
+}
+
+import SluiceCore
+
+extension ApplyReport {
+    /// The format version of ``json``.
+    public static let jsonFormatVersion = 1
+
+    /// The stable, documented `apply --json` document (see docs/json-output.md).
+    public var json: JSON {
+        [
+            "formatVersion": .number(Double(ApplyReport.jsonFormatVersion)),
+            "exitCode": .number(Double(exitCode)),
+            "counts": ["trained": .number(Double(trained)), "evaluated": .number(Double(evaluated)),
+                       "published": .number(Double(published)), "retired": .number(Double(retired))],
+            "models": .array(outcomes.map { o in
+                ["name": .string(o.model), "condition": .string(o.condition.rawValue), "message": .string(o.message), "done": .strings(o.done)]
+            }),
+            "warnings": .strings(warnings),
+        ]
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceLearn
+import SluiceManifest
+import SluiceReconcile
+
+/// Carries out a plan: train → evaluate → publish → retire, model by model. A model's failure
+/// becomes its condition and never stops the others.
+public struct Executor: Sendable {
+    public let store: any Store
+    public let data: DataResolver
+    public let targets: TargetFactory
+    public let logger: Logger
+    /// The git revision of the manifests, recorded on everything written.
+    public let revision: String?
+    /// Called with a short line before each slow step (for a progress line on a terminal).
+    public let progress: @Sendable (String) -> Void
+
+    public init(store: any Store, data: DataResolver, targets: TargetFactory, logger: Logger, revision: String?,
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.data = data
+        self.targets = targets
+        self.logger = logger
+        self.revision = revision
+        self.progress = progress
+    }
+
+    /// Carries out every item of `plan`.
+    public func apply(_ plan: Plan, desired: [DesiredModel], observed: ObservedState) -> ApplyReport {
+        let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.manifest.name, $0) })
+        var report = ApplyReport(warnings: plan.warnings)
+        for item in plan.items {
+            report.outcomes.append(apply(item, desired: byName[item.model], observed: observed[item.model], report: &report))
+        }
+        return report
+    }
+
+    private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, report: inout ApplyReport) -> ModelOutcome {
+        var outcome = ModelOutcome(model: item.model, condition: item.condition, done: [], message: item.message)
+        guard !item.actions.isEmpty else { return outcome }
+        var logger = self.logger
+        logger[metadataKey: "model.name"] = "\(item.model)"
+        var verdict: GateReport?
+        var skippedPublish = false
+        var published = false
+        do {
+            for action in item.actions {
+                logger.info("carrying out action", metadata: ["plan.action": "\(action.kind)", "plan.reason": "\(action.reason)",
+                                                              "model.version": "\(VersionIdentity.short(action.version))"])
+                switch action {
+                case .train(let v, _):
+                    guard let desired else { throw TargetError("no manifest to train from") }
+                    if try store.version(model: item.model, id: v) != nil { continue }  // trained meanwhile (e.g. by `gate`)
+                    progress("\(item.model): training \(desired.manifest.algorithm)")
+                    let record = try train(desired, version: v)
+                    report.trained += 1
+                    outcome.done.append("trained \(VersionIdentity.short(v)) in \(String(format: "%.2f", record.trainSeconds)) s (\(headline(record.metrics)))")
+                case .evaluate(let v, _):
+                    guard let desired else { throw TargetError("no manifest to evaluate against") }
+                    progress("\(item.model): evaluating the gate")
+                    let gate = try evaluate(desired, version: v, champion: observed.publication)
+                    verdict = gate
+                    report.evaluated += 1
+                    outcome.done.append("gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(v)): \(gate.summary)")
+                    if !gate.passed {
+                        let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
+                        outcome.condition = .rejected
+                        outcome.message = "version \(VersionIdentity.short(v)) failed its gate (\(gate.summary))\(keep)"
+                    }
+                case .publish(let v, let target, let reason, let conditional):
+                    if conditional, verdict?.passed == false {
+                        skippedPublish = true
+                        continue
+                    }
+                    progress("\(item.model): publishing to \(target.summary)")
+                    try publish(item.model, version: v, to: target, reason: reason, manifest: desired?.manifest)
+                    published = true
+                    report.published += 1
+                    outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
+                case .retire(let v, let target, let reason):
+                    if skippedPublish { continue }
+                    try targets.target(target).retire()
+                    if !published { try store.recordRetirement(model: item.model, at: Date()) }
+                    try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)")
+                    report.retired += 1
+                    outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)")
+                }
+            }
+            if outcome.condition == .progressing { outcome.condition = .ready }
+            if outcome.condition == .retired { outcome.message = "" }
+        } catch {
+            outcome.condition = .failed
+            let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? ""
+            outcome.message = "\(error)\(keep)"
+            logger.error("action failed", metadata: ["error": "\(error)"])
+            try? event(item.model, "failed", "\(error)")
+        }
+        return outcome
+    }
+
+    private func headline(_ metrics: [String: Double]) -> String {
+        if let a = metrics["accuracy"] { return "accuracy \(String(format: "%.4f", a))" }
+        return metrics.keys.sorted().first.map { "\($0) \(String(format: "%.4f", metrics[$0]!))" } ?? "no metrics"
+    }
+
+    private func event(_ model: String, _ kind: String, _ message: String) throws {
+        try store.recordEvent(EventRecord(at: Date(), model: model, kind: kind, message: message, revision: revision))
+    }
+
+    /// Trains a version and records it with its artifact.
+    public func train(_ d: DesiredModel, version: String) throws -> VersionRecord {
+        let m = d.manifest
+        guard case .resolved(let dataDigest, let testDigest) = d.data else { throw DataError("data unavailable") }
+        let spec = m.trainingSpec
+        let parts = try data.partition(m, data: d.data, spec: spec)
+        let start = ContinuousClock.now
+        let outcome: TrainingOutcome
+        do { outcome = try Trainer.train(spec, train: parts.train, test: parts.test) } catch let e as LearnError {
+            throw DataError("training failed: \(e.message) (data \(m.dataset.source))")
+        }
+        let elapsed = ContinuousClock.now - start
+        let digest = try store.putArtifact(outcome.bytes)
+        let record = VersionRecord(
+            model: m.name, id: version, artifactDigest: digest, inputs: m.trainingInputs, manifestDigest: m.digest,
+            manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
+            evaluation: Executor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
+            trainSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            trainedAt: Date(), revision: revision)
+        try store.recordVersion(record)
+        try event(m.name, "trained", "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
+        return record
+    }
+
+    static func evaluationJSON(_ e: Evaluation, trainRows: Int) -> JSON {
+        [
+            "labels": .strings(e.labels),
+            "confusion": .array(e.confusion.rows.map(JSON.integers)),
+            "testRows": .number(Double(e.rows)),
+            "trainRows": .number(Double(trainRows)),
+        ]
+    }
+
+    /// Evaluates the gate of a version against the champion in the store and records the verdict.
+    func evaluate(_ d: DesiredModel, version: String, champion: Publication?) throws -> GateReport {
+        let m = d.manifest
+        let source = champion.map { p in
+            ChampionSource(version: p.version, digest: p.artifactDigest, origin: "store") { [store] in try store.artifact(p.artifactDigest) }
+        }
+        let (gate, measured) = try gateReport(d, version: version, champion: source)
+        try store.recordVerdict(VerdictRecord(
+            model: m.name, version: version, gateDigest: m.gateDigest, gate: m.gateJSON, passed: gate.passed, summary: gate.summary,
+            details: gate.json, champion: measured == nil ? nil : champion?.version, evaluatedAt: Date(), revision: revision))
+        try event(m.name, gate.passed ? "evaluated" : "rejected",
+                  "gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(version)): \(gate.summary)")
+        return gate
+    }
+
+    /// Computes a version's gate report without recording it: the candidate's stored metrics, and
+    /// the champion (when a rule needs it) measured on the candidate's test data.
+    /// - Returns: the report and the champion's metrics, if it was measured.
+    public func gateReport(_ d: DesiredModel, version: String, champion: ChampionSource?) throws -> (GateReport, [String: Double]?) {
+        let m = d.manifest
+        guard let candidate = try store.version(model: m.name, id: version) else {
+            throw StoreError("version \(VersionIdentity.short(version)) is not in the store")
+        }
+        var championMetrics: [String: Double]?
+        var championNote: String?
+        if let champion, champion.version != version, GateReport.needsChampion(m.gate) {
+            do {
+                let artifact = try ModelArtifact.decode(try champion.load(), expectedDigest: champion.digest)
+                let test = try data.partition(m, data: d.data, spec: m.trainingSpec).test
+                championMetrics = try Trainer.evaluate(artifact, on: test).metrics
+            } catch {
+                championNote = "champion \(VersionIdentity.short(champion.version)) cannot be measured on the candidate's test data: \(error)"
+            }
+        }
+        var gate = GateReport.evaluate(m.gate, candidate: candidate.metrics, champion: championMetrics)
+        if let championNote {
+            for i in gate.outcomes.indices where gate.outcomes[i].status == .skipped {
+                gate.outcomes[i].message = "\(gate.outcomes[i].metric) maxRegression skipped: \(championNote)"
+            }
+        }
+        return (gate, championMetrics)
+    }
+
+    /// Publishes a stored version to a target and records the publication.
+    func publish(_ model: String, version: String, to deploy: DeploySpec, reason: String, manifest: Manifest?) throws {
+        guard let record = try store.version(model: model, id: version) else {
+            throw StoreError("version \(VersionIdentity.short(version)) is not in the store")
+        }
+        let bytes = try store.artifact(record.artifactDigest)
+        let verdict = try store.verdicts(model: model).last { $0.version == version }
+        let now = Date()
+        let metadata = Executor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
+        try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true))
+        try store.recordPublication(PublicationRecord(
+            model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,
+            publishedAt: now, revision: revision, reason: reason))
+        try event(model, reason.hasPrefix("target drifted") ? "repaired" : "published", "published \(VersionIdentity.short(version)) to \(deploy.summary): \(reason)")
+    }
+
+    /// The `metadata.json` published beside `model.json`.
+    static func metadata(_ v: VersionRecord, verdict: VerdictRecord?, bytes: Int, publishedAt: Date, revision: String?, deploy: DeploySpec) -> JSON {
+        let iso = ISO8601DateFormatter()
+        return [
+            "model": .string(v.model),
+            "version": .string(v.id),
+            "artifact": ["file": "model.json", "sha256": .string(v.artifactDigest), "bytes": .number(Double(bytes))],
+            "metrics": .object(v.metrics.mapValues(JSON.number)),
+            "gate": verdict.map { ["passed": .bool($0.passed), "summary": .string($0.summary), "rules": $0.details] } ?? .null,
+            "lineage": [
+                "manifest": .string(v.manifestFile),
+                "manifestDigest": .string(v.manifestDigest),
+                "inputs": v.inputs,
+                "dataDigest": .string(v.dataDigest),
+                "testDigest": v.testDigest.map(JSON.string) ?? .null,
+                "revision": v.revision.map(JSON.string) ?? .null,
+                "trainedAt": .string(iso.string(from: v.trainedAt)),
+                "publishedAt": .string(iso.string(from: publishedAt)),
+                "publishedRevision": revision.map(JSON.string) ?? .null,
+            ],
+            "formatVersion": .number(Double(ModelArtifact.formatVersion)),
+        ]
+    }
+}
+
+/// Where a champion's artifact comes from: the store, or a deployment target's files.
+public struct ChampionSource: Sendable {
+    public var version: String
+    public var digest: String
+    /// "store", or the target it was read from.
+    public var origin: String
+    public var load: @Sendable () throws -> [UInt8]
+
+    public init(version: String, digest: String, origin: String, load: @escaping @Sendable () throws -> [UInt8]) {
+        self.version = version
+        self.digest = digest
+        self.origin = origin
+        self.load = load
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import SluiceCore
+import SluiceReconcile
+
+/// Renders gate results for people (Markdown, for a pull-request comment), CI systems (JUnit XML)
+/// and programs (JSON).
+public enum GateReports {
+    /// The exit code of `gate`: 0 all pass, 3 a gate failed, 1 an error.
+    public static func exitCode(_ results: [GateResult], errors: [Any]) -> Int32 {
+        if !errors.isEmpty || results.contains(where: { $0.error != nil }) { return 1 }
+        return results.allSatisfy(\.passed) ? 0 : 3
+    }
+
+    static func fmt(_ d: Double?) -> String {
+        guard let d, d.isFinite else { return "–" }
+        return String(format: "%.4f", d)
+    }
+
+    /// A Markdown report: a verdict table per model with candidate, champion, delta and threshold.
+    public static func markdown(_ results: [GateResult]) -> String {
+        var out = "# Sluice gate report\n\n"
+        let passed = results.filter(\.passed).count
+        out += "\(passed) of \(results.count) model(s) passed their gate.\n"
+        for r in results {
+            out += "\n## \(r.passed ? "✅" : "❌") \(r.model)\n\n"
+            if let e = r.error {
+                out += "**Error:** \(e)\n"
+                continue
+            }
+            guard let report = r.report, let v = r.version else { continue }
+            out += "Candidate `\(VersionIdentity.short(v))`\(r.trained ? " (trained in \(String(format: "%.2f", r.trainSeconds ?? 0)) s)" : " (reused from the store)")"
+            out += ", data sha256 `\(r.dataDigest?.prefix(12) ?? "?")`"
+            if let c = r.champion { out += "; champion `\(VersionIdentity.short(c.version))` from \(c.origin)" } else { out += "; no champion" }
+            out += ".\n\n"
+            out += "| metric | rule | threshold | candidate | champion | delta | verdict |\n|---|---|---:|---:|---:|---:|---|\n"
+            for o in report.outcomes {
+                let champ = o.champion ?? r.champion?.metrics?[o.metric]
+                let delta = champ.map { o.candidate - $0 }
+                let verdict = o.status == .passed ? "✅ pass" : o.status == .failed ? "❌ **fail**" : "⏭️ skipped"
+                out += "| \(o.metric) | \(o.threshold) | \(fmt(o.limit)) | \(fmt(o.candidate)) | \(fmt(champ)) | \(delta.map { ($0 >= 0 ? "+" : "") + fmt($0) } ?? "–") | \(verdict) |\n"
+            }
+            if report.outcomes.isEmpty { out += "| – | – | – | – | – | – | no rules: passes |\n" }
+            out += "\n" + report.outcomes.map { "- \($0.message)" }.joined(separator: "\n") + "\n"
+            if let labels = r.evaluation["labels"]?.arrayValue?.compactMap(\.stringValue),
+               let rows = r.evaluation["confusion"]?.arrayValue {
+                out += "\n<details><summary>Confusion matrix (rows: truth, columns: predicted)</summary>\n\n"
+                out += "| | " + labels.joined(separator: " | ") + " |\n|---|" + String(repeating: "---:|", count: labels.count) + "\n"
+                for (label, row) in zip(labels, rows) {
+                    out += "| **\(label)** | " + (row.arrayValue ?? []).map { JSON.format($0.doubleValue ?? 0) }.joined(separator: " | ") + " |\n"
+                }
+                out += "\n</details>\n"
+            }
+        }
+        return out
+    }
+
+    /// JUnit XML: one test suite per model, one test case per gate rule.
+    public static func junit(_ results: [GateResult]) -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var suites = ""
+        var total = 0, failures = 0, errors = 0, skipped = 0
+        for r in results {
+            var cases = ""
+            var f = 0, e = 0, s = 0
+            if let err = r.error {
+                cases += "    <testcase classname=\"sluice.gate.\(esc(r.model))\" name=\"gate\"><error message=\"\(esc(err))\"/></testcase>\n"
+                e += 1
+            }
+            for o in r.report?.outcomes ?? [] {
+                let name = "\(o.metric) \(o.threshold) \(fmt(o.limit))"
+                cases += "    <testcase classname=\"sluice.gate.\(esc(r.model))\" name=\"\(esc(name))\">"
+                switch o.status {
+                case .passed: break
+                case .failed: cases += "<failure message=\"\(esc(o.message))\">\(esc(o.message))</failure>"; f += 1
+                case .skipped: cases += "<skipped message=\"\(esc(o.message))\"/>"; s += 1
+                }
+                cases += "</testcase>\n"
+            }
+            let n = (r.report?.outcomes.count ?? 0) + (r.error == nil ? 0 : 1)
+            suites += "  <testsuite name=\"\(esc(r.model))\" tests=\"\(n)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\">\n\(cases)  </testsuite>\n"
+            total += n; failures += f; errors += e; skipped += s
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sluice gate\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n\(suites)</testsuites>\n"
+    }
+
+    /// The format version of ``json(_:errors:)``.
+    public static let jsonFormatVersion = 1
+
+    /// The stable, documented `gate --json` document (see docs/json-output.md).
+    public static func json(_ results: [GateResult], errors: [JSON]) -> JSON {
+        [
+            "formatVersion": .number(Double(jsonFormatVersion)),
+            "exitCode": .number(Double(exitCode(results, errors: errors))),
+            "passed": .bool(errors.isEmpty && results.allSatisfy(\.passed)),
+            "models": .array(results.map { r in
+                [
+                    "name": .string(r.model), "file": .string(r.file), "passed": .bool(r.passed),
+                    "version": r.version.map(JSON.string) ?? .null, "trained": .bool(r.trained),
+                    "trainSeconds": r.trainSeconds.map(JSON.number) ?? .null, "dataDigest": r.dataDigest.map(JSON.string) ?? .null,
+                    "metrics": .object(r.metrics.mapValues(JSON.number)),
+                    "champion": r.champion.map { c in
+                        ["version": .string(c.version), "origin": .string(c.origin), "metrics": c.metrics.map { .object($0.mapValues(JSON.number)) } ?? .null]
+                    } ?? .null,
+                    "rules": r.report?.json ?? .array([]),
+                    "evaluation": r.evaluation,
+                    "error": r.error.map(JSON.string) ?? .null,
+                ]
+            }),
+            "errors": .array(errors),
+        ]
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceManifest
+import SluiceReconcile
+
+/// The reconcile loop's one pass, as `plan` and `apply` run it: read the desired state, observe
+/// the actual state, plan (purely), then carry the plan out.
+public struct Reconciler: Sendable {
+    /// Where things are.
+    public struct Configuration: Sendable {
+        /// The repository root: dataset paths and relative deploy paths resolve against it.
+        public var root: URL
+        /// The manifests directory, relative to the root or absolute.
+        public var manifests: String
+        public var planner: Planner.Options
+
+        public init(root: URL, manifests: String = "manifests", planner: Planner.Options = .init()) {
+            self.root = root
+            self.manifests = manifests
+            self.planner = planner
+        }
+    }
+
+    /// Desired and observed state at one moment.
+    public struct Snapshot: Sendable {
+        public var manifests: ManifestSet
+        public var desired: [DesiredModel]
+        public var observed: ObservedState
+        public var revision: String?
+    }
+
+    public let configuration: Configuration
+    public let store: any Store
+    public let logger: Logger
+    public let data: DataResolver
+    public let targets: TargetFactory
+
+    public init(configuration: Configuration, store: any Store, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.data = DataResolver(root: configuration.root, store: store)
+        self.targets = TargetFactory(root: configuration.root, digester: FileDigester(store: store))
+    }
+
+    /// Reads the manifests and their data digests, and observes the store and every target in use.
+    public func snapshot() throws -> Snapshot {
+        let manifests = ManifestDirectory.load(root: configuration.root, directory: configuration.manifests)
+        let desired = manifests.manifests.map { DesiredModel(manifest: $0, data: data.resolve($0)) }
+        var observed = try store.observe()
+        for (name, model) in observed.models {
+            guard let pub = model.publication else { continue }
+            do {
+                observed.models[name]?.target = try targets.target(pub.deploy).observe(expectedDigest: pub.artifactDigest)
+            } catch {
+                observed.models[name]?.target = .drifted("cannot observe \(pub.deploy.summary): \(error)")
+            }
+        }
+        let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
+            : configuration.root.appendingPathComponent(configuration.manifests)
+        return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+    }
+
+    /// The plan for a snapshot: a pure function of it.
+    public func plan(_ snapshot: Snapshot) -> Plan {
+        Planner(options: configuration.planner).plan(desired: snapshot.desired, manifests: snapshot.manifests, observed: snapshot.observed)
+    }
+
+    /// Carries out a plan made from `snapshot`.
+    public func apply(_ plan: Plan, _ snapshot: Snapshot, progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
+        let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision, progress: progress)
+        return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed)
+    }
+}

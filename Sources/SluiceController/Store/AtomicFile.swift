@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes files so that readers see either the old content or the new, never a mix: write a
+/// temporary file in the same directory, fsync it, rename it over the target, fsync the directory.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically, creating the directory if needed.
+    /// - Throws: ``TargetError`` naming the path and the system's reason.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try makeDirectory(directory)
+        let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw TargetError("cannot write in \(directory): \(String(cString: strerror(errno)))") }
+        var ok = false
+        defer {
+            if !ok { unlink(temp) }
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw TargetError("cannot write \(temp): \(reason)")
+            }
+            written += n
+        }
+        if fsync(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw TargetError("cannot fsync \(temp): \(reason)")
+        }
+        close(fd)
+        guard rename(temp, path) == 0 else { throw TargetError("cannot rename into \(path): \(String(cString: strerror(errno)))") }
+        ok = true
+        syncDirectory(directory)
+    }
+
+    /// Creates a directory and its parents, with a clear error when a file is in the way.
+    public static func makeDirectory(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            if !isDirectory.boolValue { throw TargetError("\(directory) is a file, not a directory; move it or choose another deploy path") }
+            return
+        }
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw TargetError("cannot create directory \(directory): \(reason(error))")
+        }
+    }
+
+    /// Flushes a directory's entries (after a rename or unlink) to disk.
+    public static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
+    }
+}
+
+/// A deployment target could not be observed or changed.
+public struct TargetError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+import SluiceCore
+import SluiceReconcile
+
+/// A store in memory, for tests: the same contract as ``SQLiteStore``, nothing on disk.
+public final class InMemoryStore: Store {
+    private struct State {
+        var versions: [VersionRecord] = []
+        var verdicts: [VerdictRecord] = []
+        var publications: [PublicationRecord] = []
+        var events: [EventRecord] = []
+        var artifacts: [String: [UInt8]] = [:]
+        var digests: [String: (FileStamp, String)] = [:]
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func observe() throws -> ObservedState {
+        let s = state.withLock { $0 }
+        return buildObserved(versions: s.versions, verdicts: s.verdicts, publications: s.publications)
+    }
+
+    public func recordVersion(_ v: VersionRecord) throws {
+        state.withLock { s in
+            s.versions.removeAll { $0.model == v.model && $0.id == v.id }
+            s.versions.append(v)
+        }
+    }
+
+    public func recordVerdict(_ v: VerdictRecord) throws {
+        state.withLock { s in
+            s.verdicts.removeAll { $0.model == v.model && $0.version == v.version && $0.gateDigest == v.gateDigest }
+            s.verdicts.append(v)
+        }
+    }
+
+    public func recordPublication(_ p: PublicationRecord) throws {
+        state.withLock { s in
+            for i in s.publications.indices where s.publications[i].model == p.model && s.publications[i].retiredAt == nil {
+                s.publications[i].retiredAt = p.publishedAt
+            }
+            var p = p
+            p.id = Int64(s.publications.count + 1)
+            s.publications.append(p)
+        }
+    }
+
+    public func recordRetirement(model: String, at: Date) throws {
+        state.withLock { s in
+            for i in s.publications.indices where s.publications[i].model == model && s.publications[i].retiredAt == nil {
+                s.publications[i].retiredAt = at
+            }
+        }
+    }
+
+    public func recordEvent(_ e: EventRecord) throws { state.withLock { $0.events.append(e) } }
+
+    public func version(model: String, id: String) throws -> VersionRecord? {
+        state.withLock { $0.versions.first { $0.model == model && $0.id == id } }
+    }
+
+    public func versions(model: String) throws -> [VersionRecord] {
+        state.withLock { $0.versions.filter { $0.model == model }.sorted { ($0.trainedAt, $0.id) < ($1.trainedAt, $1.id) } }
+    }
+
+    public func verdicts(model: String) throws -> [VerdictRecord] {
+        state.withLock { $0.verdicts.filter { $0.model == model } }
+    }
+
+    public func publications(model: String) throws -> [PublicationRecord] {
+        state.withLock { $0.publications.filter { $0.model == model } }
+    }
+
+    public func activePublications() throws -> [PublicationRecord] {
+        state.withLock { $0.publications.filter { $0.retiredAt == nil }.sorted { $0.model < $1.model } }
+    }
+
+    public func events(model: String?, limit: Int) throws -> [EventRecord] {
+        state.withLock { Array($0.events.filter { model == nil || $0.model == model }.suffix(limit)) }
+    }
+
+    public func modelNames() throws -> [String] {
+        state.withLock { s in
+            Set(s.versions.map(\.model) + s.publications.map(\.model) + s.events.map(\.model)).sorted()
+        }
+    }
+
+    public func putArtifact(_ bytes: [UInt8]) throws -> String {
+        let digest = SHA256.hex(of: bytes)
+        state.withLock { $0.artifacts[digest] = bytes }
+        return digest
+    }
+
+    public func artifact(_ digest: String) throws -> [UInt8] {
+        guard let bytes = state.withLock({ $0.artifacts[digest] }) else { throw StoreError("artifact \(digest.prefix(12)) is not in the store") }
+        return bytes
+    }
+
+    public func cachedDigest(path: String, stamp: FileStamp) throws -> String? {
+        state.withLock { s in s.digests[path].flatMap { $0.0 == stamp ? $0.1 : nil } }
+    }
+
+    public func cacheDigest(path: String, stamp: FileStamp, digest: String) throws {
+        state.withLock { $0.digests[path] = (stamp, digest) }
+    }
+}

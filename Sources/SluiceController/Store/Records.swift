@@ -1,0 +1,132 @@
+import Foundation
+import SluiceCore
+import SluiceManifest
+
+/// A trained version with its lineage, as the store keeps it.
+public struct VersionRecord: Sendable, Equatable {
+    public var model: String
+    /// The version id (``VersionIdentity``).
+    public var id: String
+    public var artifactDigest: String
+    /// The manifest's canonical training inputs.
+    public var inputs: JSON
+    public var manifestDigest: String
+    public var manifestFile: String
+    public var dataDigest: String
+    public var testDigest: String?
+    /// Every metric on the version's own test data.
+    public var metrics: [String: Double]
+    /// Labels and confusion matrix rows on the test data, with the row counts.
+    public var evaluation: JSON
+    public var trainSeconds: Double
+    public var trainedAt: Date
+    /// The git revision of the manifests when the root is a git work tree.
+    public var revision: String?
+
+    public init(model: String, id: String, artifactDigest: String, inputs: JSON, manifestDigest: String, manifestFile: String,
+                dataDigest: String, testDigest: String?, metrics: [String: Double], evaluation: JSON,
+                trainSeconds: Double, trainedAt: Date, revision: String?) {
+        self.model = model
+        self.id = id
+        self.artifactDigest = artifactDigest
+        self.inputs = inputs
+        self.manifestDigest = manifestDigest
+        self.manifestFile = manifestFile
+        self.dataDigest = dataDigest
+        self.testDigest = testDigest
+        self.metrics = metrics
+        self.evaluation = evaluation
+        self.trainSeconds = trainSeconds
+        self.trainedAt = trainedAt
+        self.revision = revision
+    }
+}
+
+/// A gate verdict on a version for one gate (by digest).
+public struct VerdictRecord: Sendable, Equatable {
+    public var model: String
+    public var version: String
+    public var gateDigest: String
+    public var gate: JSON
+    public var passed: Bool
+    public var summary: String
+    /// Rule-by-rule outcomes (``GateReport/json``).
+    public var details: JSON
+    /// The champion it was compared with, if any.
+    public var champion: String?
+    public var evaluatedAt: Date
+    public var revision: String?
+
+    public init(model: String, version: String, gateDigest: String, gate: JSON, passed: Bool, summary: String,
+                details: JSON, champion: String?, evaluatedAt: Date, revision: String?) {
+        self.model = model
+        self.version = version
+        self.gateDigest = gateDigest
+        self.gate = gate
+        self.passed = passed
+        self.summary = summary
+        self.details = details
+        self.champion = champion
+        self.evaluatedAt = evaluatedAt
+        self.revision = revision
+    }
+}
+
+/// One stay of a version on a target: from publication to retirement (open while in service).
+public struct PublicationRecord: Sendable, Equatable {
+    public var id: Int64?
+    public var model: String
+    public var version: String
+    public var deploy: DeploySpec
+    public var artifactDigest: String
+    public var publishedAt: Date
+    public var retiredAt: Date?
+    public var revision: String?
+    public var reason: String
+
+    public init(id: Int64? = nil, model: String, version: String, deploy: DeploySpec, artifactDigest: String,
+                publishedAt: Date, retiredAt: Date? = nil, revision: String?, reason: String) {
+        self.id = id
+        self.model = model
+        self.version = version
+        self.deploy = deploy
+        self.artifactDigest = artifactDigest
+        self.publishedAt = publishedAt
+        self.retiredAt = retiredAt
+        self.revision = revision
+        self.reason = reason
+    }
+}
+
+/// Something that happened to a model, for `history` and operators.
+public struct EventRecord: Sendable, Equatable {
+    public var at: Date
+    public var model: String
+    /// `trained`, `evaluated`, `rejected`, `published`, `retired`, `failed`, `repaired`.
+    public var kind: String
+    public var message: String
+    public var revision: String?
+
+    public init(at: Date, model: String, kind: String, message: String, revision: String?) {
+        self.at = at
+        self.model = model
+        self.kind = kind
+        self.message = message
+        self.revision = revision
+    }
+}
+
+/// A cached content digest of a file, valid while the file's size, times and inode are unchanged.
+public struct FileStamp: Sendable, Equatable, Hashable {
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+    public var ctimeNanoseconds: Int64
+    public var inode: UInt64
+
+    public init(size: Int64, mtimeNanoseconds: Int64, ctimeNanoseconds: Int64, inode: UInt64) {
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.ctimeNanoseconds = ctimeNanoseconds
+        self.inode = inode
+    }
+}

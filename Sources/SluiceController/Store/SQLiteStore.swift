@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import SluiceCore
+import SluiceManifest
+import SluiceReconcile
+
+/// The default store: a SQLite file (WAL mode, so `status` can read while `apply` writes) with
+/// artifacts kept content-addressed in an `artifacts/` directory beside it.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    // GRDB's DatabasePool is thread-safe; the other properties are immutable.
+    private let pool: DatabasePool
+    /// The database file.
+    public let path: String
+    private let artifacts: ArtifactDirectory
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// - Throws: ``StoreError`` when the file is not a SQLite database or cannot be created.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError("cannot create the store directory \(directory): \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.label = "sluice.store"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try SQLiteStore.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError("the store \(path) is not a SQLite database; move it aside (Sluice creates a new one) or point --store at the right file")
+        } catch let error as DatabaseError {
+            throw StoreError("cannot open the store \(path): \(error.message ?? error.description)")
+        }
+        artifacts = ArtifactDirectory(path: (directory.isEmpty ? "." : directory) + "/artifacts")
+    }
+
+    /// The schema, one migration per version; never edit a shipped migration, add one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE versions (
+                    model TEXT NOT NULL, id TEXT NOT NULL, artifact_digest TEXT NOT NULL,
+                    inputs TEXT NOT NULL, manifest_digest TEXT NOT NULL, manifest_file TEXT NOT NULL,
+                    data_digest TEXT NOT NULL, test_digest TEXT, metrics TEXT NOT NULL, evaluation TEXT NOT NULL,
+                    train_seconds REAL NOT NULL, trained_at REAL NOT NULL, revision TEXT,
+                    PRIMARY KEY (model, id));
+                CREATE TABLE verdicts (
+                    model TEXT NOT NULL, version TEXT NOT NULL, gate_digest TEXT NOT NULL, gate TEXT NOT NULL,
+                    passed INTEGER NOT NULL, summary TEXT NOT NULL, details TEXT NOT NULL, champion TEXT,
+                    evaluated_at REAL NOT NULL, revision TEXT,
+                    PRIMARY KEY (model, version, gate_digest));
+                CREATE TABLE publications (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, version TEXT NOT NULL,
+                    target TEXT NOT NULL, artifact_digest TEXT NOT NULL, published_at REAL NOT NULL,
+                    retired_at REAL, revision TEXT, reason TEXT NOT NULL);
+                CREATE UNIQUE INDEX publications_open ON publications(model) WHERE retired_at IS NULL;
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, model TEXT NOT NULL,
+                    kind TEXT NOT NULL, message TEXT NOT NULL, revision TEXT);
+                CREATE INDEX events_model ON events(model, id);
+                CREATE TABLE file_digests (
+                    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL);
+                """)
+        }
+        return m
+    }
+
+    private func write(_ body: (Database) throws -> Void) throws {
+        do { try pool.write(body) } catch let e as DatabaseError {
+            throw StoreError("store write failed (\(path)): \(e.message ?? e.description)")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let e as DatabaseError {
+            throw StoreError("store read failed (\(path)): \(e.message ?? e.description)")
+        }
+    }
+
+    public func observe() throws -> ObservedState {
+        try read { db in
+            let versions = try Row.fetchAll(db, sql: "SELECT * FROM versions").map(Self.version)
+            let verdicts = try Row.fetchAll(db, sql: "SELECT * FROM verdicts").map(Self.verdict)
+            let pubs = try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL").map(Self.publication)
+            return buildObserved(versions: versions, verdicts: verdicts, publications: pubs)
+        }
+    }
+
+    public func recordVersion(_ v: VersionRecord) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
+                    test_digest, metrics, evaluation, train_seconds, trained_at, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [v.model, v.id, v.artifactDigest, v.inputs.canonical(), v.manifestDigest, v.manifestFile, v.dataDigest,
+                                 v.testDigest, JSON.object(v.metrics.mapValues(JSON.number)).canonical(), v.evaluation.canonical(),
+                                 v.trainSeconds, v.trainedAt.timeIntervalSince1970, v.revision])
+        }
+    }
+
+    public func recordVerdict(_ v: VerdictRecord) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [v.model, v.version, v.gateDigest, v.gate.canonical(), v.passed, v.summary, v.details.canonical(),
+                                 v.champion, v.evaluatedAt.timeIntervalSince1970, v.revision])
+        }
+    }
+
+    public func recordPublication(_ p: PublicationRecord) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE publications SET retired_at = ? WHERE model = ? AND retired_at IS NULL",
+                           arguments: [p.publishedAt.timeIntervalSince1970, p.model])
+            try db.execute(sql: """
+                INSERT INTO publications (model, version, target, artifact_digest, published_at, retired_at, revision, reason)
+                VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
+                """, arguments: [p.model, p.version, p.deploy.json.canonical(), p.artifactDigest, p.publishedAt.timeIntervalSince1970,
+                                 p.revision, p.reason])
+        }
+    }
+
+    public func recordRetirement(model: String, at: Date) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE publications SET retired_at = ? WHERE model = ? AND retired_at IS NULL",
+                           arguments: [at.timeIntervalSince1970, model])
+        }
+    }
+
+    public func recordEvent(_ e: EventRecord) throws {
+        try write { db in
+            try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [e.at.timeIntervalSince1970, e.model, e.kind, e.message, e.revision])
+        }
+    }
+
+    public func version(model: String, id: String) throws -> VersionRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE model = ? AND id = ?", arguments: [model, id]).map(Self.version) }
+    }
+
+    public func versions(model: String) throws -> [VersionRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM versions WHERE model = ? ORDER BY trained_at, id", arguments: [model]).map(Self.version) }
+    }
+
+    public func verdicts(model: String) throws -> [VerdictRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM verdicts WHERE model = ? ORDER BY evaluated_at", arguments: [model]).map(Self.verdict) }
+    }
+
+    public func publications(model: String) throws -> [PublicationRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE model = ? ORDER BY id", arguments: [model]).map(Self.publication) }
+    }
+
+    public func activePublications() throws -> [PublicationRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model").map(Self.publication) }
+    }
+
+    public func events(model: String?, limit: Int) throws -> [EventRecord] {
+        try read { db in
+            let rows = if let model {
+                try Row.fetchAll(db, sql: "SELECT * FROM events WHERE model = ? ORDER BY id DESC LIMIT ?", arguments: [model, limit])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return rows.reversed().map { r in
+                EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: r["kind"], message: r["message"], revision: r["revision"])
+            }
+        }
+    }
+
+    public func modelNames() throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT model FROM versions UNION SELECT model FROM publications UNION SELECT model FROM events ORDER BY 1")
+        }
+    }
+
+    public func putArtifact(_ bytes: [UInt8]) throws -> String { try artifacts.put(bytes) }
+    public func artifact(_ digest: String) throws -> [UInt8] { try artifacts.get(digest) }
+
+    public func cachedDigest(path: String, stamp: FileStamp) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT digest FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ? AND inode = ?
+                """, arguments: [path, stamp.size, stamp.mtimeNanoseconds, stamp.ctimeNanoseconds, Int64(bitPattern: stamp.inode)])
+        }
+    }
+
+    public func cacheDigest(path: String, stamp: FileStamp, digest: String) throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, ctime_ns, inode, digest) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [path, stamp.size, stamp.mtimeNanoseconds, stamp.ctimeNanoseconds, Int64(bitPattern: stamp.inode), digest])
+        }
+    }
+
+    private static func json(_ text: String) -> JSON {
+        (try? JSONParser.parse(text).value) ?? .null
+    }
+
+    private static func version(_ r: Row) -> VersionRecord {
+        VersionRecord(
+            model: r["model"], id: r["id"], artifactDigest: r["artifact_digest"], inputs: json(r["inputs"]),
+            manifestDigest: r["manifest_digest"], manifestFile: r["manifest_file"], dataDigest: r["data_digest"], testDigest: r["test_digest"],
+            metrics: (json(r["metrics"]).objectValue ?? [:]).compactMapValues(\.doubleValue), evaluation: json(r["evaluation"]),
+            trainSeconds: r["train_seconds"], trainedAt: Date(timeIntervalSince1970: r["trained_at"]), revision: r["revision"])
+    }
+
+    private static func verdict(_ r: Row) -> VerdictRecord {
+        VerdictRecord(
+            model: r["model"], version: r["version"], gateDigest: r["gate_digest"], gate: json(r["gate"]), passed: r["passed"],
+            summary: r["summary"], details: json(r["details"]), champion: r["champion"],
+            evaluatedAt: Date(timeIntervalSince1970: r["evaluated_at"]), revision: r["revision"])
+    }
+
+    private static func publication(_ r: Row) -> PublicationRecord {
+        let retired: Double? = r["retired_at"]
+        return PublicationRecord(
+            id: r["id"], model: r["model"], version: r["version"],
+            deploy: DeploySpec(json: json(r["target"])) ?? .directory(path: "?"), artifactDigest: r["artifact_digest"],
+            publishedAt: Date(timeIntervalSince1970: r["published_at"]), retiredAt: retired.map(Date.init(timeIntervalSince1970:)),
+            revision: r["revision"], reason: r["reason"])
+    }
+}

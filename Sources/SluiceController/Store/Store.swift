@@ -1,0 +1,68 @@
+import Foundation
+import SluiceCore
+import SluiceReconcile
+
+/// Where Sluice keeps what it has done: versions, verdicts, publications, events, artifacts.
+///
+/// Two implementations: ``SQLiteStore`` (the default, a file under the root) and
+/// ``InMemoryStore`` for tests. Both must behave identically; the store tests run over both.
+public protocol Store: AnyObject, Sendable {
+    /// Everything the planner needs about every model.
+    func observe() throws -> ObservedState
+
+    func recordVersion(_ v: VersionRecord) throws
+    func recordVerdict(_ v: VerdictRecord) throws
+    /// Opens a publication, closing the model's previous one.
+    func recordPublication(_ p: PublicationRecord) throws
+    /// Closes the model's open publication.
+    func recordRetirement(model: String, at: Date) throws
+    func recordEvent(_ e: EventRecord) throws
+
+    func version(model: String, id: String) throws -> VersionRecord?
+    /// Every version of a model, oldest first.
+    func versions(model: String) throws -> [VersionRecord]
+    func verdicts(model: String) throws -> [VerdictRecord]
+    /// Every publication of a model, oldest first.
+    func publications(model: String) throws -> [PublicationRecord]
+    /// Open publications of every model, by name.
+    func activePublications() throws -> [PublicationRecord]
+    func events(model: String?, limit: Int) throws -> [EventRecord]
+    /// Names of every model the store has seen.
+    func modelNames() throws -> [String]
+
+    /// Stores artifact bytes under their SHA-256 and returns it.
+    func putArtifact(_ bytes: [UInt8]) throws -> String
+    /// The bytes of an artifact, verified against `digest`.
+    func artifact(_ digest: String) throws -> [UInt8]
+
+    /// The cached digest of a file at `path` with this stamp, if any.
+    func cachedDigest(path: String, stamp: FileStamp) throws -> String?
+    func cacheDigest(path: String, stamp: FileStamp, digest: String) throws
+}
+
+/// An error from a store, saying what to do.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Store {
+    /// Builds the observed state from records (shared by both implementations).
+    func buildObserved(versions: [VersionRecord], verdicts: [VerdictRecord], publications: [PublicationRecord]) -> ObservedState {
+        var models: [String: ObservedModel] = [:]
+        for v in versions {
+            models[v.model, default: ObservedModel(name: v.model)].versions[v.id] = VersionSummary(
+                id: v.id, artifactDigest: v.artifactDigest, inputs: v.inputs, dataDigest: v.dataDigest, testDigest: v.testDigest)
+        }
+        for v in verdicts {
+            models[v.model, default: ObservedModel(name: v.model)].verdicts[v.version, default: [:]][v.gateDigest] =
+                Verdict(passed: v.passed, summary: v.summary)
+        }
+        for p in publications where p.retiredAt == nil {
+            models[p.model, default: ObservedModel(name: p.model)].publication = Publication(
+                version: p.version, deploy: p.deploy, artifactDigest: p.artifactDigest)
+        }
+        return ObservedState(models: models)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SluiceCore
+import SluiceManifest
+import SluiceReconcile
+
+/// A place models are published to. Publishing is atomic: the target shows the old model or
+/// the new one, never a half-written one.
+public protocol DeployTarget: Sendable {
+    /// Compares what the target holds with the artifact it should hold.
+    func observe(expectedDigest: String) throws -> TargetObservation
+    /// Publishes an artifact and its metadata.
+    func publish(artifact: [UInt8], metadata: [UInt8]) throws
+    /// Removes the model from the target.
+    func retire() throws
+}
+
+/// Makes the target a deploy spec names.
+public struct TargetFactory: Sendable {
+    public let root: URL
+    public let digester: FileDigester
+
+    public init(root: URL, digester: FileDigester) {
+        self.root = root
+        self.digester = digester
+    }
+
+    /// The target for `spec`.
+    /// - Throws: ``TargetError`` for a target kind this build cannot deploy to.
+    public func target(_ spec: DeploySpec) throws -> any DeployTarget {
+        switch spec {
+        case .directory(let path):
+            let absolute = path.hasPrefix("/") ? path : root.appendingPathComponent(path).standardizedFileURL.path
+            return DirectoryTarget(path: absolute, display: path, digester: digester)
+        case .http(let url, _):
+            throw TargetError("deploy target http (\(url)) is not supported by this build yet; use a directory target")
+        }
+    }
+}

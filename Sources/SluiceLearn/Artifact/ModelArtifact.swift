@@ -1,0 +1,112 @@
+import SluiceCore
+
+/// A trained model as data: what it was trained on, how it encodes raw rows, and its fitted
+/// parameters. It is written as canonical JSON (`model.json`), never as code, so loading one
+/// executes nothing; ``decode(_:expectedDigest:)`` checks the bytes' SHA-256 before anything else.
+public struct ModelArtifact: Sendable, Equatable {
+    /// The document's format name; a reader refuses any other.
+    public static let formatName = "sluice.model"
+    /// The version of the document format and of the engine's training behaviour. Part of every
+    /// version identity, so a change to how models are trained retrains them.
+    public static let formatVersion = 1
+
+    /// The fitted parameters of one of the estimator families.
+    public enum Fitted: Sendable, Equatable {
+        case trees(TreeEnsembleModel)
+        case linear(LinearClassifierModel)
+    }
+
+    public var task: Task
+    public var algorithm: String
+    public var params: [String: JSON]
+    public var encoder: FeatureEncoder
+    public var target: TargetEncoding
+    public var fitted: Fitted
+
+    public init(task: Task, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
+        self.task = task
+        self.algorithm = algorithm
+        self.params = params
+        self.encoder = encoder
+        self.target = target
+        self.fitted = fitted
+    }
+
+    /// The artifact's bytes: canonical JSON, so equal models give equal bytes.
+    public func encoded() -> [UInt8] { json.canonicalBytes() }
+
+    /// Class probabilities for every row of an encoded matrix.
+    public func probabilities(_ x: Matrix) -> [[Double]] {
+        var row = [Double](repeating: 0, count: x.cols)
+        return (0..<x.rows).map { r in
+            x.copyRow(r, into: &row)
+            return probabilities(encodedRow: row)
+        }
+    }
+
+    /// Class probabilities for one encoded row.
+    public func probabilities(encodedRow row: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: target.classes.count)
+        row.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { o in
+                switch fitted {
+                case .trees(let m): m.probabilities(r, into: o)
+                case .linear(let m): m.probabilities(r, into: o)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Index of the most probable class (the first one on ties, as numpy's argmax).
+    public static func argmax(_ p: [Double]) -> Int {
+        var best = 0
+        for k in 1..<p.count where p[k] > p[best] { best = k }
+        return best
+    }
+
+    /// Predictions for raw rows keyed by feature name.
+    /// - Throws: ``LearnError`` naming the row and feature of a value that does not fit.
+    public func predict(rows: [[String: JSON]]) throws -> [Prediction] {
+        var buffer = [Double](repeating: 0, count: encoder.width)
+        return try rows.enumerated().map { i, row in
+            do { try encoder.encode(row: row, into: &buffer) } catch let e as LearnError {
+                throw LearnError("row \(i + 1): \(e.message)")
+            }
+            let p = probabilities(encodedRow: buffer)
+            let k = ModelArtifact.argmax(p)
+            return Prediction(label: target.label(k), probabilities: p)
+        }
+    }
+
+    /// Predicted labels for a frame with the feature columns.
+    public func predictLabels(_ frame: DataFrame) throws -> (labels: [String], probabilities: [[Double]]) {
+        let p = probabilities(try encoder.transform(frame))
+        return (p.map { target.classes[ModelArtifact.argmax($0)] }, p)
+    }
+}
+
+/// One prediction: the label, and the class probabilities in ``TargetEncoding/classes`` order.
+public struct Prediction: Sendable, Equatable {
+    public var label: JSON
+    public var probabilities: [Double]
+}
+
+/// The target column and its classes, in sorted order (numerically for numeric targets).
+public struct TargetEncoding: Sendable, Equatable {
+    public var name: String
+    public var numeric: Bool
+    /// Class labels as text (numbers in canonical form).
+    public var classes: [String]
+
+    public init(name: String, numeric: Bool, classes: [String]) {
+        self.name = name
+        self.numeric = numeric
+        self.classes = classes
+    }
+
+    /// The label of class `k`, as a JSON number for numeric targets.
+    public func label(_ k: Int) -> JSON {
+        numeric ? .number(Double(classes[k]) ?? .nan) : .string(classes[k])
+    }
+}

@@ -1,0 +1,143 @@
+import SluiceCore
+
+/// Turns raw columns into the numeric matrix an estimator learns from, and is stored in the
+/// artifact so that prediction takes raw rows.
+///
+/// Numeric features: missing values become the training median. String features: categories in
+/// sorted order; missing or unseen values become the most frequent training category. Trees see
+/// one ordinal column per string feature, linear models one indicator column per category.
+public struct FeatureEncoder: Sendable, Equatable {
+    /// How string features become numbers.
+    public enum CategoryEncoding: String, Sendable { case ordinal, oneHot = "one_hot" }
+
+    /// One input feature and what was learned about it.
+    public struct Feature: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// A numeric feature; missing values become `fill`.
+            case numeric(fill: Double)
+            /// A string feature with its sorted categories; missing or unseen values become `categories[fill]`.
+            case categorical(categories: [String], fill: Int)
+        }
+        public var name: String
+        public var kind: Kind
+    }
+
+    public var features: [Feature]
+    public var encoding: CategoryEncoding
+
+    /// Learns the encoding from training columns.
+    /// - Throws: ``LearnError`` when a column is missing from the frame or holds no value at all.
+    public static func fit(_ frame: DataFrame, features names: [String], encoding: CategoryEncoding) throws -> FeatureEncoder {
+        let features = try names.map { name -> Feature in
+            guard let column = frame.column(named: name) else {
+                throw LearnError("the dataset has no column \"\(name)\" (columns: \(frame.columnNames.joined(separator: ", ")))")
+            }
+            switch column.storage {
+            case .numeric(let values):
+                let present = values.filter { !$0.isNaN }.sorted()
+                guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
+                let mid = present.count / 2
+                let median = present.count % 2 == 1 ? present[mid] : (present[mid - 1] + present[mid]) / 2
+                return Feature(name: name, kind: .numeric(fill: median))
+            case .string(let values):
+                var counts: [String: Int] = [:]
+                for case let v? in values { counts[v, default: 0] += 1 }
+                guard !counts.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
+                let categories = counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                let fill = categories.indices.max { counts[categories[$0]]! < counts[categories[$1]]! || (counts[categories[$0]]! == counts[categories[$1]]! && $0 > $1) }!
+                return Feature(name: name, kind: .categorical(categories: categories, fill: fill))
+            }
+        }
+        return FeatureEncoder(features: features, encoding: encoding)
+    }
+
+    /// Number of columns of the encoded matrix.
+    public var width: Int {
+        features.reduce(0) { sum, f in
+            if case .categorical(let cats, _) = f.kind, encoding == .oneHot { return sum + cats.count }
+            return sum + 1
+        }
+    }
+
+    /// Names of the encoded columns (`colour=red` for indicator columns).
+    public var encodedNames: [String] {
+        features.flatMap { f -> [String] in
+            if case .categorical(let cats, _) = f.kind, encoding == .oneHot { return cats.map { "\(f.name)=\($0)" } }
+            return [f.name]
+        }
+    }
+
+    /// Encodes a frame into a column-major matrix.
+    /// - Throws: ``LearnError`` when a feature column is missing or has the wrong type.
+    public func transform(_ frame: DataFrame) throws -> Matrix {
+        var values = [Double]()
+        values.reserveCapacity(frame.rowCount * width)
+        for f in features {
+            guard let column = frame.column(named: f.name) else {
+                throw LearnError("the data has no column \"\(f.name)\", which the model needs")
+            }
+            switch (f.kind, column.storage) {
+            case (.numeric(let fill), .numeric(let v)):
+                values.append(contentsOf: v.map { $0.isNaN ? fill : $0 })
+            case (.categorical(let cats, let fill), .string(let v)):
+                let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
+                let codes = v.map { s in s.flatMap { index[$0] } ?? fill }
+                appendCategorical(codes, count: cats.count, into: &values)
+            case (.categorical(let cats, let fill), .numeric(let v)):
+                // A categorical column whose cells happen to all be numbers in this file.
+                let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
+                let codes = v.map { d in d.isNaN ? fill : index[JSON.format(d)] ?? fill }
+                appendCategorical(codes, count: cats.count, into: &values)
+            case (.numeric, .string(let v)):
+                let bad = v.first { $0 != nil } ?? nil
+                throw LearnError("feature \"\(f.name)\" must be numeric, but the data holds text (e.g. \"\(bad ?? "")\")")
+            }
+        }
+        return Matrix(rows: frame.rowCount, cols: width, values: values)
+    }
+
+    private func appendCategorical(_ codes: [Int], count: Int, into values: inout [Double]) {
+        if encoding == .ordinal {
+            values.append(contentsOf: codes.map(Double.init))
+            return
+        }
+        for k in 0..<count { values.append(contentsOf: codes.map { $0 == k ? 1.0 : 0.0 }) }
+    }
+
+    /// Encodes one raw row given as JSON values keyed by feature name (numbers, strings, or null).
+    /// - Throws: ``LearnError`` naming the feature when a value is missing from the row or has the wrong type.
+    public func encode(row: [String: JSON], into out: inout [Double]) throws {
+        var j = 0
+        for f in features {
+            let v = row[f.name] ?? .null
+            switch f.kind {
+            case .numeric(let fill):
+                switch v {
+                case .number(let d): out[j] = d.isNaN ? fill : d
+                case .null: out[j] = fill
+                case .string(let s):
+                    if CSVReader.isMissing(Array(s.utf8)[...]) { out[j] = fill }
+                    else if let d = CSVReader.parseNumber(Array(s.utf8)[...]) { out[j] = d }
+                    else { throw LearnError("feature \"\(f.name)\" must be a number, got \"\(s)\"") }
+                default: throw LearnError("feature \"\(f.name)\" must be a number, got \(v.typeDescription)")
+                }
+                j += 1
+            case .categorical(let cats, let fill):
+                var code = fill
+                switch v {
+                case .string(let s): code = cats.firstIndex(of: s) ?? fill
+                case .number(let d): code = cats.firstIndex(of: JSON.format(d)) ?? fill
+                case .null: break
+                default: throw LearnError("feature \"\(f.name)\" must be a string, got \(v.typeDescription)")
+                }
+                if encoding == .ordinal {
+                    out[j] = Double(code)
+                    j += 1
+                } else {
+                    for k in 0..<cats.count { out[j + k] = k == code ? 1 : 0 }
+                    j += cats.count
+                }
+            }
+        }
+    }
+}

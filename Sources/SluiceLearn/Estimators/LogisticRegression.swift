@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// L2-regularised logistic regression, scikit-learn's `LogisticRegression(solver="lbfgs")`:
+/// binary (one weight vector) for two classes, multinomial (softmax) for more.
+///
+/// Minimises `C · Σ loss + ½‖W‖²` (the intercept is not penalised), scaled by `1/n` for
+/// conditioning, with L-BFGS until the largest gradient component is at most `tol` or `maxIter`
+/// iterations have run.
+public struct LogisticRegressionClassifier: Sendable {
+    public var c: Double = 1
+    public var maxIterations: Int = 100
+    public var tolerance: Double = 1e-4
+    public var fitIntercept = true
+
+    public init(c: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-4, fitIntercept: Bool = true) {
+        self.c = c
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.fitIntercept = fitIntercept
+    }
+
+    /// Fits the weights.
+    /// - Complexity: O(iterations · n · d · outputs).
+    public func fit(_ x: Matrix, _ y: [Int], classes: Int) -> LinearClassifierModel {
+        let outputs = classes == 2 ? 1 : classes
+        let d = x.cols
+        let n = x.rows
+        let width = outputs * d + outputs
+        let penalty = 1 / (c * Double(n))
+        var scores = [Double](repeating: 0, count: n * outputs)
+        var residual = [Double](repeating: 0, count: n * outputs)
+        let objective = { (w: [Double], grad: inout [Double]) -> Double in
+            // scores[i * outputs + k] = b_k + Σ_c W[k, c] · x[i, c]
+            for i in 0..<n { for k in 0..<outputs { scores[i * outputs + k] = fitIntercept ? w[outputs * d + k] : 0 } }
+            for col in 0..<d {
+                let base = col * n
+                for k in 0..<outputs {
+                    let wk = w[k * d + col]
+                    if wk == 0 { continue }
+                    for i in 0..<n { scores[i * outputs + k] += wk * x.values[base + i] }
+                }
+            }
+            var loss = 0.0
+            if outputs == 1 {
+                for i in 0..<n {
+                    let z = scores[i]
+                    let t = y[i] == 1 ? 1.0 : 0.0
+                    // log(1 + e^z) - t·z, computed stably
+                    loss += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - t * z
+                    residual[i] = 1 / (1 + exp(-z)) - t
+                }
+            } else {
+                for i in 0..<n {
+                    let row = i * outputs
+                    var top = -Double.infinity
+                    for k in 0..<outputs { top = max(top, scores[row + k]) }
+                    var sum = 0.0
+                    for k in 0..<outputs { sum += exp(scores[row + k] - top) }
+                    let lse = top + log(sum)
+                    loss += lse - scores[row + y[i]]
+                    for k in 0..<outputs { residual[row + k] = exp(scores[row + k] - lse) - (k == y[i] ? 1 : 0) }
+                }
+            }
+            var reg = 0.0
+            for j in 0..<(outputs * d) { reg += w[j] * w[j] }
+            let scale = 1 / Double(n)
+            for col in 0..<d {
+                let base = col * n
+                for k in 0..<outputs {
+                    var s = 0.0
+                    for i in 0..<n { s += residual[i * outputs + k] * x.values[base + i] }
+                    grad[k * d + col] = s * scale + penalty * w[k * d + col]
+                }
+            }
+            for k in 0..<outputs {
+                var s = 0.0
+                if fitIntercept { for i in 0..<n { s += residual[i * outputs + k] } }
+                grad[outputs * d + k] = s * scale
+            }
+            return loss * scale + 0.5 * penalty * reg
+        }
+        let solver = LBFGS(maxIterations: maxIterations, tolerance: tolerance)
+        let result = solver.minimize(from: [Double](repeating: 0, count: width), objective)
+        return LinearClassifierModel(
+            weights: Array(result.x[0..<(outputs * d)]),
+            intercepts: Array(result.x[(outputs * d)...]),
+            features: d, classes: classes,
+            iterations: result.iterations, converged: result.converged)
+    }
+}
+
+/// A fitted linear classifier: one weight vector per output (one output for two classes).
+public struct LinearClassifierModel: Sendable, Equatable {
+    /// `weights[k * features + c]`.
+    public var weights: [Double]
+    public var intercepts: [Double]
+    public var features: Int
+    public var classes: Int
+    /// Solver iterations run, and whether the convergence test passed (informational).
+    public var iterations: Int
+    public var converged: Bool
+
+    /// Writes the class probabilities for one encoded row into `out`.
+    public func probabilities(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        let outputs = intercepts.count
+        if outputs == 1 {
+            var z = intercepts[0]
+            for c in 0..<features { z += weights[c] * row[c] }
+            let p = 1 / (1 + exp(-z))
+            out[0] = 1 - p
+            out[1] = p
+            return
+        }
+        var top = -Double.infinity
+        for k in 0..<outputs {
+            var z = intercepts[k]
+            for c in 0..<features { z += weights[k * features + c] * row[c] }
+            out[k] = z
+            top = max(top, z)
+        }
+        var sum = 0.0
+        for k in 0..<outputs { out[k] = exp(out[k] - top); sum += out[k] }
+        for k in 0..<outputs { out[k] /= sum }
+    }
+}

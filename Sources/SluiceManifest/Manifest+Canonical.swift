@@ -1,0 +1,91 @@
+import SluiceCore
+import SluiceLearn
+
+extension Manifest {
+    /// The inputs that decide what model is trained, in canonical form, without the content
+    /// digests of the data (the planner adds those to make the version identity).
+    public var trainingInputs: JSON {
+        var dataset: [String: JSON] = [
+            "source": .string(dataset.source),
+            "target": .string(self.dataset.target),
+            "features": self.dataset.features.map(JSON.strings) ?? .null,
+        ]
+        if let test = self.dataset.test {
+            dataset["test"] = .string(test)
+        } else {
+            dataset["split"] = [
+                "testFraction": .number(self.dataset.split.testFraction),
+                "seed": .number(Double(self.dataset.split.seed)),
+                "stratify": .bool(self.dataset.split.stratify),
+            ]
+        }
+        return [
+            "task": task.map { .string($0.rawValue) } ?? .null,
+            "dataset": .object(dataset),
+            "algorithm": ["name": .string(algorithm), "params": .object(params)],
+        ]
+    }
+
+    /// The gate in canonical form.
+    public var gateJSON: JSON {
+        .object(Dictionary(uniqueKeysWithValues: gate.map { rule in
+            var t: [String: JSON] = [:]
+            if let v = rule.min { t["min"] = .number(v) }
+            if let v = rule.max { t["max"] = .number(v) }
+            if let v = rule.maxRegression { t["maxRegression"] = .number(v) }
+            return (rule.metric, .object(t))
+        }))
+    }
+
+    /// The digest of the gate: a change re-evaluates the gate without retraining.
+    public var gateDigest: String { SHA256.hex(of: gateJSON.canonical()) }
+
+    /// The whole manifest in canonical form (lineage: which manifest produced a version).
+    public var canonicalJSON: JSON {
+        [
+            "name": .string(name),
+            "labels": .object(labels.mapValues(JSON.string)),
+            "training": trainingInputs,
+            "gate": gateJSON,
+            "deploy": deploy.json,
+            "suspend": .bool(suspend),
+            "retired": .bool(retired),
+        ]
+    }
+
+    /// The digest of the whole manifest.
+    public var digest: String { SHA256.hex(of: canonicalJSON.canonical()) }
+}
+
+extension DeploySpec {
+    /// The deploy spec in canonical form.
+    public var json: JSON {
+        switch self {
+        case .directory(let path): ["target": "directory", "path": .string(path)]
+        case .http(let url, let tokenEnv): ["target": "http", "url": .string(url), "tokenEnv": tokenEnv.map(JSON.string) ?? .null]
+        }
+    }
+
+    /// Reads a canonical deploy spec back (as stored by the store).
+    public init?(json: JSON) {
+        switch json["target"]?.stringValue {
+        case "directory":
+            guard let p = json["path"]?.stringValue else { return nil }
+            self = .directory(path: p)
+        case "http":
+            guard let u = json["url"]?.stringValue else { return nil }
+            self = .http(url: u, tokenEnv: json["tokenEnv"]?.stringValue)
+        default: return nil
+        }
+    }
+}
+
+extension GateRule {
+    /// Reads a canonical gate (as stored) back into rules sorted by metric.
+    public static func rules(from json: JSON) -> [GateRule] {
+        (json.objectValue ?? [:]).keys.sorted().map { metric in
+            let t = json[metric]
+            return GateRule(metric: metric, min: t?["min"]?.doubleValue, max: t?["max"]?.doubleValue, maxRegression: t?["maxRegression"]?.doubleValue)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// The field names of each object of the manifest format. The decoder and the JSON Schema both
+/// read these lists, so the schema names exactly the fields the decoder accepts.
+public enum ManifestFields {
+    public static let root = ["apiVersion", "kind", "metadata", "spec"]
+    public static let metadata = ["name", "labels"]
+    public static let spec = ["task", "dataset", "algorithm", "gate", "deploy", "suspend", "retired"]
+    public static let dataset = ["source", "target", "features", "split", "test", "sha256", "testSha256"]
+    public static let split = ["testFraction", "seed", "stratify"]
+    public static let algorithm = ["name", "params"]
+    public static let gateRule = ["min", "max", "maxRegression"]
+    public static let directoryDeploy = ["target", "path"]
+    public static let httpDeploy = ["target", "url", "tokenEnv"]
+    public static let deployTargets = ["directory", "http"]
+    /// The pattern of `metadata.name`: a DNS label.
+    public static let namePattern = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+    /// The pattern of a `sha256` pin.
+    public static let sha256Pattern = "^[0-9a-f]{64}$"
+    /// The pattern of an environment variable name.
+    public static let envPattern = "^[A-Za-z_][A-Za-z0-9_]*$"
+}

@@ -1,0 +1,100 @@
+import SluiceCore
+import SluiceLearn
+
+/// The JSON Schema (draft 2020-12) of the manifest format, built from the same field lists,
+/// parameter catalog and metric list as the decoder. `schema/manifest.schema.json` is this
+/// document; a test keeps the two identical.
+public enum ManifestSchema {
+    public static var document: JSON {
+        let pathString: JSON = ["type": "string", "minLength": 1]
+        let thresholds: JSON = [
+            "type": "object", "additionalProperties": false, "minProperties": 1,
+            "properties": [
+                "min": ["type": "number", "description": "The metric must be at least this."],
+                "max": ["type": "number", "description": "The metric must be at most this."],
+                "maxRegression": ["type": "number", "minimum": 0, "description": "How much worse than the champion the candidate may be."],
+            ],
+        ]
+        let algorithms: [JSON] = AlgorithmCatalog.all.map { a in
+            [
+                "if": ["properties": ["name": ["const": .string(a.name)]]],
+                "then": ["properties": ["params": [
+                    "type": "object", "additionalProperties": false,
+                    "properties": .object(Dictionary(uniqueKeysWithValues: a.parameters.map { ($0.name, $0.schema) })),
+                ]]],
+            ]
+        }
+        let sha: JSON = ["type": ["string", "null"], "pattern": .string(ManifestFields.sha256Pattern)]
+        let dataset: JSON = [
+            "type": "object", "additionalProperties": false, "required": ["source", "target"],
+            "properties": [
+                "source": .object(pathString.objectValue!.merging(["description": "CSV path relative to the repository root, or an http(s):// URL."]) { $1 }),
+                "target": ["type": "string", "minLength": 1],
+                "features": ["type": ["array", "null"], "items": ["type": "string", "minLength": 1], "minItems": 1, "uniqueItems": true],
+                "split": [
+                    "type": "object", "additionalProperties": false,
+                    "properties": [
+                        "testFraction": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.2],
+                        "seed": ["type": "integer", "minimum": 0, "default": 0],
+                        "stratify": ["type": "boolean", "default": true],
+                    ],
+                ],
+                "test": .object(pathString.objectValue!.merging(["description": "A fixed evaluation CSV used instead of split."]) { $1 }),
+                "sha256": sha,
+                "testSha256": sha,
+            ],
+            "not": ["required": ["split", "test"]],
+        ]
+        let deploy: JSON = [
+            "type": "object", "required": ["target"],
+            "oneOf": [
+                ["additionalProperties": false, "required": ["target", "path"],
+                 "properties": ["target": ["const": "directory"], "path": pathString]],
+                ["additionalProperties": false, "required": ["target", "url"],
+                 "properties": ["target": ["const": "http"], "url": ["type": "string", "pattern": "^https?://"],
+                                "tokenEnv": ["type": "string", "pattern": .string(ManifestFields.envPattern)]]],
+            ],
+        ]
+        let spec: JSON = [
+            "type": "object", "additionalProperties": false, "required": ["dataset", "algorithm", "deploy"],
+            "properties": [
+                "task": ["enum": .strings(Task.allCases.map(\.rawValue))],
+                "dataset": dataset,
+                "algorithm": [
+                    "type": "object", "additionalProperties": false, "required": ["name"],
+                    "properties": ["name": ["enum": .strings(AlgorithmCatalog.names)], "params": ["type": "object"]],
+                    "allOf": .array(algorithms),
+                ],
+                "gate": [
+                    "type": "object", "additionalProperties": false,
+                    "properties": .object(Dictionary(uniqueKeysWithValues: Metric.all.map { ($0.name, thresholds) })),
+                ],
+                "deploy": deploy,
+                "suspend": ["type": "boolean", "default": false],
+                "retired": ["type": "boolean", "default": false],
+            ],
+        ]
+        let model: JSON = [
+            "type": "object", "additionalProperties": false, "required": .strings(ManifestFields.root),
+            "properties": [
+                "apiVersion": ["const": .string(Manifest.apiVersion)],
+                "kind": ["const": .string(Manifest.kind)],
+                "metadata": [
+                    "type": "object", "additionalProperties": false, "required": ["name"],
+                    "properties": [
+                        "name": ["type": "string", "pattern": .string(ManifestFields.namePattern)],
+                        "labels": ["type": "object", "additionalProperties": ["type": "string"]],
+                    ],
+                ],
+                "spec": spec,
+            ],
+        ]
+        return [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://sluice.dev/schemas/manifest-v1.json",
+            "title": "Sluice model manifest (sluice.dev/v1)",
+            "$defs": ["model": model],
+            "oneOf": [["$ref": "#/$defs/model"], ["type": "array", "minItems": 1, "items": ["$ref": "#/$defs/model"]]],
+        ]
+    }
+}

@@ -1,0 +1,154 @@
+import SluiceCore
+import SluiceManifest
+
+/// The pure planner: desired manifests × observed state → a plan of actions with reasons.
+///
+/// No I/O, no clock: the same inputs always give the same plan. See DESIGN §2 for the rules
+/// it implements (version identity, separate concerns, failure isolation, prune safety).
+public struct Planner: Sendable {
+    /// Options that change what the plan may do.
+    public struct Options: Sendable {
+        /// Allow a plan that retires every published model at once.
+        public var allowEmpty: Bool
+        public init(allowEmpty: Bool = false) { self.allowEmpty = allowEmpty }
+    }
+
+    public var options: Options
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Plans the reconciliation.
+    /// - Parameters:
+    ///   - desired: the valid manifests with their data digests.
+    ///   - manifests: the whole manifest set (for its errors and invalid model names).
+    ///   - observed: the store's records and the targets' observations.
+    /// - Returns: one item per model — desired, invalid, or published but no longer desired —
+    ///   sorted by name, retirements of removed models last.
+    public func plan(desired: [DesiredModel], manifests: ManifestSet, observed: ObservedState) -> Plan {
+        var items: [PlanItem] = []
+        var warnings = manifests.errors.map { "invalid manifest: \($0)" }
+        let desiredNames = Set(desired.map(\.manifest.name))
+        for d in desired.sorted(by: { $0.manifest.name < $1.manifest.name }) {
+            items.append(plan(d, observed[d.manifest.name]))
+        }
+        for name in manifests.invalidModels.subtracting(desiredNames).sorted() {
+            items.append(PlanItem(model: name, actions: [], condition: .failed,
+                                  message: "manifest is invalid; fix it (see errors above). Nothing changes for this model meanwhile"))
+        }
+        // Models published but no longer declared anywhere: prune, if it is safe.
+        let removed = observed.publishedNames.filter { !desiredNames.contains($0) && !manifests.invalidModels.contains($0) }
+        var prune: [PlanItem] = removed.map { name in
+            let p = observed[name].publication!
+            return PlanItem(model: name, actions: [.retire(version: p.version, target: p.deploy, reason: "manifest removed")],
+                            condition: .retired, message: "")
+        }
+        if !prune.isEmpty {
+            if !manifests.loadedCleanly {
+                warnings.append("not retiring \(removed.joined(separator: ", ")): some manifest files failed to load, and a broken file must never look like a removed model. Fix the errors and run again")
+                prune = prune.map { withheld($0, "manifest removed, but retirement is withheld while manifest files have errors") }
+            } else if !options.allowEmpty, removed.count == observed.publishedNames.count, !wouldPublishAny(items) {
+                warnings.append("not retiring \(removed.joined(separator: ", ")): that would retire every published model at once. If that is intended, run again with --allow-empty")
+                prune = prune.map { withheld($0, "manifest removed, but retiring every published model needs --allow-empty") }
+            }
+        }
+        return Plan(items: items + prune, warnings: warnings)
+    }
+
+    private func withheld(_ item: PlanItem, _ message: String) -> PlanItem {
+        PlanItem(model: item.model, actions: [], condition: .blocked, message: message)
+    }
+
+    private func wouldPublishAny(_ items: [PlanItem]) -> Bool {
+        items.contains { item in
+            item.condition == .ready || item.condition == .rejected || item.actions.contains { if case .publish = $0 { return true } else { return false } }
+        }
+    }
+
+    /// Plans one desired model.
+    func plan(_ d: DesiredModel, _ o: ObservedModel) -> PlanItem {
+        let m = d.manifest
+        let name = m.name
+        let pub = o.publication
+        if m.suspend {
+            return PlanItem(model: name, actions: [], condition: .suspended, message: "spec.suspend is true: left exactly as it is")
+        }
+        if m.retired {
+            guard let pub else { return PlanItem(model: name, actions: [], condition: .retired, message: "retired (spec.retired)") }
+            return PlanItem(model: name, actions: [.retire(version: pub.version, target: pub.deploy, reason: "spec.retired is true")],
+                            condition: .retired, message: "")
+        }
+        guard let v = d.versionID, case .resolved(let dataDigest, let testDigest) = d.data else {
+            guard case .failed(let why) = d.data else { fatalError("unreachable") }
+            return PlanItem(model: name, actions: [], condition: .failed, message: why + (pub.map { "; version \(VersionIdentity.short($0.version)) stays in service" } ?? ""))
+        }
+        let short = VersionIdentity.short(v)
+        let gate = m.gateDigest
+        var actions: [Action] = []
+        let moved = pub.map { $0.deploy != m.deploy } ?? false
+
+        func publishNew(conditional: Bool, reason: String) {
+            actions.append(.publish(version: v, target: m.deploy, reason: reason, ifGatePasses: conditional))
+            if let pub, moved {
+                actions.append(.retire(version: pub.version, target: pub.deploy, reason: "deploy target moved to \(m.deploy.summary)"))
+            }
+        }
+
+        guard o.versions[v] != nil else {
+            let why = trainingReason(m, dataDigest: dataDigest, testDigest: testDigest, o)
+            actions.append(.train(version: v, reason: why))
+            actions.append(.evaluate(version: v, reason: "gate the new version"))
+            publishNew(conditional: true, reason: pub == nil ? "first version" : "replace \(VersionIdentity.short(pub!.version)) if the gate passes")
+            return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+        }
+        let isChampion = pub?.version == v
+        guard let verdict = o.verdicts[v]?[gate] else {
+            let reason = o.verdicts[v]?.isEmpty == false ? "gate changed" : "version \(short) was trained but its gate not evaluated"
+            actions.append(.evaluate(version: v, reason: reason))
+            if !isChampion || moved {
+                publishNew(conditional: !isChampion, reason: isChampion ? "deploy target changed" : "version \(short) already trained; publish if the gate passes")
+            } else if case .drifted(let how) = o.target {
+                actions.append(.publish(version: v, target: m.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+            }
+            return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+        }
+        if !verdict.passed && !isChampion {
+            // The candidate stays rejected; the champion keeps serving (and is repaired if it drifted).
+            if let pub, case .drifted(let how) = o.target {
+                actions.append(.publish(version: pub.version, target: pub.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+            }
+            let keep = pub.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
+            return PlanItem(model: name, actions: actions, condition: .rejected,
+                            message: "version \(short) failed its gate (\(verdict.summary))\(keep)")
+        }
+        if !isChampion {
+            let reason = pub == nil ? "version \(short) already trained and passed its gate" : "switch to version \(short), already trained (no training needed)"
+            publishNew(conditional: false, reason: reason)
+        } else if moved {
+            publishNew(conditional: false, reason: "deploy target changed")
+        } else if case .drifted(let how) = o.target {
+            actions.append(.publish(version: v, target: m.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+        }
+        if actions.isEmpty {
+            let note = verdict.passed ? "" : " (it fails the current gate: \(verdict.summary); it stays in service until a better version passes)"
+            return PlanItem(model: name, actions: [], condition: verdict.passed ? .ready : .rejected,
+                            message: "version \(short) is published to \(m.deploy.summary)\(note)")
+        }
+        return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+    }
+
+    /// Why a new version is needed, compared with the version in service.
+    func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, _ o: ObservedModel) -> String {
+        guard let pub = o.publication, let current = o.versions[pub.version] else {
+            return o.versions.isEmpty ? "no version trained yet" : "no trained version matches these inputs"
+        }
+        var changes: [String] = []
+        let now = m.trainingInputs
+        if now["algorithm"] != current.inputs["algorithm"] { changes.append("algorithm changed") }
+        if now["dataset"] != current.inputs["dataset"] { changes.append("dataset spec changed") }
+        if now["task"] != current.inputs["task"] { changes.append("task changed") }
+        if dataDigest != current.dataDigest {
+            changes.append("data changed (sha256 \(current.dataDigest.prefix(8))… → \(dataDigest.prefix(8))…)")
+        }
+        if testDigest != current.testDigest, now["dataset"] == current.inputs["dataset"] { changes.append("test data changed") }
+        return changes.isEmpty ? "engine version changed" : changes.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,47 @@
+import SluiceCore
+import SluiceLearn
+import SluiceManifest
+
+/// The identity of a trained version: a digest of its canonical training inputs (task, dataset
+/// spec, data content digests, algorithm with defaults filled in) and the engine's format version.
+/// Same inputs, same identity, so no training; any change, a new identity.
+public enum VersionIdentity {
+    /// The inputs document whose digest is the version id.
+    public static func document(_ manifest: Manifest, dataDigest: String, testDigest: String?) -> JSON {
+        [
+            "engine": .number(Double(ModelArtifact.formatVersion)),
+            "inputs": manifest.trainingInputs,
+            "data": ["source": .string(dataDigest), "test": testDigest.map(JSON.string) ?? .null],
+        ]
+    }
+
+    /// The version id: 64 hex characters.
+    public static func id(_ manifest: Manifest, dataDigest: String, testDigest: String?) -> String {
+        SHA256.hex(of: document(manifest, dataDigest: dataDigest, testDigest: testDigest).canonical())
+    }
+
+    /// The short form of an id shown to people (12 characters, like git).
+    public static func short(_ id: String) -> String { String(id.prefix(12)) }
+}
+
+/// A model as desired: its manifest, and the content digests of its data (or why they could not be read).
+public struct DesiredModel: Sendable {
+    public enum Data: Sendable, Equatable {
+        case resolved(dataDigest: String, testDigest: String?)
+        case failed(String)
+    }
+
+    public var manifest: Manifest
+    public var data: Data
+
+    public init(manifest: Manifest, data: Data) {
+        self.manifest = manifest
+        self.data = data
+    }
+
+    /// The version id of these inputs, when the data could be read.
+    public var versionID: String? {
+        guard case .resolved(let d, let t) = data else { return nil }
+        return VersionIdentity.id(manifest, dataDigest: d, testDigest: t)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import SluiceController
+import SluiceReconcile
+
+extension Sluice {
+    /// `sluice apply`: carry out the plan.
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train, evaluate, publish and retire models until they match their manifests.",
+            discussion: "Exit codes: 0 converged, 1 an error (the other models are still reconciled), 3 a gate rejected a candidate (its champion stays in service).")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Flag(help: "Allow retiring every published model at once (when all manifests are gone).")
+        var allowEmpty = false
+
+        @Option(help: "Seconds to wait for another process holding the store's lock.")
+        var lockTimeout: Double = 10
+
+        @Flag(help: "Print the result as JSON instead of text.")
+        var json = false
+
+        func run() throws {
+            let store = try options.openStore()
+            let lock: StoreLock
+            do {
+                lock = try StoreLock.acquire(path: options.storePath + ".lock", timeout: .milliseconds(Int(lockTimeout * 1000)),
+                                             command: CommandLine.arguments.joined(separator: " "))
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            defer { lock.release() }
+            let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty)
+            let snapshot: Reconciler.Snapshot
+            do { snapshot = try reconciler.snapshot() } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            let plan = reconciler.plan(snapshot)
+            if !json {
+                PlanPrinter.print(plan, errors: snapshot.manifests.errors)
+                if plan.hasChanges { Terminal.print() }
+            }
+            let report = reconciler.apply(plan, snapshot, progress: Terminal.progress)
+            Terminal.clearProgress()
+            if json {
+                Terminal.printJSON(report.json)
+            } else if plan.hasChanges {
+                printReport(report)
+            }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        }
+
+        func printReport(_ report: ApplyReport) {
+            for o in report.outcomes where !o.done.isEmpty || o.condition == .failed || o.condition == .rejected {
+                for line in o.done { Terminal.print("\(o.model): \(line)") }
+                if o.condition == .failed { Terminal.print(Terminal.paint("\(o.model): failed: ", .red) + o.message) }
+                if o.condition == .rejected, !o.done.isEmpty { Terminal.print(Terminal.paint("\(o.model): rejected: ", .yellow) + o.message) }
+            }
+            Terminal.print()
+            let ready = report.outcomes.filter { $0.condition == .ready }.count
+            var tail = ["\(ready) ready"]
+            if !report.rejected.isEmpty { tail.append("\(report.rejected.count) rejected") }
+            if !report.failed.isEmpty { tail.append("\(report.failed.count) failed") }
+            Terminal.print(Terminal.paint("Apply complete:", .bold)
+                + " \(report.trained) trained, \(report.evaluated) evaluated, \(report.published) published, \(report.retired) retired; "
+                + tail.joined(separator: ", ") + ".")
+        }
+    }
+}

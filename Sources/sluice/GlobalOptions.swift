@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SluiceController
+
+/// Options every command shares (DESIGN §3).
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The repository root; dataset paths and relative deploy paths resolve against it.")
+    var root: String = "."
+
+    @Option(help: "The manifests directory, relative to the root.")
+    var manifests: String = "manifests"
+
+    @Option(help: "The store: sqlite:PATH, PATH relative to the root.")
+    var store: String = "sqlite:.sluice/state.db"
+
+    @Flag(name: .shortAndLong, help: "Log each step to standard error.")
+    var verbose = false
+
+    func validate() throws {
+        guard store.hasPrefix("sqlite:") else {
+            throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db)")
+        }
+        guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
+    }
+
+    var rootURL: URL {
+        URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+    }
+
+    /// The store's file path.
+    var storePath: String {
+        let path = String(store.dropFirst("sqlite:".count))
+        return path.hasPrefix("/") ? path : rootURL.appendingPathComponent(path).path
+    }
+
+    /// Opens the store, or fails with exit code 1 and a message.
+    func openStore() throws -> SQLiteStore {
+        do { return try SQLiteStore(path: storePath) } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "sluice") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .info : .warning
+        return logger
+    }
+
+    func reconciler(store: any Store, allowEmpty: Bool = false) -> Reconciler {
+        Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty)), store: store, logger: logger)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import SluiceController
+import SluiceCore
+import SluiceLearn
+
+extension Sluice {
+    /// `sluice predict NAME`: predictions from the published version.
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Predict with the published version of a model, for CSV or JSON rows.",
+            discussion: """
+                Input (a file, or standard input): CSV with a header row, or JSON — one object of feature \
+                name → value, or an array of them. Output: CSV (prediction and one probability column per \
+                class), or JSON with --json.
+                """)
+
+        @OptionGroup var options: GlobalOptions
+
+        @Argument(help: "The model's name.")
+        var name: String
+
+        @Option(name: .shortAndLong, help: "The rows to predict (CSV or JSON); standard input when omitted or '-'.")
+        var input: String?
+
+        @Flag(help: "Print predictions as JSON.")
+        var json = false
+
+        func run() throws {
+            let store = try options.openStore()
+            guard let pub = try store.activePublications().first(where: { $0.model == name }) else {
+                Terminal.error("model \(name) is not published; run `sluice apply` (see `sluice status`)")
+                throw ExitCode(1)
+            }
+            let artifact: ModelArtifact
+            do { artifact = try ModelArtifact.decode(try store.artifact(pub.artifactDigest), expectedDigest: pub.artifactDigest) } catch {
+                Terminal.error("cannot load model \(name): \(error)")
+                throw ExitCode(1)
+            }
+            let bytes: [UInt8]
+            if let input, input != "-" {
+                guard let data = FileManager.default.contents(atPath: input) else {
+                    Terminal.error("cannot read \(input)")
+                    throw ExitCode(1)
+                }
+                bytes = [UInt8](data)
+            } else {
+                bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            }
+            let predictions: [Prediction]
+            do { predictions = try artifact.predict(rows: try PredictInput.rows(bytes)) } catch {
+                Terminal.error("\(input ?? "input"): \(error)")
+                throw ExitCode(1)
+            }
+            let classes = artifact.target.classes
+            if json {
+                Terminal.printJSON(.array(predictions.map { p in
+                    ["prediction": p.label, "probabilities": .object(Dictionary(uniqueKeysWithValues: zip(classes, p.probabilities.map(JSON.number))))]
+                }))
+            } else {
+                Terminal.print((["prediction"] + classes.map { "p_\($0)" }).joined(separator: ","))
+                for p in predictions {
+                    let label = p.label.stringValue ?? p.label.canonical()
+                    Terminal.print(([label] + p.probabilities.map { String(format: "%.4f", $0) }).joined(separator: ","))
+                }
+            }
+        }
+    }
+}
+
+/// Reads prediction input: CSV with a header, or JSON objects.
+enum PredictInput {
+    static func rows(_ bytes: [UInt8]) throws -> [[String: JSON]] {
+        let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            let value = try JSONParser.parse(bytes).value
+            switch value {
+            case .object(let o): return [o]
+            case .array(let items):
+                return try items.enumerated().map { i, item in
+                    guard let o = item.objectValue else { throw LearnError("row \(i + 1) is not an object of feature name → value") }
+                    return o
+                }
+            default: throw LearnError("expected an object or an array of objects")
+            }
+        }
+        let frame = try CSVReader.parse(bytes)
+        return (0..<frame.rowCount).map { r in
+            Dictionary(uniqueKeysWithValues: frame.columns.map { c -> (String, JSON) in
+                switch c.storage {
+                case .numeric(let v): return (c.name, v[r].isNaN ? .null : .number(v[r]))
+                case .string(let v): return (c.name, v[r].map(JSON.string) ?? .null)
+                }
+            })
+        }
+    }
+}

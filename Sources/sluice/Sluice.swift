@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
+@main
+struct Sluice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Reconcile machine-learning models with the manifests that declare them.",
+        discussion: """
+            Manifests in the manifests directory declare the models that should exist. `plan` shows what \
+            `apply` would do to make the store and the deployment targets match them.
+            Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate.
+            """,
+        version: "0.1.0",
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Schema.self]
+    )
+}
