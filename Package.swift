@@ -46,9 +46,9 @@ let package = Package(
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
-        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"], resources: []),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
         .testTarget(name: "SluiceControllerTests", dependencies: ["SluiceController"]),
-        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceController"]),
     ]
 )
