@@ -37,7 +37,7 @@ public struct Validation: Sendable {
             do { try Trainer.check(m.trainingSpec, train: parts.train, test: parts.test) } catch let e as LearnError {
                 return "\(m.dataset.source): \(e.message)"
             }
-            if !m.retired { _ = try targets.target(m.deploy) }
+            if !m.retired { try targets.target(m.deploy).preflight() }
         } catch {
             return "\(error)"
         }

@@ -12,6 +12,8 @@ public protocol DeployTarget: Sendable {
     func publish(artifact: [UInt8], metadata: [UInt8]) throws
     /// Removes the model from the target.
     func retire() throws
+    /// Checks, without changing anything visible, that the target could be published to.
+    func preflight() throws
 }
 
 /// Makes the target a deploy spec names.

@@ -37,6 +37,31 @@ public struct DirectoryTarget: DeployTarget {
         try AtomicFile.write(metadata, to: metadataFile)
     }
 
+    /// Finds the nearest existing directory on the way to `path` and creates (then removes) a
+    /// probe file in it: the only reliable test of writability, also for root.
+    public func preflight() throws {
+        var current = path
+        while true {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: current, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw TargetError("deploy path \(display): \(current) is a file, not a directory; move it or choose another deploy path")
+                }
+                break
+            }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty { break }
+            current = parent
+        }
+        let probe = "\(current)/.sluice-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw TargetError("deploy path \(display) cannot be written (\(current): \(String(cString: strerror(errno)))); fix its permissions or choose another path")
+        }
+        close(fd)
+        unlink(probe)
+    }
+
     public func retire() throws {
         for file in [metadataFile, modelFile] {
             if unlink(file) != 0 && errno != ENOENT {
