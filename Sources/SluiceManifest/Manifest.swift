@@ -24,6 +24,21 @@ public struct Manifest: Sendable, Equatable {
     /// Where the manifest was read from (relative to the root) and its position there.
     public var origin: Origin
 
+    public init(name: String, labels: [String: String], task: Task?, dataset: DatasetSpec, algorithm: String, params: [String: JSON],
+                gate: [GateRule], deploy: DeploySpec, suspend: Bool, retired: Bool, origin: Origin) {
+        self.name = name
+        self.labels = labels
+        self.task = task
+        self.dataset = dataset
+        self.algorithm = algorithm
+        self.params = params
+        self.gate = gate
+        self.deploy = deploy
+        self.suspend = suspend
+        self.retired = retired
+        self.origin = origin
+    }
+
     /// Where a manifest came from.
     public struct Origin: Sendable, Equatable, CustomStringConvertible {
         public var file: String
@@ -50,6 +65,16 @@ public struct DatasetSpec: Sendable, Equatable {
     /// Pins of the content of `source` and `test`.
     public var sha256: String?
     public var testSha256: String?
+
+    public init(source: String, target: String, features: [String]?, split: SplitSpec, test: String?, sha256: String?, testSha256: String?) {
+        self.source = source
+        self.target = target
+        self.features = features
+        self.split = split
+        self.test = test
+        self.sha256 = sha256
+        self.testSha256 = testSha256
+    }
 
     /// Whether `source` (or `test`) is a URL rather than a file path.
     public static func isURL(_ s: String) -> Bool { s.hasPrefix("http://") || s.hasPrefix("https://") }
