@@ -83,6 +83,8 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try expectLiteral("false"); return JSONNode(kind: .bool(false), position: start)
         case UInt8(ascii: "n"): try expectLiteral("null"); return JSONNode(kind: .null, position: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return JSONNode(kind: try parseNumber(), position: start)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+            throw error("unexpected \(describeCurrent()), expected a value (strings need double quotes; true, false and null are lower case)")
         default: throw error("unexpected \(describeCurrent()), expected a value")
         }
     }
