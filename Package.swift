@@ -48,7 +48,10 @@ let package = Package(
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
-        .testTarget(name: "SluiceControllerTests", dependencies: ["SluiceController"]),
+        .testTarget(
+            name: "SluiceControllerTests",
+            dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceController"]),
     ]
 )

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import Testing
+import SluiceCore
+import SluiceManifest
+@testable import SluiceController
+
+/// Both stores keep the same contract; the SQLite one on a real file.
+@Suite struct StoreConformanceTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+
+    static func make(_ kind: Kind) throws -> (any Store, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        switch kind {
+        case .memory: return (InMemoryStore(), dir)
+        case .sqlite: return (try SQLiteStore(path: dir.appendingPathComponent("state.db").path), dir)
+        }
+    }
+
+    static func version(_ id: String, model: String = "iris", at t: Double = 1) -> VersionRecord {
+        VersionRecord(model: model, id: id, artifactDigest: "a-\(id)", inputs: ["algorithm": ["name": "decision_tree"]], manifestDigest: "m",
+                      manifestFile: "manifests/iris.json", dataDigest: "d", testDigest: nil, metrics: ["accuracy": 0.95],
+                      evaluation: ["labels": ["a", "b"]], trainSeconds: 0.5, trainedAt: Date(timeIntervalSince1970: t), revision: "abc")
+    }
+
+    @Test(arguments: Kind.allCases)
+    func versionsVerdictsAndPublicationsAreObserved(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try store.recordVersion(Self.version("v1"))
+        try store.recordVersion(Self.version("v2", at: 2))
+        try store.recordVerdict(VerdictRecord(model: "iris", version: "v1", gateDigest: "g", gate: [:], passed: true, summary: "ok",
+                                              details: [], champion: nil, evaluatedAt: Date(), revision: nil))
+        try store.recordPublication(PublicationRecord(model: "iris", version: "v1", deploy: .directory(path: "deploy/iris"), artifactDigest: "a-v1",
+                                                      publishedAt: Date(timeIntervalSince1970: 10), revision: "abc", reason: "first"))
+        try store.recordPublication(PublicationRecord(model: "iris", version: "v2", deploy: .directory(path: "deploy/iris"), artifactDigest: "a-v2",
+                                                      publishedAt: Date(timeIntervalSince1970: 20), revision: "def", reason: "second"))
+        let observed = try store.observe()
+        #expect(Set(observed["iris"].versions.keys) == ["v1", "v2"])
+        #expect(observed["iris"].verdicts["v1"]?["g"]?.passed == true)
+        #expect(observed["iris"].publication?.version == "v2")
+        #expect(try store.versions(model: "iris").map(\.id) == ["v1", "v2"])
+        #expect(try store.version(model: "iris", id: "v1") == Self.version("v1"))
+        let pubs = try store.publications(model: "iris")
+        #expect(pubs.count == 2)
+        #expect(pubs[0].retiredAt == Date(timeIntervalSince1970: 20), "publishing closes the previous publication")
+        try store.recordRetirement(model: "iris", at: Date(timeIntervalSince1970: 30))
+        #expect(try store.observe()["iris"].publication == nil)
+        #expect(try store.versions(model: "iris").count == 2, "history is kept")
+        #expect(try store.modelNames() == ["iris"])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func artifactsAreContentAddressedAndVerified(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = Array("{\"model\":1}".utf8)
+        let digest = try store.putArtifact(bytes)
+        #expect(digest == SHA256.hex(of: bytes))
+        #expect(try store.artifact(digest) == bytes)
+        #expect(throws: StoreError.self) { try store.artifact(String(repeating: "0", count: 64)) }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func eventsComeBackInOrder(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for i in 0..<5 { try store.recordEvent(EventRecord(at: Date(), model: i % 2 == 0 ? "a" : "b", kind: "k", message: "\(i)", revision: nil)) }
+        #expect(try store.events(model: "a", limit: 10).map(\.message) == ["0", "2", "4"])
+        #expect(try store.events(model: nil, limit: 2).map(\.message) == ["3", "4"])
+    }
+
+    @Test func sqliteStoreUsesWALAndMigratesOnce() throws {
+        let (store, dir) = try Self.make(.sqlite)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try store.recordVersion(Self.version("v1"))
+        let path = dir.appendingPathComponent("state.db").path
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.versions(model: "iris").count == 1)
+        let queue = try DatabaseQueue(path: path)
+        let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations == ["v1"])
+    }
+
+    @Test func sqliteStoreRejectsAFileThatIsNotADatabase() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        try Data(String(repeating: "not sqlite ", count: 20).utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("opening a text file as a store must fail")
+        } catch {
+            #expect("\(error)".contains("is not a SQLite database"))
+        }
+    }
+
+    @Test func fileDigestsAreCachedUntilTheFileChanges() throws {
+        let (store, dir) = try Self.make(.sqlite)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("data.csv")
+        try Data("a,b\n1,2\n".utf8).write(to: file)
+        // Make the file old enough to be cached (racy-git rule).
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: file.path)
+        let digester = FileDigester(store: store)
+        let first = try digester.digest(file.path)
+        #expect(first == SHA256.hex(of: Array("a,b\n1,2\n".utf8)))
+        let stamp = try #require(try FileDigester.stamp(file.path))
+        #expect(try store.cachedDigest(path: file.path, stamp: stamp) == first)
+        try Data("a,b\n1,3\n".utf8).write(to: file)
+        #expect(try digester.digest(file.path) == SHA256.hex(of: Array("a,b\n1,3\n".utf8)), "a changed file is hashed again")
+        #expect(try digester.digest(dir.appendingPathComponent("missing.csv").path) == nil)
+    }
+}
