@@ -65,9 +65,13 @@ public struct Executor: Sendable {
                     report.evaluated += 1
                     outcome.done.append("gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(v)): \(gate.summary)")
                     if !gate.passed {
-                        let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
                         outcome.condition = .rejected
-                        outcome.message = "version \(VersionIdentity.short(v)) failed its gate (\(gate.summary))\(keep)"
+                        if observed.publication?.version == v {
+                            outcome.message = "version \(VersionIdentity.short(v)), in service, fails the changed gate (\(gate.summary)); it stays in service until a version passes"
+                        } else {
+                            let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
+                            outcome.message = "version \(VersionIdentity.short(v)) failed its gate (\(gate.summary))\(keep)"
+                        }
                     }
                 case .publish(let v, let target, let reason, let conditional):
                     if conditional, verdict?.passed == false {

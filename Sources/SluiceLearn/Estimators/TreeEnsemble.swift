@@ -57,11 +57,12 @@ public struct TreeEnsembleModel: Sendable, Equatable {
     /// Adds the averaged class probabilities for one encoded row to `out` (which must hold `classes` zeros).
     /// - Complexity: O(trees · depth).
     public func probabilities(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        let scale = 1 / Double(trees.count)
         for tree in trees {
             let leaf = tree.leaf(for: row)
             let base = leaf * classes
-            for k in 0..<classes { out[k] += tree.value[base + k] * scale }
+            for k in 0..<classes { out[k] += tree.value[base + k] }
         }
+        let count = Double(trees.count)
+        for k in 0..<classes { out[k] /= count }
     }
 }
