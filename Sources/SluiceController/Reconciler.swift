@@ -40,8 +40,9 @@ public struct Reconciler: Sendable {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        self.data = DataResolver(root: configuration.root, store: store)
-        self.targets = TargetFactory(root: configuration.root, digester: FileDigester(store: store))
+        let digester = FileDigester(store: store)
+        self.data = DataResolver(root: configuration.root, digester: digester)
+        self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 
     /// Reads the manifests and their data digests, and observes the store and every target in use.

@@ -14,9 +14,9 @@ public final class DataResolver: Sendable {
     let digester: FileDigester
     private let frames = Mutex([String: DataFrame]())
 
-    public init(root: URL, store: any Store) {
+    public init(root: URL, digester: FileDigester) {
         self.root = root.standardizedFileURL
-        self.digester = FileDigester(store: store)
+        self.digester = digester
     }
 
     /// The absolute path of a dataset path from a manifest, checked to stay inside the root

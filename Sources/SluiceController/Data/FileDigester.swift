@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceCore
 #if canImport(Glibc)
 import Glibc
@@ -6,10 +7,20 @@ import Glibc
 
 /// Content digests of files, cached in the store by path, size, times and inode, so that an
 /// unchanged file is not read again on every plan.
-public struct FileDigester: Sendable {
+public final class FileDigester: Sendable {
     public let store: any Store
+    /// The store's cache, read once on first use, plus what this digester computed since.
+    private let cache = Mutex<[String: (FileStamp, String)]?>(nil)
 
     public init(store: any Store) { self.store = store }
+
+    private func cached(_ path: String, _ stamp: FileStamp) throws -> String? {
+        try cache.withLock { cache in
+            if cache == nil { cache = try store.cachedDigests() }
+            guard let (s, digest) = cache?[path], s == stamp else { return nil }
+            return digest
+        }
+    }
 
     /// The stamp of a file, or `nil` when it does not exist. Throws when it is not a regular file.
     public static func stamp(_ path: String) throws -> FileStamp? {
@@ -30,11 +41,12 @@ public struct FileDigester: Sendable {
     /// - Returns: `nil` when the file does not exist.
     public func digest(_ path: String) throws -> String? {
         guard let stamp = try FileDigester.stamp(path) else { return nil }
-        if let cached = try store.cachedDigest(path: path, stamp: stamp) { return cached }
+        if let cached = try cached(path, stamp) { return cached }
         let digest = try FileDigester.hash(path)
         // A file modified within the timestamp granularity of its stamp could change again
         // unnoticed ("racy git"); only cache stamps older than a second.
         if Double(stamp.mtimeNanoseconds) / 1e9 < Date().timeIntervalSince1970 - 1 {
+            cache.withLock { $0?[path] = (stamp, digest) }
             try store.cacheDigest(path: path, stamp: stamp, digest: digest)
         }
         return digest

@@ -102,6 +102,10 @@ public final class InMemoryStore: Store {
         state.withLock { s in s.digests[path].flatMap { $0.0 == stamp ? $0.1 : nil } }
     }
 
+    public func cachedDigests() throws -> [String: (FileStamp, String)] {
+        state.withLock { $0.digests }
+    }
+
     public func cacheDigest(path: String, stamp: FileStamp, digest: String) throws {
         state.withLock { $0.digests[path] = (stamp, digest) }
     }

@@ -196,6 +196,19 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    public func cachedDigests() throws -> [String: (FileStamp, String)] {
+        try read { db in
+            var out: [String: (FileStamp, String)] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM file_digests")
+            while let r = try rows.next() {
+                let inode: Int64 = r["inode"]
+                out[r["path"]] = (FileStamp(size: r["size"], mtimeNanoseconds: r["mtime_ns"], ctimeNanoseconds: r["ctime_ns"],
+                                            inode: UInt64(bitPattern: inode)), r["digest"])
+            }
+            return out
+        }
+    }
+
     private static func json(_ text: String) -> JSON {
         (try? JSONParser.parse(text).value) ?? .null
     }

@@ -38,6 +38,8 @@ public protocol Store: AnyObject, Sendable {
     /// The cached digest of a file at `path` with this stamp, if any.
     func cachedDigest(path: String, stamp: FileStamp) throws -> String?
     func cacheDigest(path: String, stamp: FileStamp, digest: String) throws
+    /// The whole digest cache, read at once (a plan observes thousands of files).
+    func cachedDigests() throws -> [String: (FileStamp, String)]
 }
 
 /// An error from a store, saying what to do.
