@@ -19,7 +19,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                // A store directory Sluice creates keeps itself out of git.
+                try Data("# Created by sluice: the store is local state, not source.\n*\n".utf8)
+                    .write(to: URL(fileURLWithPath: directory).appendingPathComponent(".gitignore"))
+            }
         } catch {
             throw StoreError("cannot create the store directory \(directory): \(error.localizedDescription)")
         }
