@@ -145,7 +145,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
     args = parser.parse_args()
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "sluice"], cwd=ROOT)
+    subprocess.check_call(["swift", "build", "-c", "release", "--product", "sluice"], cwd=ROOT, stdout=sys.stderr)
     result = {"machine": machine(), "plan": plan_scale([int(s) for s in args.sizes.split(",")], args.runs),
               "iris": iris_vs_seed(args.runs)}
     os.makedirs(args.out, exist_ok=True)

@@ -13,6 +13,9 @@ public final class DataResolver: Sendable {
     public let root: URL
     let digester: FileDigester
     private let frames = Mutex([String: DataFrame]())
+    /// Dataset paths already located in this run (relative → absolute): thousands of manifests
+    /// usually share a few files.
+    private let located = Mutex([String: String]())
 
     public init(root: URL, digester: FileDigester) {
         self.root = root.standardizedFileURL
@@ -25,6 +28,7 @@ public final class DataResolver: Sendable {
         if DatasetSpec.isURL(relative) {
             throw DataError("\(field) \"\(relative)\": datasets named by URL are not supported by this build yet; commit the CSV to the repository and name its path")
         }
+        if let path = located.withLock({ $0[relative] }) { return path }
         let url = root.appendingPathComponent(relative).standardizedFileURL
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else {
@@ -35,6 +39,7 @@ public final class DataResolver: Sendable {
         guard real == realRoot || real.hasPrefix(realRoot + "/") else {
             throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)) resolves to \(real), outside the repository root \(realRoot)")
         }
+        located.withLock { $0[relative] = path }
         return path
     }
 

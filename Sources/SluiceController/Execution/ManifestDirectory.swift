@@ -11,30 +11,39 @@ public enum ManifestDirectory {
     /// - Returns: the manifest set; a missing or unreadable directory is an error in the set
     ///   (so nothing is retired because of it).
     public static func load(root: URL, directory: String) -> ManifestSet {
-        let base = directory.hasPrefix("/") ? URL(fileURLWithPath: directory) : root.appendingPathComponent(directory)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return ManifestSet(errors: [ManifestError(file: directory, position: nil, path: "",
-                message: "the manifests directory does not exist (looked for \(base.path)); create it or pass --manifests")])
-        }
-        var files: [(String, [UInt8])] = []
-        var errors: [ManifestError] = []
         let rootPath = root.standardizedFileURL.path
-        let paths = (FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])?
-            .compactMap { ($0 as? URL)?.standardizedFileURL.path } ?? [])
-            .filter { $0.hasSuffix(".json") }
-            .sorted()
-        for path in paths {
-            let display = path.hasPrefix(rootPath + "/") ? String(path.dropFirst(rootPath.count + 1)) : path
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
+        let base = directory.hasPrefix("/") ? URL(fileURLWithPath: directory).standardizedFileURL.path
+            : root.appendingPathComponent(directory).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
+              let walker = FileManager.default.enumerator(atPath: base)
+        else {
+            return ManifestSet(errors: [ManifestError(file: directory, position: nil, path: "",
+                message: "the manifests directory does not exist (looked for \(base)); create it or pass --manifests")])
+        }
+        var relatives: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { walker.skipDescendants() }
+                continue
+            }
+            guard name.hasSuffix(".json"), walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory else { continue }
+            relatives.append(relative)
+        }
+        relatives.sort()
+        let prefix = base.hasPrefix(rootPath + "/") ? String(base.dropFirst(rootPath.count + 1)) + "/" : base + "/"
+        var files: [(path: String, bytes: [UInt8])] = []
+        var errors: [ManifestError] = []
+        for relative in relatives {
+            let display = prefix + relative
+            guard let data = FileManager.default.contents(atPath: base + "/" + relative) else {
                 errors.append(ManifestError(file: display, position: nil, path: "", message: "cannot read the file"))
                 continue
             }
             files.append((display, [UInt8](data)))
         }
-        var set = ManifestSet.assemble(files.map { (path: $0.0, bytes: $0.1) })
+        var set = ManifestSet.assemble(files)
         set.errors = errors + set.errors
         return set
     }

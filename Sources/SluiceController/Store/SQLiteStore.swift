@@ -87,12 +87,34 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    /// Reads only what planning needs: the training inputs of published versions (to explain
+    /// what changed), not of every version; verdicts without their rule details.
     public func observe() throws -> ObservedState {
         try read { db in
-            let versions = try Row.fetchAll(db, sql: "SELECT * FROM versions").map(Self.version)
-            let verdicts = try Row.fetchAll(db, sql: "SELECT * FROM verdicts").map(Self.verdict)
-            let pubs = try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL").map(Self.publication)
-            return buildObserved(versions: versions, verdicts: verdicts, publications: pubs)
+            var models: [String: ObservedModel] = [:]
+            let versions = try Row.fetchCursor(db, sql: """
+                SELECT v.model, v.id, v.artifact_digest, v.data_digest, v.test_digest,
+                       CASE WHEN p.id IS NULL THEN NULL ELSE v.inputs END AS inputs
+                FROM versions v LEFT JOIN publications p ON p.model = v.model AND p.version = v.id AND p.retired_at IS NULL
+                """)
+            while let r = try versions.next() {
+                let model: String = r["model"], id: String = r["id"]
+                let inputs: String? = r["inputs"]
+                models[model, default: ObservedModel(name: model)].versions[id] = VersionSummary(
+                    id: id, artifactDigest: r["artifact_digest"], inputs: inputs.map(Self.json) ?? .null,
+                    dataDigest: r["data_digest"], testDigest: r["test_digest"])
+            }
+            let verdicts = try Row.fetchCursor(db, sql: "SELECT model, version, gate_digest, passed, summary FROM verdicts")
+            while let r = try verdicts.next() {
+                let model: String = r["model"], version: String = r["version"]
+                models[model, default: ObservedModel(name: model)].verdicts[version, default: [:]][r["gate_digest"]] =
+                    Verdict(passed: r["passed"], summary: r["summary"])
+            }
+            for p in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL").map(Self.publication) {
+                models[p.model, default: ObservedModel(name: p.model)].publication = Publication(
+                    version: p.version, deploy: p.deploy, artifactDigest: p.artifactDigest)
+            }
+            return ObservedState(models: models)
         }
     }
 
