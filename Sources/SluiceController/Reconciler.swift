@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Logging
 import SluiceCore
 import SluiceManifest
@@ -47,8 +49,26 @@ public struct Reconciler: Sendable {
 
     /// Reads the manifests and their data digests, and observes the store and every target in use.
     public func snapshot() throws -> Snapshot {
+        // The actual state (store and targets) is observed on another thread while this one reads
+        // the desired state: the two are independent, and with thousands of models both take time.
+        let observation = Mutex<Result<ObservedState, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { [self] in
+            let result = Result { try observe() }
+            observation.withLock { $0 = result }
+            done.signal()
+        }
         let manifests = ManifestDirectory.load(root: configuration.root, directory: configuration.manifests)
         let desired = manifests.manifests.map { DesiredModel(manifest: $0, data: data.resolve($0)) }
+        done.wait()
+        let observed = try observation.withLock { $0! }.get()
+        let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
+            : configuration.root.appendingPathComponent(configuration.manifests)
+        return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+    }
+
+    /// The store's records, and what each published model's target holds now.
+    func observe() throws -> ObservedState {
         var observed = try store.observe()
         for (name, model) in observed.models {
             guard let pub = model.publication else { continue }
@@ -58,9 +78,7 @@ public struct Reconciler: Sendable {
                 observed.models[name]?.target = .drifted("cannot observe \(pub.deploy.summary): \(error)")
             }
         }
-        let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
-            : configuration.root.appendingPathComponent(configuration.manifests)
-        return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+        return observed
     }
 
     /// The plan for a snapshot: a pure function of it.

@@ -156,6 +156,7 @@ struct FieldReader {
     mutating func name(_ node: JSONNode?) -> String? {
         guard let node, let s = string(node, "metadata.name") else { return nil }
         let path = "metadata.name"
+        if Self.isDNSLabel(s) { return s }
         var problem: String?
         if s.count > 63 { problem = "is \(s.count) characters long; at most 63 are allowed" }
         else if s.contains("/") { problem = "contains \"/\"" }

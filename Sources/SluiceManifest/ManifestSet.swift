@@ -1,4 +1,6 @@
+import Dispatch
 import SluiceCore
+import Synchronization
 
 /// The desired state read from a manifests directory: the manifests that decoded cleanly, and the
 /// errors of those that did not.
@@ -27,8 +29,7 @@ public struct ManifestSet: Sendable {
     public static func assemble(_ files: [(path: String, bytes: [UInt8])]) -> ManifestSet {
         var set = ManifestSet(files: files.map(\.path))
         var all: [Manifest] = []
-        for file in files {
-            let (manifests, errors) = ManifestDecoder.decode(file.bytes, file: file.path)
+        for (manifests, errors) in decodeAll(files) {
             all += manifests
             set.errors += errors
             set.invalidModels.formUnion(errors.compactMap(\.model))
@@ -49,5 +50,18 @@ public struct ManifestSet: Sendable {
         set.invalidModels.formUnion(duplicated)
         set.manifests = all.filter { !duplicated.contains($0.name) && !set.invalidModels.contains($0.name) }.sorted { $0.name < $1.name }
         return set
+    }
+
+    /// Decodes files on all cores, in chunks; results come back in file order.
+    static func decodeAll(_ files: [(path: String, bytes: [UInt8])]) -> [(manifests: [Manifest], errors: [ManifestError])] {
+        let chunk = 256
+        let chunks = (files.count + chunk - 1) / chunk
+        guard chunks > 1 else { return files.map { ManifestDecoder.decode($0.bytes, file: $0.path) } }
+        let results = Mutex([[(manifests: [Manifest], errors: [ManifestError])]](repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = files[(c * chunk)..<min(files.count, (c + 1) * chunk)].map { ManifestDecoder.decode($0.bytes, file: $0.path) }
+            results.withLock { $0[c] = part }
+        }
+        return results.withLock { $0.flatMap { $0 } }
     }
 }

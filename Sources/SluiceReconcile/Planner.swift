@@ -137,11 +137,12 @@ public struct Planner: Sendable {
 
     /// Why a new version is needed, compared with the version in service.
     func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, _ o: ObservedModel) -> String {
-        guard let pub = o.publication, let current = o.versions[pub.version] else {
+        guard let pub = o.publication, let published = o.versions[pub.version] else {
             return o.versions.isEmpty ? "no version trained yet" : "no trained version matches these inputs"
         }
         var changes: [String] = []
         let now = m.trainingInputs
+        let current = (inputs: published.inputs, dataDigest: published.dataDigest, testDigest: published.testDigest)
         if now["algorithm"] != current.inputs["algorithm"] { changes.append("algorithm changed") }
         if now["dataset"] != current.inputs["dataset"] { changes.append("dataset spec changed") }
         if now["task"] != current.inputs["task"] { changes.append("task changed") }

@@ -15,33 +15,20 @@ public enum ManifestDirectory {
         let base = directory.hasPrefix("/") ? URL(fileURLWithPath: directory).standardizedFileURL.path
             : root.appendingPathComponent(directory).standardizedFileURL.path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
-              let walker = FileManager.default.enumerator(atPath: base)
-        else {
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
             return ManifestSet(errors: [ManifestError(file: directory, position: nil, path: "",
                 message: "the manifests directory does not exist (looked for \(base)); create it or pass --manifests")])
         }
-        var relatives: [String] = []
-        while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { walker.skipDescendants() }
-                continue
-            }
-            guard name.hasSuffix(".json"), walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory else { continue }
-            relatives.append(relative)
-        }
-        relatives.sort()
         let prefix = base.hasPrefix(rootPath + "/") ? String(base.dropFirst(rootPath.count + 1)) + "/" : base + "/"
         var files: [(path: String, bytes: [UInt8])] = []
         var errors: [ManifestError] = []
-        for relative in relatives {
+        for relative in PosixFiles.walk(base, suffix: ".json") {
             let display = prefix + relative
-            guard let data = FileManager.default.contents(atPath: base + "/" + relative) else {
+            guard let bytes = PosixFiles.contents(base + "/" + relative) else {
                 errors.append(ManifestError(file: display, position: nil, path: "", message: "cannot read the file"))
                 continue
             }
-            files.append((display, [UInt8](data)))
+            files.append((display, bytes))
         }
         var set = ManifestSet.assemble(files)
         set.errors = errors + set.errors

@@ -87,21 +87,19 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
-    /// Reads only what planning needs: the training inputs of published versions (to explain
-    /// what changed), not of every version; verdicts without their rule details.
+    /// Reads only what planning needs: training inputs as text (parsed only to explain a change),
+    /// verdicts without their rule details.
     public func observe() throws -> ObservedState {
         try read { db in
             var models: [String: ObservedModel] = [:]
             let versions = try Row.fetchCursor(db, sql: """
-                SELECT v.model, v.id, v.artifact_digest, v.data_digest, v.test_digest,
-                       CASE WHEN p.id IS NULL THEN NULL ELSE v.inputs END AS inputs
-                FROM versions v LEFT JOIN publications p ON p.model = v.model AND p.version = v.id AND p.retired_at IS NULL
+                SELECT model, id, artifact_digest, data_digest, test_digest, inputs FROM versions
                 """)
             while let r = try versions.next() {
                 let model: String = r["model"], id: String = r["id"]
                 let inputs: String? = r["inputs"]
                 models[model, default: ObservedModel(name: model)].versions[id] = VersionSummary(
-                    id: id, artifactDigest: r["artifact_digest"], inputs: inputs.map(Self.json) ?? .null,
+                    id: id, artifactDigest: r["artifact_digest"], inputsText: inputs ?? "null",
                     dataDigest: r["data_digest"], testDigest: r["test_digest"])
             }
             let verdicts = try Row.fetchCursor(db, sql: "SELECT model, version, gate_digest, passed, summary FROM verdicts")

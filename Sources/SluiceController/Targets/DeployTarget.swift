@@ -21,8 +21,11 @@ public struct TargetFactory: Sendable {
     public let root: URL
     public let digester: FileDigester
 
+    let rootPath: String
+
     public init(root: URL, digester: FileDigester) {
         self.root = root
+        self.rootPath = root.standardizedFileURL.path
         self.digester = digester
     }
 
@@ -31,8 +34,7 @@ public struct TargetFactory: Sendable {
     public func target(_ spec: DeploySpec) throws -> any DeployTarget {
         switch spec {
         case .directory(let path):
-            let absolute = path.hasPrefix("/") ? path : root.appendingPathComponent(path).standardizedFileURL.path
-            return DirectoryTarget(path: absolute, display: path, digester: digester)
+            return DirectoryTarget(path: PosixFiles.join(rootPath, path), display: path, digester: digester)
         case .http(let url, _):
             throw TargetError("deploy target http (\(url)) is not supported by this build yet; use a directory target")
         }
