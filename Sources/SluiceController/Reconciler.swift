@@ -16,11 +16,14 @@ public struct Reconciler: Sendable {
         /// The manifests directory, relative to the root or absolute.
         public var manifests: String
         public var planner: Planner.Options
+        /// A directory of trained versions shared with other runs (`--cache`).
+        public var cache: String?
 
-        public init(root: URL, manifests: String = "manifests", planner: Planner.Options = .init()) {
+        public init(root: URL, manifests: String = "manifests", planner: Planner.Options = .init(), cache: String? = nil) {
             self.root = root
             self.manifests = manifests
             self.planner = planner
+            self.cache = cache
         }
     }
 
@@ -59,7 +62,7 @@ public struct Reconciler: Sendable {
             done.signal()
         }
         let manifests = ManifestDirectory.load(root: configuration.root, directory: configuration.manifests)
-        let desired = manifests.manifests.map { DesiredModel(manifest: $0, data: data.resolve($0)) }
+        let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
         let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
@@ -88,7 +91,8 @@ public struct Reconciler: Sendable {
 
     /// Carries out a plan made from `snapshot`.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
-        let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision, progress: progress)
+        let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
+                                cache: configuration.cache.map(VersionCache.init(path:)), progress: progress)
         return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed)
     }
 }

@@ -1,6 +1,4 @@
-import Dispatch
 import SluiceCore
-import Synchronization
 
 /// The desired state read from a manifests directory: the manifests that decoded cleanly, and the
 /// errors of those that did not.
@@ -51,17 +49,13 @@ public struct ManifestSet: Sendable {
         set.manifests = all.filter { !duplicated.contains($0.name) && !set.invalidModels.contains($0.name) }.sorted { $0.name < $1.name }
         return set
     }
-
-    /// Decodes files on all cores, in chunks; results come back in file order.
+    /// Decodes files on all cores; results come back in file order.
     static func decodeAll(_ files: [(path: String, bytes: [UInt8])]) -> [(manifests: [Manifest], errors: [ManifestError])] {
-        let chunk = 256
-        let chunks = (files.count + chunk - 1) / chunk
-        guard chunks > 1 else { return files.map { ManifestDecoder.decode($0.bytes, file: $0.path) } }
-        let results = Mutex([[(manifests: [Manifest], errors: [ManifestError])]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let part = files[(c * chunk)..<min(files.count, (c + 1) * chunk)].map { ManifestDecoder.decode($0.bytes, file: $0.path) }
-            results.withLock { $0[c] = part }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+        files.map { File(path: $0.path, bytes: $0.bytes) }.parallelMap { ManifestDecoder.decode($0.bytes, file: $0.path) }
+    }
+
+    private struct File: Sendable {
+        var path: String
+        var bytes: [UInt8]
     }
 }

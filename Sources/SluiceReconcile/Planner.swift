@@ -27,9 +27,7 @@ public struct Planner: Sendable {
         var items: [PlanItem] = []
         var warnings = manifests.errors.map { "invalid manifest: \($0)" }
         let desiredNames = Set(desired.map(\.manifest.name))
-        for d in desired.sorted(by: { $0.manifest.name < $1.manifest.name }) {
-            items.append(plan(d, observed[d.manifest.name]))
-        }
+        items += desired.sorted(by: { $0.manifest.name < $1.manifest.name }).parallelMap { d in plan(d, observed[d.manifest.name]) }
         for name in manifests.invalidModels.subtracting(desiredNames).sorted() {
             items.append(PlanItem(model: name, actions: [], condition: .failed,
                                   message: "manifest is invalid; fix it (see errors above). Nothing changes for this model meanwhile"))

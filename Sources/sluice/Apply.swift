@@ -21,6 +21,9 @@ extension Sluice {
         @Flag(help: "Print the result as JSON instead of text.")
         var json = false
 
+        @Option(help: ArgumentHelp("Reuse versions trained by `gate --cache DIR` instead of training them again; add the ones trained here.", valueName: "DIR"))
+        var cache: String?
+
         func run() throws {
             let store = try options.openStore()
             let lock: StoreLock
@@ -32,7 +35,7 @@ extension Sluice {
                 throw ExitCode(1)
             }
             defer { lock.release() }
-            let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty)
+            let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot: Reconciler.Snapshot
             do { snapshot = try reconciler.snapshot() } catch {
                 Terminal.error("\(error)")

@@ -48,7 +48,9 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    func reconciler(store: any Store, allowEmpty: Bool = false) -> Reconciler {
-        Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty)), store: store, logger: logger)
+    func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
+        let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
+        return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath),
+                          store: store, logger: logger)
     }
 }

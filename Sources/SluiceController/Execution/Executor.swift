@@ -16,14 +16,17 @@ public struct Executor: Sendable {
     public let revision: String?
     /// Called with a short line before each slow step (for a progress line on a terminal).
     public let progress: @Sendable (String) -> Void
+    /// Trained versions shared with other runs (`--cache`): consulted before training, filled after.
+    public let cache: VersionCache?
 
     public init(store: any Store, data: DataResolver, targets: TargetFactory, logger: Logger, revision: String?,
-                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                cache: VersionCache? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.data = data
         self.targets = targets
         self.logger = logger
         self.revision = revision
+        self.cache = cache
         self.progress = progress
     }
 
@@ -54,9 +57,13 @@ public struct Executor: Sendable {
                     guard let desired else { throw TargetError("no manifest to train from") }
                     if try store.version(model: item.model, id: v) != nil { continue }  // trained meanwhile (e.g. by `gate`)
                     progress("\(item.model): training \(desired.manifest.algorithm)")
-                    let record = try train(desired, version: v)
-                    report.trained += 1
-                    outcome.done.append("trained \(VersionIdentity.short(v)) in \(String(format: "%.2f", record.trainSeconds)) s (\(headline(record.metrics)))")
+                    let (record, reused) = try train(desired, version: v)
+                    if reused {
+                        outcome.done.append("reused \(VersionIdentity.short(v)) from the cache, trained earlier (\(headline(record.metrics)))")
+                    } else {
+                        report.trained += 1
+                        outcome.done.append("trained \(VersionIdentity.short(v)) in \(String(format: "%.2f", record.trainSeconds)) s (\(headline(record.metrics)))")
+                    }
                 case .evaluate(let v, _):
                     guard let desired else { throw TargetError("no manifest to evaluate against") }
                     progress("\(item.model): evaluating the gate")
@@ -114,7 +121,30 @@ public struct Executor: Sendable {
     }
 
     /// Trains a version and records it with its artifact.
-    public func train(_ d: DesiredModel, version: String) throws -> VersionRecord {
+    /// Trains a version (or takes it from the cache) and records it with its artifact.
+    /// - Returns: the record, and whether it came from the cache.
+    public func train(_ d: DesiredModel, version: String) throws -> (VersionRecord, reused: Bool) {
+        let m = d.manifest
+        if let cache, let (cached, bytes) = cache.get(version) {
+            var record = cached
+            record.model = m.name
+            record.manifestFile = m.origin.file
+            record.manifestDigest = m.digest
+            _ = try store.putArtifact(bytes)
+            try store.recordVersion(record)
+            try event(m.name, "trained", "reused \(VersionIdentity.short(version)) from the cache \(cache.path) (\(headline(record.metrics)))")
+            return (record, true)
+        }
+        let record = try trainNow(d, version: version)
+        if let cache {
+            do { try cache.put(record, artifact: try store.artifact(record.artifactDigest)) } catch {
+                logger.warning("cannot write to the version cache", metadata: ["cache.path": "\(cache.path)", "error": "\(error)"])
+            }
+        }
+        return (record, false)
+    }
+
+    private func trainNow(_ d: DesiredModel, version: String) throws -> VersionRecord {
         let m = d.manifest
         guard case .resolved(let dataDigest, let testDigest) = d.data else { throw DataError("data unavailable") }
         let spec = m.trainingSpec

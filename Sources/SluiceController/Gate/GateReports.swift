@@ -1,14 +1,15 @@
 import Foundation
 import SluiceCore
+import SluiceManifest
 import SluiceReconcile
 
 /// Renders gate results for people (Markdown, for a pull-request comment), CI systems (JUnit XML)
 /// and programs (JSON).
 public enum GateReports {
     /// The exit code of `gate`: 0 all pass, 3 a gate failed, 1 an error.
-    public static func exitCode(_ results: [GateResult], errors: [Any]) -> Int32 {
-        if !errors.isEmpty || results.contains(where: { $0.error != nil }) { return 1 }
-        return results.allSatisfy(\.passed) ? 0 : 3
+    public static func exitCode(_ run: GateRun) -> Int32 {
+        if !run.errors.isEmpty || run.results.contains(where: { $0.error != nil }) { return 1 }
+        return run.results.allSatisfy(\.passed) ? 0 : 3
     }
 
     static func fmt(_ d: Double?) -> String {
@@ -17,10 +18,12 @@ public enum GateReports {
     }
 
     /// A Markdown report: a verdict table per model with candidate, champion, delta and threshold.
-    public static func markdown(_ results: [GateResult]) -> String {
+    public static func markdown(_ run: GateRun) -> String {
+        let results = run.results
         var out = "# Sluice gate report\n\n"
         let passed = results.filter(\.passed).count
         out += "\(passed) of \(results.count) model(s) passed their gate.\n"
+        for e in run.errors { out += "\n**Invalid manifest:** `\(e)`\n" }
         for r in results {
             out += "\n## \(r.passed ? "✅" : "❌") \(r.model)\n\n"
             if let e = r.error {
@@ -51,11 +54,15 @@ public enum GateReports {
                 out += "\n</details>\n"
             }
         }
+        if !run.skipped.isEmpty {
+            out += "\n## Skipped\n\n" + run.skipped.map { "- **\($0.model)**: \($0.reason)" }.joined(separator: "\n") + "\n"
+        }
         return out
     }
 
     /// JUnit XML: one test suite per model, one test case per gate rule.
-    public static func junit(_ results: [GateResult]) -> String {
+    public static func junit(_ run: GateRun) -> String {
+        let results = run.results
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -86,15 +93,17 @@ public enum GateReports {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sluice gate\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n\(suites)</testsuites>\n"
     }
 
-    /// The format version of ``json(_:errors:)``.
+    /// The format version of ``json(_:)``.
     public static let jsonFormatVersion = 1
 
     /// The stable, documented `gate --json` document (see docs/json-output.md).
-    public static func json(_ results: [GateResult], errors: [JSON]) -> JSON {
-        [
+    public static func json(_ run: GateRun) -> JSON {
+        let results = run.results
+        return [
             "formatVersion": .number(Double(jsonFormatVersion)),
-            "exitCode": .number(Double(exitCode(results, errors: errors))),
-            "passed": .bool(errors.isEmpty && results.allSatisfy(\.passed)),
+            "exitCode": .number(Double(exitCode(run))),
+            "passed": .bool(exitCode(run) == 0),
+            "skipped": .array(run.skipped.map { ["name": .string($0.model), "reason": .string($0.reason)] }),
             "models": .array(results.map { r in
                 [
                     "name": .string(r.model), "file": .string(r.file), "passed": .bool(r.passed),
@@ -106,10 +115,14 @@ public enum GateReports {
                     } ?? .null,
                     "rules": r.report?.json ?? .array([]),
                     "evaluation": r.evaluation,
+                    "history": .array(r.history.map { h in
+                        ["version": .string(h.version), "publishedAt": .string(ISO8601DateFormatter().string(from: h.publishedAt)),
+                         "metrics": .object(h.metrics.mapValues(JSON.number))]
+                    }),
                     "error": r.error.map(JSON.string) ?? .null,
                 ]
             }),
-            "errors": .array(errors),
+            "errors": .array(run.errors.map(\.json)),
         ]
     }
 }

@@ -28,70 +28,145 @@ public struct GateResult: Sendable {
         public var metrics: [String: Double]?
     }
 
+    /// Versions published before, oldest first, with their metrics (from the store, when present).
+    public var history: [HistoryPoint] = []
+
+    /// A published version in a model's history.
+    public struct HistoryPoint: Sendable {
+        public var version: String
+        public var publishedAt: Date
+        public var metrics: [String: Double]
+    }
+
     public var passed: Bool { error == nil && (report?.passed ?? false) }
 }
 
+/// A model `gate` left out, and why.
+public struct GateSkip: Sendable, Equatable {
+    public var model: String
+    public var reason: String
+}
+
+/// Everything a `gate` run produced.
+public struct GateRun: Sendable {
+    public var results: [GateResult]
+    public var skipped: [GateSkip]
+    public var errors: [ManifestError]
+}
+
 /// `sluice gate`: trains (or reuses) each model's candidate and evaluates its gate against the
-/// champion — found in the store, or else in the deployment target's files — publishing nothing.
+/// champion, publishing nothing. The champion comes from `--baseline DIR` when given, else from
+/// the store, else from the files of the model's directory target.
 public struct GateRunner: Sendable {
+    /// Which models to gate and where to find champions.
+    public struct Options: Sendable {
+        /// Gate only these models (all when empty).
+        public var only: Set<String> = []
+        /// Gate only models whose manifest or data changed since this git revision.
+        public var changedSince: String?
+        /// A directory laid out like a serving repository (`DIR/NAME/model.json` + `metadata.json`).
+        public var baseline: String?
+        public init(only: Set<String> = [], changedSince: String? = nil, baseline: String? = nil) {
+            self.only = only
+            self.changedSince = changedSince
+            self.baseline = baseline
+        }
+    }
+
     public let reconciler: Reconciler
 
     public init(reconciler: Reconciler) { self.reconciler = reconciler }
 
-    /// Gates every desired model, or those named in `only`.
-    public func run(only: Set<String> = [], progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (results: [GateResult], errors: [ManifestError]) {
+    /// Gates the selected models.
+    /// - Throws: ``GateError`` when `--changed-since` cannot be answered; model problems are results.
+    public func run(_ options: Options = Options(), progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> GateRun {
+        let changed = try options.changedSince.map { try ChangedModels.since($0, root: reconciler.configuration.root) }
         let snapshot = try reconciler.snapshot()
         let executor = Executor(store: reconciler.store, data: reconciler.data, targets: reconciler.targets, logger: reconciler.logger,
-                                revision: snapshot.revision, progress: progress)
-        var results: [GateResult] = []
-        for d in snapshot.desired where only.isEmpty || only.contains(d.manifest.name) {
+                                revision: snapshot.revision, cache: reconciler.configuration.cache.map(VersionCache.init(path:)),
+                                progress: progress)
+        var run = GateRun(results: [], skipped: [], errors: snapshot.manifests.errors)
+        for d in snapshot.desired where options.only.isEmpty || options.only.contains(d.manifest.name) {
             let m = d.manifest
-            if m.suspend || m.retired { continue }
-            var result = GateResult(model: m.name, file: m.origin.file, trained: false, metrics: [:], evaluation: .null)
-            do {
-                guard let v = d.versionID, case .resolved(let dataDigest, _) = d.data else {
-                    guard case .failed(let why) = d.data else { fatalError("unreachable") }
-                    throw DataError(why)
-                }
-                result.version = v
-                result.dataDigest = dataDigest
-                var record = try reconciler.store.version(model: m.name, id: v)
-                if record == nil {
-                    progress("\(m.name): training \(m.algorithm)")
-                    record = try executor.train(d, version: v)
-                    result.trained = true
-                }
-                result.metrics = record!.metrics
-                result.trainSeconds = record!.trainSeconds
-                result.evaluation = record!.evaluation
-                let champion = try findChampion(m, observed: snapshot.observed[m.name])
-                let (report, championMetrics) = try executor.gateReport(d, version: v, champion: champion)
-                result.report = report
-                if let champion { result.champion = .init(version: champion.version, origin: champion.origin, metrics: championMetrics) }
-            } catch {
-                result.error = "\(error)"
+            if m.suspend { run.skipped.append(GateSkip(model: m.name, reason: "suspended")); continue }
+            if m.retired { run.skipped.append(GateSkip(model: m.name, reason: "retired")); continue }
+            if let changed, changed.reason(m) == nil {
+                run.skipped.append(GateSkip(model: m.name, reason: "unchanged since \(changed.revision) (manifest, dataset and test file)"))
+                continue
             }
-            results.append(result)
+            run.results.append(gate(d, observed: snapshot.observed[m.name], executor: executor, baseline: options.baseline, progress: progress))
         }
-        return (results, snapshot.manifests.errors)
+        return run
+    }
+
+    private func gate(_ d: DesiredModel, observed: ObservedModel, executor: Executor, baseline: String?,
+                      progress: @Sendable (String) -> Void) -> GateResult {
+        let m = d.manifest
+        var result = GateResult(model: m.name, file: m.origin.file, trained: false, metrics: [:], evaluation: .null)
+        do {
+            guard let v = d.versionID, case .resolved(let dataDigest, _) = d.data else {
+                guard case .failed(let why) = d.data else { fatalError("unreachable") }
+                throw DataError(why)
+            }
+            result.version = v
+            result.dataDigest = dataDigest
+            var record = try reconciler.store.version(model: m.name, id: v)
+            if record == nil {
+                progress("\(m.name): training \(m.algorithm)")
+                let (trained, reused) = try executor.train(d, version: v)
+                record = trained
+                result.trained = !reused
+            }
+            result.metrics = record!.metrics
+            result.trainSeconds = record!.trainSeconds
+            result.evaluation = record!.evaluation
+            result.history = try history(m.name)
+            let champion = try findChampion(m, observed: observed, baseline: baseline)
+            let (report, championMetrics) = try executor.gateReport(d, version: v, champion: champion)
+            result.report = report
+            if let champion { result.champion = .init(version: champion.version, origin: champion.origin, metrics: championMetrics) }
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
+    }
+
+    /// The versions the store has published for a model, oldest first.
+    func history(_ model: String) throws -> [GateResult.HistoryPoint] {
+        let store = reconciler.store
+        var seen = Set<String>()
+        return try store.publications(model: model).compactMap { p in
+            guard seen.insert(p.version).inserted, let v = try store.version(model: model, id: p.version) else { return nil }
+            return GateResult.HistoryPoint(version: p.version, publishedAt: p.publishedAt, metrics: v.metrics)
+        }
     }
 
     /// The champion: the store's publication, else the model published at the manifest's
     /// directory target (its `metadata.json` names the digest that `model.json` must have).
-    func findChampion(_ m: Manifest, observed: ObservedModel) throws -> ChampionSource? {
+    func findChampion(_ m: Manifest, observed: ObservedModel, baseline: String?) throws -> ChampionSource? {
+        if let baseline {
+            let directory = PosixFiles.join(reconciler.configuration.root.path, baseline) + "/" + m.name
+            if let champion = try Self.champion(in: directory, display: "baseline \(baseline)/\(m.name)") { return champion }
+        }
         let store = reconciler.store
         if let p = observed.publication {
             return ChampionSource(version: p.version, digest: p.artifactDigest, origin: "store") { try store.artifact(p.artifactDigest) }
         }
         guard case .directory = m.deploy, let target = try reconciler.targets.target(m.deploy) as? DirectoryTarget else { return nil }
-        guard let data = FileManager.default.contents(atPath: target.metadataFile) else { return nil }
+        return try Self.champion(in: target.path, display: target.display)
+    }
+
+    /// The model published in a directory: `metadata.json` names the version and the digest that
+    /// `model.json` must have (checked when it is loaded).
+    static func champion(in directory: String, display: String) throws -> ChampionSource? {
+        guard let data = FileManager.default.contents(atPath: directory + "/metadata.json") else { return nil }
         guard let meta = try? JSONParser.parse([UInt8](data)).value,
               let digest = meta["artifact"]?["sha256"]?.stringValue, let version = meta["version"]?.stringValue else {
-            throw TargetError("\(target.display)/metadata.json is not Sluice metadata; cannot tell which model is in service")
+            throw TargetError("\(display)/metadata.json is not Sluice metadata; cannot tell which model is in service")
         }
-        let file = target.modelFile
-        return ChampionSource(version: version, digest: digest, origin: target.display) {
-            guard let bytes = FileManager.default.contents(atPath: file) else { throw TargetError("\(file) is missing") }
+        let file = directory + "/model.json"
+        return ChampionSource(version: version, digest: digest, origin: display) {
+            guard let bytes = FileManager.default.contents(atPath: file) else { throw TargetError("\(display)/model.json is missing") }
             return [UInt8](bytes)
         }
     }
