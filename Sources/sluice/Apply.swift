@@ -26,21 +26,10 @@ extension Sluice {
 
         func run() throws {
             let store = try options.openStore()
-            let lock: StoreLock
-            do {
-                lock = try StoreLock.acquire(path: options.storePath + ".lock", timeout: .milliseconds(Int(lockTimeout * 1000)),
-                                             command: CommandLine.arguments.joined(separator: " "))
-            } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
-            }
+            let lock = try options.lockStore(timeout: lockTimeout)
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
-            let snapshot: Reconciler.Snapshot
-            do { snapshot = try reconciler.snapshot() } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
-            }
+            let snapshot = try options.snapshot(reconciler)
             let plan = reconciler.plan(snapshot)
             if !json {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)

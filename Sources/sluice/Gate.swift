@@ -46,14 +46,7 @@ extension Sluice {
 
         func run() throws {
             let store = try options.openStore()
-            let lock: StoreLock
-            do {
-                lock = try StoreLock.acquire(path: options.storePath + ".lock", timeout: .milliseconds(Int(lockTimeout * 1000)),
-                                             command: CommandLine.arguments.joined(separator: " "))
-            } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
-            }
+            let lock = try options.lockStore(timeout: lockTimeout)
             defer { lock.release() }
             let runner = GateRunner(reconciler: options.reconciler(store: store, cache: cache))
             let run: GateRun

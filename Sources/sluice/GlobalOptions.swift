@@ -42,6 +42,25 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// Takes the store's single-writer lock, or fails with exit code 1 naming the holder.
+    func lockStore(timeout seconds: Double) throws -> StoreLock {
+        do {
+            return try StoreLock.acquire(path: storePath + ".lock", timeout: .milliseconds(Int(seconds * 1000)),
+                                         command: CommandLine.arguments.joined(separator: " "))
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Reads the desired and observed state, or fails with exit code 1.
+    func snapshot(_ reconciler: Reconciler) throws -> Reconciler.Snapshot {
+        do { return try reconciler.snapshot() } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
     var logger: Logger {
         var logger = Logger(label: "sluice") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = verbose ? .info : .warning

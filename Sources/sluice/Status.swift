@@ -18,11 +18,7 @@ extension Sluice {
         func run() throws {
             let store = try options.openStore()
             let reconciler = options.reconciler(store: store)
-            let snapshot: Reconciler.Snapshot
-            do { snapshot = try reconciler.snapshot() } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
-            }
+            let snapshot = try options.snapshot(reconciler)
             let plan = reconciler.plan(snapshot)
             let iso = ISO8601DateFormatter()
             var rows: [JSON] = []
