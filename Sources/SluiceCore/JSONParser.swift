@@ -37,19 +37,26 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private var position: SourcePosition {
+    /// The column reached at `columnIndex`, so that positions cost O(n) over a whole parse even
+    /// when a document (a compact artifact) is a single long line.
+    private var columnIndex = 0
+    private var column = 1
+
+    private mutating func position() -> SourcePosition {
+        if columnIndex < lineStart || columnIndex > index {
+            columnIndex = lineStart
+            column = 1
+        }
         // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        var column = 1
-        var i = lineStart
-        while i < index {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+        while columnIndex < index {
+            if bytes[columnIndex] & 0xC0 != 0x80 { column += 1 }
+            columnIndex += 1
         }
         return SourcePosition(line: line, column: column)
     }
 
-    private func error(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(message: message, position: position)
+    private mutating func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message: message, position: position())
     }
 
     private func describeCurrent() -> String {
@@ -74,7 +81,7 @@ public struct JSONParser {
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
         guard index < bytes.count else { throw error("unexpected end of file, expected a value") }
-        let start = position
+        let start = position()
         switch bytes[index] {
         case UInt8(ascii: "{"): return JSONNode(kind: try parseObject(), position: start)
         case UInt8(ascii: "["): return JSONNode(kind: try parseArray(), position: start)
@@ -117,7 +124,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()), expected a key in double quotes")
             }
-            let keyPosition = position
+            let keyPosition = position()
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {

@@ -37,9 +37,9 @@ public struct TrainingSpec: Sendable {
 /// A model's quality on a test set.
 public struct Evaluation: Sendable, Equatable {
     public var metrics: [String: Double]
-    /// Labels of the confusion matrix's rows and columns.
+    /// Labels of the confusion matrix's rows and columns (classification; empty for regression).
     public var labels: [String]
-    public var confusion: ConfusionMatrix
+    public var confusion: ConfusionMatrix?
     public var rows: Int
 }
 
@@ -88,11 +88,13 @@ public enum Trainer {
     }
 
     /// Trains a model on the training part and evaluates it on the test part.
+    /// - Parameter progress: called with the fraction done, for a progress line on a terminal.
     /// - Throws: ``LearnError`` for unusable data (a target with one class, no features,
     ///   text in a numeric feature) or an algorithm that does not support the task.
-    public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame) throws -> TrainingOutcome {
+    public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame,
+                             progress: (@Sendable (Double) -> Void)? = nil) throws -> TrainingOutcome {
         let p = try prepare(spec, train: train)
-        let fitted = try fit(spec, x: p.x, y: p.y, classes: p.target.classes.count)
+        let fitted = try fit(spec, p, progress: progress)
         let artifact = ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
         let bytes = artifact.encoded()
         let evaluation = try evaluate(artifact, on: test)
@@ -107,69 +109,129 @@ public enum Trainer {
         _ = try p.encoder.transform(test)
     }
 
-    private struct Prepared {
+    struct Prepared {
         var task: Task
         var target: TargetEncoding
+        /// Class indices (classification).
         var y: [Int]
+        /// Target values (regression).
+        var values: [Double]
         var encoder: FeatureEncoder
         var x: Matrix
     }
 
-    private static func prepare(_ spec: TrainingSpec, train: DataFrame) throws -> Prepared {
+    /// Algorithms that learn from one-hot columns (the others split ordinal codes).
+    static let oneHot: Set<String> = ["logistic_regression", "linear_regression", "ridge", "knn", "naive_bayes"]
+
+    static func prepare(_ spec: TrainingSpec, train: DataFrame) throws -> Prepared {
         let targetColumn = try targetColumn(spec.target, in: train)
         let task = try spec.task ?? inferTask(targetColumn)
         guard spec.algorithm.tasks.contains(task) else {
             throw LearnError("algorithm \(spec.algorithm.name) supports \(spec.algorithm.tasks.map(\.rawValue).joined(separator: " and ")), not \(task.rawValue)")
         }
-        let featureNames = try resolveFeatures(spec, columns: train.columnNames)
-        let text = labelsText(targetColumn)
-        let numericTarget = targetColumn.isNumeric
-        let classes = Array(Set(text)).sorted { numericTarget ? Double($0)! < Double($1)! : $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        guard classes.count >= 2 else {
-            throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
+        if let c = spec.params["criterion"]?.stringValue {
+            let regression = c == SplitCriterion.squaredError.rawValue
+            if regression != (task == .regression) {
+                throw LearnError("criterion \"\(c)\" is for \(regression ? "regression" : "classification"); this model does \(task.rawValue)")
+            }
         }
-        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        let encoding: FeatureEncoder.CategoryEncoding = spec.algorithm.name == "logistic_regression" ? .oneHot : .ordinal
-        let encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: encoding)
-        return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
-                        y: text.map { index[$0]! }, encoder: encoder, x: try encoder.transform(train))
+        let featureNames = try resolveFeatures(spec, columns: train.columnNames)
+        var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: oneHot.contains(spec.algorithm.name) ? .oneHot : .ordinal)
+        var x = try encoder.transform(train)
+        if spec.params["standardize"]?.boolValue == true { x = encoder.standardize(x) }
+        switch task {
+        case .regression:
+            guard case .numeric(let values) = targetColumn.storage else {
+                throw LearnError("target \"\(spec.target)\" holds text; regression needs numbers (or set spec.task to \"classification\")")
+            }
+            return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
+        case .classification:
+            let text = labelsText(targetColumn)
+            let numericTarget = targetColumn.isNumeric
+            let classes = Array(Set(text)).sorted { numericTarget ? Double($0)! < Double($1)! : $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard classes.count >= 2 else {
+                throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
+            }
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
+                            y: text.map { index[$0]! }, values: [], encoder: encoder, x: x)
+        }
     }
 
     /// Measures a model on a test set (used for candidates and, on the candidate's test set, for the champion).
     public static func evaluate(_ artifact: ModelArtifact, on test: DataFrame) throws -> Evaluation {
-        let truthText = labelsText(try targetColumn(artifact.target.name, in: test))
-        let predicted = try artifact.predictLabels(test)
+        let column = try targetColumn(artifact.target.name, in: test)
+        let predictions = artifact.predict(try artifact.encoder.transform(test))
+        if artifact.task == .regression {
+            guard case .numeric(let truth) = column.storage else {
+                throw LearnError("the test data's target \"\(artifact.target.name)\" holds text; a regressor needs numbers")
+            }
+            return Evaluation(metrics: try RegressionMetrics.all(truth: truth, predicted: predictions.map { $0[0] }),
+                              labels: [], confusion: nil, rows: test.rowCount)
+        }
+        let truthText = labelsText(column)
         var labels = artifact.target.classes
         for t in Set(truthText).subtracting(labels).sorted() { labels.append(t) }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let truth = truthText.map { index[$0]! }
-        let guesses = predicted.labels.map { index[$0]! }
-        let padded = predicted.probabilities.map { $0 + [Double](repeating: 0, count: labels.count - $0.count) }
+        let guesses = predictions.map { ModelArtifact.argmax($0) }
+        let padded = predictions.map { $0 + [Double](repeating: 0, count: labels.count - $0.count) }
         let metrics = try ClassificationMetrics.all(truth: truth, predicted: guesses, probabilities: padded, classes: labels.count)
         return Evaluation(metrics: metrics, labels: labels, confusion: ConfusionMatrix(truth: truth, predicted: guesses, classes: labels.count), rows: test.rowCount)
     }
 
-    private static func fit(_ spec: TrainingSpec, x: Matrix, y: [Int], classes: Int) throws -> ModelArtifact.Fitted {
-        let p = spec.params
-        let seed = UInt64(p["seed"]?.intValue ?? 0)
+    static func fit(_ spec: TrainingSpec, _ p: Prepared, progress: (@Sendable (Double) -> Void)?) throws -> ModelArtifact.Fitted {
+        let params = spec.params
+        let seed = UInt64(params["seed"]?.intValue ?? 0)
+        let classification = p.task == .classification
+        let k = p.target.classes.count
         switch spec.algorithm.name {
-        case "decision_tree", "random_forest":
+        case "decision_tree", "random_forest", "extra_trees":
+            let single = spec.algorithm.name == "decision_tree"
             var growth = TreeGrowth()
-            growth.criterion = SplitCriterion(rawValue: p["criterion"]?.stringValue ?? "gini") ?? .gini
-            growth.maxDepth = p["maxDepth"]?.intValue
-            growth.minSamplesSplit = p["minSamplesSplit"]?.intValue ?? 2
-            growth.minSamplesLeaf = p["minSamplesLeaf"]?.intValue ?? 1
-            growth.maxFeatures = featureCount(p["maxFeatures"] ?? .null, of: x.cols)
-            let forest = spec.algorithm.name == "random_forest"
-            let estimator = TreeEnsembleClassifier(
-                growth: growth, trees: forest ? p["nEstimators"]?.intValue ?? 100 : 1,
-                bootstrap: forest && (p["bootstrap"]?.boolValue ?? true), seed: seed)
-            return .trees(estimator.fit(x, y, classes: classes))
+            growth.criterion = params["criterion"]?.stringValue.flatMap(SplitCriterion.init(rawValue:)) ?? (classification ? .gini : .squaredError)
+            growth.maxDepth = params["maxDepth"]?.intValue
+            growth.minSamplesSplit = params["minSamplesSplit"]?.intValue ?? 2
+            growth.minSamplesLeaf = params["minSamplesLeaf"]?.intValue ?? 1
+            let maxFeatures = params["maxFeatures"] ?? .null
+            growth.maxFeatures = maxFeatures == .null && !single && classification
+                ? featureCount("sqrt", of: p.x.cols) : featureCount(maxFeatures, of: p.x.cols)
+            growth.randomThresholds = spec.algorithm.name == "extra_trees"
+            let estimator = TreeEnsembleEstimator(
+                growth: growth, trees: single ? 1 : params["nEstimators"]?.intValue ?? 100,
+                bootstrap: !single && (params["bootstrap"]?.boolValue ?? !growth.randomThresholds), seed: seed,
+                maxBins: params["maxBins"]?.intValue ?? 255)
+            return .trees(classification ? estimator.fit(p.x, classes: p.y, count: k, progress: progress)
+                                         : estimator.fit(p.x, values: p.values, progress: progress))
+        case "gradient_boosting":
+            var e = GradientBoostingEstimator()
+            e.learningRate = params["learningRate"]?.doubleValue ?? 0.1
+            e.maxIterations = params["maxIter"]?.intValue ?? 100
+            e.maxLeafNodes = params["maxLeafNodes"]?.intValue ?? 31
+            e.maxDepth = params["maxDepth"]?.intValue
+            e.minSamplesLeaf = params["minSamplesLeaf"]?.intValue ?? 20
+            e.l2Regularization = params["l2Regularization"]?.doubleValue ?? 0
+            e.maxBins = params["maxBins"]?.intValue ?? 255
+            e.earlyStopping = params["earlyStopping"]?.boolValue ?? false
+            e.validationFraction = params["validationFraction"]?.doubleValue ?? 0.1
+            e.iterationsNoChange = params["nIterNoChange"]?.intValue ?? 10
+            e.tolerance = params["tol"]?.doubleValue ?? 1e-7
+            e.seed = seed
+            return .boosted(classification ? e.fit(p.x, classes: p.y, count: k, progress: progress) : e.fit(p.x, values: p.values, progress: progress))
         case "logistic_regression":
             let estimator = LogisticRegressionClassifier(
-                c: p["C"]?.doubleValue ?? 1, maxIterations: p["maxIter"]?.intValue ?? 100,
-                tolerance: p["tol"]?.doubleValue ?? 1e-4, fitIntercept: p["fitIntercept"]?.boolValue ?? true)
-            return .linear(estimator.fit(x, y, classes: classes))
+                c: params["C"]?.doubleValue ?? 1, maxIterations: params["maxIter"]?.intValue ?? 100,
+                tolerance: params["tol"]?.doubleValue ?? 1e-4, fitIntercept: params["fitIntercept"]?.boolValue ?? true)
+            return .linear(estimator.fit(p.x, p.y, classes: k))
+        case "linear_regression", "ridge":
+            let alpha = spec.algorithm.name == "ridge" ? params["alpha"]?.doubleValue ?? 1 : 0
+            return .linear(LinearRegressionEstimator(alpha: alpha, fitIntercept: params["fitIntercept"]?.boolValue ?? true).fit(p.x, p.values))
+        case "knn":
+            let e = NeighborsEstimator(k: params["nNeighbors"]?.intValue ?? 5,
+                                       weighting: NeighborsEstimator.Weighting(rawValue: params["weights"]?.stringValue ?? "uniform") ?? .uniform)
+            return .neighbors(classification ? e.fit(p.x, classes: p.y, count: k) : e.fit(p.x, values: p.values))
+        case "naive_bayes":
+            return .naiveBayes(NaiveBayesEstimator(varSmoothing: params["varSmoothing"]?.doubleValue ?? 1e-9).fit(p.x, p.y, classes: k))
         default:
             throw LearnError("algorithm \(spec.algorithm.name) is not available in this engine")
         }

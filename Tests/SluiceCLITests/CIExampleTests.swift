@@ -51,6 +51,7 @@ import SluiceCore
         // Production: main applied by the controller; the pull request changes the iris manifest.
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
+        let champion = try #require(try s.history("iris")["versions"]?.arrayValue?.first?["version"]?.stringValue)
         try s.commitAll()
         try s.git("remote", "add", "origin", s.root.path)
         try s.git("fetch", "-q", "origin")
@@ -83,7 +84,7 @@ import SluiceCore
         }
         let report = try String(contentsOf: summary, encoding: .utf8)
         #expect(report.contains("## ✅ iris"))
-        #expect(report.contains("champion `8a5e8072a1d2` from baseline baseline/iris"), "\(report)")
+        #expect(report.contains("champion `\(champion.prefix(12))` from baseline baseline/iris"), "\(report)")
         #expect(s.exists("gate.xml") && s.exists("gate.html"))
         #expect(s.exists(".sluice-cache/versions"))
     }

@@ -151,7 +151,13 @@ public struct Executor: Sendable {
         let parts = try data.partition(m, data: d.data, spec: spec)
         let start = ContinuousClock.now
         let outcome: TrainingOutcome
-        do { outcome = try Trainer.train(spec, train: parts.train, test: parts.test) } catch let e as LearnError {
+        let progress = self.progress
+        let label = "\(m.name): training \(m.algorithm)"
+        do {
+            outcome = try Trainer.train(spec, train: parts.train, test: parts.test) { done in
+                progress("\(label) \(Int(done * 100))%")
+            }
+        } catch let e as LearnError {
             throw DataError("training failed: \(e.message) (data \(m.dataset.source))")
         }
         let elapsed = ContinuousClock.now - start
@@ -168,12 +174,12 @@ public struct Executor: Sendable {
     }
 
     static func evaluationJSON(_ e: Evaluation, trainRows: Int) -> JSON {
-        [
-            "labels": .strings(e.labels),
-            "confusion": .array(e.confusion.rows.map(JSON.integers)),
-            "testRows": .number(Double(e.rows)),
-            "trainRows": .number(Double(trainRows)),
-        ]
+        var o: [String: JSON] = ["testRows": .number(Double(e.rows)), "trainRows": .number(Double(trainRows))]
+        if let confusion = e.confusion {
+            o["labels"] = .strings(e.labels)
+            o["confusion"] = .array(confusion.rows.map(JSON.integers))
+        }
+        return .object(o)
     }
 
     /// Evaluates the gate of a version against the champion in the store and records the verdict.

@@ -10,23 +10,39 @@ extension ModelArtifact {
                 ["name": .string(f.name), "type": "categorical", "categories": .strings(cats), "fill": .number(Double(fill))]
             }
         }
+        func treesJSON(_ trees: [Tree]) -> JSON {
+            .array(trees.map { t in
+                ["feature": .integers(t.feature), "threshold": .numbers(t.threshold), "left": .integers(t.left),
+                 "right": .integers(t.right), "value": .numbers(t.value)]
+            })
+        }
         let model: JSON
         switch fitted {
         case .trees(let m):
-            model = [
-                "kind": "trees", "classes": .number(Double(m.classes)),
-                "trees": .array(m.trees.map { t in
-                    ["feature": .integers(t.feature), "threshold": .numbers(t.threshold), "left": .integers(t.left),
-                     "right": .integers(t.right), "value": .numbers(t.value)]
-                }),
-            ]
+            model = ["kind": "trees", "outputs": .number(Double(m.outputs)), "trees": treesJSON(m.trees)]
+        case .boosted(let m):
+            model = ["kind": "boosted", "outputs": .number(Double(m.outputs)), "baseline": .numbers(m.baseline),
+                     "link": .string(m.link.rawValue), "trees": treesJSON(m.trees)]
         case .linear(let m):
-            model = [
+            var o: [String: JSON] = [
                 "kind": "linear", "features": .number(Double(m.features)), "weights": .numbers(m.weights),
-                "intercepts": .numbers(m.intercepts), "iterations": .number(Double(m.iterations)), "converged": .bool(m.converged),
+                "intercepts": .numbers(m.intercepts), "link": .string(m.link.rawValue),
             ]
+            if let i = m.iterations { o["iterations"] = .number(Double(i)) }
+            if let c = m.converged { o["converged"] = .bool(c) }
+            model = .object(o)
+        case .neighbors(let m):
+            var o: [String: JSON] = [
+                "kind": "neighbors", "k": .number(Double(m.k)), "weights": .string(m.weighting.rawValue),
+                "rows": .number(Double(m.x.rows)), "features": .number(Double(m.x.cols)), "points": .numbers(m.x.values),
+            ]
+            if m.classes > 0 { o["labels"] = .integers(m.labels) } else { o["values"] = .numbers(m.values) }
+            model = .object(o)
+        case .naiveBayes(let m):
+            model = ["kind": "naive_bayes", "features": .number(Double(m.features)), "priors": .numbers(m.priors),
+                     "means": .numbers(m.means), "variances": .numbers(m.variances)]
         }
-        return [
+        var doc: [String: JSON] = [
             "format": .string(ModelArtifact.formatName),
             "formatVersion": .number(Double(ModelArtifact.formatVersion)),
             "task": .string(task.rawValue),
@@ -36,6 +52,8 @@ extension ModelArtifact {
             "target": ["name": .string(target.name), "type": target.numeric ? "numeric" : "string", "classes": .strings(target.classes)],
             "model": model,
         ]
+        if !encoder.means.isEmpty { doc["standardize"] = ["means": .numbers(encoder.means), "scales": .numbers(encoder.scales)] }
+        return .object(doc)
     }
 
     /// Reads an artifact, checking its digest first when one is expected, then every structural
@@ -132,47 +150,106 @@ private struct Reader {
                 }
             }
         }
-        let encoder = FeatureEncoder(features: features, encoding: encoding)
+        var encoder = FeatureEncoder(features: features, encoding: encoding)
+        if let st = o["standardize"] {
+            let so = try at("standardize") { try $0.object(st) }
+            encoder.means = try at("standardize.means") { try $0.doubles(so["means"]) }
+            encoder.scales = try at("standardize.scales") { try $0.doubles(so["scales"]) }
+            guard encoder.means.count == encoder.width, encoder.scales.count == encoder.width, encoder.scales.allSatisfy({ $0 > 0 }) else {
+                throw at("standardize") { $0.fail("needs one mean and one positive scale per encoded column") }
+            }
+        }
+        let width = encoder.width
         let t = try at("target") { try $0.object(o["target"]) }
         let target = TargetEncoding(
             name: try at("target.name") { try $0.string(t["name"]) },
             numeric: try at("target.type") { try $0.string(t["type"]) } == "numeric",
             classes: try at("target.classes") { try $0.strings(t["classes"]) })
-        guard target.classes.count >= 2 else { throw at("target.classes") { $0.fail("a classifier needs at least two classes") } }
+        if task == .classification, target.classes.count < 2 { throw at("target.classes") { $0.fail("a classifier needs at least two classes") } }
+        if task == .regression, !target.classes.isEmpty { throw at("target.classes") { $0.fail("a regressor has no classes") } }
+        let classes = target.classes.count
+        let outputs = task == .classification ? classes : 1
         let m = try at("model") { try $0.object(o["model"]) }
         let fitted: ModelArtifact.Fitted
         let kind = try at("model.kind") { try $0.string(m["kind"]) }
         switch kind {
         case "trees":
-            let classes = try at("model.classes") { try $0.int(m["classes"]) }
-            guard classes == target.classes.count else { throw at("model.classes") { $0.fail("does not match the number of target classes") } }
-            guard let list = m["trees"]?.arrayValue, !list.isEmpty else { throw at("model.trees") { $0.fail("expected a non-empty array") } }
-            var trees: [Tree] = []
-            for (i, tj) in list.enumerated() {
-                try at("model.trees[\(i)]") { r in
-                    let to = try r.object(tj)
-                    let tree = Tree(feature: try r.ints(to["feature"]), threshold: try r.doubles(to["threshold"]), left: try r.ints(to["left"]),
-                                    right: try r.ints(to["right"]), value: try r.doubles(to["value"]), outputs: classes)
-                    try r.check(tree, width: encoder.width)
-                    trees.append(tree)
-                }
+            let declared = try at("model.outputs") { try $0.int(m["outputs"]) }
+            guard declared == outputs else {
+                throw at("model.outputs") { $0.fail("does not match the task's \(outputs) output(s)") }
             }
-            fitted = .trees(TreeEnsembleModel(trees: trees, classes: classes))
+            fitted = .trees(TreeEnsembleModel(trees: try trees(m, outputs: outputs, width: width), outputs: outputs))
+        case "boosted":
+            let expected = task == .regression ? 1 : (classes == 2 ? 1 : classes)
+            let link = BoostedModel.Link(rawValue: try at("model.link") { try $0.string(m["link"]) })
+            let expectedLink: BoostedModel.Link = task == .regression ? .identity : (classes == 2 ? .sigmoid : .softmax)
+            let baseline = try at("model.baseline") { try $0.doubles(m["baseline"]) }
+            let declared = try at("model.outputs") { try $0.int(m["outputs"]) }
+            guard declared == expected, link == expectedLink, baseline.count == expected else {
+                throw at("model") { $0.fail("outputs, link and baseline do not fit a \(task.rawValue) model with \(classes) classes") }
+            }
+            let list = try trees(m, outputs: 1, width: width)
+            guard list.count % expected == 0 else { throw at("model.trees") { $0.fail("tree count is not a multiple of the outputs") } }
+            fitted = .boosted(BoostedModel(trees: list, outputs: expected, baseline: baseline, link: expectedLink))
         case "linear":
             let d = try at("model.features") { try $0.int(m["features"]) }
             let weights = try at("model.weights") { try $0.doubles(m["weights"]) }
             let intercepts = try at("model.intercepts") { try $0.doubles(m["intercepts"]) }
-            let outputs = target.classes.count == 2 ? 1 : target.classes.count
-            guard d == encoder.width, intercepts.count == outputs, weights.count == outputs * d else {
-                throw at("model") { $0.fail("weight shapes do not match \(d) features and \(outputs) outputs") }
+            let link = LinearModel.Link(rawValue: try at("model.link") { try $0.string(m["link"]) })
+            let expectedLink: LinearModel.Link = task == .regression ? .identity : (classes == 2 ? .sigmoid : .softmax)
+            let outs = expectedLink == .softmax ? classes : 1
+            guard d == width, link == expectedLink, intercepts.count == outs, weights.count == outs * d else {
+                throw at("model") { $0.fail("weight shapes and link do not fit \(width) features and \(outs) output(s)") }
             }
-            fitted = .linear(LinearClassifierModel(
-                weights: weights, intercepts: intercepts, features: d, classes: target.classes.count,
-                iterations: try at("model.iterations") { try $0.int(m["iterations"]) },
-                converged: m["converged"]?.boolValue ?? false))
-        case let other: throw at("model.kind") { $0.fail("unknown model kind \"\(other)\"") }
+            fitted = .linear(LinearModel(weights: weights, intercepts: intercepts, features: d, link: expectedLink,
+                                         iterations: m["iterations"]?.intValue, converged: m["converged"]?.boolValue))
+        case "neighbors":
+            let rows = try at("model.rows") { try $0.int(m["rows"]) }
+            let d = try at("model.features") { try $0.int(m["features"]) }
+            let k = try at("model.k") { try $0.int(m["k"]) }
+            let points = try at("model.points") { try $0.doubles(m["points"]) }
+            guard d == width, rows >= 1, k >= 1, k <= rows, points.count == rows * d,
+                  let weighting = NeighborsEstimator.Weighting(rawValue: m["weights"]?.stringValue ?? "") else {
+                throw at("model") { $0.fail("neighbour data does not fit \(width) features") }
+            }
+            var labels: [Int] = [], values: [Double] = []
+            if task == .classification {
+                labels = try at("model.labels") { try $0.ints(m["labels"]) }
+                guard labels.count == rows, labels.allSatisfy({ $0 >= 0 && $0 < classes }) else { throw at("model.labels") { $0.fail("one class index per row expected") } }
+            } else {
+                values = try at("model.values") { try $0.doubles(m["values"]) }
+                guard values.count == rows else { throw at("model.values") { $0.fail("one value per row expected") } }
+            }
+            fitted = .neighbors(NeighborsModel(x: Matrix(rows: rows, cols: d, values: points), labels: labels, values: values,
+                                               classes: task == .classification ? classes : 0, k: k, weighting: weighting))
+        case "naive_bayes":
+            let priors = try at("model.priors") { try $0.doubles(m["priors"]) }
+            let means = try at("model.means") { try $0.doubles(m["means"]) }
+            let variances = try at("model.variances") { try $0.doubles(m["variances"]) }
+            guard task == .classification, priors.count == classes, means.count == classes * width, variances.count == classes * width,
+                  variances.allSatisfy({ $0 > 0 }) else {
+                throw at("model") { $0.fail("priors, means and variances do not fit \(classes) classes and \(width) features") }
+            }
+            fitted = .naiveBayes(NaiveBayesModel(priors: priors, means: means, variances: variances, features: width))
+        default: throw at("model.kind") { $0.fail("unknown model kind \"\(kind)\"") }
         }
         return ModelArtifact(task: task, algorithm: name, params: params, encoder: encoder, target: target, fitted: fitted)
+    }
+
+    /// The trees of a model, each checked.
+    mutating func trees(_ m: [String: JSON], outputs: Int, width: Int) throws -> [Tree] {
+        guard let list = m["trees"]?.arrayValue, !list.isEmpty else { throw at("model.trees") { $0.fail("expected a non-empty array") } }
+        var trees: [Tree] = []
+        for (i, tj) in list.enumerated() {
+            try at("model.trees[\(i)]") { r in
+                let to = try r.object(tj)
+                let tree = Tree(feature: try r.ints(to["feature"]), threshold: try r.doubles(to["threshold"]), left: try r.ints(to["left"]),
+                                right: try r.ints(to["right"]), value: try r.doubles(to["value"]), outputs: outputs)
+                try r.check(tree, width: width)
+                trees.append(tree)
+            }
+        }
+        return trees
     }
 
     /// A tree is well formed when its arrays agree, every inner node's children come after it

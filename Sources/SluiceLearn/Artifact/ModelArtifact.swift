@@ -8,12 +8,15 @@ public struct ModelArtifact: Sendable, Equatable {
     public static let formatName = "sluice.model"
     /// The version of the document format and of the engine's training behaviour. Part of every
     /// version identity, so a change to how models are trained retrains them.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// The fitted parameters of one of the estimator families.
     public enum Fitted: Sendable, Equatable {
         case trees(TreeEnsembleModel)
-        case linear(LinearClassifierModel)
+        case boosted(BoostedModel)
+        case linear(LinearModel)
+        case neighbors(NeighborsModel)
+        case naiveBayes(NaiveBayesModel)
     }
 
     public var task: Task
@@ -35,27 +38,39 @@ public struct ModelArtifact: Sendable, Equatable {
     /// The artifact's bytes: canonical JSON, so equal models give equal bytes.
     public func encoded() -> [UInt8] { json.canonicalBytes() }
 
-    /// Class probabilities for every row of an encoded matrix.
-    public func probabilities(_ x: Matrix) -> [[Double]] {
-        var row = [Double](repeating: 0, count: x.cols)
-        return (0..<x.rows).map { r in
-            x.copyRow(r, into: &row)
-            return probabilities(encodedRow: row)
+    /// Values per prediction: class probabilities (one per class), or one regression value.
+    public var outputs: Int { task == .classification ? target.classes.count : 1 }
+
+    /// The prediction for one encoded row: class probabilities, or `[value]`.
+    public func predict(encodedRow row: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: outputs)
+        row.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { o in predict(r, into: o) }
+        }
+        return out
+    }
+
+    /// Writes the prediction for one encoded row into `out` (``outputs`` values), allocation-free.
+    @inlinable
+    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        switch fitted {
+        case .trees(let m): m.predict(row, into: out)
+        case .boosted(let m): m.predict(row, into: out)
+        case .linear(let m): m.predict(row, into: out)
+        case .neighbors(let m): m.predict(row, into: out)
+        case .naiveBayes(let m): m.predict(row, into: out)
         }
     }
 
-    /// Class probabilities for one encoded row.
-    public func probabilities(encodedRow row: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: target.classes.count)
-        row.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { o in
-                switch fitted {
-                case .trees(let m): m.probabilities(r, into: o)
-                case .linear(let m): m.probabilities(r, into: o)
-                }
-            }
+    /// Predictions for every row of an encoded matrix, on all cores for large batches.
+    public func predict(_ x: Matrix) -> [[Double]] {
+        if case .neighbors(let m) = fitted { return m.predict(x) }
+        let rows = Array(0..<x.rows)
+        return rows.parallelMap(chunk: 2048) { r in
+            var row = [Double](repeating: 0, count: x.cols)
+            x.copyRow(r, into: &row)
+            return predict(encodedRow: row)
         }
-        return out
     }
 
     /// Index of the most probable class (the first one on ties, as numpy's argmax).
@@ -73,30 +88,26 @@ public struct ModelArtifact: Sendable, Equatable {
             do { try encoder.encode(row: row, into: &buffer) } catch let e as LearnError {
                 throw LearnError("row \(i + 1): \(e.message)")
             }
-            let p = probabilities(encodedRow: buffer)
-            let k = ModelArtifact.argmax(p)
-            return Prediction(label: target.label(k), probabilities: p)
+            let p = predict(encodedRow: buffer)
+            if task == .regression { return Prediction(label: .number(p[0]), probabilities: []) }
+            return Prediction(label: target.label(ModelArtifact.argmax(p)), probabilities: p)
         }
-    }
-
-    /// Predicted labels for a frame with the feature columns.
-    public func predictLabels(_ frame: DataFrame) throws -> (labels: [String], probabilities: [[Double]]) {
-        let p = probabilities(try encoder.transform(frame))
-        return (p.map { target.classes[ModelArtifact.argmax($0)] }, p)
     }
 }
 
-/// One prediction: the label, and the class probabilities in ``TargetEncoding/classes`` order.
+/// One prediction: the label (or value), and for classifiers the class probabilities in
+/// ``TargetEncoding/classes`` order.
 public struct Prediction: Sendable, Equatable {
     public var label: JSON
     public var probabilities: [Double]
 }
 
-/// The target column and its classes, in sorted order (numerically for numeric targets).
+/// The target column and, for classification, its classes in sorted order (numerically for
+/// numeric targets).
 public struct TargetEncoding: Sendable, Equatable {
     public var name: String
     public var numeric: Bool
-    /// Class labels as text (numbers in canonical form).
+    /// Class labels as text (numbers in canonical form); empty for regression.
     public var classes: [String]
 
     public init(name: String, numeric: Bool, classes: [String]) {

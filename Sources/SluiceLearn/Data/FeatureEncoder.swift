@@ -24,6 +24,42 @@ public struct FeatureEncoder: Sendable, Equatable {
 
     public var features: [Feature]
     public var encoding: CategoryEncoding
+    /// Standardisation of the encoded columns, `(x − mean) / scale`, for scale-sensitive
+    /// algorithms; empty when not standardising.
+    public var means: [Double] = []
+    public var scales: [Double] = []
+
+    public init(features: [Feature], encoding: CategoryEncoding, means: [Double] = [], scales: [Double] = []) {
+        self.features = features
+        self.encoding = encoding
+        self.means = means
+        self.scales = scales
+    }
+
+    /// Learns the mean and standard deviation of every encoded column of `x` (a constant column
+    /// keeps scale 1), and returns `x` standardised with them.
+    public mutating func standardize(_ x: Matrix) -> Matrix {
+        means = []
+        scales = []
+        for c in 0..<x.cols {
+            let column = x.values[(c * x.rows)..<((c + 1) * x.rows)]
+            let mean = column.reduce(0, +) / Double(max(x.rows, 1))
+            let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(x.rows, 1))
+            means.append(mean)
+            scales.append(variance > 0 ? variance.squareRoot() : 1)
+        }
+        return applyScaling(x)
+    }
+
+    func applyScaling(_ x: Matrix) -> Matrix {
+        guard !means.isEmpty else { return x }
+        var values = x.values
+        for c in 0..<x.cols {
+            let (m, s) = (means[c], scales[c])
+            for r in 0..<x.rows { values[c * x.rows + r] = (values[c * x.rows + r] - m) / s }
+        }
+        return Matrix(rows: x.rows, cols: x.cols, values: values)
+    }
 
     /// Learns the encoding from training columns.
     /// - Throws: ``LearnError`` when a column is missing from the frame or holds no value at all.
@@ -93,7 +129,7 @@ public struct FeatureEncoder: Sendable, Equatable {
                 throw LearnError("feature \"\(f.name)\" must be numeric, but the data holds text (e.g. \"\(bad ?? "")\")")
             }
         }
-        return Matrix(rows: frame.rowCount, cols: width, values: values)
+        return applyScaling(Matrix(rows: frame.rowCount, cols: width, values: values))
     }
 
     private func appendCategorical(_ codes: [Int], count: Int, into values: inout [Double]) {
@@ -138,6 +174,9 @@ public struct FeatureEncoder: Sendable, Equatable {
                     j += cats.count
                 }
             }
+        }
+        if !means.isEmpty {
+            for c in 0..<means.count { out[c] = (out[c] - means[c]) / scales[c] }
         }
     }
 }

@@ -1,36 +1,72 @@
 import SluiceCore
 
-/// The algorithms this engine trains, with their parameters and defaults.
+/// The algorithms this engine trains, with their parameters and defaults. Parameter names are
+/// scikit-learn's in camelCase, plus `seed`; `null` defaults mean "scikit-learn's default for the
+/// task", spelt out in each summary.
 public enum AlgorithmCatalog {
     static let seed = Parameter("seed", .integer(min: 0, max: 9_007_199_254_740_991), default: 0,
-        "Seed of every random choice (bootstrap samples, feature subsets). Same seed, same model.")
-    static let criterion = Parameter("criterion", .choice(SplitCriterion.allCases.map(\.rawValue)), default: "gini",
-        "Impurity measure of a split.")
+        "Seed of every random choice (bootstrap samples, feature subsets, thresholds). Same seed, same model.")
+    static let criterion = Parameter("criterion", .optionalChoice(SplitCriterion.allCases.map(\.rawValue)), default: nil,
+        "Impurity measure of a split: gini, entropy or log_loss for classification, squared_error for regression; null: gini or squared_error.")
     static let maxDepth = Parameter("maxDepth", .optionalInteger(min: 1, max: 1000), default: nil,
         "Deepest a tree may grow; null grows until leaves are pure or too small to split.")
     static let minSamplesSplit = Parameter("minSamplesSplit", .integer(min: 2, max: 1_000_000_000), default: 2,
         "Fewest rows a node needs to be split.")
     static let minSamplesLeaf = Parameter("minSamplesLeaf", .integer(min: 1, max: 1_000_000_000), default: 1,
         "Fewest rows each child of a split must keep.")
+    static let maxBins = Parameter("maxBins", .integer(min: 2, max: 255), default: 255,
+        "Most bins per feature: features with more distinct values are split at quantiles (exact below that).")
+    static let fitIntercept = Parameter("fitIntercept", .boolean, default: true, "Learn an intercept (not regularised).")
+    static let standardize = Parameter("standardize", .boolean, default: true,
+        "Scale each encoded feature to mean 0 and variance 1 inside the model (recorded in the artifact).")
+
+    static func forestFeatures(_ summary: String) -> Parameter {
+        Parameter("maxFeatures", .featureCount, default: nil, summary)
+    }
 
     /// Every algorithm, in the order the documentation lists them.
     public static let all: [Algorithm] = [
         Algorithm(
-            name: "decision_tree", tasks: [.classification],
-            summary: "A single CART tree (scikit-learn's DecisionTreeClassifier).",
-            parameters: [
-                criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
-                Parameter("maxFeatures", .featureCount, default: nil, "Features examined at each split; null examines all."),
-                seed,
-            ]),
+            name: "decision_tree", tasks: [.classification, .regression],
+            summary: "A single CART tree (scikit-learn's DecisionTreeClassifier / Regressor).",
+            parameters: [criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
+                         forestFeatures("Features examined at each split; null examines all."), maxBins, seed]),
         Algorithm(
-            name: "random_forest", tasks: [.classification],
-            summary: "Bagged CART trees with random feature subsets (scikit-learn's RandomForestClassifier).",
+            name: "random_forest", tasks: [.classification, .regression],
+            summary: "Bagged CART trees with random feature subsets (scikit-learn's RandomForestClassifier / Regressor).",
             parameters: [
                 Parameter("nEstimators", .integer(min: 1, max: 10_000), default: 100, "Number of trees."),
                 criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
-                Parameter("maxFeatures", .featureCount, default: "sqrt", "Features examined at each split."),
+                forestFeatures("Features examined at each split; null: sqrt of the features for classification, all for regression."),
                 Parameter("bootstrap", .boolean, default: true, "Grow each tree on a bootstrap sample of the rows."),
+                maxBins, seed,
+            ]),
+        Algorithm(
+            name: "extra_trees", tasks: [.classification, .regression],
+            summary: "Extremely randomised trees: random thresholds, no bootstrap by default (scikit-learn's ExtraTreesClassifier / Regressor).",
+            parameters: [
+                Parameter("nEstimators", .integer(min: 1, max: 10_000), default: 100, "Number of trees."),
+                criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
+                forestFeatures("Features examined at each split; null: sqrt of the features for classification, all for regression."),
+                Parameter("bootstrap", .boolean, default: false, "Grow each tree on a bootstrap sample of the rows."),
+                maxBins, seed,
+            ]),
+        Algorithm(
+            name: "gradient_boosting", tasks: [.classification, .regression],
+            summary: "Histogram-based gradient boosting, leaf-wise (scikit-learn's HistGradientBoosting, LightGBM).",
+            parameters: [
+                Parameter("learningRate", .number(min: 0, inclusive: false, max: 1000), default: 0.1, "Shrinkage applied to every leaf value."),
+                Parameter("maxIter", .integer(min: 1, max: 100_000), default: 100, "Boosting iterations (trees per class)."),
+                Parameter("maxLeafNodes", .integer(min: 2, max: 1_000_000), default: 31, "Most leaves per tree."),
+                maxDepth,
+                Parameter("minSamplesLeaf", .integer(min: 1, max: 1_000_000_000), default: 20, "Fewest rows per leaf."),
+                Parameter("l2Regularization", .number(min: 0, inclusive: true, max: 1e12), default: 0.0, "L2 penalty on leaf values."),
+                maxBins,
+                Parameter("earlyStopping", .boolean, default: false,
+                          "Hold out validationFraction of the rows and stop when the validation loss stops improving."),
+                Parameter("validationFraction", .number(min: 0, inclusive: false, max: 0.9), default: 0.1, "Held-out share for early stopping."),
+                Parameter("nIterNoChange", .integer(min: 1, max: 100_000), default: 10, "Iterations without improvement before stopping."),
+                Parameter("tol", .number(min: 0, inclusive: true, max: 1), default: 1e-7, "Smallest validation loss improvement that counts."),
                 seed,
             ]),
         Algorithm(
@@ -42,7 +78,34 @@ public enum AlgorithmCatalog {
                 Parameter("maxIter", .integer(min: 1, max: 100_000), default: 100, "Most solver iterations."),
                 Parameter("tol", .number(min: 0, inclusive: false, max: 1), default: 0.0001,
                     "Stop when the largest gradient component is at most this."),
-                Parameter("fitIntercept", .boolean, default: true, "Learn an intercept (not regularised)."),
+                fitIntercept, standardize, seed,
+            ]),
+        Algorithm(
+            name: "linear_regression", tasks: [.regression],
+            summary: "Ordinary least squares (scikit-learn's LinearRegression).",
+            parameters: [fitIntercept, seed]),
+        Algorithm(
+            name: "ridge", tasks: [.regression],
+            summary: "Least squares with an L2 penalty (scikit-learn's Ridge).",
+            parameters: [
+                Parameter("alpha", .number(min: 0, inclusive: true, max: 1e12), default: 1.0, "L2 penalty strength."),
+                fitIntercept, seed,
+            ]),
+        Algorithm(
+            name: "knn", tasks: [.classification, .regression],
+            summary: "k-nearest neighbours, Euclidean (scikit-learn's KNeighborsClassifier / Regressor).",
+            parameters: [
+                Parameter("nNeighbors", .integer(min: 1, max: 10_000), default: 5, "Neighbours that vote."),
+                Parameter("weights", .choice(NeighborsEstimator.Weighting.allCases.map(\.rawValue)), default: "uniform",
+                          "uniform: equal votes; distance: votes weighted by inverse distance."),
+                standardize, seed,
+            ]),
+        Algorithm(
+            name: "naive_bayes", tasks: [.classification],
+            summary: "Gaussian naive Bayes (scikit-learn's GaussianNB).",
+            parameters: [
+                Parameter("varSmoothing", .number(min: 0, inclusive: true, max: 1), default: 1e-9,
+                          "Share of the largest feature variance added to every variance, for stability."),
                 seed,
             ]),
     ]

@@ -16,6 +16,8 @@ public struct Parameter: Sendable {
         case number(min: Double, inclusive: Bool, max: Double)
         case boolean
         case choice([String])
+        /// One of the strings, or `null` for the task's default.
+        case optionalChoice([String])
         /// `null` (all features), `"sqrt"`, `"log2"`, an integer count, or a fraction in (0, 1].
         case featureCount
     }
@@ -40,6 +42,7 @@ public struct Parameter: Sendable {
         case .number(let lo, let inclusive, let hi): "a number \(inclusive ? "≥" : ">") \(JSON.format(lo)) and ≤ \(JSON.format(hi))"
         case .boolean: "true or false"
         case .choice(let options): "one of " + options.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .optionalChoice(let options): "null or one of " + options.map { "\"\($0)\"" }.joined(separator: ", ")
         case .featureCount: "null (all features), \"sqrt\", \"log2\", an integer ≥ 1, or a fraction in (0, 1)"
         }
     }
@@ -58,6 +61,8 @@ public struct Parameter: Sendable {
             return (inclusive ? d >= lo : d > lo) && d <= hi
         case (.boolean, .bool): return true
         case (.choice(let options), .string(let s)): return options.contains(s)
+        case (.optionalChoice, .null): return true
+        case (.optionalChoice(let options), .string(let s)): return options.contains(s)
         case (.featureCount, .null): return true
         case (.featureCount, .string(let s)): return s == "sqrt" || s == "log2"
         case (.featureCount, .number(let d)):
@@ -81,6 +86,7 @@ public struct Parameter: Sendable {
             s["maximum"] = .number(hi)
         case .boolean: s["type"] = "boolean"
         case .choice(let options): s["enum"] = .strings(options)
+        case .optionalChoice(let options): s["enum"] = .array(options.map(JSON.string) + [.null])
         case .featureCount:
             s["oneOf"] = [
                 ["type": "null"], ["enum": ["sqrt", "log2"]],

@@ -1,8 +1,16 @@
-/// How a tree measures the impurity of a node's classes.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a tree measures the impurity of a node.
 public enum SplitCriterion: String, Sendable, CaseIterable {
     case gini, entropy
     /// scikit-learn's alias of `entropy`.
     case logLoss = "log_loss"
+    /// Regression: variance reduction.
+    case squaredError = "squared_error"
 }
 
 /// The growth limits of one tree, scikit-learn's names and meanings.
@@ -13,95 +21,126 @@ public struct TreeGrowth: Sendable, Equatable {
     public var minSamplesLeaf: Int = 1
     /// Number of features examined at each node; `nil` means all.
     public var maxFeatures: Int? = nil
+    /// Extremely randomised trees: one random threshold per examined feature instead of the best.
+    public var randomThresholds = false
     public init() {}
 }
 
-/// Grows one classification tree depth-first, CART style: at each node, the features (a random
-/// subset of `maxFeatures` when set) are each sorted and swept for the threshold that most lowers the
-/// weighted impurity. Thresholds fall midway between consecutive distinct values, as in scikit-learn.
+/// What a tree predicts: class indices (leaves hold class frequencies) or numbers (leaves hold means).
+enum TreeTarget: Sendable {
+    case classes([Int], count: Int)
+    case values([Double])
+}
+
+/// Grows one CART tree depth-first on binned features. At each node the candidate features (a
+/// random `maxFeatures` of them, drawn until that many non-constant ones were examined, as
+/// scikit-learn does) each get a histogram of the node's rows by bin, and the histogram is swept
+/// for the split that most lowers the weighted impurity (or, for extremely randomised trees, one
+/// random split is taken). Features with few distinct values have one bin per value, so on such
+/// data the splits are exactly those of a sorting CART.
 ///
-/// - Complexity: O(F · n log n) per tree level, for F features examined and n rows.
+/// - Complexity: O(F · (n + bins · K)) per tree level, for F features examined, n rows, K classes.
 struct TreeBuilder {
-    let x: Matrix
-    let y: [Int]
+    let x: BinnedMatrix
+    let target: TreeTarget
     let weights: [Double]
-    let classes: Int
     let growth: TreeGrowth
     var rng: SplitMix64
+    let outputs: Int
 
     private var feature: [Int] = []
     private var threshold: [Double] = []
     private var left: [Int] = []
     private var right: [Int] = []
     private var value: [Double] = []
-    private var order: [Int] = []
-    private var keys: [Double] = []
+    // Scratch histograms: per bin and output, the weighted sums; per bin, the row counts.
+    private var hist: [Double]
+    private var histCount: [Int]
 
-    init(x: Matrix, y: [Int], weights: [Double], classes: Int, growth: TreeGrowth, rng: SplitMix64) {
+    init(x: BinnedMatrix, target: TreeTarget, weights: [Double], growth: TreeGrowth, rng: SplitMix64) {
         self.x = x
-        self.y = y
+        self.target = target
         self.weights = weights
-        self.classes = classes
         self.growth = growth
         self.rng = rng
+        switch target {
+        case .classes(_, let k): outputs = k
+        case .values: outputs = 1
+        }
+        hist = [Double](repeating: 0, count: 256 * (outputs + 1))
+        histCount = [Int](repeating: 0, count: 256)
     }
 
     /// Grows the tree over the rows with positive weight.
     mutating func build() -> Tree {
         var rows = (0..<x.rows).filter { weights[$0] > 0 }
-        order = [Int](repeating: 0, count: rows.count)
-        keys = [Double](repeating: 0, count: x.rows)
         grow(&rows, 0, rows.count, depth: 0)
-        return Tree(feature: feature, threshold: threshold, left: left, right: right, value: value, outputs: classes)
+        return Tree(feature: feature, threshold: threshold, left: left, right: right, value: value, outputs: outputs)
     }
 
-    private func impurity(_ counts: [Double], _ total: Double) -> Double {
-        guard total > 0 else { return 0 }
+    /// Class weight sums (classification) or [Σw·y, Σw, Σw·y²] (regression) of rows[lo..<hi].
+    private func totals(_ rows: [Int], _ lo: Int, _ hi: Int) -> (sums: [Double], weight: Double, squares: Double) {
+        var sums = [Double](repeating: 0, count: outputs)
+        var weight = 0.0, squares = 0.0
+        switch target {
+        case .classes(let y, _):
+            for i in lo..<hi { let r = rows[i]; sums[y[r]] += weights[r]; weight += weights[r] }
+        case .values(let y):
+            for i in lo..<hi { let r = rows[i]; let w = weights[r]; sums[0] += w * y[r]; weight += w; squares += w * y[r] * y[r] }
+        }
+        return (sums, weight, squares)
+    }
+
+    private func impurity(_ sums: UnsafePointer<Double>, _ weight: Double, squares: Double = 0) -> Double {
+        guard weight > 0 else { return 0 }
         switch growth.criterion {
         case .gini:
             var s = 0.0
-            for c in counts { s += c * c }
-            return 1 - s / (total * total)
+            for k in 0..<outputs { s += sums[k] * sums[k] }
+            return 1 - s / (weight * weight)
         case .entropy, .logLoss:
             var h = 0.0
-            for c in counts where c > 0 {
-                let p = c / total
+            for k in 0..<outputs where sums[k] > 0 {
+                let p = sums[k] / weight
                 h -= p * log2(p)
             }
             return h
+        case .squaredError:
+            let mean = sums[0] / weight
+            return max(0, squares / weight - mean * mean)
         }
     }
 
     @discardableResult
     private mutating func grow(_ rows: inout [Int], _ lo: Int, _ hi: Int, depth: Int) -> Int {
-        var counts = [Double](repeating: 0, count: classes)
-        var total = 0.0
-        for i in lo..<hi {
-            counts[y[rows[i]]] += weights[rows[i]]
-            total += weights[rows[i]]
-        }
+        let (sums, total, squares) = totals(rows, lo, hi)
         let node = feature.count
         feature.append(-1)
         threshold.append(0)
         left.append(-1)
         right.append(-1)
-        value.append(contentsOf: counts.map { total > 0 ? $0 / total : 0 })
-
+        if case .values = target {
+            value.append(total > 0 ? sums[0] / total : 0)
+        } else {
+            value.append(contentsOf: sums.map { total > 0 ? $0 / total : 0 })
+        }
         let n = hi - lo
-        let parentImpurity = impurity(counts, total)
+        let parentImpurity = sums.withUnsafeBufferPointer { impurity($0.baseAddress!, total, squares: squares) }
         if let maxDepth = growth.maxDepth, depth >= maxDepth { return node }
         if n < growth.minSamplesSplit || n < 2 * growth.minSamplesLeaf || parentImpurity <= 1e-12 { return node }
-
-        guard let split = bestSplit(rows, lo, hi, counts, total) else { return node }
-        // Partition rows[lo..<hi] so that the left child comes first.
+        guard let split = bestSplit(rows, lo, hi, sums, total) else { return node }
         var mid = lo
         let base = split.feature * x.rows
-        for i in lo..<hi where x.values[base + rows[i]] <= split.threshold {
-            rows.swapAt(i, mid)
-            mid += 1
+        x.codes.withUnsafeBufferPointer { codes in
+            rows.withUnsafeMutableBufferPointer { r in
+                for i in lo..<hi where Int(codes[base + r[i]]) <= split.bin {
+                    r.swapAt(i, mid)
+                    mid += 1
+                }
+            }
         }
         feature[node] = split.feature
-        threshold[node] = split.threshold
+        threshold[node] = x.edges[split.feature][split.bin]
         let l = grow(&rows, lo, mid, depth: depth + 1)
         let r = grow(&rows, mid, hi, depth: depth + 1)
         left[node] = l
@@ -111,63 +150,117 @@ struct TreeBuilder {
 
     private struct Split {
         var feature: Int
-        var threshold: Double
+        var bin: Int
         var score: Double
     }
 
-    private mutating func bestSplit(_ rows: [Int], _ lo: Int, _ hi: Int, _ counts: [Double], _ total: Double) -> Split? {
+    private mutating func bestSplit(_ rows: [Int], _ lo: Int, _ hi: Int, _ sums: [Double], _ total: Double) -> Split? {
         let features = x.cols
         let wanted = min(growth.maxFeatures ?? features, features)
         var candidates = Array(0..<features)
         var best: Split?
         var visited = 0
         var drawn = 0
-        var leftCounts = [Double](repeating: 0, count: classes)
-        var rightCounts = [Double](repeating: 0, count: classes)
-        let n = hi - lo
-        // Draw features without replacement until `wanted` non-constant ones have been examined.
+        let k = outputs
+        var leftSums = [Double](repeating: 0, count: k)
+        var rightSums = [Double](repeating: 0, count: k)
         while drawn < features && visited < wanted {
             let pick = drawn + rng.below(features - drawn)
             candidates.swapAt(drawn, pick)
             let f = candidates[drawn]
             drawn += 1
-            let base = f * x.rows
-            for i in 0..<n {
-                order[i] = rows[lo + i]
-                keys[rows[lo + i]] = x.values[base + rows[lo + i]]
+            let bins = x.binCount(f)
+            guard bins > 1 else { continue }
+            fillHistogram(f, rows, lo, hi, bins: bins)
+            // Bins present in this node.
+            var first = -1, last = -1
+            for b in 0..<bins where histCount[b] > 0 {
+                if first < 0 { first = b }
+                last = b
             }
-            let keys = self.keys
-            order[0..<n].sort { a, b in keys[a] < keys[b] || (keys[a] == keys[b] && a < b) }
-            if keys[order[n - 1]] <= keys[order[0]] + 1e-7 { continue }  // constant in this node
+            if first == last { continue }  // constant in this node
             visited += 1
-            for k in 0..<classes { leftCounts[k] = 0; rightCounts[k] = counts[k] }
-            var leftWeight = 0.0
-            for i in 0..<(n - 1) {
-                let r = order[i]
-                let w = weights[r]
-                leftCounts[y[r]] += w
-                rightCounts[y[r]] -= w
-                leftWeight += w
-                let leftN = i + 1
-                if leftN < growth.minSamplesLeaf { continue }
-                if n - leftN < growth.minSamplesLeaf { break }
-                let v = keys[r], next = keys[order[i + 1]]
-                if next <= v + 1e-7 { continue }
+            var choice: Int?
+            if growth.randomThresholds { choice = first + rng.below(last - first) }
+            for j in 0..<k { leftSums[j] = 0; rightSums[j] = sums[j] }
+            var leftWeight = 0.0, leftCount = 0
+            let n = hi - lo
+            for b in first..<last {
+                let c = histCount[b]
+                if c > 0 {
+                    for j in 0..<k {
+                        let v = hist[b * (k + 1) + j]
+                        leftSums[j] += v
+                        rightSums[j] -= v
+                    }
+                    leftWeight += hist[b * (k + 1) + k]
+                    leftCount += c
+                }
+                if let choice, b != choice { continue }
+                if leftCount < growth.minSamplesLeaf || n - leftCount < growth.minSamplesLeaf { continue }
                 let rightWeight = total - leftWeight
-                let score = -(leftWeight * impurity(leftCounts, leftWeight) + rightWeight * impurity(rightCounts, rightWeight))
-                if best == nil || score > best!.score + 1e-12 {
-                    var t = v / 2 + next / 2
-                    if t >= next || !t.isFinite { t = v }
-                    best = Split(feature: f, threshold: t, score: score)
+                guard leftWeight > 0, rightWeight > 0 else { continue }
+                let score = splitScore(leftSums, leftWeight, rightSums, rightWeight)
+                if best == nil || score > best!.score + 1e-12 * abs(best!.score) {
+                    best = Split(feature: f, bin: b, score: score)
                 }
             }
         }
         return best
     }
-}
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+    /// Higher is better: minus the weighted child impurity (up to a constant per node).
+    @inline(__always)
+    private func splitScore(_ l: [Double], _ wl: Double, _ r: [Double], _ wr: Double) -> Double {
+        switch growth.criterion {
+        case .gini:
+            var sl = 0.0, sr = 0.0
+            for j in 0..<outputs { sl += l[j] * l[j]; sr += r[j] * r[j] }
+            return sl / wl + sr / wr
+        case .squaredError:
+            return l[0] * l[0] / wl + r[0] * r[0] / wr
+        case .entropy, .logLoss:
+            return -(l.withUnsafeBufferPointer { wl * impurity($0.baseAddress!, wl) } + r.withUnsafeBufferPointer { wr * impurity($0.baseAddress!, wr) })
+        }
+    }
+
+    private mutating func fillHistogram(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int, bins: Int) {
+        let k = outputs
+        let stride = k + 1
+        for i in 0..<(bins * stride) { hist[i] = 0 }
+        for b in 0..<bins { histCount[b] = 0 }
+        let base = f * x.rows
+        x.codes.withUnsafeBufferPointer { codes in
+            hist.withUnsafeMutableBufferPointer { h in
+                histCount.withUnsafeMutableBufferPointer { hc in
+                    rows.withUnsafeBufferPointer { r in
+                        weights.withUnsafeBufferPointer { w in
+                            switch target {
+                            case .classes(let y, _):
+                                y.withUnsafeBufferPointer { y in
+                                    for i in lo..<hi {
+                                        let row = r[i]
+                                        let b = Int(codes[base + row])
+                                        h[b * stride + y[row]] += w[row]
+                                        h[b * stride + k] += w[row]
+                                        hc[b] += 1
+                                    }
+                                }
+                            case .values(let y):
+                                y.withUnsafeBufferPointer { y in
+                                    for i in lo..<hi {
+                                        let row = r[i]
+                                        let b = Int(codes[base + row])
+                                        h[b * 2] += w[row] * y[row]
+                                        h[b * 2 + 1] += w[row]
+                                        hc[b] += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

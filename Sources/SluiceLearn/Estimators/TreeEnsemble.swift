@@ -1,32 +1,42 @@
 import Dispatch
 import Synchronization
 
-/// A decision tree or a random forest of classification trees: the estimator with its
-/// hyperparameters, before fitting.
+/// A decision tree, a random forest or extremely randomised trees, for classification or
+/// regression: the estimator with its hyperparameters, before fitting.
 ///
 /// A forest grows each tree on a bootstrap sample (drawn with replacement, the draw counts used
 /// as weights, as scikit-learn does) with a seed derived from the model seed and the tree's index,
 /// so the forest does not depend on which thread grew which tree.
-public struct TreeEnsembleClassifier: Sendable {
+public struct TreeEnsembleEstimator: Sendable {
     public var growth: TreeGrowth
     public var trees: Int
     public var bootstrap: Bool
     public var seed: UInt64
+    public var maxBins: Int
 
-    public init(growth: TreeGrowth, trees: Int = 1, bootstrap: Bool = false, seed: UInt64 = 0) {
+    public init(growth: TreeGrowth, trees: Int = 1, bootstrap: Bool = false, seed: UInt64 = 0, maxBins: Int = 255) {
         self.growth = growth
         self.trees = trees
         self.bootstrap = bootstrap
         self.seed = seed
+        self.maxBins = maxBins
     }
 
-    /// Fits the trees, in parallel on all cores.
-    /// - Parameters:
-    ///   - x: encoded features, one row per sample.
-    ///   - y: class indices in `0..<classes`.
-    /// - Complexity: O(trees · F · n log n · depth) / cores.
-    public func fit(_ x: Matrix, _ y: [Int], classes: Int) -> TreeEnsembleModel {
+    /// Fits a classifier. `y` holds class indices in `0..<classes`.
+    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: (@Sendable (Double) -> Void)? = nil) -> TreeEnsembleModel {
+        TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .classes(y, count: classes), progress), outputs: classes)
+    }
+
+    /// Fits a regressor.
+    public func fit(_ x: Matrix, values y: [Double], progress: (@Sendable (Double) -> Void)? = nil) -> TreeEnsembleModel {
+        TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .values(y), progress), outputs: 1)
+    }
+
+    /// Grows the trees, in parallel on all cores.
+    /// - Complexity: O(trees · F · (n + bins · K) · depth) / cores.
+    func fit(_ x: BinnedMatrix, _ target: TreeTarget, _ progress: (@Sendable (Double) -> Void)?) -> [Tree] {
         let result = Mutex([Tree?](repeating: nil, count: trees))
+        let done = Atomic<Int>(0)
         let (trees, seed, bootstrap, growth) = (self.trees, self.seed, self.bootstrap, self.growth)
         let fitOne = { @Sendable (t: Int) in
             let treeSeed = trees == 1 ? seed : SplitMix64.derive(seed, t)
@@ -36,33 +46,38 @@ public struct TreeEnsembleClassifier: Sendable {
                 weights = [Double](repeating: 0, count: x.rows)
                 for _ in 0..<x.rows { weights[rng.below(x.rows)] += 1 }
             }
-            var builder = TreeBuilder(x: x, y: y, weights: weights, classes: classes, growth: growth, rng: rng)
+            var builder = TreeBuilder(x: x, target: target, weights: weights, growth: growth, rng: rng)
             let tree = builder.build()
             result.withLock { $0[t] = tree }
+            let finished = done.add(1, ordering: .relaxed).newValue
+            progress?(Double(finished) / Double(trees))
         }
         if trees == 1 {
             fitOne(0)
         } else {
             DispatchQueue.concurrentPerform(iterations: trees, execute: fitOne)
         }
-        return TreeEnsembleModel(trees: result.withLock { $0.map { $0! } }, classes: classes)
+        return result.withLock { $0.map { $0! } }
     }
 }
 
-/// Fitted trees whose leaf class distributions are averaged.
+/// Fitted trees whose leaf values are averaged: class distributions (classification) or means
+/// (regression, one output).
 public struct TreeEnsembleModel: Sendable, Equatable {
     public var trees: [Tree]
-    public var classes: Int
+    /// Classes (classification) or 1 (regression).
+    public var outputs: Int
 
-    /// Adds the averaged class probabilities for one encoded row to `out` (which must hold `classes` zeros).
+    /// Writes the averaged leaf values for one encoded row into `out` (which must hold `outputs` values).
     /// - Complexity: O(trees · depth).
-    public func probabilities(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+    @inlinable
+    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        for k in 0..<outputs { out[k] = 0 }
         for tree in trees {
-            let leaf = tree.leaf(for: row)
-            let base = leaf * classes
-            for k in 0..<classes { out[k] += tree.value[base + k] }
+            let base = tree.leaf(for: row) * outputs
+            for k in 0..<outputs { out[k] += tree.value[base + k] }
         }
         let count = Double(trees.count)
-        for k in 0..<classes { out[k] /= count }
+        for k in 0..<outputs { out[k] /= count }
     }
 }

@@ -1,0 +1,218 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Histogram-based gradient boosting, as scikit-learn's HistGradientBoosting and LightGBM: features
+/// binned once (≤ 255 bins), trees grown leaf-wise (best gain first) up to `maxLeafNodes`, each
+/// node's split found by sweeping gradient/hessian histograms, the larger child's histogram
+/// obtained by subtracting the smaller's from its parent's, and histograms of big nodes built on
+/// both cores. Squared error for regression, log loss (one tree per iteration) for two classes,
+/// softmax (one tree per class per iteration) for more.
+public struct GradientBoostingEstimator: Sendable {
+    public var learningRate = 0.1
+    public var maxIterations = 100
+    public var maxLeafNodes = 31
+    public var maxDepth: Int?
+    public var minSamplesLeaf = 20
+    public var l2Regularization = 0.0
+    public var maxBins = 255
+    /// Hold out `validationFraction` of the rows and stop after `iterationsNoChange` iterations
+    /// without an improvement of the validation loss by more than `tolerance`.
+    public var earlyStopping = false
+    public var validationFraction = 0.1
+    public var iterationsNoChange = 10
+    public var tolerance = 1e-7
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// Fits a classifier; `y` holds class indices in `0..<classes`.
+    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: (@Sendable (Double) -> Void)? = nil) -> BoostedModel {
+        fit(x, target: .classes(y, count: classes), progress: progress)
+    }
+
+    /// Fits a regressor.
+    public func fit(_ x: Matrix, values y: [Double], progress: (@Sendable (Double) -> Void)? = nil) -> BoostedModel {
+        fit(x, target: .values(y), progress: progress)
+    }
+
+    func fit(_ x: Matrix, target: TreeTarget, progress: (@Sendable (Double) -> Void)?) -> BoostedModel {
+        let n = x.rows
+        // Optional validation split for early stopping (stratified for classification).
+        var trainRows = Array(0..<n)
+        var validRows: [Int] = []
+        if earlyStopping, n >= 20 {
+            let labels: [Int]? = if case .classes(let y, _) = target { y } else { nil }
+            if let split = try? TrainTestSplit.make(count: n, testFraction: validationFraction, seed: seed, labels: labels) {
+                trainRows = split.train
+                validRows = split.test
+            }
+        }
+        let binned = BinnedMatrix(trainRows.count == n ? x : x.selecting(rows: trainRows), maxBins: maxBins)
+        let outputs: Int
+        let link: BoostedModel.Link
+        var baseline: [Double]
+        let nTrain = trainRows.count
+        switch target {
+        case .values(let y):
+            outputs = 1
+            link = .identity
+            baseline = [trainRows.reduce(0) { $0 + y[$1] } / Double(nTrain)]
+        case .classes(let y, let k):
+            var counts = [Double](repeating: 0, count: k)
+            for r in trainRows { counts[y[r]] += 1 }
+            let priors = counts.map { max($0 / Double(nTrain), 1e-12) }
+            if k == 2 {
+                outputs = 1
+                link = .sigmoid
+                baseline = [log(priors[1] / priors[0])]
+            } else {
+                outputs = k
+                link = .softmax
+                baseline = priors.map { log($0) }
+            }
+        }
+        var raw = [Double](repeating: 0, count: nTrain * outputs)
+        for i in 0..<nTrain { for k in 0..<outputs { raw[i * outputs + k] = baseline[k] } }
+        var validRaw = [Double](repeating: 0, count: validRows.count * outputs)
+        for i in 0..<validRows.count { for k in 0..<outputs { validRaw[i * outputs + k] = baseline[k] } }
+
+        var grower = LeafWiseGrower(binned: binned, settings: self)
+        var trees: [Tree] = []
+        var gradient = [Double](repeating: 0, count: nTrain)
+        var hessian = [Double](repeating: 0, count: nTrain)
+        var bestLoss = Double.infinity
+        var sinceBest = 0
+        var bestCount = 0
+        var probabilities = [Double](repeating: 0, count: outputs)
+        for iteration in 0..<maxIterations {
+            // Softmax probabilities are shared by the K trees of an iteration.
+            var softmax: [Double] = []
+            if link == .softmax {
+                softmax = [Double](repeating: 0, count: nTrain * outputs)
+                for i in 0..<nTrain {
+                    var top = -Double.infinity
+                    for k in 0..<outputs { top = max(top, raw[i * outputs + k]) }
+                    var sum = 0.0
+                    for k in 0..<outputs { let e = exp(raw[i * outputs + k] - top); softmax[i * outputs + k] = e; sum += e }
+                    for k in 0..<outputs { softmax[i * outputs + k] /= sum }
+                }
+            }
+            for k in 0..<outputs {
+                switch target {
+                case .values(let y):
+                    for i in 0..<nTrain { gradient[i] = raw[i] - y[trainRows[i]]; hessian[i] = 1 }
+                case .classes(let y, _):
+                    if link == .sigmoid {
+                        for i in 0..<nTrain {
+                            let p = 1 / (1 + exp(-raw[i]))
+                            gradient[i] = p - (y[trainRows[i]] == 1 ? 1 : 0)
+                            hessian[i] = max(p * (1 - p), 1e-16)
+                        }
+                    } else {
+                        for i in 0..<nTrain {
+                            let p = softmax[i * outputs + k]
+                            gradient[i] = p - (y[trainRows[i]] == k ? 1 : 0)
+                            hessian[i] = max(p * (1 - p), 1e-16)
+                        }
+                    }
+                }
+                let (tree, leafOfRow) = grower.grow(gradient: gradient, hessian: hessian)
+                for i in 0..<nTrain { raw[i * outputs + k] += tree.value[leafOfRow[i]] }
+                if !validRows.isEmpty {
+                    x.values.withUnsafeBufferPointer { _ in
+                        var row = [Double](repeating: 0, count: x.cols)
+                        for (i, r) in validRows.enumerated() {
+                            x.copyRow(r, into: &row)
+                            validRaw[i * outputs + k] += row.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
+                        }
+                    }
+                }
+                trees.append(tree)
+            }
+            progress?(Double(iteration + 1) / Double(maxIterations))
+            if !validRows.isEmpty {
+                let loss = validationLoss(validRaw, validRows, target, link, outputs, &probabilities)
+                if loss < bestLoss - tolerance {
+                    bestLoss = loss
+                    bestCount = trees.count
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                    if sinceBest >= iterationsNoChange { break }
+                }
+            }
+        }
+        if !validRows.isEmpty, bestCount > 0 { trees.removeLast(trees.count - bestCount) }
+        return BoostedModel(trees: trees, outputs: outputs, baseline: baseline, link: link)
+    }
+
+    private func validationLoss(_ raw: [Double], _ rows: [Int], _ target: TreeTarget, _ link: BoostedModel.Link, _ outputs: Int,
+                                _ p: inout [Double]) -> Double {
+        var loss = 0.0
+        for (i, r) in rows.enumerated() {
+            switch target {
+            case .values(let y):
+                let d = raw[i] - y[r]
+                loss += d * d
+            case .classes(let y, _):
+                BoostedModel.apply(link, Array(raw[(i * outputs)..<((i + 1) * outputs)]), into: &p)
+                let truth = link == .sigmoid ? (y[r] == 1 ? p[1] : p[0]) : p[y[r]]
+                loss -= log(max(truth, 1e-15))
+            }
+        }
+        return loss / Double(rows.count)
+    }
+}
+
+/// A fitted gradient-boosted model: a baseline and trees whose leaf values (already scaled by the
+/// learning rate) add up to raw scores, turned into predictions by the link.
+public struct BoostedModel: Sendable, Equatable {
+    public enum Link: String, Sendable { case identity, sigmoid, softmax }
+    /// Iteration-major: with `outputs` K > 1, tree `i` adds to score `i % K`.
+    public var trees: [Tree]
+    public var outputs: Int
+    public var baseline: [Double]
+    public var link: Link
+
+    /// Writes the prediction for one encoded row into `out`: class probabilities (two for the
+    /// sigmoid link) or the regression value.
+    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        var raw = baseline
+        for (i, tree) in trees.enumerated() {
+            raw[i % outputs] += tree.value[tree.leaf(for: row)]
+        }
+        switch link {
+        case .identity: out[0] = raw[0]
+        case .sigmoid:
+            let p = 1 / (1 + exp(-raw[0]))
+            out[0] = 1 - p
+            out[1] = p
+        case .softmax:
+            let top = raw.max()!
+            var sum = 0.0
+            for k in 0..<outputs { out[k] = exp(raw[k] - top); sum += out[k] }
+            for k in 0..<outputs { out[k] /= sum }
+        }
+    }
+
+    static func apply(_ link: Link, _ raw: [Double], into out: inout [Double]) {
+        if out.count < max(raw.count, 2) { out = [Double](repeating: 0, count: max(raw.count, 2)) }
+        switch link {
+        case .identity: out[0] = raw[0]
+        case .sigmoid:
+            let p = 1 / (1 + exp(-raw[0]))
+            out[0] = 1 - p
+            out[1] = p
+        case .softmax:
+            let top = raw.max()!
+            var sum = 0.0
+            for k in raw.indices { out[k] = exp(raw[k] - top); sum += out[k] }
+            for k in raw.indices { out[k] /= sum }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Dispatch
+
+/// Grows one gradient-boosting tree leaf-wise on binned features (see ``GradientBoostingEstimator``).
+struct LeafWiseGrower {
+    let binned: BinnedMatrix
+    let settings: GradientBoostingEstimator
+    let features: Int
+    let rows: Int
+    /// Row-major bin codes: `rowCodes[r * features + f]`, so one pass over a node's rows fills
+    /// every feature's histogram.
+    let rowCodes: [UInt8]
+    /// Row indices, partitioned so that each leaf owns a contiguous segment.
+    private var order: [Int32]
+    private var pool: [[Double]] = []
+    static let stride = 256 * 3
+
+    init(binned: BinnedMatrix, settings: GradientBoostingEstimator) {
+        self.binned = binned
+        self.settings = settings
+        features = binned.cols
+        rows = binned.rows
+        var codes = [UInt8](repeating: 0, count: binned.rows * binned.cols)
+        let (n, f) = (binned.rows, binned.cols)
+        binned.codes.withUnsafeBufferPointer { src in
+            codes.withUnsafeMutableBufferPointer { dst in
+                for c in 0..<f {
+                    let base = c * n
+                    for r in 0..<n { dst[r * f + c] = src[base + r] }
+                }
+            }
+        }
+        rowCodes = codes
+        order = (0..<Int32(binned.rows)).map { $0 }
+    }
+
+    private struct Leaf {
+        var start: Int
+        var count: Int
+        var depth: Int
+        var node: Int
+        var g: Double
+        var h: Double
+        var hist: [Double]
+        var split: Split?
+    }
+
+    private struct Split {
+        var feature: Int
+        var bin: Int
+        var gain: Double
+    }
+
+    /// Grows a tree for these gradients and hessians.
+    /// - Returns: the tree (leaf values scaled by the learning rate) and each row's leaf node.
+    mutating func grow(gradient: [Double], hessian: [Double]) -> (Tree, [Int]) {
+        for i in 0..<rows { order[i] = Int32(i) }
+        var tree = Tree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], outputs: 1)
+        var rootHist = take()
+        fill(&rootHist, 0, rows, gradient, hessian)
+        var g = 0.0, h = 0.0
+        for b in 0..<binned.binCount(0) { g += rootHist[b * 3]; h += rootHist[b * 3 + 1] }
+        var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
+        leaves[0].split = bestSplit(leaves[0])
+        while leaves.count < settings.maxLeafNodes {
+            var pick = -1
+            for (i, leaf) in leaves.enumerated() {
+                guard let s = leaf.split else { continue }
+                if pick < 0 || s.gain > leaves[pick].split!.gain { pick = i }
+            }
+            guard pick >= 0 else { break }
+            let parent = leaves[pick]
+            let split = parent.split!
+            let mid = partition(parent.start, parent.count, split)
+            let leftCount = mid - parent.start
+            let rightCount = parent.count - leftCount
+            // The smaller child's histogram by a pass over its rows; the larger's by subtraction.
+            var small = take()
+            let leftIsSmall = leftCount <= rightCount
+            if leftIsSmall { fill(&small, parent.start, leftCount, gradient, hessian) } else { fill(&small, mid, rightCount, gradient, hessian) }
+            var large = parent.hist
+            large.withUnsafeMutableBufferPointer { l in
+                small.withUnsafeBufferPointer { s in
+                    for i in 0..<l.count { l[i] -= s[i] }
+                }
+            }
+            let leftHist = leftIsSmall ? small : large
+            let rightHist = leftIsSmall ? large : small
+            let (lg, lh) = sums(leftHist)
+            let leftNode = tree.feature.count
+            tree.feature += [-1, -1]
+            tree.threshold += [0, 0]
+            tree.left += [-1, -1]
+            tree.right += [-1, -1]
+            tree.value += [0, 0]
+            tree.feature[parent.node] = split.feature
+            tree.threshold[parent.node] = binned.edges[split.feature][split.bin]
+            tree.left[parent.node] = leftNode
+            tree.right[parent.node] = leftNode + 1
+            var left = Leaf(start: parent.start, count: leftCount, depth: parent.depth + 1, node: leftNode, g: lg, h: lh, hist: leftHist, split: nil)
+            var right = Leaf(start: mid, count: rightCount, depth: parent.depth + 1, node: leftNode + 1,
+                             g: parent.g - lg, h: parent.h - lh, hist: rightHist, split: nil)
+            left.split = bestSplit(left)
+            right.split = bestSplit(right)
+            leaves[pick] = left
+            leaves.append(right)
+        }
+        var leafOfRow = [Int](repeating: 0, count: rows)
+        let lambda = settings.l2Regularization
+        for leaf in leaves {
+            tree.value[leaf.node] = -settings.learningRate * leaf.g / (leaf.h + lambda)
+            for i in leaf.start..<(leaf.start + leaf.count) { leafOfRow[Int(order[i])] = leaf.node }
+            pool.append(leaf.hist)
+        }
+        return (tree, leafOfRow)
+    }
+
+    private mutating func take() -> [Double] {
+        if var h = pool.popLast() {
+            h.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
+            return h
+        }
+        return [Double](repeating: 0, count: features * LeafWiseGrower.stride)
+    }
+
+    private func sums(_ hist: [Double]) -> (Double, Double) {
+        var g = 0.0, h = 0.0
+        for b in 0..<binned.binCount(0) { g += hist[b * 3]; h += hist[b * 3 + 1] }
+        return (g, h)
+    }
+
+    /// Moves the rows of the segment going left (bin ≤ split bin) to its front; returns the boundary.
+    private mutating func partition(_ start: Int, _ count: Int, _ split: Split) -> Int {
+        let f = features, feature = split.feature, bin = UInt8(split.bin)
+        return rowCodes.withUnsafeBufferPointer { codes in
+            order.withUnsafeMutableBufferPointer { o in
+                var mid = start
+                for i in start..<(start + count) where codes[Int(o[i]) * f + feature] <= bin {
+                    o.swapAt(i, mid)
+                    mid += 1
+                }
+                return mid
+            }
+        }
+    }
+
+    /// Sums gradient, hessian and count per (feature, bin) over a segment of rows; big segments
+    /// are split between two threads.
+    private func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double]) {
+        let f = features
+        let parts = count >= 32_768 ? 2 : 1
+        var extra = parts > 1 ? [Double](repeating: 0, count: hist.count) : []
+        rowCodes.withUnsafeBufferPointer { codes in
+            order.withUnsafeBufferPointer { o in
+                gradient.withUnsafeBufferPointer { g in
+                    hessian.withUnsafeBufferPointer { h in
+                        hist.withUnsafeMutableBufferPointer { h0 in
+                            extra.withUnsafeMutableBufferPointer { h1 in
+                                let targets = SendablePointers(a: h0.baseAddress!, b: h1.baseAddress)
+                                let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!)
+                                let body = { @Sendable (part: Int) in
+                                    let out = part == 0 ? targets.a : targets.b!
+                                    let half = count / parts
+                                    let lo = start + part * half
+                                    let hi = part == parts - 1 ? start + count : lo + half
+                                    for i in lo..<hi {
+                                        let r = Int(input.order[i])
+                                        let gr = input.g[r], hr = input.h[r]
+                                        let row = input.codes + r * f
+                                        for c in 0..<f {
+                                            let idx = c * LeafWiseGrower.stride + Int(row[c]) * 3
+                                            out[idx] += gr
+                                            out[idx + 1] += hr
+                                            out[idx + 2] += 1
+                                        }
+                                    }
+                                }
+                                if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if parts > 1 {
+            hist.withUnsafeMutableBufferPointer { h0 in
+                extra.withUnsafeBufferPointer { h1 in for i in 0..<h0.count { h0[i] += h1[i] } }
+            }
+        }
+    }
+
+    /// The best split of a leaf, if one is allowed and gains anything.
+    private func bestSplit(_ leaf: Leaf) -> Split? {
+        let minLeaf = Double(settings.minSamplesLeaf)
+        if leaf.count < 2 * settings.minSamplesLeaf { return nil }
+        if let maxDepth = settings.maxDepth, leaf.depth >= maxDepth { return nil }
+        let lambda = settings.l2Regularization
+        let parentScore = leaf.g * leaf.g / (leaf.h + lambda)
+        let total = Double(leaf.count)
+        var best: Split?
+        leaf.hist.withUnsafeBufferPointer { hist in
+            for f in 0..<features {
+                let bins = binned.binCount(f)
+                let base = f * LeafWiseGrower.stride
+                var gl = 0.0, hl = 0.0, cl = 0.0
+                for b in 0..<(bins - 1) {
+                    gl += hist[base + b * 3]
+                    hl += hist[base + b * 3 + 1]
+                    cl += hist[base + b * 3 + 2]
+                    if cl < minLeaf { continue }
+                    if total - cl < minLeaf { break }
+                    let hr = leaf.h - hl
+                    if hl < 1e-3 || hr < 1e-3 { continue }
+                    let gr = leaf.g - gl
+                    let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
+                    if gain > 1e-12, best == nil || gain > best!.gain {
+                        best = Split(feature: f, bin: b, gain: gain)
+                    }
+                }
+            }
+        }
+        return best
+    }
+}
+
+private struct SendablePointers: @unchecked Sendable {
+    let a: UnsafeMutablePointer<Double>
+    let b: UnsafeMutablePointer<Double>?
+}
+
+private struct SendableInput: @unchecked Sendable {
+    let codes: UnsafePointer<UInt8>
+    let order: UnsafePointer<Int32>
+    let g: UnsafePointer<Double>
+    let h: UnsafePointer<Double>
+}
