@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),

@@ -93,12 +93,17 @@ public enum Trainer {
     ///   text in a numeric feature) or an algorithm that does not support the task.
     public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame,
                              progress: (@Sendable (Double) -> Void)? = nil) throws -> TrainingOutcome {
-        let p = try prepare(spec, train: train)
-        let fitted = try fit(spec, p, progress: progress)
-        let artifact = ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
+        let artifact = try fit(spec, train: train, progress: progress)
         let bytes = artifact.encoded()
         let evaluation = try evaluate(artifact, on: test)
         return TrainingOutcome(artifact: artifact, bytes: bytes, digest: SHA256.hex(of: bytes), evaluation: evaluation, trainRows: train.rowCount)
+    }
+
+    /// Fits a model on training data, without evaluating or serialising it.
+    public static func fit(_ spec: TrainingSpec, train: DataFrame, progress: (@Sendable (Double) -> Void)? = nil) throws -> ModelArtifact {
+        let p = try prepare(spec, train: train)
+        let fitted = try fit(spec, p, progress: progress)
+        return ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
     }
 
     /// Checks that a model could be trained from this data and tested on that, without fitting:

@@ -17,8 +17,10 @@ public enum AlgorithmCatalog {
     static let maxBins = Parameter("maxBins", .integer(min: 2, max: 255), default: 255,
         "Most bins per feature: features with more distinct values are split at quantiles (exact below that).")
     static let fitIntercept = Parameter("fitIntercept", .boolean, default: true, "Learn an intercept (not regularised).")
-    static let standardize = Parameter("standardize", .boolean, default: true,
-        "Scale each encoded feature to mean 0 and variance 1 inside the model (recorded in the artifact).")
+    static func standardize(_ byDefault: Bool, _ why: String) -> Parameter {
+        Parameter("standardize", .boolean, default: .bool(byDefault),
+                  "Scale each encoded feature to mean 0 and variance 1 inside the model (recorded in the artifact). \(why)")
+    }
 
     static func forestFeatures(_ summary: String) -> Parameter {
         Parameter("maxFeatures", .featureCount, default: nil, summary)
@@ -78,7 +80,9 @@ public enum AlgorithmCatalog {
                 Parameter("maxIter", .integer(min: 1, max: 100_000), default: 100, "Most solver iterations."),
                 Parameter("tol", .number(min: 0, inclusive: false, max: 1), default: 0.0001,
                     "Stop when the largest gradient component is at most this."),
-                fitIntercept, standardize, seed,
+                fitIntercept,
+                standardize(true, "On by default: the solver converges in far fewer iterations, and the penalty treats features alike."),
+                seed,
             ]),
         Algorithm(
             name: "linear_regression", tasks: [.regression],
@@ -98,7 +102,8 @@ public enum AlgorithmCatalog {
                 Parameter("nNeighbors", .integer(min: 1, max: 10_000), default: 5, "Neighbours that vote."),
                 Parameter("weights", .choice(NeighborsEstimator.Weighting.allCases.map(\.rawValue)), default: "uniform",
                           "uniform: equal votes; distance: votes weighted by inverse distance."),
-                standardize, seed,
+                standardize(false, "Off by default, as in scikit-learn; turn it on when features have different scales."),
+                seed,
             ]),
         Algorithm(
             name: "naive_bayes", tasks: [.classification],

@@ -164,39 +164,40 @@ struct TreeBuilder {
         let k = outputs
         var leftSums = [Double](repeating: 0, count: k)
         var rightSums = [Double](repeating: 0, count: k)
+        let n = hi - lo
+        let stride = k + 1
         while drawn < features && visited < wanted {
             let pick = drawn + rng.below(features - drawn)
             candidates.swapAt(drawn, pick)
             let f = candidates[drawn]
             drawn += 1
-            let bins = x.binCount(f)
-            guard bins > 1 else { continue }
-            fillHistogram(f, rows, lo, hi, bins: bins)
-            // Bins present in this node.
-            var first = -1, last = -1
-            for b in 0..<bins where histCount[b] > 0 {
-                if first < 0 { first = b }
-                last = b
-            }
+            guard x.binCount(f) > 1 else { continue }
+            // The histogram is all zeros between uses; only the bins this node touches are filled,
+            // swept and cleared again, so small nodes cost little.
+            let (first, last) = fillHistogram(f, rows, lo, hi)
+            defer { clearHistogram(first, last) }
             if first == last { continue }  // constant in this node
             visited += 1
             var choice: Int?
             if growth.randomThresholds { choice = first + rng.below(last - first) }
             for j in 0..<k { leftSums[j] = 0; rightSums[j] = sums[j] }
             var leftWeight = 0.0, leftCount = 0
-            let n = hi - lo
             for b in first..<last {
                 let c = histCount[b]
                 if c > 0 {
                     for j in 0..<k {
-                        let v = hist[b * (k + 1) + j]
+                        let v = hist[b * stride + j]
                         leftSums[j] += v
                         rightSums[j] -= v
                     }
-                    leftWeight += hist[b * (k + 1) + k]
+                    leftWeight += hist[b * stride + k]
                     leftCount += c
                 }
-                if let choice, b != choice { continue }
+                if let choice {
+                    if b != choice { continue }
+                } else if c == 0 {
+                    continue  // the same split as the previous non-empty bin
+                }
                 if leftCount < growth.minSamplesLeaf || n - leftCount < growth.minSamplesLeaf { continue }
                 let rightWeight = total - leftWeight
                 guard leftWeight > 0, rightWeight > 0 else { continue }
@@ -224,12 +225,13 @@ struct TreeBuilder {
         }
     }
 
-    private mutating func fillHistogram(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int, bins: Int) {
+    /// Fills the histogram of feature `f` over `rows[lo..<hi]`.
+    /// - Returns: the lowest and highest bin touched.
+    private mutating func fillHistogram(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int) -> (Int, Int) {
         let k = outputs
         let stride = k + 1
-        for i in 0..<(bins * stride) { hist[i] = 0 }
-        for b in 0..<bins { histCount[b] = 0 }
         let base = f * x.rows
+        var first = 255, last = 0
         x.codes.withUnsafeBufferPointer { codes in
             hist.withUnsafeMutableBufferPointer { h in
                 histCount.withUnsafeMutableBufferPointer { hc in
@@ -241,6 +243,8 @@ struct TreeBuilder {
                                     for i in lo..<hi {
                                         let row = r[i]
                                         let b = Int(codes[base + row])
+                                        first = min(first, b)
+                                        last = max(last, b)
                                         h[b * stride + y[row]] += w[row]
                                         h[b * stride + k] += w[row]
                                         hc[b] += 1
@@ -251,6 +255,8 @@ struct TreeBuilder {
                                     for i in lo..<hi {
                                         let row = r[i]
                                         let b = Int(codes[base + row])
+                                        first = min(first, b)
+                                        last = max(last, b)
                                         h[b * 2] += w[row] * y[row]
                                         h[b * 2 + 1] += w[row]
                                         hc[b] += 1
@@ -262,5 +268,13 @@ struct TreeBuilder {
                 }
             }
         }
+        return (first, last)
+    }
+
+    private mutating func clearHistogram(_ first: Int, _ last: Int) {
+        guard first <= last else { return }
+        let stride = outputs + 1
+        for i in (first * stride)..<((last + 1) * stride) { hist[i] = 0 }
+        for b in first...last { histCount[b] = 0 }
     }
 }

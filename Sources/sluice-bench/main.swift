@@ -1,0 +1,104 @@
+// sluice-bench: trains one algorithm on a train/test CSV pair with the Sluice engine and prints
+// one JSON line of measurements. Driven by bench/engine.py, which runs scikit-learn and LightGBM
+// on the same files in the same run.
+//
+//   sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]
+//   sluice-bench --read FILE.csv [--runs N]
+import Foundation
+import SluiceCore
+import SluiceLearn
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("sluice-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func readCSV(_ path: String) -> DataFrame {
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+    do { return try CSVReader.parse([UInt8](data)) } catch { fail("\(path): \(error)") }
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+var runs = 1
+if let i = args.firstIndex(of: "--runs") {
+    runs = Int(args[i + 1]) ?? 1
+    args.removeSubrange(i...(i + 1))
+}
+let clock = ContinuousClock()
+
+if args.first == "--read" {
+    var times: [Double] = []
+    var rows = 0
+    for _ in 0..<runs {
+        let start = clock.now
+        guard let data = FileManager.default.contents(atPath: args[1]) else { fail("cannot read \(args[1])") }
+        let frame = (try? CSVReader.parse([UInt8](data))) ?? DataFrame(columns: [])
+        rows = frame.rowCount
+        times.append(seconds(clock.now - start))
+    }
+    print(JSON.object(["rows": .number(Double(rows)), "read_s": .numbers(times)]).canonical())
+    exit(0)
+}
+
+guard args.count >= 4 else { fail("usage: sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]") }
+let train = readCSV(args[0]), test = readCSV(args[1])
+guard let algorithm = AlgorithmCatalog.algorithm(named: args[2]) else { fail("unknown algorithm \(args[2])") }
+guard let task = Task(rawValue: args[3]) else { fail("unknown task \(args[3])") }
+var params: [String: JSON] = [:]
+if args.count > 4 {
+    guard let p = (try? JSONParser.parse(args[4]))?.value.objectValue else { fail("params must be a JSON object") }
+    params = p
+}
+for (k, v) in params where !(algorithm.parameter(k)?.accepts(v) ?? false) { fail("invalid parameter \(k)") }
+let spec = TrainingSpec(task: task, target: "target", features: nil, algorithm: algorithm, params: algorithm.filled(params), split: SplitSpec())
+var fitTimes: [Double] = []
+var fitted: ModelArtifact?
+for _ in 0..<runs {
+    let start = clock.now
+    do {
+        // The fit includes encoding the training frame (as scikit-learn's fit includes validating X);
+        // writing the artifact is not part of it (nor is pickling part of scikit-learn's).
+        fitted = try Trainer.fit(spec, train: train)
+    } catch { fail("\(error)") }
+    fitTimes.append(seconds(clock.now - start))
+}
+let artifact = fitted!
+let artifactBytes = artifact.encoded().count
+// Batch prediction on the test file (encoding included), then single-row latency in process.
+var predictTimes: [Double] = []
+var evaluation: Evaluation?
+for _ in 0..<max(runs, 3) {
+    let start = clock.now
+    evaluation = try Trainer.evaluate(artifact, on: test)
+    predictTimes.append(seconds(clock.now - start))
+}
+let x = try artifact.encoder.transform(test)
+var row = [Double](repeating: 0, count: x.cols)
+var out = [Double](repeating: 0, count: artifact.outputs)
+let calls = 2000
+var latencies: [Double] = []
+latencies.reserveCapacity(calls)
+for i in 0..<calls {
+    x.copyRow(i % x.rows, into: &row)
+    let start = clock.now
+    row.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { artifact.predict(r, into: $0) } }
+    latencies.append(seconds(clock.now - start))
+}
+latencies.sort()
+/// The process's own peak RSS (VmHWM, which starts afresh at exec, unlike ru_maxrss).
+func peakRSS() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+let result: JSON = [
+    "algorithm": .string(args[2]), "task": .string(args[3]),
+    "fit_s": .numbers(fitTimes), "predict_s": .numbers(predictTimes),
+    "latency_median_us": .number(latencies[calls / 2] * 1e6),
+    "metrics": .object(evaluation!.metrics.mapValues(JSON.number)),
+    "peak_rss_mib": .number(peakRSS()),
+    "artifact_bytes": .number(Double(artifactBytes)),
+]
+print(result.canonical())
