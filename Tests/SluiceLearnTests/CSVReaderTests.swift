@@ -48,3 +48,46 @@ import Testing
         #expect(!frame.column(named: "species")!.isNumeric)
     }
 }
+
+/// Files over 4 MB without quotes are parsed in chunks on all cores; the result and the line
+/// numbers in errors must be those of a sequential read.
+@Suite struct ChunkedCSVTests {
+    static func big(rows: Int = 120_000, edit: ((Int) -> String?)? = nil) -> String {
+        var lines = ["x,y,label"]
+        lines.reserveCapacity(rows + 1)
+        for i in 0..<rows { lines.append(edit?(i) ?? "\(i),\(Double(i) * 0.5),\(i % 2 == 0 ? "even" : "odd")") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aLargeFileParsesInChunksLikeASmallOne() throws {
+        // 120,000 rows (≈ 2.4 MB) are read whole; 250,000 (≈ 5 MB) in chunks.
+        let frame = try Fixtures.csv(text: Self.big())
+        let padded = try Fixtures.csv(text: Self.big(rows: 250_000))
+        #expect(frame.rowCount == 120_000)
+        #expect(padded.rowCount == 250_000)
+        guard case .numeric(let x) = padded.column(named: "x")!.storage, case .string(let labels) = padded.column(named: "label")!.storage else {
+            Issue.record("column types")
+            return
+        }
+        #expect(x == (0..<250_000).map(Double.init))
+        #expect(labels[249_999] == "odd" && labels[125_000] == "even")
+    }
+
+    @Test func errorsInALaterChunkNameTheirLine() {
+        let ragged = Self.big(rows: 250_000) { $0 == 200_000 ? "1,2" : nil }
+        do { _ = try Fixtures.csv(text: ragged); Issue.record("ragged row accepted") } catch {
+            #expect("\(error)" == "line 200002: row has 2 fields but the header has 3", "\(error)")
+        }
+        let text = Self.big(rows: 250_000) { $0 == 230_000 ? "oops,1,even" : nil }
+        do { _ = try Fixtures.csv(text: text); Issue.record("text in a numeric column accepted") } catch {
+            #expect("\(error)".hasPrefix("line 230002: column \"x\" holds the non-numeric value \"oops\""), "\(error)")
+        }
+    }
+
+    @Test func aTextColumnWithNumbersInAnotherChunkIsStillAnError() {
+        let text = Self.big(rows: 250_000) { $0 == 240_000 ? "1,2,3" : nil }
+        do { _ = try Fixtures.csv(text: text); Issue.record("mixed column accepted") } catch {
+            #expect("\(error)".contains("column \"label\" mixes text"), "\(error)")
+        }
+    }
+}

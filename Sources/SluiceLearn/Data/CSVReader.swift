@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,78 +41,259 @@ public enum CSVReader {
             }
             let dataStart = scanner.index
             let dataLine = scanner.line
+            // Large files without quotes are cut at line ends into one chunk per core and parsed
+            // in parallel (a quote could hide a line end inside a field, so quoted files are read whole).
+            var bounds = [(start: dataStart, end: buffer.count, line: dataLine)]
+            let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            if buffer.count - dataStart > 4 << 20, cores > 1,
+               !UnsafeBufferPointer(rebasing: buffer[dataStart...]).contains(UInt8(ascii: "\"")) {
+                bounds = []
+                var start = dataStart, line = dataLine
+                for k in 1...cores {
+                    var end = k == cores ? buffer.count : dataStart + (buffer.count - dataStart) * k / cores
+                    while end < buffer.count, buffer[end - 1] != 0x0A { end += 1 }
+                    if end <= start { continue }
+                    bounds.append((start, end, line))
+                    for i in start..<end where buffer[i] == 0x0A { line += 1 }
+                    start = end
+                }
+            }
             var stringColumns = Set<Int>()
             // Parse, assuming numeric columns; a column found to hold text restarts the pass with
             // that column read as strings (at most once per column, usually on the first row).
             while true {
-                scanner.index = dataStart
-                scanner.line = dataLine
-                var restart: Int?
-                if let frame = try readRows(&scanner, names: names, stringColumns: stringColumns, restart: &restart) {
-                    return frame
+                let results = Mutex([Result<Chunk?, CSVError>?](repeating: nil, count: bounds.count))
+                let base = SendableBuffer(pointer: buffer)
+                let columns = stringColumns
+                let ranges = bounds
+                DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+                    let b = ranges[k]
+                    let result = Result<Chunk?, CSVError> { () throws(CSVError) -> Chunk? in
+                        try readRows(base.pointer, from: b.start, to: b.end, line: b.line, names: names, stringColumns: columns)
+                    }
+                    results.withLock { $0[k] = result }
                 }
-                stringColumns.insert(restart!)
+                var chunks: [Chunk] = []
+                var restart: Int?
+                for result in results.withLock({ $0 }) {
+                    switch result! {
+                    case .failure(let error): throw error
+                    case .success(.some(let chunk)): chunks.append(chunk)
+                    case .success(.none): if restart == nil { restart = chunks.count }
+                    }
+                }
+                if restart != nil {
+                    // Which column turned out to hold text: ask each chunk again sequentially.
+                    for b in bounds {
+                        var r: Int?
+                        if try readRows(buffer, from: b.start, to: b.end, line: b.line, names: names, stringColumns: stringColumns, restart: &r) == nil {
+                            stringColumns.insert(r!)
+                            break
+                        }
+                    }
+                    continue
+                }
+                return try merge(chunks, names: names, stringColumns: stringColumns)
             }
         }
     }
 
-    /// Reads the data rows, or returns `nil` with `restart` set to a column that turned out to hold text.
-    private static func readRows(_ scanner: inout Scanner, names: [String], stringColumns: Set<Int>, restart: inout Int?) throws(CSVError) -> DataFrame? {
-        var numeric = [[Double]](repeating: [], count: names.count)
-        var strings = [[String?]](repeating: [], count: names.count)
-        // Per column: line and text of the first numeric cell, and whether a text cell was seen.
-        var firstNumber = [(line: Int, text: String)?](repeating: nil, count: names.count)
-        var firstText = [String?](repeating: nil, count: names.count)
-        var rows = 0
-        while let record = try scanner.nextRecord() {
-            let line = scanner.recordLine
-            if record.count == 1, record[0].isEmpty { continue }  // blank line
-            guard record.count == names.count else {
-                throw CSVError(message: "row has \(record.count) fields but the header has \(names.count)", line: line)
-            }
-            for (c, field) in record.enumerated() {
-                if stringColumns.contains(c) {
-                    if isMissing(field.bytes) {
-                        strings[c].append(nil)
-                    } else {
-                        let text = String(decoding: field.bytes, as: UTF8.self)
-                        if firstNumber[c] == nil, parseNumber(field.bytes) != nil { firstNumber[c] = (line, text) }
-                        if firstText[c] == nil, parseNumber(field.bytes) == nil { firstText[c] = text }
-                        strings[c].append(text)
-                    }
-                    continue
-                }
-                if isMissing(field.bytes) { numeric[c].append(.nan); continue }
-                if let d = parseNumber(field.bytes) {
-                    if firstNumber[c] == nil { firstNumber[c] = (line, String(decoding: field.bytes, as: UTF8.self)) }
-                    numeric[c].append(d)
-                } else {
-                    if let first = firstNumber[c] {
-                        let text = String(decoding: field.bytes, as: UTF8.self)
-                        throw CSVError(
-                            message: "column \"\(names[c])\" holds the non-numeric value \"\(text)\" but numbers elsewhere (e.g. \"\(first.text)\" on line \(first.line)); fix the value or leave the cell empty for a missing value",
-                            line: line)
-                    }
-                    restart = c
-                    return nil
-                }
-            }
-            rows += 1
-        }
-        if rows == 0 {
-            throw CSVError(message: "the file has a header row but no data rows", line: nil)
-        }
-        for c in stringColumns {
-            if let first = firstNumber[c], let text = firstText[c] {
+    /// One parsed range of rows.
+    struct Chunk {
+        var numeric: [[Double]]
+        var strings: [[String?]]
+        var rows: Int
+        /// Per column, the first numeric cell (line, text) and the first text cell.
+        var firstNumber: [(line: Int, text: String)?]
+        var firstText: [String?]
+    }
+
+    private struct SendableBuffer: @unchecked Sendable {
+        let pointer: UnsafeBufferPointer<UInt8>
+    }
+
+    /// Joins chunks in order, checking that no text column also holds numbers.
+    private static func merge(_ chunks: [Chunk], names: [String], stringColumns: Set<Int>) throws(CSVError) -> DataFrame {
+        let rows = chunks.reduce(0) { $0 + $1.rows }
+        if rows == 0 { throw CSVError(message: "the file has a header row but no data rows", line: nil) }
+        for c in stringColumns.sorted() {
+            if let first = chunks.lazy.compactMap({ $0.firstNumber[c] }).first, let text = chunks.lazy.compactMap({ $0.firstText[c] }).first {
                 throw CSVError(
                     message: "column \"\(names[c])\" mixes text (e.g. \"\(text)\") and numbers (e.g. \"\(first.text)\"); a column must be all numbers or all text",
                     line: first.line)
             }
         }
         let columns = names.enumerated().map { c, name in
-            DataFrame.Column(name: name, storage: stringColumns.contains(c) ? .string(strings[c]) : .numeric(numeric[c]))
+            if stringColumns.contains(c) {
+                return DataFrame.Column(name: name, storage: .string(chunks.count == 1 ? chunks[0].strings[c] : chunks.flatMap { $0.strings[c] }))
+            }
+            return DataFrame.Column(name: name, storage: .numeric(chunks.count == 1 ? chunks[0].numeric[c] : chunks.flatMap { $0.numeric[c] }))
         }
         return DataFrame(columns: columns)
+    }
+
+    /// Reads a range of rows; `nil` when a column assumed numeric holds text.
+    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int, names: [String],
+                                 stringColumns: Set<Int>) throws(CSVError) -> Chunk? {
+        var restart: Int?
+        return try readRows(buffer, from: start, to: end, line: line, names: names, stringColumns: stringColumns, restart: &restart)
+    }
+
+    /// Reads the data rows, or returns `nil` with `restart` set to a column that turned out to hold text.
+    ///
+    /// The hot path reads unquoted fields straight from the buffer (no copy, no allocation) and
+    /// parses numbers in place; only quoted fields are copied, to undo the quoting.
+    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line startLine: Int, names: [String],
+                                 stringColumns: Set<Int>, restart: inout Int?) throws(CSVError) -> Chunk? {
+        let width = names.count
+        let isString = (0..<width).map { stringColumns.contains($0) }
+        var numeric = [[Double]](repeating: [], count: width)
+        var strings = [[String?]](repeating: [], count: width)
+        let estimate = max(16, end / max(1, width * 8))
+        for c in 0..<width where !isString[c] { numeric[c].reserveCapacity(estimate) }
+        // Per column: line and text of the first numeric cell, and the first text cell.
+        var firstNumber = [(line: Int, text: String)?](repeating: nil, count: width)
+        var firstText = [String?](repeating: nil, count: width)
+        var rows = 0
+        var index = start
+        var line = startLine
+        var quoted: [UInt8] = []
+        while index < end {
+            let recordLine = line
+            // A blank line is skipped.
+            if buffer[index] == 0x0A || buffer[index] == 0x0D {
+                if buffer[index] == 0x0D, index + 1 < end, buffer[index + 1] == 0x0A { index += 1 }
+                index += 1
+                line += 1
+                continue
+            }
+            var column = 0
+            while true {
+                // One field: [fieldStart, fieldEnd) of the buffer, or the unquoted copy.
+                var fieldStart = index, fieldEnd = index
+                var isQuoted = false
+                if index < end, buffer[index] == UInt8(ascii: "\"") {
+                    isQuoted = true
+                    quoted.removeAll(keepingCapacity: true)
+                    let openLine = line
+                    index += 1
+                    while true {
+                        guard index < end else { throw CSVError(message: "a quoted field opened here is never closed", line: openLine) }
+                        let b = buffer[index]
+                        if b == UInt8(ascii: "\"") {
+                            if index + 1 < end, buffer[index + 1] == UInt8(ascii: "\"") { quoted.append(b); index += 2; continue }
+                            index += 1
+                            break
+                        }
+                        if b == 0x0A { line += 1 }
+                        quoted.append(b)
+                        index += 1
+                    }
+                    if index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != 0x0A, buffer[index] != 0x0D {
+                        throw CSVError(message: "unexpected character after a quoted field", line: line)
+                    }
+                } else {
+                    while index < end {
+                        let b = buffer[index]
+                        if b == UInt8(ascii: ",") || b == 0x0A || b == 0x0D { break }
+                        index += 1
+                    }
+                    fieldEnd = index
+                }
+                if column < width {
+                    let field: ArraySlice<UInt8>? = isQuoted ? quoted[...] : nil
+                    if isString[column] {
+                        let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
+                        if isMissing(bytes) {
+                            strings[column].append(nil)
+                        } else {
+                            let text = String(decoding: bytes, as: UTF8.self)
+                            let number = parseNumber(bytes) != nil
+                            if firstNumber[column] == nil, number { firstNumber[column] = (recordLine, text) }
+                            if firstText[column] == nil, !number { firstText[column] = text }
+                            strings[column].append(text)
+                        }
+                    } else {
+                        let value: Double?
+                        var missing = false
+                        if let field {
+                            missing = isMissing(field)
+                            value = missing ? nil : parseNumber(field)
+                        } else {
+                            let slice = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
+                            if let fast = FastDouble.parse(slice) {
+                                value = fast
+                            } else {
+                                let bytes = ArraySlice(slice)
+                                missing = isMissing(bytes)
+                                value = missing ? nil : parseNumber(bytes)
+                            }
+                        }
+                        if let value {
+                            if firstNumber[column] == nil {
+                                let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
+                                firstNumber[column] = (recordLine, String(decoding: bytes, as: UTF8.self))
+                            }
+                            numeric[column].append(value)
+                        } else if missing {
+                            numeric[column].append(.nan)
+                        } else {
+                            let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
+                            // A ragged row misplaces its values: report the row, not the value.
+                            let fields = column + 1 + remainingFields(buffer, from: index, to: end)
+                            if fields != width {
+                                throw CSVError(message: "row has \(fields) fields but the header has \(width)", line: recordLine)
+                            }
+                            if let first = firstNumber[column] {
+                                let text = String(decoding: bytes, as: UTF8.self)
+                                throw CSVError(
+                                    message: "column \"\(names[column])\" holds the non-numeric value \"\(text)\" but numbers elsewhere (e.g. \"\(first.text)\" on line \(first.line)); fix the value or leave the cell empty for a missing value",
+                                    line: recordLine)
+                            }
+                            restart = column
+                            return nil
+                        }
+                    }
+                }
+                column += 1
+                if index < end, buffer[index] == UInt8(ascii: ",") {
+                    index += 1
+                    if index == end || buffer[index] == 0x0A || buffer[index] == 0x0D {
+                        // A trailing empty field.
+                        if column < width { if isString[column] { strings[column].append(nil) } else { numeric[column].append(.nan) } }
+                        column += 1
+                    } else {
+                        continue
+                    }
+                }
+                // End of the record.
+                if index < end {
+                    if buffer[index] == 0x0D { index += 1 }
+                    if index < end, buffer[index] == 0x0A { index += 1 }
+                    line += 1
+                }
+                break
+            }
+            guard column == width else {
+                throw CSVError(message: "row has \(column) fields but the header has \(width)", line: recordLine)
+            }
+            rows += 1
+        }
+        return Chunk(numeric: numeric, strings: strings, rows: rows, firstNumber: firstNumber, firstText: firstText)
+    }
+
+    /// How many more fields the record holds after position `index` (at a separator or line end).
+    private static func remainingFields(_ buffer: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
+        var count = 0, i = index, inQuotes = false
+        while i < end {
+            let b = buffer[i]
+            if b == UInt8(ascii: "\"") { inQuotes.toggle() }
+            else if !inQuotes {
+                if b == UInt8(ascii: ",") { count += 1 } else if b == 0x0A || b == 0x0D { break }
+            }
+            i += 1
+        }
+        return count
     }
 
     static func isMissing(_ field: ArraySlice<UInt8>) -> Bool {

@@ -9,6 +9,14 @@ enum FastDouble {
 
     /// The value of `s`, or `nil` when it is not a plain decimal or needs the slow path.
     static func parse(_ s: ArraySlice<UInt8>) -> Double? {
+        s.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// The value of `s`, or `nil` when it is empty, not a plain decimal, or needs the slow path
+    /// (spaces, long mantissas, big exponents).
+    @inline(__always)
+    static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !s.isEmpty else { return nil }
         var i = s.startIndex
         let end = s.endIndex
         var negative = false

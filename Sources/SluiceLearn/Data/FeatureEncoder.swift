@@ -70,11 +70,9 @@ public struct FeatureEncoder: Sendable, Equatable {
             }
             switch column.storage {
             case .numeric(let values):
-                let present = values.filter { !$0.isNaN }.sorted()
+                var present = values.filter { !$0.isNaN }
                 guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
-                let mid = present.count / 2
-                let median = present.count % 2 == 1 ? present[mid] : (present[mid - 1] + present[mid]) / 2
-                return Feature(name: name, kind: .numeric(fill: median))
+                return Feature(name: name, kind: .numeric(fill: FeatureEncoder.median(&present)))
             case .string(let values):
                 var counts: [String: Int] = [:]
                 for case let v? in values { counts[v, default: 0] += 1 }
@@ -85,6 +83,35 @@ public struct FeatureEncoder: Sendable, Equatable {
             }
         }
         return FeatureEncoder(features: features, encoding: encoding)
+    }
+
+    /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
+    static func median(_ values: inout [Double]) -> Double {
+        let mid = values.count / 2
+        let upper = select(&values, mid)
+        guard values.count % 2 == 0 else { return upper }
+        // The lower middle is the largest value left of `mid` after selection.
+        var lower = -Double.infinity
+        for i in 0..<mid { lower = max(lower, values[i]) }
+        return (lower + upper) / 2
+    }
+
+    /// Rearranges `v` so that `v[k]` is the k-th smallest and nothing before it is larger.
+    static func select(_ v: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = v.count - 1
+        while lo < hi {
+            // Median of three as the pivot, for sorted and reversed inputs.
+            let m = lo + (hi - lo) / 2
+            let pivot = max(min(v[lo], v[m]), min(max(v[lo], v[m]), v[hi]))
+            var i = lo, j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+        }
+        return v[k]
     }
 
     /// Number of columns of the encoded matrix.

@@ -11,8 +11,9 @@ struct LeafWiseGrower {
     let rowCodes: [UInt8]
     /// Row indices, partitioned so that each leaf owns a contiguous segment.
     private var order: [Int32]
+    private var scratch: [Int32]
     private var pool: [[Double]] = []
-    static let stride = 256 * 3
+    static let stride = 256 * 4
 
     init(binned: BinnedMatrix, settings: GradientBoostingEstimator) {
         self.binned = binned
@@ -31,6 +32,7 @@ struct LeafWiseGrower {
         }
         rowCodes = codes
         order = (0..<Int32(binned.rows)).map { $0 }
+        scratch = order
     }
 
     private struct Leaf {
@@ -58,7 +60,7 @@ struct LeafWiseGrower {
         var rootHist = take()
         fill(&rootHist, 0, rows, gradient, hessian)
         var g = 0.0, h = 0.0
-        for b in 0..<binned.binCount(0) { g += rootHist[b * 3]; h += rootHist[b * 3 + 1] }
+        for b in 0..<binned.binCount(0) { g += rootHist[b * 4]; h += rootHist[b * 4 + 1] }
         var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
         leaves[0].split = bestSplit(leaves[0])
         while leaves.count < settings.maxLeafNodes {
@@ -124,21 +126,33 @@ struct LeafWiseGrower {
 
     private func sums(_ hist: [Double]) -> (Double, Double) {
         var g = 0.0, h = 0.0
-        for b in 0..<binned.binCount(0) { g += hist[b * 3]; h += hist[b * 3 + 1] }
+        for b in 0..<binned.binCount(0) { g += hist[b * 4]; h += hist[b * 4 + 1] }
         return (g, h)
     }
 
-    /// Moves the rows of the segment going left (bin ≤ split bin) to its front; returns the boundary.
+    /// Moves the rows of the segment going left (bin ≤ split bin) to its front, keeping both
+    /// sides in ascending row order (so later passes over a leaf read memory in order); returns
+    /// the boundary.
     private mutating func partition(_ start: Int, _ count: Int, _ split: Split) -> Int {
-        let f = features, feature = split.feature, bin = UInt8(split.bin)
-        return rowCodes.withUnsafeBufferPointer { codes in
+        let n = rows, feature = split.feature, bin = UInt8(split.bin)
+        return binned.codes.withUnsafeBufferPointer { codes in
             order.withUnsafeMutableBufferPointer { o in
-                var mid = start
-                for i in start..<(start + count) where codes[Int(o[i]) * f + feature] <= bin {
-                    o.swapAt(i, mid)
-                    mid += 1
+                scratch.withUnsafeMutableBufferPointer { right in
+                    let column = codes.baseAddress! + feature * n
+                    var left = start, moved = 0
+                    for i in start..<(start + count) {
+                        let r = o[i]
+                        if column[Int(r)] <= bin {
+                            o[left] = r
+                            left += 1
+                        } else {
+                            right[moved] = r
+                            moved += 1
+                        }
+                    }
+                    for j in 0..<moved { o[left + j] = right[j] }
+                    return left
                 }
-                return mid
             }
         }
     }
@@ -147,7 +161,7 @@ struct LeafWiseGrower {
     /// are split between two threads.
     private func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double]) {
         let f = features
-        let parts = count >= 32_768 ? 2 : 1
+        let parts = count >= 8192 ? 2 : 1
         var extra = parts > 1 ? [Double](repeating: 0, count: hist.count) : []
         rowCodes.withUnsafeBufferPointer { codes in
             order.withUnsafeBufferPointer { o in
@@ -158,21 +172,10 @@ struct LeafWiseGrower {
                                 let targets = SendablePointers(a: h0.baseAddress!, b: h1.baseAddress)
                                 let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!)
                                 let body = { @Sendable (part: Int) in
-                                    let out = part == 0 ? targets.a : targets.b!
                                     let half = count / parts
                                     let lo = start + part * half
                                     let hi = part == parts - 1 ? start + count : lo + half
-                                    for i in lo..<hi {
-                                        let r = Int(input.order[i])
-                                        let gr = input.g[r], hr = input.h[r]
-                                        let row = input.codes + r * f
-                                        for c in 0..<f {
-                                            let idx = c * LeafWiseGrower.stride + Int(row[c]) * 3
-                                            out[idx] += gr
-                                            out[idx + 1] += hr
-                                            out[idx + 2] += 1
-                                        }
-                                    }
+                                    LeafWiseGrower.accumulate(input, into: part == 0 ? targets.a : targets.b!, lo, hi, features: f)
                                 }
                                 if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
                             }
@@ -184,6 +187,24 @@ struct LeafWiseGrower {
         if parts > 1 {
             hist.withUnsafeMutableBufferPointer { h0 in
                 extra.withUnsafeBufferPointer { h1 in for i in 0..<h0.count { h0[i] += h1[i] } }
+            }
+        }
+    }
+
+    /// The histogram kernel: per row, one 4-wide add of (gradient, hessian, 1, 0) per feature.
+    @inline(__always)
+    private static func accumulate(_ input: SendableInput, into out: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, features f: Int) {
+        let bins = UnsafeMutableRawPointer(out).assumingMemoryBound(to: SIMD4<Double>.self)
+        let codes = input.codes, order = input.order, g = input.g, h = input.h
+        for i in lo..<hi {
+            let r = Int(order[i])
+            let add = SIMD4<Double>(g[r], h[r], 1, 0)
+            let row = codes + r * f
+            var feature = bins
+            for c in 0..<f {
+                let slot = feature + Int(row[c])
+                slot.pointee += add
+                feature += 256
             }
         }
     }
@@ -203,9 +224,9 @@ struct LeafWiseGrower {
                 let base = f * LeafWiseGrower.stride
                 var gl = 0.0, hl = 0.0, cl = 0.0
                 for b in 0..<(bins - 1) {
-                    gl += hist[base + b * 3]
-                    hl += hist[base + b * 3 + 1]
-                    cl += hist[base + b * 3 + 2]
+                    gl += hist[base + b * 4]
+                    hl += hist[base + b * 4 + 1]
+                    cl += hist[base + b * 4 + 2]
                     if cl < minLeaf { continue }
                     if total - cl < minLeaf { break }
                     let hr = leaf.h - hl
