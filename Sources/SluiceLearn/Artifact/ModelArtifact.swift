@@ -65,12 +65,22 @@ public struct ModelArtifact: Sendable, Equatable {
     /// Predictions for every row of an encoded matrix, on all cores for large batches.
     public func predict(_ x: Matrix) -> [[Double]] {
         if case .neighbors(let m) = fitted { return m.predict(x) }
-        let rows = Array(0..<x.rows)
-        return rows.parallelMap(chunk: 2048) { r in
+        let chunk = 2048
+        let starts = Array(Swift.stride(from: 0, to: x.rows, by: chunk))
+        // One row buffer and one output buffer per chunk of rows, reused for every row in it.
+        let parts = starts.parallelMap(chunk: 1) { start -> [[Double]] in
             var row = [Double](repeating: 0, count: x.cols)
-            x.copyRow(r, into: &row)
-            return predict(encodedRow: row)
+            var out = [Double](repeating: 0, count: outputs)
+            var part: [[Double]] = []
+            part.reserveCapacity(min(chunk, x.rows - start))
+            for r in start..<min(start + chunk, x.rows) {
+                x.copyRow(r, into: &row)
+                row.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer { predict(rb, into: $0) } }
+                part.append(out)
+            }
+            return part
         }
+        return parts.flatMap { $0 }
     }
 
     /// Index of the most probable class (the first one on ties, as numpy's argmax).

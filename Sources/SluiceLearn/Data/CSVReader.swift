@@ -73,14 +73,21 @@ public enum CSVReader {
                     }
                     results.withLock { $0[k] = result }
                 }
+                // Take the chunks out of the mutex so that each is owned once (and can be freed early).
+                var taken = results.withLock { r in
+                    let all = r
+                    r = []
+                    return all
+                }
                 var chunks: [Chunk] = []
                 var restart: Int?
-                for result in results.withLock({ $0 }) {
-                    switch result! {
+                for k in taken.indices {
+                    switch taken[k]! {
                     case .failure(let error): throw error
                     case .success(.some(let chunk)): chunks.append(chunk)
                     case .success(.none): if restart == nil { restart = chunks.count }
                     }
+                    taken[k] = nil
                 }
                 if restart != nil {
                     // Which column turned out to hold text: ask each chunk again sequentially.
@@ -93,7 +100,7 @@ public enum CSVReader {
                     }
                     continue
                 }
-                return try merge(chunks, names: names, stringColumns: stringColumns)
+                return try merge(&chunks, names: names, stringColumns: stringColumns)
             }
         }
     }
@@ -112,8 +119,9 @@ public enum CSVReader {
         let pointer: UnsafeBufferPointer<UInt8>
     }
 
-    /// Joins chunks in order, checking that no text column also holds numbers.
-    private static func merge(_ chunks: [Chunk], names: [String], stringColumns: Set<Int>) throws(CSVError) -> DataFrame {
+    /// Joins chunks in order, checking that no text column also holds numbers. Each chunk's column
+    /// is released as soon as it is copied, so joining needs little more memory than the chunks.
+    private static func merge(_ chunks: inout [Chunk], names: [String], stringColumns: Set<Int>) throws(CSVError) -> DataFrame {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         if rows == 0 { throw CSVError(message: "the file has a header row but no data rows", line: nil) }
         for c in stringColumns.sorted() {
@@ -123,11 +131,19 @@ public enum CSVReader {
                     line: first.line)
             }
         }
-        let columns = names.enumerated().map { c, name in
+        var columns: [DataFrame.Column] = []
+        for (c, name) in names.enumerated() {
             if stringColumns.contains(c) {
-                return DataFrame.Column(name: name, storage: .string(chunks.count == 1 ? chunks[0].strings[c] : chunks.flatMap { $0.strings[c] }))
+                var joined: [String?] = []
+                joined.reserveCapacity(rows)
+                for k in chunks.indices { joined += chunks[k].strings[c]; chunks[k].strings[c] = [] }
+                columns.append(DataFrame.Column(name: name, storage: .string(joined)))
+            } else {
+                var joined: [Double] = []
+                joined.reserveCapacity(rows)
+                for k in chunks.indices { joined += chunks[k].numeric[c]; chunks[k].numeric[c] = [] }
+                columns.append(DataFrame.Column(name: name, storage: .numeric(joined)))
             }
-            return DataFrame.Column(name: name, storage: .numeric(chunks.count == 1 ? chunks[0].numeric[c] : chunks.flatMap { $0.numeric[c] }))
         }
         return DataFrame(columns: columns)
     }

@@ -64,25 +64,30 @@ public struct FeatureEncoder: Sendable, Equatable {
     /// Learns the encoding from training columns.
     /// - Throws: ``LearnError`` when a column is missing from the frame or holds no value at all.
     public static func fit(_ frame: DataFrame, features names: [String], encoding: CategoryEncoding) throws -> FeatureEncoder {
-        let features = try names.map { name -> Feature in
-            guard let column = frame.column(named: name) else {
-                throw LearnError("the dataset has no column \"\(name)\" (columns: \(frame.columnNames.joined(separator: ", ")))")
-            }
-            switch column.storage {
-            case .numeric(let values):
-                var present = values.filter { !$0.isNaN }
-                guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
-                return Feature(name: name, kind: .numeric(fill: FeatureEncoder.median(&present)))
-            case .string(let values):
-                var counts: [String: Int] = [:]
-                for case let v? in values { counts[v, default: 0] += 1 }
-                guard !counts.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
-                let categories = counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                let fill = categories.indices.max { counts[categories[$0]]! < counts[categories[$1]]! || (counts[categories[$0]]! == counts[categories[$1]]! && $0 > $1) }!
-                return Feature(name: name, kind: .categorical(categories: categories, fill: fill))
-            }
+        for name in names where frame.column(named: name) == nil {
+            throw LearnError("the dataset has no column \"\(name)\" (columns: \(frame.columnNames.joined(separator: ", ")))")
         }
-        return FeatureEncoder(features: features, encoding: encoding)
+        // Columns are learned independently, on all cores.
+        let learned = names.parallelMap(chunk: 1) { name -> Result<Feature, LearnError> in
+            Result { () throws(LearnError) -> Feature in try feature(name, frame.column(named: name)!) }
+        }
+        return FeatureEncoder(features: try learned.map { try $0.get() }, encoding: encoding)
+    }
+
+    private static func feature(_ name: String, _ column: DataFrame.Column) throws(LearnError) -> Feature {
+        switch column.storage {
+        case .numeric(let values):
+            var present = values.filter { !$0.isNaN }
+            guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
+            return Feature(name: name, kind: .numeric(fill: FeatureEncoder.median(&present)))
+        case .string(let values):
+            var counts: [String: Int] = [:]
+            for case let v? in values { counts[v, default: 0] += 1 }
+            guard !counts.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
+            let categories = counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let fill = categories.indices.max { counts[categories[$0]]! < counts[categories[$1]]! || (counts[categories[$0]]! == counts[categories[$1]]! && $0 > $1) }!
+            return Feature(name: name, kind: .categorical(categories: categories, fill: fill))
+        }
     }
 
     /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
@@ -141,7 +146,11 @@ public struct FeatureEncoder: Sendable, Equatable {
             }
             switch (f.kind, column.storage) {
             case (.numeric(let fill), .numeric(let v)):
-                values.append(contentsOf: v.map { $0.isNaN ? fill : $0 })
+                if v.contains(where: \.isNaN) {
+                    values.append(contentsOf: v.map { $0.isNaN ? fill : $0 })
+                } else {
+                    values.append(contentsOf: v)
+                }
             case (.categorical(let cats, let fill), .string(let v)):
                 let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
                 let codes = v.map { s in s.flatMap { index[$0] } ?? fill }

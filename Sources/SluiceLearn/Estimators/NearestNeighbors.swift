@@ -68,28 +68,80 @@ public struct NeighborsModel: Sendable, Equatable {
         vote(best, row: row, into: out)
     }
 
-    /// Predictions for every row of `queries`, on all cores.
+    /// Predictions for every row of `queries`, on all cores; queries go four at a time through
+    /// each block of training rows, so every training value loaded serves four distance sums.
     /// - Complexity: O(queries · n · d) / cores.
     public func predict(_ queries: Matrix) -> [[Double]] {
         let chunk = 64
-        let chunks = (queries.rows + chunk - 1) / chunk
-        let results = Mutex([[[Double]]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var part: [[Double]] = []
-            var row = [Double](repeating: 0, count: queries.cols)
-            var best = [(Double, Int)](repeating: (.infinity, -1), count: k)
+        let starts = Array(Swift.stride(from: 0, to: queries.rows, by: chunk))
+        let parts = starts.parallelMap(chunk: 1) { start -> [[Double]] in
+            let end = min(start + chunk, queries.rows)
+            var rows = [[Double]](repeating: [Double](repeating: 0, count: queries.cols), count: 4)
+            var best = [[(Double, Int)]](repeating: [(Double, Int)](repeating: (.infinity, -1), count: k), count: 4)
             var out = [Double](repeating: 0, count: outputs)
-            for q in (c * chunk)..<min(queries.rows, (c + 1) * chunk) {
-                queries.copyRow(q, into: &row)
-                row.withUnsafeBufferPointer { r in
-                    neighbours(of: r, into: &best)
-                    out.withUnsafeMutableBufferPointer { vote(best, row: r, into: $0) }
+            var part: [[Double]] = []
+            var q = start
+            while q < end {
+                let group = min(4, end - q)
+                for g in 0..<group { queries.copyRow(q + g, into: &rows[g]) }
+                for g in group..<4 { rows[g] = rows[0] }
+                neighbours4(rows, into: &best)
+                for g in 0..<group {
+                    rows[g].withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { vote(best[g], row: r, into: $0) } }
+                    part.append(out)
                 }
-                part.append(out)
+                q += group
             }
-            results.withLock { $0[c] = part }
+            return part
         }
-        return results.withLock { $0.flatMap { $0 } }
+        return parts.flatMap { $0 }
+    }
+
+    /// The `k` nearest training rows of four queries at once (see ``neighbours(of:into:)``): each
+    /// block of training rows, stored column by column, is read once for four distance sums.
+    func neighbours4(_ queries: [[Double]], into best: inout [[(Double, Int)]]) {
+        for g in 0..<4 { for i in 0..<k { best[g][i] = (.infinity, -1) } }
+        let n = x.rows, d = x.cols
+        let block = 256
+        var acc = [Double](repeating: 0, count: 4 * block)
+        let q0 = queries[0], q1 = queries[1], q2 = queries[2], q3 = queries[3]
+        x.values.withUnsafeBufferPointer { xs in
+            norms.withUnsafeBufferPointer { norms in
+                acc.withUnsafeMutableBufferPointer { acc in
+                    let a0 = acc.baseAddress!, a1 = a0 + block, a2 = a1 + block, a3 = a2 + block
+                    var start = 0
+                    while start < n {
+                        let len = min(block, n - start)
+                        for j in 0..<len {
+                            let v = norms[start + j]
+                            a0[j] = v; a1[j] = v; a2[j] = v; a3[j] = v
+                        }
+                        for c in 0..<d {
+                            let c0 = -2 * q0[c], c1 = -2 * q1[c], c2 = -2 * q2[c], c3 = -2 * q3[c]
+                            let col = xs.baseAddress! + c * n + start
+                            for j in 0..<len {
+                                let v = col[j]
+                                a0[j] += c0 * v
+                                a1[j] += c1 * v
+                                a2[j] += c2 * v
+                                a3[j] += c3 * v
+                            }
+                        }
+                        for g in 0..<4 {
+                            let a = a0 + g * block
+                            var worst = best[g][k - 1].0
+                            for j in 0..<len where a[j] < worst {
+                                var p = k - 1
+                                while p > 0 && best[g][p - 1].0 > a[j] { best[g][p] = best[g][p - 1]; p -= 1 }
+                                best[g][p] = (a[j], start + j)
+                                worst = best[g][k - 1].0
+                            }
+                        }
+                        start += len
+                    }
+                }
+            }
+        }
     }
 
     /// The `k` nearest training rows (squared distance up to a constant, index), nearest first;
