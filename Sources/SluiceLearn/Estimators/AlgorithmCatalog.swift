@@ -26,6 +26,17 @@ public enum AlgorithmCatalog {
         Parameter("maxFeatures", .featureCount, default: nil, summary)
     }
 
+    /// The parameters of the tree ensembles, which differ only in whether they bootstrap by default.
+    static func forest(bootstrap: Bool) -> [Parameter] {
+        [
+            Parameter("nEstimators", .integer(min: 1, max: 10_000), default: 100, "Number of trees."),
+            criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
+            forestFeatures("Features examined at each split; null: sqrt of the features for classification, all for regression."),
+            Parameter("bootstrap", .boolean, default: .bool(bootstrap), "Grow each tree on a bootstrap sample of the rows."),
+            maxBins, seed,
+        ]
+    }
+
     /// Every algorithm, in the order the documentation lists them.
     public static let all: [Algorithm] = [
         Algorithm(
@@ -36,23 +47,11 @@ public enum AlgorithmCatalog {
         Algorithm(
             name: "random_forest", tasks: [.classification, .regression],
             summary: "Bagged CART trees with random feature subsets (scikit-learn's RandomForestClassifier / Regressor).",
-            parameters: [
-                Parameter("nEstimators", .integer(min: 1, max: 10_000), default: 100, "Number of trees."),
-                criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
-                forestFeatures("Features examined at each split; null: sqrt of the features for classification, all for regression."),
-                Parameter("bootstrap", .boolean, default: true, "Grow each tree on a bootstrap sample of the rows."),
-                maxBins, seed,
-            ]),
+            parameters: forest(bootstrap: true)),
         Algorithm(
             name: "extra_trees", tasks: [.classification, .regression],
             summary: "Extremely randomised trees: random thresholds, no bootstrap by default (scikit-learn's ExtraTreesClassifier / Regressor).",
-            parameters: [
-                Parameter("nEstimators", .integer(min: 1, max: 10_000), default: 100, "Number of trees."),
-                criterion, maxDepth, minSamplesSplit, minSamplesLeaf,
-                forestFeatures("Features examined at each split; null: sqrt of the features for classification, all for regression."),
-                Parameter("bootstrap", .boolean, default: false, "Grow each tree on a bootstrap sample of the rows."),
-                maxBins, seed,
-            ]),
+            parameters: forest(bootstrap: false)),
         Algorithm(
             name: "gradient_boosting", tasks: [.classification, .regression],
             summary: "Histogram-based gradient boosting, leaf-wise (scikit-learn's HistGradientBoosting, LightGBM).",
