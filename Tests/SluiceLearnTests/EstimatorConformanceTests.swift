@@ -157,3 +157,20 @@ import SluiceCore
         #expect(throws: LearnError.self) { try ModelArtifact.decode(Array(cyclic.utf8), expectedDigest: nil) }
     }
 }
+
+@Suite struct GradientBoostingTests {
+    @Test(arguments: [Task.classification, .regression])
+    func earlyStoppingKeepsTheBestIterationsAndStaysDeterministic(task: Task) throws {
+        let (frame, base) = try EstimatorConformanceTests.data(.init(algorithm: "gradient_boosting", task: task))
+        var spec = base
+        spec.params = spec.algorithm.filled(["earlyStopping": true, "nIterNoChange": 3, "maxIter": 200, "learningRate": 0.3, "seed": 5])
+        let a = try Trainer.fit(spec, train: frame)
+        let b = try Trainer.fit(spec, train: frame)
+        #expect(a.encoded() == b.encoded())
+        guard case .boosted(let model) = a.fitted else { Issue.record("not a boosted model"); return }
+        let perIteration = task == .classification ? 3 : 1
+        #expect(model.trees.count % perIteration == 0)
+        #expect(model.trees.count < 200 * perIteration, "stopped early")
+        #expect(model.trees.count >= perIteration)
+    }
+}

@@ -88,7 +88,7 @@ public struct GradientBoostingEstimator: Sendable {
         var bestLoss = Double.infinity
         var sinceBest = 0
         var bestCount = 0
-        var probabilities = [Double](repeating: 0, count: outputs)
+        var probabilities = [Double](repeating: 0, count: max(outputs, 2))
         for iteration in 0..<maxIterations {
             // Softmax probabilities are shared by the K trees of an iteration.
             var softmax: [Double] = []
@@ -124,12 +124,10 @@ public struct GradientBoostingEstimator: Sendable {
                 let (tree, leafOfRow) = grower.grow(gradient: gradient, hessian: hessian)
                 for i in 0..<nTrain { raw[i * outputs + k] += tree.value[leafOfRow[i]] }
                 if !validRows.isEmpty {
-                    x.values.withUnsafeBufferPointer { _ in
-                        var row = [Double](repeating: 0, count: x.cols)
-                        for (i, r) in validRows.enumerated() {
-                            x.copyRow(r, into: &row)
-                            validRaw[i * outputs + k] += row.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
-                        }
+                    var row = [Double](repeating: 0, count: x.cols)
+                    for (i, r) in validRows.enumerated() {
+                        x.copyRow(r, into: &row)
+                        validRaw[i * outputs + k] += row.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
                     }
                 }
                 trees.append(tree)
@@ -160,7 +158,8 @@ public struct GradientBoostingEstimator: Sendable {
                 let d = raw[i] - y[r]
                 loss += d * d
             case .classes(let y, _):
-                BoostedModel.apply(link, Array(raw[(i * outputs)..<((i + 1) * outputs)]), into: &p)
+                for k in 0..<outputs { p[k] = raw[i * outputs + k] }
+                p.withUnsafeMutableBufferPointer { BoostedModel.link(link, outputs, $0) }
                 let truth = link == .sigmoid ? (y[r] == 1 ? p[1] : p[0]) : p[y[r]]
                 loss -= log(max(truth, 1e-15))
             }
@@ -197,6 +196,11 @@ public struct BoostedModel: Sendable, Equatable {
     public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         for k in 0..<outputs { out[k] = baseline[k] }
         packed.accumulate(row, into: out, cycling: outputs)
+        BoostedModel.link(link, outputs, out)
+    }
+
+    /// Turns raw scores (the first `outputs` values of `out`) into the prediction, in place.
+    static func link(_ link: Link, _ outputs: Int, _ out: UnsafeMutableBufferPointer<Double>) {
         switch link {
         case .identity: break
         case .sigmoid:
@@ -209,22 +213,6 @@ public struct BoostedModel: Sendable, Equatable {
             var sum = 0.0
             for k in 0..<outputs { out[k] = exp(out[k] - top); sum += out[k] }
             for k in 0..<outputs { out[k] /= sum }
-        }
-    }
-
-    static func apply(_ link: Link, _ raw: [Double], into out: inout [Double]) {
-        if out.count < max(raw.count, 2) { out = [Double](repeating: 0, count: max(raw.count, 2)) }
-        switch link {
-        case .identity: out[0] = raw[0]
-        case .sigmoid:
-            let p = 1 / (1 + exp(-raw[0]))
-            out[0] = 1 - p
-            out[1] = p
-        case .softmax:
-            let top = raw.max()!
-            var sum = 0.0
-            for k in raw.indices { out[k] = exp(raw[k] - top); sum += out[k] }
-            for k in raw.indices { out[k] /= sum }
         }
     }
 }

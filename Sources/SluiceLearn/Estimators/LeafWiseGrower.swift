@@ -59,8 +59,7 @@ struct LeafWiseGrower {
         var tree = Tree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], outputs: 1)
         var rootHist = take()
         fill(&rootHist, 0, rows, gradient, hessian)
-        var g = 0.0, h = 0.0
-        for b in 0..<binned.binCount(0) { g += rootHist[b * 4]; h += rootHist[b * 4 + 1] }
+        let (g, h) = sums(rootHist)
         var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
         leaves[0].split = bestSplit(leaves[0])
         while leaves.count < settings.maxLeafNodes {
