@@ -127,14 +127,6 @@ public struct FeatureEncoder: Sendable, Equatable {
         }
     }
 
-    /// Names of the encoded columns (`colour=red` for indicator columns).
-    public var encodedNames: [String] {
-        features.flatMap { f -> [String] in
-            if case .categorical(let cats, _) = f.kind, encoding == .oneHot { return cats.map { "\(f.name)=\($0)" } }
-            return [f.name]
-        }
-    }
-
     /// Encodes a frame into a column-major matrix.
     /// - Throws: ``LearnError`` when a feature column is missing or has the wrong type.
     public func transform(_ frame: DataFrame) throws -> Matrix {

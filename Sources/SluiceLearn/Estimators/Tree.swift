@@ -22,17 +22,4 @@ public struct Tree: Sendable, Equatable {
         }
         return node
     }
-
-    /// Depth of the deepest leaf (a single leaf has depth 0).
-    public var depth: Int {
-        var best = 0
-        var stack = [(0, 0)]
-        while let (node, d) = stack.popLast() {
-            if feature[node] < 0 { best = max(best, d) } else {
-                stack.append((left[node], d + 1))
-                stack.append((right[node], d + 1))
-            }
-        }
-        return best
-    }
 }
