@@ -11,19 +11,28 @@ import SluiceReconcile
 public struct Reconciler: Sendable {
     /// Where things are.
     public struct Configuration: Sendable {
-        /// The repository root: dataset paths and relative deploy paths resolve against it.
+        /// The controller's root: relative deploy paths resolve against it.
         public var root: URL
-        /// The manifests directory, relative to the root or absolute.
+        /// The root of the repository the manifests come from: the manifests directory and
+        /// dataset paths resolve against it. The same as ``root`` unless the manifests come from
+        /// a git source, whose checkout lives in the store's directory.
+        public var sourceRoot: URL
+        /// The manifests directory, relative to the source root or absolute.
         public var manifests: String
         public var planner: Planner.Options
         /// A directory of trained versions shared with other runs (`--cache`).
         public var cache: String?
+        /// Models carried out at once (`--concurrency`).
+        public var concurrency: Int
 
-        public init(root: URL, manifests: String = "manifests", planner: Planner.Options = .init(), cache: String? = nil) {
+        public init(root: URL, sourceRoot: URL? = nil, manifests: String = "manifests", planner: Planner.Options = .init(),
+                    cache: String? = nil, concurrency: Int = 1) {
             self.root = root
+            self.sourceRoot = sourceRoot ?? root
             self.manifests = manifests
             self.planner = planner
             self.cache = cache
+            self.concurrency = concurrency
         }
     }
 
@@ -46,7 +55,7 @@ public struct Reconciler: Sendable {
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
-        self.data = DataResolver(root: configuration.root, digester: digester)
+        self.data = DataResolver(root: configuration.sourceRoot, digester: digester)
         self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 
@@ -61,12 +70,12 @@ public struct Reconciler: Sendable {
             observation.withLock { $0 = result }
             done.signal()
         }
-        let manifests = ManifestDirectory.load(root: configuration.root, directory: configuration.manifests)
+        let manifests = ManifestDirectory.load(root: configuration.sourceRoot, directory: configuration.manifests)
         let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
         let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
-            : configuration.root.appendingPathComponent(configuration.manifests)
+            : configuration.sourceRoot.appendingPathComponent(configuration.manifests)
         return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
     }
 
@@ -90,9 +99,11 @@ public struct Reconciler: Sendable {
     }
 
     /// Carries out a plan made from `snapshot`.
-    public func apply(_ plan: Plan, _ snapshot: Snapshot, progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
+    /// - Parameter cancellation: raised on shutdown; training stops, publishes finish.
+    public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil,
+                      progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
-                                cache: configuration.cache.map(VersionCache.init(path:)), progress: progress)
-        return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed)
+                                cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, progress: progress)
+        return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import SluiceCore
 
 /// How to hold out test rows when no separate test file is given.
@@ -88,11 +89,12 @@ public enum Trainer {
     }
 
     /// Trains a model on the training part and evaluates it on the test part.
-    /// - Parameter progress: called with the fraction done, for a progress line on a terminal.
+    /// - Parameter progress: called with the fraction done (for a progress line on a terminal);
+    ///   returning `false` cancels the training, which then throws ``LearnError/cancelled``.
     /// - Throws: ``LearnError`` for unusable data (a target with one class, no features,
     ///   text in a numeric feature) or an algorithm that does not support the task.
     public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame,
-                             progress: (@Sendable (Double) -> Void)? = nil) throws -> TrainingOutcome {
+                             progress: TrainingProgress? = nil) throws -> TrainingOutcome {
         let artifact = try fit(spec, train: train, progress: progress)
         let bytes = artifact.encoded()
         let evaluation = try evaluate(artifact, on: test)
@@ -100,9 +102,20 @@ public enum Trainer {
     }
 
     /// Fits a model on training data, without evaluating or serialising it.
-    public static func fit(_ spec: TrainingSpec, train: DataFrame, progress: (@Sendable (Double) -> Void)? = nil) throws -> ModelArtifact {
+    public static func fit(_ spec: TrainingSpec, train: DataFrame, progress: TrainingProgress? = nil) throws -> ModelArtifact {
         let p = try prepare(spec, train: train)
-        let fitted = try fit(spec, p, progress: progress)
+        if progress?(0) == false { throw LearnError.cancelled }
+        let stopped = Atomic<Bool>(false)
+        let watched: TrainingProgress? = progress.map { progress in
+            { @Sendable done in
+                if progress(done) { return true }
+                stopped.store(true, ordering: .relaxed)
+                return false
+            }
+        }
+        let fitted = try fit(spec, p, progress: watched)
+        // An estimator that was asked to stop returns what it had; that is never a model.
+        if stopped.load(ordering: .relaxed) { throw LearnError.cancelled }
         return ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
     }
 
@@ -185,7 +198,7 @@ public enum Trainer {
         return Evaluation(metrics: metrics, labels: labels, confusion: ConfusionMatrix(truth: truth, predicted: guesses, classes: labels.count), rows: test.rowCount)
     }
 
-    static func fit(_ spec: TrainingSpec, _ p: Prepared, progress: (@Sendable (Double) -> Void)?) throws -> ModelArtifact.Fitted {
+    static func fit(_ spec: TrainingSpec, _ p: Prepared, progress: TrainingProgress?) throws -> ModelArtifact.Fitted {
         let params = spec.params
         let seed = UInt64(params["seed"]?.intValue ?? 0)
         let classification = p.task == .classification

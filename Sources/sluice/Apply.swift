@@ -26,7 +26,7 @@ extension Sluice {
 
         func run() throws {
             let store = try options.openStore()
-            let lock = try options.lockStore(timeout: lockTimeout)
+            let lock = try options.lockStore(store, timeout: lockTimeout)
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot = try options.snapshot(reconciler)

@@ -46,7 +46,7 @@ extension Sluice {
 
         func run() throws {
             let store = try options.openStore()
-            let lock = try options.lockStore(timeout: lockTimeout)
+            let lock = try options.lockStore(store, timeout: lockTimeout)
             defer { lock.release() }
             let runner = GateRunner(reconciler: options.reconciler(store: store, cache: cache))
             let run: GateRun

@@ -42,11 +42,11 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Takes the store's single-writer lock, or fails with exit code 1 naming the holder.
-    func lockStore(timeout seconds: Double) throws -> StoreLock {
+    /// Takes the store's writer lease, or fails with exit code 1 naming the holder.
+    func lockStore(_ store: any Store, timeout seconds: Double) throws -> WriterLease {
         do {
-            return try StoreLock.acquire(path: storePath + ".lock", timeout: .milliseconds(Int(seconds * 1000)),
-                                         command: CommandLine.arguments.joined(separator: " "))
+            return try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
+                                           timeout: .milliseconds(Int(seconds * 1000)))
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
 @main
-struct Sluice: ParsableCommand {
+struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Reconcile machine-learning models with the manifests that declare them.",
@@ -12,6 +12,6 @@ struct Sluice: ParsableCommand {
             Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Schema.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Run.self, Schema.self]
     )
 }

@@ -71,6 +71,52 @@ import SluiceManifest
         #expect(try store.events(model: nil, limit: 2).map(\.message) == ["3", "4"])
     }
 
+    static func holder(_ token: String, pid: Int32 = getpid(), host: String = LeaseHolder.hostName, expires: Double) -> LeaseHolder {
+        LeaseHolder(token: token, pid: pid, host: host, command: "sluice run", acquiredAt: Date(timeIntervalSince1970: 1000),
+                    expiresAt: Date(timeIntervalSince1970: expires))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func theWriterLeaseHasOneHolderUntilItExpiresOrIsReleased(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let now = Date(timeIntervalSince1970: 2000)
+        let a = Self.holder("a", host: "node-a", expires: 2030)
+        #expect(try store.claimLease(a, now: now) == nil)
+        // Another host's claim waits while A's lease is valid, and is told who holds it.
+        let b = Self.holder("b", host: "node-b", expires: 2030)
+        #expect(try store.claimLease(b, now: now)?.token == "a")
+        // A renews; the start of its holding is kept.
+        var renewed = a
+        renewed.expiresAt = Date(timeIntervalSince1970: 2060)
+        renewed.acquiredAt = now
+        #expect(try store.claimLease(renewed, now: now) == nil)
+        #expect(try store.leaseHolder()?.acquiredAt == a.acquiredAt)
+        #expect(try store.claimLease(b, now: Date(timeIntervalSince1970: 2059))?.token == "a")
+        // After the expiry B takes it over; A's writes are then fenced off.
+        store.fence("a")
+        #expect(try store.claimLease(b, now: Date(timeIntervalSince1970: 2061)) == nil)
+        #expect(throws: StoreError.self) { try store.recordVersion(Self.version("late")) }
+        #expect(try store.versions(model: "iris").isEmpty)
+        store.fence(nil)
+        // Releasing with a stale token changes nothing; the holder's own release frees it.
+        try store.releaseLease(token: "a")
+        #expect(try store.leaseHolder()?.token == "b")
+        try store.releaseLease(token: "b")
+        #expect(try store.leaseHolder() == nil)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func aLeaseOfADeadProcessOnThisHostIsTakenAtOnce(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let now = Date(timeIntervalSince1970: 2000)
+        #expect(try store.claimLease(Self.holder("dead", pid: 4_194_303, expires: 9999), now: now) == nil)
+        #expect(try store.claimLease(Self.holder("live", expires: 2030), now: now) == nil)
+        // But a live process's lease is not.
+        #expect(try store.claimLease(Self.holder("other", expires: 2030), now: now)?.token == "live")
+    }
+
     @Test func sqliteStoreUsesWALAndMigratesOnce() throws {
         let (store, dir) = try Self.make(.sqlite)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -82,7 +128,7 @@ import SluiceManifest
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1"])
+        #expect(migrations == ["v1", "v2: writer lease"])
     }
 
     @Test func sqliteStoreRejectsAFileThatIsNotADatabase() throws {

@@ -9,6 +9,16 @@ public struct ModelOutcome: Sendable, Equatable {
     public var done: [String]
     /// Why the model is in its condition, when it is not ready.
     public var message: String
+    /// Every action attempted, in order, and whether it succeeded (for metrics).
+    public var actions: [ActionResult] = []
+    /// The gate verdicts reached (passed or not).
+    public var verdicts: [Bool] = []
+}
+
+/// One action carried out: its kind (`train`, `evaluate`, `publish`, `retire`) and outcome.
+public struct ActionResult: Sendable, Equatable {
+    public var kind: String
+    public var succeeded: Bool
 }
 
 /// The result of carrying out a plan.

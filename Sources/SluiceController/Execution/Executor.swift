@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import SluiceCore
 import SluiceLearn
@@ -18,24 +19,48 @@ public struct Executor: Sendable {
     public let progress: @Sendable (String) -> Void
     /// Trained versions shared with other runs (`--cache`): consulted before training, filled after.
     public let cache: VersionCache?
+    /// Raised on shutdown: training stops at its next checkpoint, and no new model is started.
+    /// A publish under way always finishes (it is short, and atomic anyway).
+    public let cancellation: CancellationFlag?
 
     public init(store: any Store, data: DataResolver, targets: TargetFactory, logger: Logger, revision: String?,
-                cache: VersionCache? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                cache: VersionCache? = nil, cancellation: CancellationFlag? = nil,
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.data = data
         self.targets = targets
         self.logger = logger
         self.revision = revision
         self.cache = cache
+        self.cancellation = cancellation
         self.progress = progress
     }
 
-    /// Carries out every item of `plan`.
-    public func apply(_ plan: Plan, desired: [DesiredModel], observed: ObservedState) -> ApplyReport {
+    /// Carries out every item of `plan`, up to `concurrency` models at a time; the actions of
+    /// one model always run in order, on one thread.
+    public func apply(_ plan: Plan, desired: [DesiredModel], observed: ObservedState, concurrency: Int = 1) -> ApplyReport {
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.manifest.name, $0) })
+        let items = plan.items
+        let results = Mutex([(ModelOutcome, ApplyReport)?](repeating: nil, count: items.count))
+        let next = Atomic<Int>(0)
+        let work = { @Sendable (_: Int) in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < items.count else { return }
+                var counts = ApplyReport()
+                let outcome = apply(items[i], desired: byName[items[i].model], observed: observed[items[i].model], report: &counts)
+                results.withLock { $0[i] = (outcome, counts) }
+            }
+        }
+        let workers = max(1, min(concurrency, items.filter { !$0.actions.isEmpty }.count))
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         var report = ApplyReport(warnings: plan.warnings)
-        for item in plan.items {
-            report.outcomes.append(apply(item, desired: byName[item.model], observed: observed[item.model], report: &report))
+        for case let (outcome, counts)? in results.withLock({ $0 }) {
+            report.outcomes.append(outcome)
+            report.trained += counts.trained
+            report.evaluated += counts.evaluated
+            report.published += counts.published
+            report.retired += counts.retired
         }
         return report
     }
@@ -43,19 +68,27 @@ public struct Executor: Sendable {
     private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, report: inout ApplyReport) -> ModelOutcome {
         var outcome = ModelOutcome(model: item.model, condition: item.condition, done: [], message: item.message)
         guard !item.actions.isEmpty else { return outcome }
+        if cancellation?.isCancelled == true {
+            outcome.condition = .progressing
+            outcome.message = "not started: shutting down"
+            return outcome
+        }
         var logger = self.logger
         logger[metadataKey: "model.name"] = "\(item.model)"
         var verdict: GateReport?
         var skippedPublish = false
         var published = false
+        var current: String?
         do {
             for action in item.actions {
+                if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
+                current = action.kind
                 logger.info("carrying out action", metadata: ["plan.action": "\(action.kind)", "plan.reason": "\(action.reason)",
                                                               "model.version": "\(VersionIdentity.short(action.version))"])
                 switch action {
                 case .train(let v, _):
                     guard let desired else { throw TargetError("no manifest to train from") }
-                    if try store.version(model: item.model, id: v) != nil { continue }  // trained meanwhile (e.g. by `gate`)
+                    if try store.version(model: item.model, id: v) != nil { current = nil; continue }  // trained meanwhile (e.g. by `gate`)
                     progress("\(item.model): training \(desired.manifest.algorithm)")
                     let (record, reused) = try train(desired, version: v)
                     if reused {
@@ -69,6 +102,7 @@ public struct Executor: Sendable {
                     progress("\(item.model): evaluating the gate")
                     let gate = try evaluate(desired, version: v, champion: observed.publication)
                     verdict = gate
+                    outcome.verdicts.append(gate.passed)
                     report.evaluated += 1
                     outcome.done.append("gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(v)): \(gate.summary)")
                     if !gate.passed {
@@ -83,6 +117,7 @@ public struct Executor: Sendable {
                 case .publish(let v, let target, let reason, let conditional):
                     if conditional, verdict?.passed == false {
                         skippedPublish = true
+                        current = nil
                         continue
                     }
                     progress("\(item.model): publishing to \(target.summary)")
@@ -91,7 +126,7 @@ public struct Executor: Sendable {
                     report.published += 1
                     outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
                 case .retire(let v, let target, let reason):
-                    if skippedPublish { continue }
+                    if skippedPublish { current = nil; continue }
                     try targets.target(target).retire()
                     if !published { try store.recordRetirement(model: item.model, at: Date()) }
                     try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)")
@@ -99,9 +134,15 @@ public struct Executor: Sendable {
                     outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)")
                 }
             }
+            if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
             if outcome.condition == .progressing { outcome.condition = .ready }
             if outcome.condition == .retired { outcome.message = "" }
+        } catch let error as LearnError where error == .cancelled {
+            outcome.condition = .progressing
+            outcome.message = "training abandoned: shutting down; it starts again on the next run"
+            logger.notice("training abandoned for shutdown")
         } catch {
+            if let failed = current { outcome.actions.append(ActionResult(kind: failed, succeeded: false)) }
             outcome.condition = .failed
             let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? ""
             outcome.message = "\(error)\(keep)"
@@ -154,10 +195,12 @@ public struct Executor: Sendable {
         let progress = self.progress
         let label = "\(m.name): training \(m.algorithm)"
         do {
+            let cancellation = self.cancellation
             outcome = try Trainer.train(spec, train: parts.train, test: parts.test) { done in
                 progress("\(label) \(Int(done * 100))%")
+                return cancellation?.isCancelled != true
             }
-        } catch let e as LearnError {
+        } catch let e as LearnError where e != .cancelled {
             throw DataError("training failed: \(e.message) (data \(m.dataset.source))")
         }
         let elapsed = ContinuousClock.now - start

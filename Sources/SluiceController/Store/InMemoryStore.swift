@@ -12,10 +12,40 @@ public final class InMemoryStore: Store {
         var events: [EventRecord] = []
         var artifacts: [String: [UInt8]] = [:]
         var digests: [String: (FileStamp, String)] = [:]
+        var lease: LeaseHolder?
+        var fence: String?
     }
     private let state = Mutex(State())
 
     public init() {}
+
+    /// Changes the state, after checking the writer-lease fence as ``SQLiteStore`` does.
+    private func mutate<T>(_ body: (inout State) throws -> T) throws -> T {
+        try state.withLock { s in
+            if let fence = s.fence, s.lease?.token != fence {
+                throw StoreError("this process no longer holds the store's writer lease (another process took it over); nothing more is written. Restart it")
+            }
+            return try body(&s)
+        }
+    }
+
+    public func claimLease(_ claimant: LeaseHolder, now: Date) throws -> LeaseHolder? {
+        state.withLock { s in
+            if let current = s.lease, !current.yields(to: claimant, now: now, isAlive: LeaseHolder.processExists) { return current }
+            var claimant = claimant
+            if let current = s.lease, current.token == claimant.token { claimant.acquiredAt = current.acquiredAt }
+            s.lease = claimant
+            return nil
+        }
+    }
+
+    public func releaseLease(token: String) throws {
+        state.withLock { s in if s.lease?.token == token { s.lease = nil } }
+    }
+
+    public func leaseHolder() throws -> LeaseHolder? { state.withLock { $0.lease } }
+
+    public func fence(_ token: String?) { state.withLock { $0.fence = token } }
 
     public func observe() throws -> ObservedState {
         let s = state.withLock { $0 }
@@ -23,21 +53,21 @@ public final class InMemoryStore: Store {
     }
 
     public func recordVersion(_ v: VersionRecord) throws {
-        state.withLock { s in
+        try mutate { s in
             s.versions.removeAll { $0.model == v.model && $0.id == v.id }
             s.versions.append(v)
         }
     }
 
     public func recordVerdict(_ v: VerdictRecord) throws {
-        state.withLock { s in
+        try mutate { s in
             s.verdicts.removeAll { $0.model == v.model && $0.version == v.version && $0.gateDigest == v.gateDigest }
             s.verdicts.append(v)
         }
     }
 
     public func recordPublication(_ p: PublicationRecord) throws {
-        state.withLock { s in
+        try mutate { s in
             for i in s.publications.indices where s.publications[i].model == p.model && s.publications[i].retiredAt == nil {
                 s.publications[i].retiredAt = p.publishedAt
             }
@@ -48,14 +78,14 @@ public final class InMemoryStore: Store {
     }
 
     public func recordRetirement(model: String, at: Date) throws {
-        state.withLock { s in
+        try mutate { s in
             for i in s.publications.indices where s.publications[i].model == model && s.publications[i].retiredAt == nil {
                 s.publications[i].retiredAt = at
             }
         }
     }
 
-    public func recordEvent(_ e: EventRecord) throws { state.withLock { $0.events.append(e) } }
+    public func recordEvent(_ e: EventRecord) throws { try mutate { $0.events.append(e) } }
 
     public func version(model: String, id: String) throws -> VersionRecord? {
         state.withLock { $0.versions.first { $0.model == model && $0.id == id } }
@@ -89,7 +119,7 @@ public final class InMemoryStore: Store {
 
     public func putArtifact(_ bytes: [UInt8]) throws -> String {
         let digest = SHA256.hex(of: bytes)
-        state.withLock { $0.artifacts[digest] = bytes }
+        try mutate { $0.artifacts[digest] = bytes }
         return digest
     }
 
@@ -107,6 +137,6 @@ public final class InMemoryStore: Store {
     }
 
     public func cacheDigest(path: String, stamp: FileStamp, digest: String) throws {
-        state.withLock { $0.digests[path] = (stamp, digest) }
+        try mutate { $0.digests[path] = (stamp, digest) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SluiceCore
 import SluiceManifest
 import SluiceReconcile
@@ -12,6 +13,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     /// The database file.
     public let path: String
     private let artifacts: ArtifactDirectory
+    private let fenceToken = Mutex<String?>(nil)
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` when the file is not a SQLite database or cannot be created.
@@ -72,11 +74,29 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v2: writer lease") { db in
+            try db.execute(sql: """
+                CREATE TABLE lease (
+                    name TEXT PRIMARY KEY, token TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+                    command TEXT NOT NULL, acquired_at REAL NOT NULL, expires_at REAL NOT NULL);
+                """)
+        }
         return m
     }
 
     private func write(_ body: (Database) throws -> Void) throws {
-        do { try pool.write(body) } catch let e as DatabaseError {
+        let fence = self.fenceToken.withLock { $0 }
+        do {
+            try pool.write { db in
+                if let fence {
+                    let holder = try String.fetchOne(db, sql: "SELECT token FROM lease WHERE name = 'writer'")
+                    guard holder == fence else {
+                        throw StoreError("this process no longer holds the store's writer lease (another process took it over); nothing more is written. Restart it")
+                    }
+                }
+                try body(db)
+            }
+        } catch let e as DatabaseError {
             throw StoreError("store write failed (\(path)): \(e.message ?? e.description)")
         }
     }
@@ -201,6 +221,50 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try read { db in
             try String.fetchAll(db, sql: "SELECT model FROM versions UNION SELECT model FROM publications UNION SELECT model FROM events ORDER BY 1")
         }
+    }
+
+    public func claimLease(_ claimant: LeaseHolder, now: Date) throws -> LeaseHolder? {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: LeaseHolder?
+                try db.inTransaction(.immediate) {
+                    let current = try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE name = 'writer'").map(Self.lease)
+                    if let current, !current.yields(to: claimant, now: now, isAlive: LeaseHolder.processExists) {
+                        result = current
+                        return .rollback
+                    }
+                    let acquired = current?.token == claimant.token ? current!.acquiredAt : claimant.acquiredAt
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO lease (name, token, pid, host, command, acquired_at, expires_at)
+                        VALUES ('writer', ?, ?, ?, ?, ?, ?)
+                        """, arguments: [claimant.token, claimant.pid, claimant.host, claimant.command,
+                                         acquired.timeIntervalSince1970, claimant.expiresAt.timeIntervalSince1970])
+                    return .commit
+                }
+                return result
+            }
+        } catch let e as DatabaseError {
+            throw StoreError("cannot take the store's writer lease (\(path)): \(e.message ?? e.description)")
+        }
+    }
+
+    public func releaseLease(token: String) throws {
+        do {
+            try pool.write { db in try db.execute(sql: "DELETE FROM lease WHERE name = 'writer' AND token = ?", arguments: [token]) }
+        } catch let e as DatabaseError {
+            throw StoreError("cannot release the store's writer lease (\(path)): \(e.message ?? e.description)")
+        }
+    }
+
+    public func leaseHolder() throws -> LeaseHolder? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE name = 'writer'").map(Self.lease) }
+    }
+
+    public func fence(_ token: String?) { fenceToken.withLock { $0 = token } }
+
+    private static func lease(_ r: Row) -> LeaseHolder {
+        LeaseHolder(token: r["token"], pid: r["pid"], host: r["host"], command: r["command"],
+                    acquiredAt: Date(timeIntervalSince1970: r["acquired_at"]), expiresAt: Date(timeIntervalSince1970: r["expires_at"]))
     }
 
     public func putArtifact(_ bytes: [UInt8]) throws -> String { try artifacts.put(bytes) }

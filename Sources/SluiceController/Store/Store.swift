@@ -6,7 +6,7 @@ import SluiceReconcile
 ///
 /// Two implementations: ``SQLiteStore`` (the default, a file under the root) and
 /// ``InMemoryStore`` for tests. Both must behave identically; the store tests run over both.
-public protocol Store: AnyObject, Sendable {
+public protocol Store: LeaseStore {
     /// Everything the planner needs about every model.
     func observe() throws -> ObservedState
 

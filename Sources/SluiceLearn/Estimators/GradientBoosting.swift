@@ -31,16 +31,16 @@ public struct GradientBoostingEstimator: Sendable {
     public init() {}
 
     /// Fits a classifier; `y` holds class indices in `0..<classes`.
-    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: (@Sendable (Double) -> Void)? = nil) -> BoostedModel {
+    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: TrainingProgress? = nil) -> BoostedModel {
         fit(x, target: .classes(y, count: classes), progress: progress)
     }
 
     /// Fits a regressor.
-    public func fit(_ x: Matrix, values y: [Double], progress: (@Sendable (Double) -> Void)? = nil) -> BoostedModel {
+    public func fit(_ x: Matrix, values y: [Double], progress: TrainingProgress? = nil) -> BoostedModel {
         fit(x, target: .values(y), progress: progress)
     }
 
-    func fit(_ x: Matrix, target: TreeTarget, progress: (@Sendable (Double) -> Void)?) -> BoostedModel {
+    func fit(_ x: Matrix, target: TreeTarget, progress: TrainingProgress?) -> BoostedModel {
         let n = x.rows
         // Optional validation split for early stopping (stratified for classification).
         var trainRows = Array(0..<n)
@@ -132,7 +132,7 @@ public struct GradientBoostingEstimator: Sendable {
                 }
                 trees.append(tree)
             }
-            progress?(Double(iteration + 1) / Double(maxIterations))
+            if progress?(Double(iteration + 1) / Double(maxIterations)) == false { break }
             if !validRows.isEmpty {
                 let loss = validationLoss(validRaw, validRows, target, link, outputs, &probabilities)
                 if loss < bestLoss - tolerance {

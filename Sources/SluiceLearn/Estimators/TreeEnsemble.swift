@@ -23,22 +23,25 @@ public struct TreeEnsembleEstimator: Sendable {
     }
 
     /// Fits a classifier. `y` holds class indices in `0..<classes`.
-    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: (@Sendable (Double) -> Void)? = nil) -> TreeEnsembleModel {
+    public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: TrainingProgress? = nil) -> TreeEnsembleModel {
         TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .classes(y, count: classes), progress), outputs: classes)
     }
 
     /// Fits a regressor.
-    public func fit(_ x: Matrix, values y: [Double], progress: (@Sendable (Double) -> Void)? = nil) -> TreeEnsembleModel {
+    public func fit(_ x: Matrix, values y: [Double], progress: TrainingProgress? = nil) -> TreeEnsembleModel {
         TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .values(y), progress), outputs: 1)
     }
 
     /// Grows the trees, in parallel on all cores.
     /// - Complexity: O(trees · F · (n + bins · K) · depth) / cores.
-    func fit(_ x: BinnedMatrix, _ target: TreeTarget, _ progress: (@Sendable (Double) -> Void)?) -> [Tree] {
+    func fit(_ x: BinnedMatrix, _ target: TreeTarget, _ progress: TrainingProgress?) -> [Tree] {
         let result = Mutex([Tree?](repeating: nil, count: trees))
         let done = Atomic<Int>(0)
+        let stopped = Atomic<Bool>(false)
         let (trees, seed, bootstrap, growth) = (self.trees, self.seed, self.bootstrap, self.growth)
         let fitOne = { @Sendable (t: Int) in
+            // Once the caller asks to stop, trees not yet started are skipped.
+            if stopped.load(ordering: .relaxed) { return }
             let treeSeed = trees == 1 ? seed : SplitMix64.derive(seed, t)
             var rng = SplitMix64(seed: treeSeed)
             var weights = [Double](repeating: 1, count: x.rows)
@@ -50,14 +53,15 @@ public struct TreeEnsembleEstimator: Sendable {
             let tree = builder.build()
             result.withLock { $0[t] = tree }
             let finished = done.add(1, ordering: .relaxed).newValue
-            progress?(Double(finished) / Double(trees))
+            if progress?(Double(finished) / Double(trees)) == false { stopped.store(true, ordering: .relaxed) }
         }
         if trees == 1 {
             fitOne(0)
         } else {
             DispatchQueue.concurrentPerform(iterations: trees, execute: fitOne)
         }
-        return result.withLock { $0.map { $0! } }
+        // A cancelled fit returns the trees it finished; ``Trainer`` reports the cancellation.
+        return result.withLock { $0.compactMap { $0 } }
     }
 }
 

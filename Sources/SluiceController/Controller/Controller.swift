@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import Synchronization
+import SluiceCore
+import SluiceManifest
+import SluiceReconcile
+
+/// `sluice run`: reconciles continuously. Each cycle is the same snapshot → plan → apply as
+/// `sluice apply`, with three additions: the source is brought up to date first (a git fetch),
+/// models whose actions failed wait with exponential backoff (see ``Retries``), and the cycle
+/// is skipped while another process holds the store's writer lease.
+///
+/// A cycle starts every ``Options/interval`` (with jitter), and at once on ``trigger(_:)``
+/// (SIGHUP, `POST /reconcile`, a changed file of a directory source). ``stop()`` (SIGTERM)
+/// lets a publish under way finish, abandons training, releases the lease and returns.
+public final class Controller: Sendable {
+    /// How the controller runs.
+    public struct Options: Sendable {
+        /// Time between cycles.
+        public var interval: Duration = .seconds(30)
+        /// Each wait is `interval` ± this fraction, so that replicas do not beat in step.
+        public var jitter: Double = 0.1
+        /// Models carried out at once.
+        public var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+        public var retry = RetryPolicy()
+        /// How long the writer lease lasts without a heartbeat; a killed controller's lease is
+        /// taken over after this (at once when its process is gone from this host).
+        public var leaseDuration: Duration = .seconds(30)
+        public var allowEmpty = false
+        /// `--cache DIR`, shared with `gate`.
+        public var cache: String?
+        public init() {}
+    }
+
+    /// What `/readyz` and the logs report.
+    public struct Status: Sendable, Equatable {
+        public var holdsLease = false
+        public var cycles = 0
+        public var lastError: String?
+        public var lastRevision: String?
+        /// Condition of each model after the last cycle.
+        public var conditions: [String: Condition] = [:]
+        /// Ready: holds the lease and has completed a cycle that read the desired state.
+        public var isReady: Bool { holdsLease && cycles > 0 && lastError == nil }
+    }
+
+    public let options: Options
+    public let source: any ManifestSource
+    public let store: any Store
+    /// Where relative deploy paths resolve.
+    public let root: URL
+    public let logger: Logger
+    public let metrics: ControllerMetrics
+    private let cancellation = CancellationFlag()
+    private let wake = DispatchSemaphore(value: 0)
+    private let pending = Mutex<String?>(nil)
+    private let state = Mutex(Status())
+    private let retries: Mutex<Retries>
+    private let watcher = Mutex<FileWatcher?>(nil)
+
+    public init(options: Options, source: any ManifestSource, store: any Store, root: URL, logger: Logger,
+                metrics: ControllerMetrics = ControllerMetrics()) {
+        self.options = options
+        self.source = source
+        self.store = store
+        self.root = root
+        self.logger = logger
+        self.metrics = metrics
+        self.retries = Mutex(Retries(policy: options.retry))
+    }
+
+    public var status: Status { state.withLock { $0 } }
+
+    /// Starts a cycle now (or as soon as the one under way ends).
+    public func trigger(_ reason: String) {
+        pending.withLock { $0 = $0 ?? reason }
+        wake.signal()
+    }
+
+    /// Asks the controller to stop: no new work, training abandoned, publishes finished.
+    public func stop() {
+        cancellation.cancel()
+        wake.signal()
+    }
+
+    public var isStopping: Bool { cancellation.isCancelled }
+
+    /// Runs until ``stop()``. Blocks the calling thread.
+    /// - Throws: when the lease is lost to another process (this one must not write any more).
+    public func run() throws {
+        logger.info("controller starting", metadata: ["source": "\(source.description)", "interval": "\(options.interval)"])
+        guard let lease = try acquireLease() else { return }
+        defer {
+            lease.release()
+            state.withLock { $0.holdsLease = false }
+            metrics.lease(held: false)
+            watcher.withLock { $0?.stop() }
+            logger.info("controller stopped; lease released")
+        }
+        if source is DirectorySource {
+            watcher.withLock { $0 = FileWatcher { [weak self] in self?.trigger("a watched file changed") } }
+        }
+        var reason = "start"
+        while !isStopping {
+            if let lost = lease.lostReason { throw StoreError(lost) }
+            cycle(reason: reason)
+            reason = waitForNextCycle()
+        }
+    }
+
+    /// Waits for the lease, logging who holds it; `nil` when stopped meanwhile.
+    private func acquireLease() throws -> WriterLease? {
+        var lastHolder: String?
+        while !isStopping {
+            do {
+                let lease = try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
+                                                    duration: options.leaseDuration, timeout: .seconds(1)) { [self] reason in
+                    logger.critical("lost the writer lease; stopping", metadata: ["reason": "\(reason)"])
+                    stop()
+                }
+                state.withLock { $0.holdsLease = true }
+                metrics.lease(held: true)
+                logger.info("holding the store's writer lease")
+                return lease
+            } catch let error as StoreError {
+                let holder = try store.leaseHolder().map(String.init(describing:))
+                if holder != lastHolder {
+                    logger.notice("waiting for the store's writer lease", metadata: ["holder": "\(holder ?? "none")", "error": "\(error)"])
+                    lastHolder = holder
+                }
+                _ = wake.wait(timeout: .now() + 0.5)
+            }
+        }
+        return nil
+    }
+
+    /// Sleeps until the interval has passed or a trigger arrives; returns why the next cycle runs.
+    private func waitForNextCycle() -> String {
+        let spread = options.interval.seconds * options.jitter
+        let wait = max(0.05, options.interval.seconds + Double.random(in: -spread...spread))
+        let deadline = DispatchTime.now() + wait
+        while !isStopping {
+            if let reason = pending.withLock({ p in defer { p = nil }; return p }) { return reason }
+            if wake.wait(timeout: deadline) == .timedOut { return "interval" }
+        }
+        return "stopping"
+    }
+
+    /// One cycle: sync the source, snapshot, plan, hold back waiting models, apply.
+    public func cycle(reason: String) {
+        let start = ContinuousClock.now
+        var cycleLogger = logger
+        cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
+        do {
+            do { try source.sync() } catch {
+                guard source.isAvailable else { throw error }
+                cycleLogger.error("cannot update the source; reconciling its last state", metadata: ["source": "\(source.description)", "error": "\(error)"])
+            }
+            let reconciler = Reconciler(
+                configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
+                                     planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency),
+                store: store, logger: cycleLogger)
+            let snapshot = try reconciler.snapshot()
+            watchFiles(snapshot)
+            let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
+                (d.manifest.name, "\(d.manifest.digest) \(d.data) \(snapshot.revision ?? "")")
+            })
+            let now = Date()
+            let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
+            let report = reconciler.apply(plan, snapshot, cancellation: cancellation)
+            let attempted = Set(plan.items.filter { !$0.actions.isEmpty }.map(\.model))
+            let failed = Dictionary(uniqueKeysWithValues: report.failed.map { ($0.model, $0.message) })
+            retries.withLock { r in
+                r.record(failed: failed, attempted: attempted, fingerprints: fingerprints, now: Date())
+                r.keep(only: Set(plan.items.map(\.model)))
+            }
+            let elapsed = ContinuousClock.now - start
+            state.withLock { s in
+                s.cycles += 1
+                s.lastError = nil
+                s.lastRevision = snapshot.revision
+                s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })
+            }
+            metrics.cycle(duration: elapsed, report: report, revision: snapshot.revision)
+            log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
+        } catch {
+            state.withLock { $0.lastError = "\(error)" }
+            metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+            cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func log(_ report: ApplyReport, plan: Plan, elapsed: Duration, revision: String?, _ logger: Logger) {
+        for warning in report.warnings { logger.warning("\(warning)") }
+        for o in report.outcomes {
+            for line in o.done { logger.notice("\(line)", metadata: ["model.name": "\(o.model)"]) }
+            if o.condition == .failed, !o.message.isEmpty {
+                logger.error("model failed", metadata: ["model.name": "\(o.model)", "error": "\(o.message)"])
+            }
+        }
+        let counts = ["trained": report.trained, "evaluated": report.evaluated, "published": report.published, "retired": report.retired]
+        let level: Logger.Level = plan.hasChanges ? .notice : .debug
+        logger.log(level: level, "cycle complete", metadata: [
+            "cycle.seconds": "\(String(format: "%.3f", elapsed.seconds))", "revision": "\(revision ?? "none")",
+            "models": "\(report.outcomes.count)", "failed": "\(report.failed.count)",
+            "actions": "\(counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+        ])
+    }
+
+    /// Watches the manifests tree and the directories of local datasets.
+    private func watchFiles(_ snapshot: Reconciler.Snapshot) {
+        guard let watcher = watcher.withLock({ $0 }), let source = source as? DirectorySource else { return }
+        let manifests = PosixFiles.join(source.root.path, source.manifests)
+        var directories = FileWatcher.directories(below: manifests)
+        for d in snapshot.desired {
+            for file in [d.manifest.dataset.source] + (d.manifest.dataset.test.map { [$0] } ?? []) where !DatasetSpec.isURL(file) {
+                directories.insert((PosixFiles.join(source.root.path, file) as NSString).deletingLastPathComponent)
+            }
+        }
+        watcher.watch(directories)
+    }
+}

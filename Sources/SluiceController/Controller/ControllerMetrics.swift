@@ -1,0 +1,56 @@
+import Foundation
+import Metrics
+import Synchronization
+import SluiceReconcile
+
+/// The controller's metrics, through swift-metrics: whichever backend the process bootstraps
+/// (Prometheus for `sluice run`) receives them. Names follow Prometheus conventions.
+public final class ControllerMetrics: Sendable {
+    private let cycles = Counter(label: "sluice_cycles_total")
+    private let cycleFailures = Counter(label: "sluice_cycle_errors_total")
+    private let cycleDuration = Metrics.Timer(label: "sluice_cycle_duration_seconds", preferredDisplayUnit: .seconds)
+    private let lastCycle = Gauge(label: "sluice_last_cycle_timestamp_seconds")
+    private let leaseHeld = Gauge(label: "sluice_lease_held")
+    private let revision = Mutex<(String, Gauge)?>(nil)
+    private static let conditions: [Condition] = [.ready, .progressing, .failed, .rejected, .suspended, .retired, .blocked]
+
+    public init() {}
+
+    /// Records a finished cycle and what its report says happened.
+    public func cycle(duration: Duration, report: ApplyReport?, revision: String?) {
+        cycles.increment()
+        cycleDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        lastCycle.record(Date().timeIntervalSince1970)
+        guard let report else {
+            cycleFailures.increment()
+            return
+        }
+        for outcome in report.outcomes {
+            for action in outcome.actions {
+                Counter(label: "sluice_actions_total", dimensions: [("kind", action.kind), ("outcome", action.succeeded ? "succeeded" : "failed")]).increment()
+            }
+            for passed in outcome.verdicts {
+                Counter(label: "sluice_gate_verdicts_total", dimensions: [("verdict", passed ? "passed" : "failed")]).increment()
+            }
+        }
+        for condition in Self.conditions {
+            Gauge(label: "sluice_models", dimensions: [("condition", condition.rawValue)])
+                .record(report.outcomes.filter { $0.condition == condition }.count)
+        }
+        if let revision { applied(revision) }
+    }
+
+    /// Whether this process holds the store's writer lease.
+    public func lease(held: Bool) { leaseHeld.record(held ? 1 : 0) }
+
+    /// `sluice_last_applied_revision_info{revision="…"} 1`, the previous revision's series removed.
+    private func applied(_ rev: String) {
+        revision.withLock { current in
+            if current?.0 == rev { return }
+            current?.1.destroy()
+            let gauge = Gauge(label: "sluice_last_applied_revision_info", dimensions: [("revision", rev)])
+            gauge.record(1)
+            current = (rev, gauge)
+        }
+    }
+}

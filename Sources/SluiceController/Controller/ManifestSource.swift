@@ -1,0 +1,72 @@
+import Foundation
+import SluiceCore
+
+/// Where the controller's desired state comes from: a directory, or a branch of a git repository.
+public protocol ManifestSource: Sendable {
+    /// The root the manifests directory and dataset paths resolve against.
+    var root: URL { get }
+    /// The manifests directory, relative to ``root``.
+    var manifests: String { get }
+    /// Brings the source up to date (a git fetch and checkout); a directory has nothing to do.
+    /// - Throws: when the source cannot be reached; the controller keeps the last state it had.
+    func sync() throws
+    /// Whether ``sync()`` ever succeeded, so there is a desired state to reconcile.
+    var isAvailable: Bool { get }
+    /// For logs: "directory /srv/models/manifests", "git https://… branch main".
+    var description: String { get }
+}
+
+/// Manifests in a local directory, read as they are each cycle.
+public struct DirectorySource: ManifestSource {
+    public let root: URL
+    public let manifests: String
+
+    public init(root: URL, manifests: String) {
+        self.root = root
+        self.manifests = manifests
+    }
+
+    public func sync() throws {}
+    public var isAvailable: Bool { true }
+    public var description: String { "directory \(PosixFiles.join(root.path, manifests))" }
+}
+
+/// Manifests on a branch of a git repository, through the `git` command line: cloned once into
+/// the store's directory, fetched each cycle, and checked out (detached, cleaned) at the
+/// branch head, so the checkout always equals a commit of the branch.
+public struct GitSource: ManifestSource {
+    public let url: String
+    public let branch: String
+    /// The manifests directory inside the repository.
+    public let manifests: String
+    /// The controller's own checkout.
+    public let root: URL
+
+    /// - Parameter checkouts: a directory of the controller's (beside its store); the clone
+    ///   goes into a subdirectory named after the URL, so changing the URL starts afresh.
+    public init(url: String, branch: String, path: String, checkouts: URL) {
+        self.url = url
+        self.branch = branch
+        self.manifests = path
+        self.root = checkouts.appendingPathComponent(String(SHA256.hex(of: Array(url.utf8)).prefix(16)))
+    }
+
+    public var isAvailable: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent(".git").path) }
+    public var description: String { "git \(url) branch \(branch)" }
+
+    public func sync() throws {
+        if !isAvailable {
+            try FileManager.default.createDirectory(at: root.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Clone into a temporary name and rename, so a clone cut short never looks complete.
+            let partial = root.path + ".partial"
+            try? FileManager.default.removeItem(atPath: partial)
+            _ = try Git(directory: root.deletingLastPathComponent())
+                .run(["clone", "--quiet", "--no-checkout", "--single-branch", "--branch", branch, url, partial])
+            try FileManager.default.moveItem(atPath: partial, toPath: root.path)
+        }
+        let git = Git(directory: root)
+        _ = try git.run(["fetch", "--quiet", "--prune", "origin", "+refs/heads/\(branch):refs/remotes/origin/\(branch)"])
+        _ = try git.run(["checkout", "--quiet", "--force", "--detach", "refs/remotes/origin/\(branch)"])
+        _ = try git.run(["clean", "--quiet", "-ffdx"])
+    }
+}

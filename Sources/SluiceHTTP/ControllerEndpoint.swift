@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import SluiceController
+
+/// The controller's small HTTP endpoint (loopback by default):
+///
+/// - `GET /healthz`: 200 while the process runs and holds (or waits for) the lease normally;
+///   503 after it lost the lease.
+/// - `GET /readyz`: 200 once this controller holds the store's writer lease and has completed
+///   a cycle; 503 otherwise (a standby replica waiting for the lease is alive but not ready).
+/// - `GET /metrics`: Prometheus text format.
+/// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202.
+public enum ControllerEndpoint {
+    /// The router of the endpoint.
+    public static func router(controller: Controller, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            controller.isStopping && !controller.status.holdsLease && controller.status.cycles > 0
+                ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
+        }
+        router.get("readyz") { _, _ -> Response in
+            let s = controller.status
+            if s.isReady { return text(.ok, "ready: \(s.cycles) cycles, revision \(s.lastRevision ?? "none")\n") }
+            if !s.holdsLease { return text(.serviceUnavailable, "not ready: waiting for the store's writer lease\n") }
+            if let e = s.lastError { return text(.serviceUnavailable, "not ready: the last cycle failed: \(e)\n") }
+            return text(.serviceUnavailable, "not ready: the first cycle has not finished\n")
+        }
+        router.get("metrics") { _, _ -> Response in
+            var buffer = ByteBuffer()
+            buffer.writeBytes(registry.emitToBuffer())
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        }
+        router.post("reconcile") { _, _ -> Response in
+            controller.trigger("POST /reconcile")
+            return text(.accepted, "a cycle starts now\n")
+        }
+        return router
+    }
+
+    /// The application serving ``router(controller:registry:)`` on `host:port`.
+    /// - Parameter onRunning: called with the bound port once it listens (port 0 picks one).
+    public static func application(controller: Controller, registry: PrometheusCollectorRegistry, host: String, port: Int,
+                                   logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(controller: controller, registry: registry),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+                    onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+                    logger: logger)
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import SluiceController
+import SluiceHTTP
+import SluiceReconcile
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Sluice {
+    /// `sluice run`: the controller.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reconcile continuously: on an interval, on file changes, on SIGHUP or POST /reconcile.",
+            discussion: """
+                Manifests come from --manifests under --root, or from a branch of a git repository (--git URL \
+                --branch B --path DIR), cloned into the store's directory and fetched every cycle. Failed models \
+                are retried with exponential backoff; drifted targets are republished. One controller writes a \
+                store at a time: the others wait for its lease. SIGTERM or SIGINT stops it cleanly (exit 0).
+                --config FILE reads a JSON object with the same keys as the options (e.g. {"interval": 30, \
+                "git": "https://…"}); options on the command line win. See controller/README.md.
+                """)
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(help: ArgumentHelp("A JSON file of options (same keys as the flags, without the dashes).", valueName: "FILE"))
+        var config: String?
+
+        @Option(help: ArgumentHelp("A git repository to take the manifests from (URL or path).", valueName: "URL"))
+        var git: String?
+
+        @Option(help: "The branch of --git to reconcile.")
+        var branch: String = "main"
+
+        @Option(help: ArgumentHelp("The manifests directory inside the --git repository.", valueName: "DIR"))
+        var path: String = "manifests"
+
+        @Option(help: "Seconds between cycles (each wait varies by ±10% so replicas do not beat in step).")
+        var interval: Double = 30
+
+        @Option(help: "Models reconciled at once (default: the number of cores).")
+        var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Seconds to wait before retrying a failed model the first time; doubled on each failure.")
+        var backoff: Double = 5
+
+        @Option(help: "The longest wait before retrying a failed model, in seconds.")
+        var maxBackoff: Double = 300
+
+        @Option(help: "Seconds the store's writer lease lasts without a heartbeat (a killed controller's is taken over after this).")
+        var leaseDuration: Double = 30
+
+        @Option(help: "Seconds to wait for work under way after SIGTERM before exiting anyway.")
+        var shutdownTimeout: Double = 20
+
+        @Option(help: ArgumentHelp("Where /healthz, /readyz, /metrics and POST /reconcile listen; \"off\" for nowhere.", valueName: "HOST:PORT"))
+        var listen: String = "127.0.0.1:9095"
+
+        @Option(help: "Log format.")
+        var logFormat: LogFormat = .text
+
+        @Option(help: "Lowest log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: String = "info"
+
+        @Flag(help: "Allow retiring every published model at once (when all manifests are gone).")
+        var allowEmpty = false
+
+        @Option(help: ArgumentHelp("Reuse versions trained by `gate --cache DIR`; add the ones trained here.", valueName: "DIR"))
+        var cache: String?
+
+        func validate() throws {
+            guard interval > 0 else { throw ValidationError("--interval \(interval): must be a positive number of seconds") }
+            guard concurrency >= 1 else { throw ValidationError("--concurrency \(concurrency): must be 1 or more") }
+            guard backoff > 0, maxBackoff >= backoff else { throw ValidationError("--backoff \(backoff) and --max-backoff \(maxBackoff): need 0 < backoff ≤ max-backoff") }
+            guard leaseDuration >= 1 else { throw ValidationError("--lease-duration \(leaseDuration): must be at least 1 second") }
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("--log-level \(logLevel): use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if listen != "off" { _ = try endpoint() }
+        }
+
+        /// `--listen` as host and port.
+        func endpoint() throws -> (host: String, port: Int) {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+                throw ValidationError("--listen \(listen): expected HOST:PORT (e.g. 127.0.0.1:9095, or 0.0.0.0:9095 in a container), or off")
+            }
+            return (String(listen[..<colon]), port)
+        }
+
+        func run() async throws {
+            let format = logFormat, level = Logger.Level(rawValue: logLevel)!
+            LoggingSystem.bootstrap { label in
+                var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "sluice.controller")
+            let registry = PrometheusCollectorRegistry()
+            var factory = PrometheusMetricsFactory(registry: registry)
+            factory.defaultDurationHistogramBuckets = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                                                       .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+                                                       .seconds(30), .seconds(60), .seconds(300)]
+            MetricsSystem.bootstrap(factory)
+
+            let store = try options.openStore()
+            let source: any ManifestSource = if let git {
+                GitSource(url: git, branch: branch, path: path,
+                          checkouts: URL(fileURLWithPath: (options.storePath as NSString).deletingLastPathComponent).appendingPathComponent("git"))
+            } else {
+                DirectorySource(root: options.rootURL, manifests: options.manifests)
+            }
+            var settings = Controller.Options()
+            settings.interval = .milliseconds(Int(interval * 1000))
+            settings.concurrency = concurrency
+            settings.retry = RetryPolicy(base: backoff, cap: maxBackoff)
+            settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
+            settings.allowEmpty = allowEmpty
+            settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+            let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
+
+            let signals = Signals(controller: controller, logger: logger, shutdownTimeout: shutdownTimeout)
+            signals.install()
+
+            var server: Task<Void, any Error>?
+            if listen != "off" {
+                let (host, port) = try endpoint()
+                let app = ControllerEndpoint.application(controller: controller, registry: registry, host: host, port: port,
+                                                         logger: Logger(label: "sluice.http")) { bound in
+                    logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
+                }
+                server = Task { try await app.runService(gracefulShutdownSignals: []) }
+            }
+            let outcome: Result<Void, any Error> = await withCheckedContinuation { done in
+                let thread = Thread { done.resume(returning: Result { try controller.run() }) }
+                thread.name = "sluice.controller"
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            server?.cancel()
+            _ = await server?.result
+            if case .failure(let error) = outcome {
+                logger.critical("controller stopped", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// SIGTERM and SIGINT stop the controller (a second one exits at once); SIGHUP starts a cycle.
+final class Signals: Sendable {
+    let controller: Controller
+    let logger: Logger
+    let shutdownTimeout: Double
+    private let queue = DispatchQueue(label: "sluice.signals")
+    nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
+
+    init(controller: Controller, logger: Logger, shutdownTimeout: Double) {
+        self.controller = controller
+        self.logger = logger
+        self.shutdownTimeout = shutdownTimeout
+    }
+
+    func install() {
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler { [self] in handle(sig) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func handle(_ sig: Int32) {
+        if sig == SIGHUP {
+            logger.info("SIGHUP: starting a cycle")
+            controller.trigger("SIGHUP")
+            return
+        }
+        let name = sig == SIGTERM ? "SIGTERM" : "SIGINT"
+        if controller.isStopping {
+            logger.warning("\(name) again: exiting now")
+            exit(1)
+        }
+        logger.notice("\(name): stopping; a publish under way finishes, training is abandoned")
+        controller.stop()
+        queue.asyncAfter(deadline: .now() + shutdownTimeout) { [logger, shutdownTimeout] in
+            logger.error("work under way did not stop within \(shutdownTimeout) s; exiting without it")
+            exit(1)
+        }
+    }
+}
