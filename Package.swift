@@ -68,6 +68,9 @@ let package = Package(
             name: "SluiceControllerTests",
             dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "SluiceCLITests", dependencies: ["sluice", "SluiceCore", "SluiceController"]),
+        .testTarget(
+            name: "SluiceCLITests",
+            dependencies: ["sluice", "SluiceCore", "SluiceController", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
     ]
 )

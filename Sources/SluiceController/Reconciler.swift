@@ -24,15 +24,18 @@ public struct Reconciler: Sendable {
         public var cache: String?
         /// Models carried out at once (`--concurrency`).
         public var concurrency: Int
+        /// Where datasets named by URL are cached (the store's `downloads/`).
+        public var downloads: String?
 
         public init(root: URL, sourceRoot: URL? = nil, manifests: String = "manifests", planner: Planner.Options = .init(),
-                    cache: String? = nil, concurrency: Int = 1) {
+                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil) {
             self.root = root
             self.sourceRoot = sourceRoot ?? root
             self.manifests = manifests
             self.planner = planner
             self.cache = cache
             self.concurrency = concurrency
+            self.downloads = downloads
         }
     }
 
@@ -55,7 +58,8 @@ public struct Reconciler: Sendable {
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
-        self.data = DataResolver(root: configuration.sourceRoot, digester: digester)
+        self.data = DataResolver(root: configuration.sourceRoot, digester: digester,
+                                 downloads: configuration.downloads.map { Downloads(directory: $0) })
         self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 

@@ -34,6 +34,11 @@ struct GlobalOptions: ParsableArguments {
         return path.hasPrefix("/") ? path : rootURL.appendingPathComponent(path).path
     }
 
+    /// Where datasets named by URL are cached: `downloads/` beside the store.
+    var downloadsPath: String {
+        (storePath as NSString).deletingLastPathComponent + "/downloads"
+    }
+
     /// Opens the store, or fails with exit code 1 and a message.
     func openStore() throws -> SQLiteStore {
         do { return try SQLiteStore(path: storePath) } catch {
@@ -69,7 +74,8 @@ struct GlobalOptions: ParsableArguments {
 
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
         let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
-        return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath),
+        return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
+                                               downloads: downloadsPath),
                           store: store, logger: logger)
     }
 }

@@ -120,6 +120,7 @@ extension Sluice {
             settings.retry = RetryPolicy(base: backoff, cap: maxBackoff)
             settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
             settings.allowEmpty = allowEmpty
+            settings.downloads = options.downloadsPath
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 

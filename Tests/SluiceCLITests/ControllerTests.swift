@@ -256,3 +256,41 @@ enum Prometheus {
         return series
     }
 }
+
+/// Datasets named by URL, through a real HTTP server on loopback.
+@Suite struct URLDatasetTests {
+    @Test func aChangedETagRetrainsAnUnchangedOneDownloadsNothingAndAFailedFetchKeepsTheChampion() async throws {
+        let s = try Sandbox()
+        let iris = try s.read("examples/data/iris.csv")
+        let server = try await DatasetServer(body: iris)
+        try s.edit("manifests/iris.json") { $0.set("spec.dataset.source", .string(server.url)) }
+        let c = try ControllerProcess(s, ["--interval", "0.3", "--listen", "off"])
+
+        #expect(waitUntil(timeout: 60) { s.publishedVersion("deploy/iris") != nil }, "\(c.output)")
+        let first = s.publishedVersion("deploy/iris")
+        // Unchanged upstream: revalidated every cycle, never downloaded again.
+        #expect(waitUntil(timeout: 20) { server.state.withLock { $0.notModified } >= 3 }, "\(c.output)")
+        #expect(server.state.withLock { $0.full } == 1)
+        #expect(try s.trainings("iris") == 1)
+
+        // New data upstream (a new ETag): downloaded once and retrained.
+        let lines = iris.split(separator: "\n")
+        server.state.withLock { $0.body = (lines.dropLast(15)).joined(separator: "\n") + "\n"; $0.etag = "\"v2\"" }
+        #expect(waitUntil(timeout: 60) { (s.publishedVersion("deploy/iris") ?? first) != first }, "\(c.output)")
+        #expect(server.state.withLock { $0.full } == 2)
+        #expect(try s.trainings("iris") == 2)
+        let events = try s.history("iris")["events"]?.arrayValue ?? []
+        let trained = events.last { $0["kind"]?.stringValue == "trained" }
+        #expect(trained != nil)
+
+        // Upstream fails: the model reports it, the champion stays published.
+        let champion = s.publishedVersion("deploy/iris")
+        server.state.withLock { $0.failWith = 503 }
+        #expect(waitUntil(timeout: 30) { c.output.contains("HTTP 503: upstream is down") }, "\(c.output)")
+        #expect(s.publishedVersion("deploy/iris") == champion)
+        let status = try s.run("status")
+        #expect(status.stdout.contains("iris"), "\(status.output)")
+        #expect(c.signal(SIGTERM)?.status == 0)
+        await server.stop()
+    }
+}

@@ -29,6 +29,8 @@ public final class Controller: Sendable {
         public var allowEmpty = false
         /// `--cache DIR`, shared with `gate`.
         public var cache: String?
+        /// Where datasets named by URL are cached.
+        public var downloads: String?
         public init() {}
     }
 
@@ -158,7 +160,8 @@ public final class Controller: Sendable {
             }
             let reconciler = Reconciler(
                 configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
-                                     planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency),
+                                     planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
+                                     downloads: options.downloads),
                 store: store, logger: cycleLogger)
             let snapshot = try reconciler.snapshot()
             watchFiles(snapshot)

@@ -17,16 +17,25 @@ public final class DataResolver: Sendable {
     /// usually share a few files.
     private let located = Mutex([String: String]())
 
-    public init(root: URL, digester: FileDigester) {
+    /// Where datasets named by URL are fetched to; `nil`: URL datasets are an error.
+    let downloads: Downloads?
+
+    public init(root: URL, digester: FileDigester, downloads: Downloads? = nil) {
         self.root = root.standardizedFileURL
         self.digester = digester
+        self.downloads = downloads
     }
 
     /// The absolute path of a dataset path from a manifest, checked to stay inside the root
     /// (after following symbolic links).
     public func locate(_ relative: String, field: String, manifest: Manifest) throws -> String {
         if DatasetSpec.isURL(relative) {
-            throw DataError("\(field) \"\(relative)\": datasets named by URL are not supported by this build yet; commit the CSV to the repository and name its path")
+            guard let downloads else {
+                throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)): this command cannot fetch datasets by URL")
+            }
+            do { return try downloads.fetch(relative) } catch {
+                throw DataError("\(field) (\(manifest.origin.file)): \(error)")
+            }
         }
         if let path = located.withLock({ $0[relative] }) { return path }
         let url = root.appendingPathComponent(relative).standardizedFileURL
