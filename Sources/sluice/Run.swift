@@ -73,6 +73,15 @@ extension Sluice {
         @Option(help: ArgumentHelp("Reuse versions trained by `gate --cache DIR`; add the ones trained here.", valueName: "DIR"))
         var cache: String?
 
+        /// The long names of the options, which are also the keys of a `--config` file.
+        static var optionNames: Set<String> {
+            var names: Set<String> = []
+            for line in helpMessage(columns: 1000).split(separator: "\n") {
+                for match in line.matches(of: #/--([a-z][a-z0-9-]*)/#) { names.insert(String(match.1)) }
+            }
+            return names.subtracting(["config", "help", "version"])
+        }
+
         func validate() throws {
             guard interval > 0 else { throw ValidationError("--interval \(interval): must be a positive number of seconds") }
             guard concurrency >= 1 else { throw ValidationError("--concurrency \(concurrency): must be 1 or more") }

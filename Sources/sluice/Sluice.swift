@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
 @main
@@ -14,4 +15,16 @@ struct Sluice: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Run.self, Schema.self]
     )
+
+    /// Expands `run --config FILE` into options before parsing (see ``ConfigFile``).
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "run" {
+            do { arguments = try ConfigFile.expand(arguments, allowed: Run.optionNames) } catch {
+                Terminal.error("\(error)")
+                Foundation.exit(1)
+            }
+        }
+        await main(arguments)
+    }
 }

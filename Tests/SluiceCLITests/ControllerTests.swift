@@ -212,6 +212,31 @@ import SluiceController
     }
 }
 
+extension ControllerTests {
+    @Test func theShippedConfigFileIsReadAndTheCommandLineWins() throws {
+        let up = try upstream()
+        let ctl = try Sandbox(shipped: false)
+        let config = Sandbox.repository.appendingPathComponent("controller/sluice.json").path
+        // The shipped file names a remote repository and /var/lib paths; the command line
+        // overrides those and keeps the rest (json logs among them).
+        let c = try ControllerProcess(ctl, ["--config", config, "--git", up.root.path, "--root", ctl.root.path,
+                                            "--store", "sqlite:.sluice/state.db", "--listen", "off", "--interval", "0.3"])
+        #expect(waitUntil(timeout: 60) { ctl.publishedVersion("deploy/iris") != nil }, "\(c.output)")
+        let first = try #require(c.output.split(separator: "\n").first)
+        let line = try JSONParser.parse(String(first)).value
+        #expect(line["message"]?.stringValue == "controller starting")
+        #expect(line["source"]?.stringValue == "git \(up.root.path) branch main")
+        #expect(c.signal(SIGTERM)?.status == 0)
+
+        let bad = try ctl.run("run", "--config", config, "--intervall", "3")
+        #expect(bad.status != 0)
+        try ctl.write("bad.json", "{\"intervall\": 3}")
+        let typo = try ctl.run("run", "--config", "bad.json")
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("bad.json: unknown key \"intervall\" (did you mean \"interval\"?)"))
+    }
+}
+
 /// Shared between a test and its checker thread.
 final class Watcher: @unchecked Sendable {
     private let lock = NSLock()
