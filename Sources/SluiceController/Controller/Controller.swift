@@ -165,8 +165,13 @@ public final class Controller: Sendable {
                 store: store, logger: cycleLogger)
             let snapshot = try reconciler.snapshot()
             watchFiles(snapshot)
+            let revision = snapshot.revision ?? ""
             let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
-                (d.manifest.name, "\(d.manifest.digest) \(d.data) \(snapshot.revision ?? "")")
+                let data = switch d.data {
+                case .resolved(let digest, let test): digest + (test ?? "")
+                case .failed(let why): why
+                }
+                return (d.manifest.name, d.manifest.digest + " " + data + " " + revision)
             })
             let now = Date()
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
@@ -210,14 +215,18 @@ public final class Controller: Sendable {
         ])
     }
 
-    /// Watches the manifests tree and the directories of local datasets.
+    /// Watches the manifests directory, the directories holding manifests, and those of local
+    /// datasets. (Derived from the snapshot rather than walked again: with 10,000 manifests a
+    /// second walk would cost a good part of the cycle. A new subdirectory is seen by its parent's
+    /// watch, and the cycle that follows watches it.)
     private func watchFiles(_ snapshot: Reconciler.Snapshot) {
         guard let watcher = watcher.withLock({ $0 }), let source = source as? DirectorySource else { return }
-        let manifests = PosixFiles.join(source.root.path, source.manifests)
-        var directories = FileWatcher.directories(below: manifests)
+        let root = source.root.path
+        var directories: Set<String> = [PosixFiles.join(root, source.manifests)]
         for d in snapshot.desired {
+            directories.insert((PosixFiles.join(root, d.manifest.origin.file) as NSString).deletingLastPathComponent)
             for file in [d.manifest.dataset.source] + (d.manifest.dataset.test.map { [$0] } ?? []) where !DatasetSpec.isURL(file) {
-                directories.insert((PosixFiles.join(source.root.path, file) as NSString).deletingLastPathComponent)
+                directories.insert((PosixFiles.join(root, file) as NSString).deletingLastPathComponent)
             }
         }
         watcher.watch(directories)

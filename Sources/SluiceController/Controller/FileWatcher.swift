@@ -64,16 +64,4 @@ public final class FileWatcher: Sendable {
 
     /// Stops watching.
     public func stop() { stopped.store(true, ordering: .relaxed) }
-
-    /// The directories below `root` (itself included), skipping hidden ones.
-    public static func directories(below root: String) -> Set<String> {
-        var result: Set<String> = [root]
-        guard let e = FileManager.default.enumerator(atPath: root) else { return result }
-        while let relative = e.nextObject() as? String {
-            guard e.fileAttributes?[.type] as? FileAttributeType == .typeDirectory else { continue }
-            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { e.skipDescendants(); continue }
-            result.insert(root + "/" + relative)
-        }
-        return result
-    }
 }
