@@ -7,8 +7,8 @@ import SluiceController
 
 /// The controller's small HTTP endpoint (loopback by default):
 ///
-/// - `GET /healthz`: 200 while the process runs and holds (or waits for) the lease normally;
-///   503 after it lost the lease.
+/// - `GET /healthz`: 200 while the controller runs; 503 once it is stopping (SIGTERM, or the
+///   lease lost to another process).
 /// - `GET /readyz`: 200 once this controller holds the store's writer lease and has completed
 ///   a cycle; 503 otherwise (a standby replica waiting for the lease is alive but not ready).
 /// - `GET /metrics`: Prometheus text format.
@@ -18,8 +18,7 @@ public enum ControllerEndpoint {
     public static func router(controller: Controller, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
-            controller.isStopping && !controller.status.holdsLease && controller.status.cycles > 0
-                ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
+            controller.isStopping ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
         }
         router.get("readyz") { _, _ -> Response in
             let s = controller.status
