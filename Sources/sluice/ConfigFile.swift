@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceManifest
 
 /// `sluice run --config FILE`: a JSON object whose keys are the command's options without their
 /// dashes (`"interval": 30`, `"log-format": "json"`, or camelCase `"logFormat"`). It is turned
@@ -28,7 +29,7 @@ enum ConfigFile {
         for key in object.keys.sorted() {
             let flag = kebab(key)
             guard allowed.contains(flag) else {
-                let close = allowed.min { distance($0, flag) < distance($1, flag) }
+                let close = Suggestion.closest(to: flag, in: allowed.sorted())
                 throw ConfigError("\(path): unknown key \"\(key)\"\(close.map { " (did you mean \"\($0)\"?)" } ?? ""). Keys are the options of `sluice run --help` without their dashes")
             }
             switch object[key]! {
@@ -51,21 +52,6 @@ enum ConfigFile {
             if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
         }
         return out
-    }
-
-    private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 }
 

@@ -5,15 +5,16 @@ import SluiceCore
 
 /// `--log-format`: how `sluice run` writes its log to standard error.
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-    /// `2026-11-27T10:00:00Z notice sluice: cycle complete model.name=iris …`
+    /// `2026-11-27T10:00:00.123Z notice cycle complete model.name=iris …`
     case text
     /// One JSON object a line, for log shippers: `{"level":"notice","message":"…","time":"…",…}`.
     case json
 }
 
-/// A swift-log handler writing one JSON object a line to standard error.
-struct JSONLogHandler: LogHandler {
+/// A swift-log handler writing one line an event to standard error, as text or JSON.
+struct LineLogHandler: LogHandler {
     let label: String
+    let format: LogFormat
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
 
@@ -23,44 +24,23 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let (level, message, extra) = (event.level, event.message, event.metadata)
-        var fields: [String: JSON] = [
-            "time": .string(timestamp()),
-            "level": .string(level.rawValue),
-            "logger": .string(label),
-            "message": .string(message.description),
-        ]
-        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) where fields[key] == nil {
-            fields[key] = .string("\(value)")
+        let all = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        let time = Date().ISO8601Format(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let line: String
+        switch format {
+        case .json:
+            var fields: [String: JSON] = ["time": .string(time), "level": .string(event.level.rawValue),
+                                          "logger": .string(label), "message": .string(event.message.description)]
+            for (key, value) in all where fields[key] == nil { fields[key] = .string("\(value)") }
+            line = JSON.object(fields).canonical()
+        case .text:
+            // Time, level, message, then the metadata as key=value.
+            let pairs = all.keys.sorted().map { key -> String in
+                let value = "\(all[key]!)"
+                return value.contains(" ") || value.isEmpty ? "\(key)=\"\(value)\"" : "\(key)=\(value)"
+            }
+            line = ([time, event.level.rawValue, event.message.description] + pairs).joined(separator: " ")
         }
-        FileHandle.standardError.write(Data((JSON.object(fields).canonical() + "\n").utf8))
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
-}
-
-/// A text handler: time, level, message, then the metadata as key=value.
-struct TextLogHandler: LogHandler {
-    let label: String
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let (level, message, extra) = (event.level, event.message, event.metadata)
-        let all = metadata.merging(extra ?? [:], uniquingKeysWith: { $1 })
-        let pairs = all.keys.sorted().map { key -> String in
-            let value = "\(all[key]!)"
-            return value.contains(" ") || value.isEmpty ? "\(key)=\"\(value)\"" : "\(key)=\(value)"
-        }
-        let text = ([timestamp(), level.rawValue, message.description] + pairs).joined(separator: " ")
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-}
-
-/// Now, as `2026-11-27T10:00:00.123Z`.
-private func timestamp() -> String {
-    Date().ISO8601Format(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
 }

@@ -104,7 +104,7 @@ extension Sluice {
         func run() async throws {
             let format = logFormat, level = Logger.Level(rawValue: logLevel)!
             LoggingSystem.bootstrap { label in
-                var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+                var handler = LineLogHandler(label: label, format: format)
                 handler.logLevel = level
                 return handler
             }

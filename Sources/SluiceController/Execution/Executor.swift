@@ -209,7 +209,7 @@ public struct Executor: Sendable {
             model: m.name, id: version, artifactDigest: digest, inputs: m.trainingInputs, manifestDigest: m.digest,
             manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
             evaluation: Executor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
-            trainSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            trainSeconds: elapsed.seconds,
             trainedAt: Date(), revision: revision)
         try store.recordVersion(record)
         try event(m.name, "trained", "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
