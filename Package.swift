@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // No traits: swift-configuration support is not used, and it costs build time.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in the graph through Hummingbird; named for NIOEmbedded in the in-process server tests.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,10 +45,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SluiceServe",
+            dependencies: [
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceController",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SluiceHTTP",
             dependencies: [
-                "SluiceController",
+                "SluiceController", "SluiceServe", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,6 +78,16 @@ let package = Package(
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "SluiceServeTests",
+            dependencies: [
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "SluiceCLITests",

@@ -170,12 +170,7 @@ struct FieldReader {
         return s
     }
 
-    static func isDNSLabel(_ s: String) -> Bool {
-        let bytes = Array(s.utf8)
-        guard !bytes.isEmpty, bytes.count <= 63 else { return false }
-        func alnum(_ b: UInt8) -> Bool { (97...122).contains(b) || (48...57).contains(b) }
-        return alnum(bytes.first!) && alnum(bytes.last!) && bytes.allSatisfy { alnum($0) || $0 == 45 }
-    }
+    static func isDNSLabel(_ s: String) -> Bool { ManifestFields.isModelName(s) }
 
     mutating func labels(_ node: JSONNode) -> [String: String] {
         guard case .object(let members) = node.kind else {

@@ -17,4 +17,13 @@ public enum ManifestFields {
     public static let sha256Pattern = "^[0-9a-f]{64}$"
     /// The pattern of an environment variable name.
     public static let envPattern = "^[A-Za-z_][A-Za-z0-9_]*$"
+
+    /// Whether `s` is a valid model name (``namePattern``): a DNS label of lower-case letters,
+    /// digits and '-', starting and ending with a letter or digit, at most 63 characters.
+    public static func isModelName(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard !bytes.isEmpty, bytes.count <= 63 else { return false }
+        func alnum(_ b: UInt8) -> Bool { (97...122).contains(b) || (48...57).contains(b) }
+        return alnum(bytes.first!) && alnum(bytes.last!) && bytes.allSatisfy { alnum($0) || $0 == 45 }
+    }
 }

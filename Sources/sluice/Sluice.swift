@@ -13,7 +13,7 @@ struct Sluice: AsyncParsableCommand {
             Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Run.self, Schema.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Run.self, Serve.self, Schema.self]
     )
 
     /// Expands `run --config FILE` into options before parsing (see ``ConfigFile``).

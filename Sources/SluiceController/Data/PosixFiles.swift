@@ -4,7 +4,7 @@ import Glibc
 
 /// Thin POSIX file helpers for the hot paths of a plan (thousands of manifests and targets),
 /// where Foundation's URL and FileManager layers cost more than the work itself.
-enum PosixFiles {
+public enum PosixFiles {
     /// Relative paths of the regular files below `base` whose names end with `suffix`,
     /// skipping hidden entries, sorted.
     static func walk(_ base: String, suffix: String) -> [String] {
@@ -37,7 +37,7 @@ enum PosixFiles {
     }
 
     /// The whole content of a regular file, or `nil` when it cannot be read.
-    static func contents(_ path: String) -> [UInt8]? {
+    public static func contents(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -172,39 +172,73 @@ public struct FeatureEncoder: Sendable, Equatable {
     /// - Throws: ``LearnError`` naming the feature when a value is missing from the row or has the wrong type.
     public func encode(row: [String: JSON], into out: inout [Double]) throws {
         var j = 0
-        for f in features {
-            let v = row[f.name] ?? .null
-            switch f.kind {
-            case .numeric(let fill):
-                switch v {
-                case .number(let d): out[j] = d.isNaN ? fill : d
-                case .null: out[j] = fill
-                case .string(let s):
-                    if CSVReader.isMissing(Array(s.utf8)[...]) { out[j] = fill }
-                    else if let d = CSVReader.parseNumber(Array(s.utf8)[...]) { out[j] = d }
-                    else { throw LearnError("feature \"\(f.name)\" must be a number, got \"\(s)\"") }
-                default: throw LearnError("feature \"\(f.name)\" must be a number, got \(v.typeDescription)")
-                }
-                j += 1
-            case .categorical(let cats, let fill):
-                var code = fill
-                switch v {
-                case .string(let s): code = cats.firstIndex(of: s) ?? fill
-                case .number(let d): code = cats.firstIndex(of: JSON.format(d)) ?? fill
-                case .null: break
-                default: throw LearnError("feature \"\(f.name)\" must be a string, got \(v.typeDescription)")
-                }
-                if encoding == .ordinal {
-                    out[j] = Double(code)
-                    j += 1
-                } else {
-                    for k in 0..<cats.count { out[j + k] = k == code ? 1 : 0 }
-                    j += cats.count
-                }
-            }
+        for f in features { try encode(row[f.name] ?? .null, as: f, at: &j, into: &out) }
+        standardizeRow(&out)
+    }
+
+    /// Encodes one raw row given as one value per feature, in ``features`` order.
+    /// - Throws: ``LearnError`` naming the feature of a value of the wrong type.
+    public func encode(values: [JSON], into out: inout [Double]) throws {
+        precondition(values.count == features.count, "one value per feature")
+        var j = 0
+        for (f, v) in zip(features, values) { try encode(v, as: f, at: &j, into: &out) }
+        standardizeRow(&out)
+    }
+
+    /// Whether every feature is numeric, so that a row can be encoded from numbers alone.
+    public var isAllNumeric: Bool {
+        features.allSatisfy { if case .numeric = $0.kind { true } else { false } }
+    }
+
+    /// Encodes one row of numbers, one per feature in ``features`` order (NaN is missing);
+    /// only for encoders where ``isAllNumeric``. Allocation-free.
+    public func encode(numbers: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(numbers.count == features.count && out.count == features.count, "one number per feature")
+        for (j, f) in features.enumerated() {
+            guard case .numeric(let fill) = f.kind else { preconditionFailure("a categorical feature in encode(numbers:)") }
+            let d = numbers[j]
+            out[j] = d.isNaN ? fill : d
         }
         if !means.isEmpty {
             for c in 0..<means.count { out[c] = (out[c] - means[c]) / scales[c] }
+        }
+    }
+
+    private func standardizeRow(_ out: inout [Double]) {
+        if !means.isEmpty {
+            for c in 0..<means.count { out[c] = (out[c] - means[c]) / scales[c] }
+        }
+    }
+
+    private func encode(_ v: JSON, as f: Feature, at j: inout Int, into out: inout [Double]) throws {
+        switch f.kind {
+        case .numeric(let fill):
+            switch v {
+            case .number(let d): out[j] = d.isNaN ? fill : d
+            case .null: out[j] = fill
+            case .string(let s):
+                if CSVReader.isMissing(Array(s.utf8)[...]) { out[j] = fill }
+                else if let d = CSVReader.parseNumber(Array(s.utf8)[...]) { out[j] = d }
+                else { throw LearnError("feature \"\(f.name)\" must be a number, got \"\(s)\"") }
+            case .bool(let b): out[j] = b ? 1 : 0
+            default: throw LearnError("feature \"\(f.name)\" must be a number, got \(v.typeDescription)")
+            }
+            j += 1
+        case .categorical(let cats, let fill):
+            var code = fill
+            switch v {
+            case .string(let s): code = cats.firstIndex(of: s) ?? fill
+            case .number(let d): code = cats.firstIndex(of: JSON.format(d)) ?? fill
+            case .null: break
+            default: throw LearnError("feature \"\(f.name)\" must be a string, got \(v.typeDescription)")
+            }
+            if encoding == .ordinal {
+                out[j] = Double(code)
+                j += 1
+            } else {
+                for k in 0..<cats.count { out[j + k] = k == code ? 1 : 0 }
+                j += cats.count
+            }
         }
     }
 }

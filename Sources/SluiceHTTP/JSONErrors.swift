@@ -1,0 +1,42 @@
+import Hummingbird
+import NIOCore
+import SluiceCore
+import SluiceServe
+
+/// Turns every error a route throws into the protocol's error shape, `{"error": "…"}` with its
+/// status, so that clients (tritonclient reads `json.loads(body)["error"]`) show the message.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ServeError {
+            return JSONResponse.error(error.status, error.message)
+        } catch let error as HTTPError {
+            let message = error.body ?? (error.status == .notFound
+                ? "no route \(request.method) \(request.uri.path); see GET /v2 and the Open Inference Protocol"
+                : error.status.reasonPhrase)
+            return JSONResponse.error(error.status.code, message, headers: error.headers)
+        } catch is NIOTooManyBytesError {
+            return JSONResponse.error(413, "the request body is larger than the server's limit (--max-body-size)")
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return JSONResponse.error(500, "internal error: \(error)")
+        }
+    }
+}
+
+/// JSON responses with `Content-Length`.
+enum JSONResponse {
+    static func bytes(_ status: Int, _ body: [UInt8], headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func error(_ status: Int, _ message: String, headers: HTTPFields = [:]) -> Response {
+        var body: [UInt8] = Array(#"{"error":"#.utf8)
+        JSON.writeString(message, into: &body)
+        body.append(UInt8(ascii: "}"))
+        return bytes(status, body, headers: headers)
+    }
+}

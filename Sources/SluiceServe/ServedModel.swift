@@ -1,0 +1,248 @@
+import Foundation
+import SluiceCore
+import SluiceLearn
+
+/// A model loaded for serving: its artifact (checked against its digest), what the protocol
+/// says about it, and how raw tensors become predictions. Immutable: a reload makes a new one,
+/// and a request keeps the instance it started with until it finishes.
+public final class ServedModel: Sendable {
+    public let name: String
+    /// The version id from `metadata.json` (the store's version, or `sha256:…` for an artifact
+    /// PUT without metadata).
+    public let version: String
+    /// SHA-256 of `model.json`, hex.
+    public let digest: String
+    /// The directory it was loaded from, relative to the repository.
+    public let path: String
+    public let loadedAt: Date
+    public let artifact: ModelArtifact
+
+    /// How the predicted label is typed on the wire.
+    enum LabelType { case bytes, int64, fp64 }
+    let labelType: LabelType
+    /// `GET /v2/models/{name}`, encoded once.
+    public let metadataBody: [UInt8]
+
+    public init(name: String, version: String, digest: String, path: String, artifact: ModelArtifact, loadedAt: Date = Date()) {
+        self.name = name
+        self.version = version
+        self.digest = digest
+        self.path = path
+        self.artifact = artifact
+        self.loadedAt = loadedAt
+        if artifact.task == .regression {
+            labelType = .fp64
+        } else if !artifact.target.numeric {
+            labelType = .bytes
+        } else if artifact.target.classes.allSatisfy({ Double($0).map { $0 == $0.rounded() && abs($0) < 9e15 } ?? false }) {
+            labelType = .int64
+        } else {
+            labelType = .fp64
+        }
+        metadataBody = ServedModel.metadata(name: name, version: version, digest: digest, artifact: artifact, labelType: labelType).canonicalBytes()
+    }
+
+    /// Whether `requested` names this version: the whole id, or a prefix of at least 7 characters.
+    public func matches(version requested: String) -> Bool {
+        requested == version || (requested.count >= 7 && version.hasPrefix(requested))
+    }
+
+    /// The input every all-numeric model declares: one `[-1, n]` tensor.
+    public static let matrixInput = "input-0"
+    /// The output with the predicted label (classification) or value (regression).
+    public static let predictOutput = "predict"
+    /// The output with class probabilities, one column per class.
+    public static let probabilityOutput = "predict_proba"
+
+    var outputNames: [String] {
+        artifact.task == .classification ? [Self.predictOutput, Self.probabilityOutput] : [Self.predictOutput]
+    }
+
+    private static func metadata(name: String, version: String, digest: String, artifact: ModelArtifact, labelType: LabelType) -> JSON {
+        let features = artifact.encoder.features
+        let inputs: [JSON]
+        if artifact.encoder.isAllNumeric {
+            inputs = [["name": .string(matrixInput), "datatype": "FP64", "shape": [-1, .number(Double(features.count))]]]
+        } else {
+            inputs = features.map { f in
+                let type: JSON = if case .categorical = f.kind { "BYTES" } else { "FP64" }
+                return ["name": .string(f.name), "datatype": type, "shape": [-1, 1]]
+            }
+        }
+        var outputs: [JSON] = [[
+            "name": .string(predictOutput),
+            "datatype": .string(labelType == .bytes ? "BYTES" : labelType == .int64 ? "INT64" : "FP64"),
+            "shape": [-1, 1],
+        ]]
+        if artifact.task == .classification {
+            outputs.append(["name": .string(probabilityOutput), "datatype": "FP64", "shape": [-1, .number(Double(artifact.target.classes.count))]])
+        }
+        var parameters: [String: JSON] = [
+            "task": .string(artifact.task.rawValue),
+            "algorithm": .string(artifact.algorithm),
+            "sha256": .string(digest),
+            "feature_names": .strings(features.map(\.name)),
+            "target": .string(artifact.target.name),
+        ]
+        if artifact.task == .classification { parameters["classes"] = .strings(artifact.target.classes) }
+        return [
+            "name": .string(name),
+            "versions": [.string(version)],
+            "platform": "sluice",
+            "inputs": .array(inputs),
+            "outputs": .array(outputs),
+            "parameters": .object(parameters),
+        ]
+    }
+
+    // MARK: Inference
+
+    /// Runs a request: checks its inputs against the model, encodes every row as the model was
+    /// trained, predicts, and encodes the outputs asked for.
+    /// - Throws: ``ServeError`` (400) naming the input, feature or output at fault.
+    public func infer(_ request: InferenceRequest) throws(ServeError) -> InferenceResponse {
+        let wanted = try requestedOutputs(request)
+        let rows = try encodeRows(request.inputs)
+        let width = artifact.outputs
+        var predictions = [Double](repeating: 0, count: rows.count * width)
+        if rows.count > 0 {
+            rows.values.withUnsafeBufferPointer { x in
+                predictions.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<rows.count {
+                        artifact.predict(UnsafeBufferPointer(rebasing: x[(r * rows.width)..<((r + 1) * rows.width)]),
+                                         into: UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
+                    }
+                }
+            }
+        }
+        var outputs: [OutputTensor] = []
+        for output in wanted {
+            if output.name == Self.probabilityOutput {
+                outputs.append(OutputTensor(name: output.name, shape: [rows.count, width], binary: output.binary, values: .fp64(predictions)))
+                continue
+            }
+            let values: OutputTensor.Values
+            if artifact.task == .regression {
+                values = .fp64(predictions)
+            } else {
+                let classes = (0..<rows.count).map { r in
+                    predictions.withUnsafeBufferPointer { p in argmax(UnsafeBufferPointer(rebasing: p[(r * width)..<((r + 1) * width)])) }
+                }
+                switch labelType {
+                case .bytes: values = .bytes(classes.map { artifact.target.classes[$0] })
+                case .int64: values = .int64(classes.map { Int64(Double(artifact.target.classes[$0])!) })
+                case .fp64: values = .fp64(classes.map { Double(artifact.target.classes[$0])! })
+                }
+            }
+            outputs.append(OutputTensor(name: output.name, shape: [rows.count, 1], binary: output.binary, values: values))
+        }
+        return InferenceResponse.encode(model: name, version: version, id: request.id, outputs: outputs)
+    }
+
+    private func argmax(_ p: UnsafeBufferPointer<Double>) -> Int {
+        var best = 0
+        for k in 1..<p.count where p[k] > p[best] { best = k }
+        return best
+    }
+
+    private func requestedOutputs(_ request: InferenceRequest) throws(ServeError) -> [RequestedOutput] {
+        guard let outputs = request.outputs else {
+            return outputNames.map { RequestedOutput(name: $0, binary: request.binaryOutput) }
+        }
+        for o in outputs where !outputNames.contains(o.name) {
+            throw .badRequest("model \(name) has no output \"\(o.name)\"; its outputs are \(outputNames.map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+        return outputs
+    }
+
+    /// Encoded rows, row-major.
+    struct Rows {
+        var count: Int
+        var width: Int
+        var values: [Double]
+    }
+
+    /// The rows of a request: one `[N, n]` tensor (any name) or one `[N]`/`[N, 1]` tensor per feature.
+    func encodeRows(_ inputs: [InputTensor]) throws(ServeError) -> Rows {
+        let encoder = artifact.encoder
+        let features = encoder.features
+        let n = features.count
+        let width = encoder.width
+        if inputs.count == 1, !features.contains(where: { $0.name == inputs[0].name }) || n == 1 {
+            let input = inputs[0]
+            let count: Int
+            switch input.shape.count {
+            case 2 where input.shape[1] == n: count = input.shape[0]
+            case 1 where n == 1: count = input.shape[0]
+            case 1 where input.shape[0] == n: count = 1
+            default:
+                throw .badRequest("input \"\(input.name)\" has shape \(shapeText(input.shape)); model \(name) takes [N, \(n)] (features \(features.map(\.name).joined(separator: ", "))) or one [N, 1] input per feature")
+            }
+            var rows = Rows(count: count, width: width, values: [Double](repeating: 0, count: count * width))
+            switch input.values {
+            case .numbers(let numbers) where encoder.isAllNumeric:
+                numbers.withUnsafeBufferPointer { x in
+                    rows.values.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<count {
+                            encoder.encode(numbers: UnsafeBufferPointer(rebasing: x[(r * n)..<((r + 1) * n)]),
+                                           into: UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
+                        }
+                    }
+                }
+            default:
+                try encodeGeneric(&rows) { r, j in
+                    switch input.values {
+                    case .numbers(let v): .number(v[r * n + j])
+                    case .strings(let v): .string(v[r * n + j])
+                    }
+                }
+            }
+            return rows
+        }
+        // One tensor per feature.
+        var columns: [InputTensor] = []
+        for f in features {
+            guard let input = inputs.first(where: { $0.name == f.name }) else {
+                throw .badRequest("model \(name) needs an input for feature \"\(f.name)\"; give one [N, 1] input per feature (\(features.map(\.name).joined(separator: ", "))) or a single [N, \(n)] input")
+            }
+            columns.append(input)
+        }
+        if let extra = inputs.first(where: { input in !features.contains { $0.name == input.name } }) {
+            throw .badRequest("model \(name) has no feature \"\(extra.name)\"; its features are \(features.map(\.name).joined(separator: ", "))")
+        }
+        let count = columns[0].values.count
+        for c in columns {
+            guard c.shape.count == 1 || (c.shape.count == 2 && c.shape[1] == 1) else {
+                throw .badRequest("input \"\(c.name)\" has shape \(shapeText(c.shape)); a per-feature input is [N] or [N, 1]")
+            }
+            guard c.values.count == count else {
+                throw .badRequest("input \"\(c.name)\" has \(c.values.count) rows, but input \"\(columns[0].name)\" has \(count)")
+            }
+        }
+        var rows = Rows(count: count, width: width, values: [Double](repeating: 0, count: count * width))
+        try encodeGeneric(&rows) { r, j in
+            switch columns[j].values {
+            case .numbers(let v): .number(v[r])
+            case .strings(let v): .string(v[r])
+            }
+        }
+        return rows
+    }
+
+    private func encodeGeneric(_ rows: inout Rows, value: (Int, Int) -> JSON) throws(ServeError) {
+        let encoder = artifact.encoder
+        var raw = [JSON](repeating: .null, count: encoder.features.count)
+        var out = [Double](repeating: 0, count: rows.width)
+        for r in 0..<rows.count {
+            for j in raw.indices { raw[j] = value(r, j) }
+            do { try encoder.encode(values: raw, into: &out) } catch let e as LearnError {
+                throw .badRequest("row \(r + 1): \(e.message)")
+            } catch {
+                throw .badRequest("row \(r + 1): \(error)")
+            }
+            rows.values.replaceSubrange((r * rows.width)..<((r + 1) * rows.width), with: out)
+        }
+    }
+
+    private func shapeText(_ shape: [Int]) -> String { "[\(shape.map(String.init).joined(separator: ", "))]" }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import SluiceHTTP
+import SluiceServe
+
+extension Sluice {
+    /// `sluice serve`: the published models over the Open Inference Protocol.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the models published below a directory over the Open Inference Protocol (KServe V2).",
+            discussion: """
+                Every directory below --repository holding model.json and metadata.json (what a directory target \
+                publishes) is served under the model's name, and reloaded within a second when it changes: a \
+                replaced model swaps in atomically, a removed one is unloaded, and files that fail their digest \
+                check are never served (the previous version keeps serving). With --token-env NAME, the \
+                repository API (PUT/DELETE/GET /v2/repository/models/{name}, for the http deploy target) accepts \
+                the bearer token in that environment variable; without it, that API is off. SIGTERM or SIGINT \
+                stops accepting connections, finishes requests under way, and exits 0. See docs/serving.md.
+                """)
+
+        @Option(help: ArgumentHelp("The directory of published models.", valueName: "DIR"))
+        var repository: String = "deploy"
+
+        @Option(help: "The address to listen on (loopback by default; 0.0.0.0 in a container).")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "The port to listen on (0 picks a free one and logs it).")
+        var port: Int = 8080
+
+        @Option(help: ArgumentHelp("The environment variable holding the repository API's bearer token.", valueName: "NAME"))
+        var tokenEnv: String?
+
+        @Option(help: ArgumentHelp("The largest request body accepted, in MiB.", valueName: "MIB"))
+        var maxBodySize: Int = 64
+
+        @Option(help: "Seconds between scans of the repository (file changes are picked up at once anyway).")
+        var pollInterval: Double = 1
+
+        @Option(help: "Log format.")
+        var logFormat: LogFormat = .text
+
+        @Option(help: "Lowest log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: String = "info"
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be between 0 and 65535") }
+            guard maxBodySize >= 1 else { throw ValidationError("--max-body-size \(maxBodySize): must be at least 1 MiB") }
+            guard pollInterval > 0 else { throw ValidationError("--poll-interval \(pollInterval): must be a positive number of seconds") }
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("--log-level \(logLevel): use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let format = logFormat, level = Logger.Level(rawValue: logLevel)!
+            LoggingSystem.bootstrap { label in
+                var handler = LineLogHandler(label: label, format: format)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "sluice.serve")
+            let registry = PrometheusCollectorRegistry()
+
+            var options = InferenceServer.Options()
+            options.maxBodySize = maxBodySize << 20
+            if let tokenEnv {
+                guard let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty else {
+                    Terminal.error("--token-env \(tokenEnv): the environment variable \(tokenEnv) is not set or empty; set it to the repository API's bearer token")
+                    throw ExitCode(1)
+                }
+                options.token = token
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDirectory), isDirectory.boolValue else {
+                Terminal.error("--repository \(repository) is not a directory; create it, or point at the directory your deploy targets publish to")
+                throw ExitCode(1)
+            }
+
+            let repo = ModelRepository(root: repository, logger: logger)
+            repo.start(pollInterval: pollInterval)
+            let server = InferenceServer(repository: repo, options: options, registry: registry)
+            let (host, port, models, apiOn) = (host, port, repo.models.count, options.token != nil)
+            let app = Application(
+                router: server.router(),
+                configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+                onServerRunning: { channel in
+                    logger.notice("serving", metadata: [
+                        "address": "\(host):\(channel.localAddress?.port ?? port)", "models": "\(models)",
+                        "repository": "\(repo.root)", "repository_api": "\(apiOn ? "on" : "off")",
+                    ])
+                },
+                logger: Logger(label: "sluice.http"))
+            do {
+                try await app.runService()
+            } catch {
+                repo.stop()
+                logger.critical("server stopped", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+            repo.stop()
+            logger.notice("stopped")
+        }
+    }
+}
