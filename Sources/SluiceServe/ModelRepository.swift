@@ -37,6 +37,8 @@ public final class ModelRepository: Sendable {
         var name: String
         /// Why they were not loaded, when they were not.
         var reason: String?
+        /// They were not loaded because another directory serves the same name.
+        var conflicting = false
     }
 
     private let state = Mutex(State())
@@ -105,8 +107,11 @@ public final class ModelRepository: Sendable {
             let removed = state.withLock { s in s.seen.keys.filter { byPath[$0] == nil } }
             for path in removed { forget(path: path, why: "its files were removed") }
             for files in found {
-                let previous = state.withLock { $0.seen[files.path] }
-                if previous?.files == files { continue }
+                let (previous, nameFree) = state.withLock { s in
+                    (s.seen[files.path], s.seen[files.path].map { s.served[$0.name] == nil } ?? true)
+                }
+                // Unchanged files are not read again, unless they lost to another directory that is gone.
+                if let previous, previous.files == files, !(previous.conflicting && nameFree) { continue }
                 load(files)
             }
             state.withLock { $0.scans += 1 }
@@ -130,7 +135,7 @@ public final class ModelRepository: Sendable {
             }
             if let conflict {
                 let reason = "\(files.path) also declares model \(model.name), which is served from \(conflict); not loaded"
-                record(files, name: model.name, reason: reason)
+                record(files, name: model.name, reason: reason, conflicting: true)
                 return
             }
             let (old, renamedFrom) = state.withLock { s -> (ServedModel?, String?) in
@@ -163,9 +168,9 @@ public final class ModelRepository: Sendable {
         }
     }
 
-    private func record(_ files: ModelFiles, name: String, reason: String) {
+    private func record(_ files: ModelFiles, name: String, reason: String, conflicting: Bool = false) {
         let serving = state.withLock { s -> ServedModel? in
-            s.seen[files.path] = Seen(files: files, name: name, reason: reason)
+            s.seen[files.path] = Seen(files: files, name: name, reason: reason, conflicting: conflicting)
             return s.served[name]
         }
         logger.warning("model files not loaded", metadata: [
