@@ -25,10 +25,22 @@ public struct SHA256: ~Copyable {
 
     /// Finishes the digest and returns it as 64 lower-case hexadecimal characters.
     public consuming func finalizeHex() -> String {
+        SHA256.hex(finalize())
+    }
+
+    /// Finishes the digest and returns its 32 bytes.
+    public consuming func finalize() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &out, &length)
-        return SHA256.hex(out)
+        return out
+    }
+
+    /// The SHA-256 of `bytes`, 32 bytes.
+    public static func bytes(of bytes: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.update(bytes)
+        return h.finalize()
     }
 
     /// The SHA-256 of `bytes` as 64 lower-case hexadecimal characters.

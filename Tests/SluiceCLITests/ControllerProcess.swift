@@ -5,19 +5,22 @@ import SluiceCore
 import FoundationNetworking
 #endif
 
-/// A `sluice run` process started by a test, its log in a file of the sandbox.
+/// A long-running `sluice run` (or `sluice serve`) process started by a test, its log in a
+/// file of the sandbox.
 final class ControllerProcess {
     let process = Process()
     let log: URL
 
-    init(_ sandbox: Sandbox, _ arguments: [String], name: String = "controller") throws {
+    init(_ sandbox: Sandbox, _ arguments: [String], name: String = "controller", command: String = "run",
+         environment: [String: String] = [:]) throws {
         log = sandbox.url("\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = Sandbox.binary
-        process.arguments = ["run"] + arguments
+        process.arguments = [command] + arguments
         process.currentDirectoryURL = sandbox.root
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env.merge(environment) { $1 }
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -47,16 +50,15 @@ final class ControllerProcess {
         return (process.terminationStatus, Date().timeIntervalSince(start))
     }
 
-    /// The port of the HTTP endpoint, from the log line that announces it.
+    /// The port of the HTTP endpoint, from the log line that announces it (`address=HOST:PORT`).
     func port(timeout: Double = 20) throws -> Int {
         var found: Int?
         let ok = waitUntil(timeout: timeout) {
-            guard let line = output.split(separator: "\n").first(where: { $0.contains("HTTP endpoint listening") }),
-                  let colon = line.lastIndex(of: ":") else { return false }
-            found = Int(line[line.index(after: colon)...].prefix { $0.isNumber })
+            guard let match = output.firstMatch(of: #/(?:HTTP endpoint listening|serving) address=[^ ]*:([0-9]+)[ \n]/#) else { return false }
+            found = Int(match.1)
             return found != nil
         }
-        guard ok, let found else { throw TestFailure("the controller did not start its HTTP endpoint:\n\(output)") }
+        guard ok, let found else { throw TestFailure("the process did not start its HTTP endpoint:\n\(output)") }
         return found
     }
 }
@@ -78,10 +80,13 @@ func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool
 }
 
 /// A real HTTP request over loopback through URLSession (libcurl on Linux).
-func http(_ method: String, _ url: String, timeout: Double = 10) throws -> (status: Int, body: String, headers: [String: String]) {
+func http(_ method: String, _ url: String, body: String? = nil, headers: [String: String] = [:],
+          timeout: Double = 10) throws -> (status: Int, body: String, headers: [String: String]) {
     var request = URLRequest(url: URL(string: url)!)
     request.httpMethod = method
     request.timeoutInterval = timeout
+    request.httpBody = body.map { Data($0.utf8) }
+    for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var result: (Int, String, [String: String])?
     nonisolated(unsafe) var failure: (any Error)?

@@ -35,8 +35,8 @@ public struct TargetFactory: Sendable {
         switch spec {
         case .directory(let path):
             return DirectoryTarget(path: PosixFiles.join(rootPath, path), display: path, digester: digester)
-        case .http(let url, _):
-            throw TargetError("deploy target http (\(url)) is not supported by this build yet; use a directory target")
+        case .http(let url, let tokenEnv):
+            return HTTPTarget(url: url, tokenEnv: tokenEnv)
         }
     }
 }

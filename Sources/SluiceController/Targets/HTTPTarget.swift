@@ -1,0 +1,169 @@
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SluiceCore
+import SluiceReconcile
+
+/// Publishes to a server's repository API (`sluice serve`'s `/v2/repository/models/{name}`):
+/// `PUT` the artifact with its digest (RFC 9530 `Content-Digest`) and metadata (`Sluice-Metadata`,
+/// base64 JSON), `DELETE` to retire, `GET` to observe. The bearer token is read from the
+/// environment variable the manifest names, at each call. Requests go through URLSession
+/// (libcurl on Linux) with TLS verification on, a timeout, and retries with backoff for network
+/// errors, 5xx and 429; any other non-2xx answer is an error naming the status and the body.
+public struct HTTPTarget: DeployTarget {
+    public let url: String
+    public let tokenEnv: String?
+    let client: HTTPClient
+
+    public init(url: String, tokenEnv: String?, client: HTTPClient = .shared) {
+        self.url = url
+        self.tokenEnv = tokenEnv
+        self.client = client
+    }
+
+    public func observe(expectedDigest: String) throws -> TargetObservation {
+        let response = try send("GET", attempts: client.attempts)
+        if response.status == 404 { return .drifted("\(url) does not hold the model") }
+        try check(response, "GET")
+        guard let json = try? JSONParser.parse(response.body).value, let digest = json["sha256"]?.stringValue else {
+            return .drifted("\(url) answered GET without a sha256: \(response.snippet)")
+        }
+        guard digest == expectedDigest else {
+            return .drifted("\(url) holds sha256 \(digest.prefix(12)), expected \(expectedDigest.prefix(12))")
+        }
+        if json["ready"]?.boolValue == false {
+            return .drifted("\(url) holds the artifact but does not serve it: \(json["reason"]?.stringValue ?? "not ready")")
+        }
+        return .matches
+    }
+
+    public func publish(artifact: [UInt8], metadata: [UInt8]) throws {
+        let digest = Data(SHA256.bytes(of: artifact)).base64EncodedString()
+        let headers = [
+            "Content-Type": "application/json",
+            "Content-Digest": "sha-256=:\(digest):",
+            "Sluice-Metadata": Data(metadata).base64EncodedString(),
+        ]
+        try check(try send("PUT", body: artifact, headers: headers, attempts: client.attempts), "PUT")
+    }
+
+    public func retire() throws {
+        let response = try send("DELETE", attempts: client.attempts)
+        if response.status == 404 { return }  // already gone
+        try check(response, "DELETE")
+    }
+
+    /// Checks that the token is set and that the server answers and accepts it (one `GET`, no retries).
+    public func preflight() throws {
+        let response = try send("GET", attempts: 1)
+        if response.status == 404 { return }
+        try check(response, "GET")
+    }
+
+    private func send(_ method: String, body: [UInt8]? = nil, headers: [String: String] = [:], attempts: Int) throws -> HTTPClient.Response {
+        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? "") else {
+            throw TargetError("deploy url \(url) is not an http(s) URL")
+        }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0) }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let tokenEnv {
+            guard let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty else {
+                throw TargetError("deploy target \(url): the environment variable \(tokenEnv) (spec.deploy.tokenEnv) is not set; export the server's bearer token in it")
+            }
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
+        return try client.send(request, attempts: attempts, describe: "\(method) \(url)")
+    }
+
+    private func check(_ response: HTTPClient.Response, _ method: String) throws {
+        switch response.status {
+        case 200..<300: return
+        case 401, 403:
+            throw TargetError("\(method) \(url): HTTP \(response.status): \(response.snippet); check the token in \(tokenEnv.map { "$\($0)" } ?? "spec.deploy.tokenEnv (none is set)")")
+        default:
+            throw TargetError("\(method) \(url): HTTP \(response.status): \(response.snippet)")
+        }
+    }
+}
+
+/// A small synchronous HTTP client over URLSession, for the deploy targets: timeouts, and
+/// retries with exponential backoff for what may pass (network errors, 5xx, 429).
+public final class HTTPClient: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        /// The body's first 300 characters, for messages.
+        public var snippet: String {
+            let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? "(empty body)" : text
+        }
+    }
+
+    /// The client the targets use by default: 30 s timeouts, 3 attempts.
+    public static let shared = HTTPClient()
+
+    public let timeout: Double
+    public let attempts: Int
+    /// Seconds before the second attempt; doubled before each next one.
+    public let backoff: Double
+    private let session: URLSession
+
+    public init(timeout: Double = 30, attempts: Int = 3, backoff: Double = 0.5) {
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff = backoff
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.httpAdditionalHeaders = ["User-Agent": "sluice/0.5"]
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Sends `request`, retrying transient failures up to `attempts` times in all.
+    /// - Throws: ``TargetError`` naming the request and the last failure, when no attempt got an answer.
+    public func send(_ request: URLRequest, attempts: Int, describe: String) throws -> Response {
+        var wait = backoff
+        var last = ""
+        for attempt in 1...max(attempts, 1) {
+            switch once(request) {
+            case .success(let response) where (response.status >= 500 || response.status == 429) && attempt < attempts:
+                last = "HTTP \(response.status): \(response.snippet)"
+            case .success(let response):
+                return response
+            case .failure(let error):
+                last = error.message
+                if attempt == attempts { break }
+            }
+            if attempt < attempts {
+                Thread.sleep(forTimeInterval: wait)
+                wait *= 2
+            }
+        }
+        throw TargetError("\(describe): \(last)\(attempts > 1 ? " (after \(attempts) attempts)" : "")")
+    }
+
+    private func once(_ request: URLRequest) -> Result<Response, TargetError> {
+        let done = DispatchSemaphore(value: 0)
+        let box = Mutex<Result<Response, TargetError>?>(nil)
+        let task = session.dataTask(with: request) { data, response, error in
+            let result: Result<Response, TargetError>
+            if let error {
+                result = .failure(TargetError(error.localizedDescription))
+            } else if let http = response as? HTTPURLResponse {
+                result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? []))
+            } else {
+                result = .failure(TargetError("no HTTP response"))
+            }
+            box.withLock { $0 = result }
+            done.signal()
+        }
+        task.resume()
+        done.wait()
+        return box.withLock { $0! }
+    }
+}
