@@ -67,6 +67,8 @@ let package = Package(
             dependencies: [
                 "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
 @main
@@ -16,8 +18,21 @@ struct Sluice: AsyncParsableCommand {
         subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Predict.self, Run.self, Serve.self, Schema.self]
     )
 
+    /// `serve` runs Swift concurrency on SwiftNIO's event loops (no thread hop between the
+    /// socket and the handler); everything else uses the default executor.
+    static func main() {
+        if CommandLine.arguments.dropFirst().first == "serve" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+        Task {
+            await asyncMain()
+            Foundation.exit(0)
+        }
+        dispatchMain()
+    }
+
     /// Expands `run --config FILE` into options before parsing (see ``ConfigFile``).
-    static func main() async {
+    static func asyncMain() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "run" {
             do { arguments = try ConfigFile.expand(arguments, allowed: Run.optionNames) } catch {
