@@ -39,8 +39,8 @@ public struct InferenceRequest: Sendable, Equatable {
     /// `parameters.binary_data_output`: every output in binary form unless it says otherwise.
     public var binaryOutput: Bool
 
-    /// The most elements one request may carry (about 2 GB of doubles).
-    static let maxElements = 1 << 28
+    /// The most elements one request may carry (32 Mi: 256 MiB as doubles).
+    static let maxElements = 1 << 25
 
     /// Parses a request body.
     /// - Parameter headerLength: the value of `Inference-Header-Content-Length`, when sent.
@@ -142,7 +142,7 @@ public struct InferenceRequest: Sendable, Equatable {
     private static func decodeBinary(_ bytes: ArraySlice<UInt8>, datatype: Datatype, count: Int, name: String) throws(ServeError) -> InputTensor.Values {
         guard let size = datatype.size else {
             var strings: [String] = []
-            strings.reserveCapacity(count)
+            strings.reserveCapacity(min(count, bytes.count / 4))
             var rest = bytes
             while !rest.isEmpty {
                 guard rest.count >= 4 else { throw .badRequest("input \"\(name)\": BYTES data ends inside an element's 4-byte length") }

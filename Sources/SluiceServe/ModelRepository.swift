@@ -288,7 +288,7 @@ public final class ModelRepository: Sendable {
                 }
             }
             AtomicFile.syncDirectory(directory)
-            rmdir(directory)
+            if !path.isEmpty { rmdir(directory) }  // when nothing else is in it; never the repository itself
             forget(path: path, why: "deleted through the repository API")
         }
     }

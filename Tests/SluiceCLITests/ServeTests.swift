@@ -68,6 +68,21 @@ import SluiceCore
         #expect(try http("GET", "\(base)/v2/models/iris/ready").status == 200)
         #expect(try s.trainings("iris") == 1)
 
+        // Drift: the server holds another artifact under the name (here: another model's files).
+        try s.write("manifests/other.json", s.manifest(name: "other", deploy: "deploy/other"))
+        #expect(try s.run(["apply"], environment: ["IRIS_TOKEN": "t0ken"]).status == 0)
+        var otherMetadata = try #require(s.metadata("deploy/other"))
+        otherMetadata.set("model", "iris")
+        try s.write("served/iris/model.json", String(decoding: try s.bytes("deploy/other/model.json"), as: UTF8.self))
+        try s.write("served/iris/metadata.json", otherMetadata.canonical(pretty: true))
+        let otherDigest = SHA256.hex(of: try s.bytes("deploy/other/model.json"))
+        #expect(waitUntil(timeout: 5) { (try? http("GET", "\(base)/v2/models/iris"))?.body.contains(otherDigest) == true })
+        let replaced = try s.run(["plan"], environment: ["IRIS_TOKEN": "t0ken"])
+        #expect(replaced.stdout.contains("holds sha256 \(otherDigest.prefix(12))"), "\(replaced.output)")
+        #expect(try s.run(["apply"], environment: ["IRIS_TOKEN": "t0ken"]).status == 0)
+        #expect(try http("GET", "\(base)/v2/models/iris").body.contains(published["artifactDigest"]?.stringValue ?? "?"))
+        try s.remove("manifests/other.json")
+
         // Retiring the manifest removes the model from the server.
         try s.edit("manifests/iris.json") { m in m.set("spec.retired", true) }
         let retired = try s.run(["apply"], environment: ["IRIS_TOKEN": "t0ken"])
