@@ -73,6 +73,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
+        // Helpers shared by the test targets (not part of any product).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
@@ -84,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -93,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "SluiceCore", "SluiceController", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["sluice", "SluiceCore", "SluiceController", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
     ]
 )

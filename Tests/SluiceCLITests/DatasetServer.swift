@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import TestSupport
 
 /// A loopback HTTP server for one dataset, with an ETag, counting what it answers: the upstream
 /// of a manifest whose `spec.dataset.source` is a URL.
@@ -44,7 +45,7 @@ final class DatasetServer: Sendable {
         let bound = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+        task.withLock { $0 = Task(executorPreference: DedicatedExecutor.shared) { try await app.runService(gracefulShutdownSignals: []) } }
         var iterator = bound.stream.makeAsyncIterator()
         port = await iterator.next() ?? 0
     }

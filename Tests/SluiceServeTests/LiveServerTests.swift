@@ -7,6 +7,7 @@ import SluiceCore
 import SluiceHTTP
 import SluiceLearn
 @testable import SluiceServe
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -30,7 +31,7 @@ import FoundationNetworking
             let bound = AsyncStream<Int>.makeStream()
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { bound.continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-            task = _Concurrency.Task { try await app.runService(gracefulShutdownSignals: []) }
+            task = _Concurrency.Task(executorPreference: DedicatedExecutor.shared) { try await app.runService(gracefulShutdownSignals: []) }
             var iterator = bound.stream.makeAsyncIterator()
             port = await iterator.next() ?? 0
         }
@@ -58,6 +59,10 @@ import FoundationNetworking
     }
 
     @Test func overARealSocket() async throws {
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) { try await realSocket() }
+    }
+
+    func realSocket() async throws {
         let dir = ServeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ServeFixtures.publish(ServeFixtures.iris, name: "iris", version: "v1", in: "\(dir)/iris")
@@ -84,6 +89,10 @@ import FoundationNetworking
     /// Requests keep succeeding while the model is replaced over and over, and every answer
     /// comes whole from the version it names.
     @Test func hotReloadUnderLoad() async throws {
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) { try await reloadUnderLoad() }
+    }
+
+    func reloadUnderLoad() async throws {
         let dir = ServeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ServeFixtures.publish(ServeFixtures.iris, name: "iris", version: "v1", in: "\(dir)/iris")
@@ -95,7 +104,7 @@ import FoundationNetworking
         #expect(expected["v1"] != expected["v2"], "the two versions must answer differently for the check to mean anything")
 
         let deadline = Date().addingTimeInterval(3)
-        let publisher = _Concurrency.Task.detached {
+        let publisher = _Concurrency.Task(executorPreference: DedicatedExecutor.shared) {
             var n = 0
             while Date() < deadline {
                 n += 1
