@@ -108,7 +108,9 @@ public final class InferenceServer: Sendable {
             if let status = repository.status(name) {
                 throw ServeError(503, "model \(name) is not ready: \(status.reason ?? "not loaded yet")")
             }
-            throw ServeError(404, "no model named \(name); models: \(repository.models.map(\.name).joined(separator: ", "))")
+            let names = repository.models.map(\.name)
+            let list = names.isEmpty ? "none is loaded" : "models: " + names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", … (\(names.count))" : "")
+            throw ServeError(404, "no model named \(name); \(list)")
         }
         if versioned {
             let version = try parameter("version", context)
