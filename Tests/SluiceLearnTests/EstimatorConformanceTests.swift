@@ -61,6 +61,21 @@ import SluiceCore
         }
     }
 
+    /// Batch prediction (evaluation, `predict` of a file) and single-row prediction (serving)
+    /// use different kernels for speed; they must agree exactly.
+    @Test(arguments: cases)
+    func batchAndSingleRowPredictionsAreIdentical(_ c: Case) throws {
+        let (frame, spec) = try Self.data(c)
+        let artifact = try Fixtures.train(spec, frame).artifact
+        let x = try artifact.encoder.transform(frame)
+        let batch = artifact.predict(x)
+        var row = [Double](repeating: 0, count: x.cols)
+        for r in 0..<x.rows {
+            x.copyRow(r, into: &row)
+            #expect(artifact.predict(encodedRow: row) == batch[r], "row \(r)")
+        }
+    }
+
     @Test(arguments: cases)
     func artifactsRoundTripAndPredictTheSame(_ c: Case) throws {
         let (frame, spec) = try Self.data(c)

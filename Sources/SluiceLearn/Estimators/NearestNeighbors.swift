@@ -3,9 +3,9 @@ import Synchronization
 
 /// k-nearest neighbours, as scikit-learn's `KNeighborsClassifier` / `Regressor` with the
 /// Euclidean metric: fitting stores the (standardised) training rows; predicting finds the `k`
-/// closest by brute force, vectorised — squared distances `‖t‖² − 2 q·t` for blocks of 512
-/// training rows stored column by column, so the inner loop is a SIMD multiply-add — and on all
-/// cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
+/// closest by brute force, vectorised — squared distances `‖t‖² − 2 q·t`, for batches four
+/// queries × four training rows at a time in registers over training rows packed in panels —
+/// and on all cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
 /// why scikit-learn picks brute force there too.
 public struct NeighborsEstimator: Sendable {
     public enum Weighting: String, Sendable, CaseIterable { case uniform, distance }
@@ -68,15 +68,21 @@ public struct NeighborsModel: Sendable, Equatable {
         vote(best, row: row, into: out)
     }
 
-    /// Predictions for every row of `queries`, on all cores; queries go four at a time through
-    /// each block of training rows, so every training value loaded serves four distance sums.
+    /// Predictions for every row of `queries`, on all cores. The training rows are first packed
+    /// into panels of four (``Panels``); queries then go four at a time through every panel with
+    /// their sixteen distance sums in registers (see ``neighbours4(_:panels:into:)``).
     /// - Complexity: O(queries · n · d) / cores.
     public func predict(_ queries: Matrix) -> [[Double]] {
+        let panels = Panels(x, norms: norms)
         let chunk = 64
         let starts = Array(Swift.stride(from: 0, to: queries.rows, by: chunk))
+        let d = queries.cols
         let parts = starts.parallelMap(chunk: 1) { start -> [[Double]] in
             let end = min(start + chunk, queries.rows)
-            var rows = [[Double]](repeating: [Double](repeating: 0, count: queries.cols), count: 4)
+            var rows = [[Double]](repeating: [Double](repeating: 0, count: d), count: 4)
+            // The four queries scaled by −2, interleaved and doubled: scaled[8c + 2g] and
+            // scaled[8c + 2g + 1] = −2 · query g at column c.
+            var scaled = [Double](repeating: 0, count: 8 * d)
             var best = [[(Double, Int)]](repeating: [(Double, Int)](repeating: (.infinity, -1), count: k), count: 4)
             var out = [Double](repeating: 0, count: outputs)
             var part: [[Double]] = []
@@ -85,7 +91,8 @@ public struct NeighborsModel: Sendable, Equatable {
                 let group = min(4, end - q)
                 for g in 0..<group { queries.copyRow(q + g, into: &rows[g]) }
                 for g in group..<4 { rows[g] = rows[0] }
-                neighbours4(rows, into: &best)
+                for c in 0..<d { for g in 0..<4 { scaled[8 * c + 2 * g] = -2 * rows[g][c]; scaled[8 * c + 2 * g + 1] = -2 * rows[g][c] } }
+                neighbours4(scaled, panels: panels, into: &best)
                 for g in 0..<group {
                     rows[g].withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { vote(best[g], row: r, into: $0) } }
                     part.append(out)
@@ -97,47 +104,81 @@ public struct NeighborsModel: Sendable, Equatable {
         return parts.flatMap { $0 }
     }
 
-    /// The `k` nearest training rows of four queries at once (see ``neighbours(of:into:)``): each
-    /// block of training rows, stored column by column, is read once for four distance sums.
-    func neighbours4(_ queries: [[Double]], into best: inout [[(Double, Int)]]) {
+    /// The training rows in panels of four: panel `p` holds, for each column `c`, rows
+    /// `4p…4p+3` at `c` side by side, so that a distance kernel reads them as one 4-wide vector
+    /// and streams through memory in order. The last panel is padded with rows of infinite norm,
+    /// which are never among the nearest.
+    struct Panels {
+        let count: Int
+        let d: Int
+        /// `count · d · 4` values.
+        let values: [Double]
+        /// ‖t‖² for each of `count · 4` rows.
+        let norms: [SIMD4<Double>]
+
+        init(_ x: Matrix, norms rowNorms: [Double]) {
+            d = x.cols
+            count = (x.rows + 3) / 4
+            var values = [Double](repeating: 0, count: count * d * 4)
+            var norms = [SIMD4<Double>](repeating: SIMD4(repeating: .infinity), count: count)
+            x.values.withUnsafeBufferPointer { xs in
+                values.withUnsafeMutableBufferPointer { out in
+                    for r in 0..<x.rows {
+                        let (p, lane) = r.quotientAndRemainder(dividingBy: 4)
+                        norms[p][lane] = rowNorms[r]
+                        for c in 0..<x.cols { out[(p * x.cols + c) * 4 + lane] = xs[c * x.rows + r] }
+                    }
+                }
+            }
+            self.values = values
+            self.norms = norms
+        }
+    }
+
+    /// The `k` nearest training rows of four queries at once (see ``neighbours(of:into:)``),
+    /// given as `scaled` (−2 · query, interleaved by column, each value twice). For each panel of four training
+    /// rows, the sixteen sums `‖t‖² − 2 q·t` stay in registers while the columns go by; each is
+    /// the same sum, in the same order, as the one-query kernel computes.
+    func neighbours4(_ scaled: [Double], panels: Panels, into best: inout [[(Double, Int)]]) {
         for g in 0..<4 { for i in 0..<k { best[g][i] = (.infinity, -1) } }
-        let n = x.rows, d = x.cols
-        let block = 256
-        var acc = [Double](repeating: 0, count: 4 * block)
-        let q0 = queries[0], q1 = queries[1], q2 = queries[2], q3 = queries[3]
-        x.values.withUnsafeBufferPointer { xs in
-            norms.withUnsafeBufferPointer { norms in
-                acc.withUnsafeMutableBufferPointer { acc in
-                    let a0 = acc.baseAddress!, a1 = a0 + block, a2 = a1 + block, a3 = a2 + block
-                    var start = 0
-                    while start < n {
-                        let len = min(block, n - start)
-                        for j in 0..<len {
-                            let v = norms[start + j]
-                            a0[j] = v; a1[j] = v; a2[j] = v; a3[j] = v
+        let d = panels.d
+        var worst = SIMD4<Double>(repeating: .infinity)
+        scaled.withUnsafeBufferPointer { qs in
+            panels.values.withUnsafeBufferPointer { values in
+                panels.norms.withUnsafeBufferPointer { norms in
+                    let qbase = qs.baseAddress!
+                    var panel = UnsafeRawPointer(values.baseAddress!)
+                    for p in 0..<panels.count {
+                        let start = norms[p]
+                        var a0 = start, a1 = start, a2 = start, a3 = start
+                        var qc = UnsafeRawPointer(qbase)
+                        for _ in 0..<d {
+                            let v = panel.loadUnaligned(as: SIMD4<Double>.self)
+                            // Each query value is stored twice, so one load gives both halves.
+                            let b0 = qc.loadUnaligned(as: SIMD2<Double>.self)
+                            let b1 = qc.loadUnaligned(fromByteOffset: 16, as: SIMD2<Double>.self)
+                            let b2 = qc.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self)
+                            let b3 = qc.loadUnaligned(fromByteOffset: 48, as: SIMD2<Double>.self)
+                            a0 += SIMD4(lowHalf: b0, highHalf: b0) * v
+                            a1 += SIMD4(lowHalf: b1, highHalf: b1) * v
+                            a2 += SIMD4(lowHalf: b2, highHalf: b2) * v
+                            a3 += SIMD4(lowHalf: b3, highHalf: b3) * v
+                            panel += 32
+                            qc += 64
                         }
-                        for c in 0..<d {
-                            let c0 = -2 * q0[c], c1 = -2 * q1[c], c2 = -2 * q2[c], c3 = -2 * q3[c]
-                            let col = xs.baseAddress! + c * n + start
-                            for j in 0..<len {
-                                let v = col[j]
-                                a0[j] += c0 * v
-                                a1[j] += c1 * v
-                                a2[j] += c2 * v
-                                a3[j] += c3 * v
-                            }
-                        }
+                        // Rarely taken: a row nearer than some query's k-th so far.
+                        let nearer = (a0 .< SIMD4(repeating: worst[0])) .| (a1 .< SIMD4(repeating: worst[1]))
+                            .| (a2 .< SIMD4(repeating: worst[2])) .| (a3 .< SIMD4(repeating: worst[3]))
+                        guard any(nearer) else { continue }
                         for g in 0..<4 {
-                            let a = a0 + g * block
-                            var worst = best[g][k - 1].0
-                            for j in 0..<len where a[j] < worst {
-                                var p = k - 1
-                                while p > 0 && best[g][p - 1].0 > a[j] { best[g][p] = best[g][p - 1]; p -= 1 }
-                                best[g][p] = (a[j], start + j)
-                                worst = best[g][k - 1].0
+                            let a = g == 0 ? a0 : g == 1 ? a1 : g == 2 ? a2 : a3
+                            for lane in 0..<4 where a[lane] < worst[g] {
+                                var i = k - 1
+                                while i > 0 && best[g][i - 1].0 > a[lane] { best[g][i] = best[g][i - 1]; i -= 1 }
+                                best[g][i] = (a[lane], 4 * p + lane)
+                                worst[g] = best[g][k - 1].0
                             }
                         }
-                        start += len
                     }
                 }
             }
