@@ -31,8 +31,9 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .target(name: "CPrefetch"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
-        .target(name: "SluiceLearn", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceLearn", dependencies: ["SluiceCore", "CPrefetch"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
         .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceManifest"]),
         .target(

@@ -3,13 +3,13 @@ import SluiceLearn
 import SluiceManifest
 
 /// The identity of a trained version: a digest of its canonical training inputs (task, dataset
-/// spec, data content digests, algorithm with defaults filled in) and the engine's format version.
+/// spec, data content digests, algorithm with defaults filled in) and the engine's version.
 /// Same inputs, same identity, so no training; any change, a new identity.
 public enum VersionIdentity {
     /// The inputs document whose digest is the version id.
     public static func document(_ manifest: Manifest, dataDigest: String, testDigest: String?) -> JSON {
         [
-            "engine": .number(Double(ModelArtifact.formatVersion)),
+            "engine": .number(Double(ModelArtifact.engineVersion)),
             "inputs": manifest.trainingInputs,
             "data": ["source": .string(dataDigest), "test": testDigest.map(JSON.string) ?? .null],
         ]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import Synchronization
 import Testing
 import SluiceCore
 import SluiceHTTP
@@ -103,22 +104,24 @@ import FoundationNetworking
         ]
         #expect(expected["v1"] != expected["v2"], "the two versions must answer differently for the check to mean anything")
 
-        let deadline = Date().addingTimeInterval(3)
+        // Twelve replacements, 150 ms apart; the clients send requests until the last one is
+        // in (however long a busy machine makes that take), then a little longer.
+        let replacements = 12
+        let done = Flag()
         let publisher = _Concurrency.Task(executorPreference: DedicatedExecutor.shared) {
-            var n = 0
-            while Date() < deadline {
-                n += 1
-                try ServeFixtures.publish(n % 2 == 0 ? ServeFixtures.iris : ServeFixtures.iris2, name: "iris",
-                                          version: n % 2 == 0 ? "v1" : "v2", in: "\(dir)/iris")
+            for n in 1...replacements {
                 try await _Concurrency.Task.sleep(for: .milliseconds(150))
+                try ServeFixtures.publish(n % 2 == 0 ? ServeFixtures.iris : ServeFixtures.iris2, name: "iris",
+                                          version: n % 2 == 0 ? "v1" : "v2", in: "\(dir)/iris", durable: false)
             }
-            return n
+            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            done.set()
         }
         let results = try await withThrowingTaskGroup(of: [String: Int].self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     var seen: [String: Int] = [:]
-                    while Date() < deadline {
+                    while !done.isSet {
                         let (status, json, _) = try await live.post("/v2/models/iris/infer", Self.body)
                         guard status == 200, let version = json["model_version"]?.stringValue else {
                             seen["failed \(status)", default: 0] += 1
@@ -133,10 +136,16 @@ import FoundationNetworking
             for try await part in group { all.merge(part, uniquingKeysWith: +) }
             return all
         }
-        let publishes = try await publisher.value
+        try await publisher.value
         await live.stop()
-        #expect(publishes >= 10)
-        #expect(Set(results.keys) == ["v1", "v2"], "\(results)")
-        #expect((results["v1"] ?? 0) + (results["v2"] ?? 0) > 100, "\(results)")
+        #expect(Set(results.keys) == ["v1", "v2"], "only whole answers from either version, no failure: \(results)")
+        #expect((results["v1"] ?? 0) + (results["v2"] ?? 0) > 50, "\(results)")
     }
+}
+
+/// A flag raised once, read from any thread.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -57,13 +57,24 @@ enum ServeFixtures {
         return path
     }
 
-    /// Publishes `artifact` as a `directory` target does: `model.json`, then `metadata.json`.
+    /// Publishes `artifact` as a `directory` target does: `model.json`, then `metadata.json`,
+    /// each renamed into place. `durable: false` skips the fsyncs (for tests that publish many
+    /// times a second while the rest of the suite keeps the disk busy).
     @discardableResult
-    static func publish(_ artifact: ModelArtifact, name: String, version: String, in directory: String) throws -> String {
+    static func publish(_ artifact: ModelArtifact, name: String, version: String, in directory: String, durable: Bool = true) throws -> String {
         let bytes = artifact.encoded()
         let digest = SHA256.hex(of: bytes)
-        try AtomicFile.write(bytes, to: "\(directory)/model.json")
-        try AtomicFile.write(metadata(name: name, version: version, digest: digest, bytes: bytes.count), to: "\(directory)/metadata.json")
+        let meta = metadata(name: name, version: version, digest: digest, bytes: bytes.count)
+        if durable {
+            try AtomicFile.write(bytes, to: "\(directory)/model.json")
+            try AtomicFile.write(meta, to: "\(directory)/metadata.json")
+        } else {
+            for (file, content) in [("model.json", bytes), ("metadata.json", meta)] {
+                let temp = "\(directory)/.\(file).tmp"
+                try Data(content).write(to: URL(fileURLWithPath: temp))
+                guard rename(temp, "\(directory)/\(file)") == 0 else { throw CocoaError(.fileWriteUnknown) }
+            }
+        }
         return digest
     }
 

@@ -305,6 +305,7 @@ public struct Executor: Sendable {
                 "publishedRevision": revision.map(JSON.string) ?? .null,
             ],
             "formatVersion": .number(Double(ModelArtifact.formatVersion)),
+            "engineVersion": .number(Double(ModelArtifact.engineVersion)),
         ]
     }
 }

@@ -6,9 +6,13 @@ import SluiceCore
 public struct ModelArtifact: Sendable, Equatable {
     /// The document's format name; a reader refuses any other.
     public static let formatName = "sluice.model"
-    /// The version of the document format and of the engine's training behaviour. Part of every
-    /// version identity, so a change to how models are trained retrains them.
+    /// The version of the document format; a reader refuses any other.
     public static let formatVersion = 2
+    /// The version of the engine's training behaviour: part of every version identity, so that a
+    /// change to how models are trained retrains them (while artifacts trained before, of the
+    /// same format, still load and serve). 3: gradient-boosting histograms summed in single
+    /// precision per pass.
+    public static let engineVersion = 3
 
     /// The fitted parameters of one of the estimator families.
     public enum Fitted: Sendable, Equatable {

@@ -108,10 +108,26 @@ public struct GradientBoostingEstimator: Sendable {
                     for i in 0..<nTrain { gradient[i] = raw[i] - y[trainRows[i]]; hessian[i] = 1 }
                 case .classes(let y, _):
                     if link == .sigmoid {
-                        for i in 0..<nTrain {
-                            let p = 1 / (1 + exp(-raw[i]))
-                            gradient[i] = p - (y[trainRows[i]] == 1 ? 1 : 0)
-                            hessian[i] = max(p * (1 - p), 1e-16)
+                        // Row by row, independent: on all cores for big sets (one exp a row).
+                        raw.withUnsafeBufferPointer { rawBuffer in
+                            y.withUnsafeBufferPointer { yBuffer in
+                                trainRows.withUnsafeBufferPointer { rowsBuffer in
+                                    gradient.withUnsafeMutableBufferPointer { gBuffer in
+                                        hessian.withUnsafeMutableBufferPointer { hBuffer in
+                                            let b = SigmoidBuffers(raw: rawBuffer.baseAddress!, y: yBuffer.baseAddress!, rows: rowsBuffer.baseAddress!,
+                                                                   g: gBuffer.baseAddress!, h: hBuffer.baseAddress!)
+                                            let parts = nTrain >= 65_536 ? 2 : 1
+                                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                                for i in (part * nTrain / parts)..<((part + 1) * nTrain / parts) {
+                                                    let p = 1 / (1 + exp(-b.raw[i]))
+                                                    b.g[i] = p - (b.y[b.rows[i]] == 1 ? 1 : 0)
+                                                    b.h[i] = max(p * (1 - p), 1e-16)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     } else {
                         for i in 0..<nTrain {
@@ -215,4 +231,13 @@ public struct BoostedModel: Sendable, Equatable {
             for k in 0..<outputs { out[k] /= sum }
         }
     }
+}
+
+/// The arrays of the sigmoid gradient pass, shared by its threads (each writes its own rows).
+private struct SigmoidBuffers: @unchecked Sendable {
+    let raw: UnsafePointer<Double>
+    let y: UnsafePointer<Int>
+    let rows: UnsafePointer<Int>
+    let g: UnsafeMutablePointer<Double>
+    let h: UnsafeMutablePointer<Double>
 }
