@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Foundation
 import GRDB
 import Testing
@@ -128,6 +130,21 @@ import SluiceManifest
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations == ["v1", "v2: writer lease"])
+    }
+
+    /// A controller starting while `sluice status` runs: both open a store that does not exist
+    /// yet, and both must find it created and migrated, once.
+    @Test func openingANewStoreFromManyConnectionsAtOnceMigratesItOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do { _ = try SQLiteStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let migrations = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(migrations == ["v1", "v2: writer lease"])
     }
 

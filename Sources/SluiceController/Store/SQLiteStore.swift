@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Synchronization
 import SluiceCore
@@ -34,14 +37,35 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         config.busyMode = .timeout(10)
         config.label = "sluice.store"
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try SQLiteStore.migrator.migrate(pool)
+            pool = try SQLiteStore.openAndMigrate(path: path, configuration: config)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError("the store \(path) is not a SQLite database; move it aside (Sluice creates a new one) or point --store at the right file")
         } catch let error as DatabaseError {
             throw StoreError("cannot open the store \(path): \(error.message ?? error.description)")
         }
         artifacts = ArtifactDirectory(path: (directory.isEmpty ? "." : directory) + "/artifacts")
+    }
+
+    /// Opens the database (switching a new one to WAL) and brings its schema up to date.
+    /// Processes opening a new store at the same moment (a controller starting while `sluice
+    /// status` runs) take turns through an advisory lock on `<store>.migrate-lock`: SQLite answers
+    /// "database is locked" without waiting while another connection switches the file to WAL,
+    /// and GRDB's migrator reads which migrations are applied before its transaction, so two at
+    /// once would both create the tables.
+    static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        let lock = open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 {
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
     }
 
     /// The schema, one migration per version; never edit a shipped migration, add one.

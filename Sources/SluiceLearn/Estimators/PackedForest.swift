@@ -1,15 +1,25 @@
 /// Trees laid out for prediction: every node of every tree in one array of 16-byte records in
-/// depth-first pre-order (a node's left child is the next record), so a step down a tree touches
-/// one cache line, and trees are walked eight at a time in lockstep so that their memory loads
-/// overlap instead of waiting on each other. Built once when a model is created or loaded.
+/// depth-first pre-order, the larger subtree first (so the next record is the child a row most
+/// likely goes to, usually in the same cache line), and trees walked sixteen at a time in
+/// lockstep so that their memory loads overlap instead of waiting on each other. A leaf with a
+/// single value to add (regression, boosting, and the pure leaves of fully grown classification
+/// trees) holds it in the node itself. Built once when a model is created or loaded.
 public struct PackedForest: Sendable {
     @usableFromInline
     struct Node: Sendable {
+        /// The split threshold; for a single-value leaf, the value.
         @usableFromInline var threshold: Double
-        /// The feature tested, or -1 for a leaf.
+        /// The feature tested, plus ``Node/nearIsRight`` when the next record is the right child;
+        /// ``Node/leaf`` for a leaf whose values are in `values`; ``Node/singleLeaf`` for a leaf
+        /// adding `threshold` to one output.
         @usableFromInline var feature: Int32
-        /// The right child's index; for a leaf, the offset of its values.
-        @usableFromInline var right: Int32
+        /// For an inner node, the index of the child that is not the next record; for a leaf,
+        /// the offset of its values, or the output a single-value leaf adds to.
+        @usableFromInline var far: Int32
+
+        @usableFromInline static let leaf: Int32 = -1
+        @usableFromInline static let singleLeaf: Int32 = -2
+        @usableFromInline static let nearIsRight: Int32 = 1 << 30
     }
 
     @usableFromInline let nodes: [Node]
@@ -23,18 +33,33 @@ public struct PackedForest: Sendable {
         var values: [Double] = []
         for tree in trees {
             roots.append(Int32(nodes.count))
-            // Pre-order: write a node, then its left subtree, then its right subtree.
+            // Subtree sizes, to put the larger child next.
+            var size = [Int](repeating: 1, count: tree.nodeCount)
+            for node in stride(from: tree.nodeCount - 1, through: 0, by: -1) where tree.feature[node] >= 0 {
+                size[node] = 1 + size[tree.left[node]] + size[tree.right[node]]
+            }
+            // Pre-order: write a node, then its near (larger) subtree, then its far one.
             var stack = [(node: 0, parentSlot: -1)]
             while let (node, parentSlot) = stack.popLast() {
                 let slot = nodes.count
-                if parentSlot >= 0 { nodes[parentSlot].right = Int32(slot) }
+                if parentSlot >= 0 { nodes[parentSlot].far = Int32(slot) }
                 if tree.feature[node] < 0 {
-                    nodes.append(Node(threshold: 0, feature: -1, right: Int32(values.count)))
-                    values.append(contentsOf: tree.value[(node * outputs)..<((node + 1) * outputs)])
+                    let leafValues = tree.value[(node * outputs)..<((node + 1) * outputs)]
+                    let nonZero = leafValues.indices.filter { leafValues[$0] != 0 }
+                    if outputs == 1 || (nonZero.count == 1 && leafValues[nonZero[0]] == 1) {
+                        let k = outputs == 1 ? 0 : nonZero[0] - leafValues.startIndex
+                        nodes.append(Node(threshold: leafValues[leafValues.startIndex + k], feature: Node.singleLeaf, far: Int32(k)))
+                    } else {
+                        nodes.append(Node(threshold: 0, feature: Node.leaf, far: Int32(values.count)))
+                        values.append(contentsOf: leafValues)
+                    }
                 } else {
-                    nodes.append(Node(threshold: tree.threshold[node], feature: Int32(tree.feature[node]), right: -1))
-                    stack.append((tree.right[node], slot))
-                    stack.append((tree.left[node], -1))
+                    let (left, right) = (tree.left[node], tree.right[node])
+                    let rightIsNear = size[right] > size[left]
+                    nodes.append(Node(threshold: tree.threshold[node],
+                                      feature: Int32(tree.feature[node]) | (rightIsNear ? Node.nearIsRight : 0), far: -1))
+                    stack.append((rightIsNear ? left : right, slot))
+                    stack.append((rightIsNear ? right : left, -1))
                 }
             }
         }
@@ -68,15 +93,22 @@ public struct PackedForest: Sendable {
                                 while j < width {
                                     let node = nodes[at[j]]
                                     if node.feature >= 0 {
-                                        at[j] = row[Int(node.feature)] <= node.threshold ? at[j] + 1 : Int(node.right)
+                                        let feature = Int(node.feature & (Node.nearIsRight - 1))
+                                        let goesLeft = row[feature] <= node.threshold
+                                        let toNear = goesLeft != (node.feature >= Node.nearIsRight)
+                                        at[j] = toNear ? at[j] + 1 : Int(node.far)
                                         j += 1
                                         continue
                                     }
-                                    let v = Int(node.right)
-                                    if let count {
-                                        out[tree[j] % count] += values[v]
+                                    if node.feature == Node.singleLeaf {
+                                        out[count.map { tree[j] % $0 } ?? Int(node.far)] += node.threshold
                                     } else {
-                                        for k in 0..<outputs { out[k] += values[v + k] }
+                                        let v = Int(node.far)
+                                        if let count {
+                                            out[tree[j] % count] += values[v]
+                                        } else {
+                                            for k in 0..<outputs { out[k] += values[v + k] }
+                                        }
                                     }
                                     if next < roots.count {
                                         at[j] = Int(roots[next])
