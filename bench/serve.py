@@ -44,6 +44,24 @@ BINARY = os.path.join(ROOT, ".build", "release", "sluice")
 TICK = os.sysconf("SC_CLK_TCK")
 PINS = ["scikit-learn==1.9.1", "joblib==1.6.0", "numpy==2.4.6", "flask==3.1.3", "gunicorn==27.0.1",
         "mlserver==1.7.1", "mlserver-sklearn==1.7.1", "uvloop<0.22"]
+# wrk scripts (as in ../shared/reference/serving): one single-row request per call, and a summary
+# line at the end; written into the work directory by setup().
+SUMMARY = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "JSON {\"requests\":%d,\"duration_us\":%d,\"rps\":%.1f,\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"max_us\":%d,\"mean_us\":%.1f,\"err_connect\":%d,\"err_read\":%d,\"err_write\":%d,\"err_status\":%d,\"err_timeout\":%d}\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+POST_JSON = 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+SCRIPTS = {
+    "v2_infer.lua": POST_JSON + """wrk.body = '{"inputs": [{"name": "input-0", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}'\n""",
+    "predict.lua": POST_JSON + """wrk.body = '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'\n""",
+    "get.lua": 'wrk.method = "GET"\n',
+}
 V2 = ("/v2/models/iris/infer", "v2_infer.lua", "/v2/health/ready")
 FLASK = ("/predict", "predict.lua", "/health")
 
@@ -66,6 +84,9 @@ def setup():
     os.makedirs(os.path.join(WORK, "manifests"))
     os.makedirs(os.path.join(WORK, "data"))
     shutil.copy(os.path.join(ROOT, "examples", "data", "iris.csv"), os.path.join(WORK, "data", "iris.csv"))
+    for name, text in SCRIPTS.items():
+        with open(os.path.join(WORK, name), "w") as f:
+            f.write(text + SUMMARY)
 
     def manifest(name, seed, deploy):
         return {"apiVersion": "sluice.dev/v1", "kind": "Model", "metadata": {"name": name},
@@ -164,7 +185,7 @@ def get(port, path):
 
 
 def wrk(port, path, script, threads, conns, seconds, nice):
-    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency", "-s", os.path.join(HERE, script),
+    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--latency", "-s", os.path.join(WORK, script),
            f"http://127.0.0.1:{port}{path}"]
     before = os.times()
     proc = subprocess.Popen(["timeout", str(seconds + 30)] + cmd, stdout=subprocess.PIPE, text=True, start_new_session=True)

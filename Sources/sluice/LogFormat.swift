@@ -13,6 +13,15 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// A swift-log handler writing one line an event to standard error, as text or JSON.
 struct LineLogHandler: LogHandler {
+    /// Makes every logger of the process write lines in `format`, from `level` up.
+    static func bootstrap(format: LogFormat, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = LineLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     let label: String
     let format: LogFormat
     var metadata: Logger.Metadata = [:]

@@ -102,12 +102,7 @@ extension Sluice {
         }
 
         func run() async throws {
-            let format = logFormat, level = Logger.Level(rawValue: logLevel)!
-            LoggingSystem.bootstrap { label in
-                var handler = LineLogHandler(label: label, format: format)
-                handler.logLevel = level
-                return handler
-            }
+            LineLogHandler.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel)!)
             let logger = Logger(label: "sluice.controller")
             let registry = PrometheusCollectorRegistry()
             var factory = PrometheusMetricsFactory(registry: registry)
