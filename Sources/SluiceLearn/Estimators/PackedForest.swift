@@ -1,9 +1,12 @@
+import CPrefetch
+
 /// Trees laid out for prediction: every node of every tree in one array of 16-byte records in
 /// depth-first pre-order, the larger subtree first (so the next record is the child a row most
 /// likely goes to, usually in the same cache line), and trees walked sixteen at a time in
-/// lockstep so that their memory loads overlap instead of waiting on each other. A leaf with a
-/// single value to add (regression, boosting, and the pure leaves of fully grown classification
-/// trees) holds it in the node itself. Built once when a model is created or loaded.
+/// lockstep, each lane prefetching its next node as soon as it is known, so that their memory
+/// loads overlap instead of waiting on each other. A leaf with a single value to add
+/// (regression, boosting, and the pure leaves of fully grown classification trees) holds it in
+/// the node itself. Built once when a model is created or loaded.
 public struct PackedForest: Sendable {
     @usableFromInline
     struct Node: Sendable {
@@ -97,6 +100,8 @@ public struct PackedForest: Sendable {
                                         let goesLeft = row[feature] <= node.threshold
                                         let toNear = goesLeft != (node.feature >= Node.nearIsRight)
                                         at[j] = toNear ? at[j] + 1 : Int(node.far)
+                                        // This lane's next load comes after the other lanes' steps: start it now.
+                                        sluice_prefetch(nodes.baseAddress! + at[j])
                                         j += 1
                                         continue
                                     }
