@@ -34,9 +34,6 @@ enum JSONResponse {
     }
 
     static func error(_ status: Int, _ message: String, headers: HTTPFields = [:]) -> Response {
-        var body: [UInt8] = Array(#"{"error":"#.utf8)
-        JSON.writeString(message, into: &body)
-        body.append(UInt8(ascii: "}"))
-        return bytes(status, body, headers: headers)
+        bytes(status, JSON.object(["error": .string(message)]).canonicalBytes(), headers: headers)
     }
 }

@@ -93,28 +93,15 @@ struct ModelFiles: Equatable {
         var pending: [(String, Int)] = [("", 0)]
         while let (relative, depth) = pending.popLast() {
             let directory = relative.isEmpty ? root : "\(root)/\(relative)"
-            guard let handle = opendir(directory) else { continue }
+            guard let entries = PosixFiles.entries(of: directory) else { continue }
             directories.append(directory)
             var children: [String] = []
             var files = ModelFiles(path: relative, model: nil, metadata: nil)
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name.hasPrefix(".") { continue }
-                if name == "model.json" { files.model = FileIdentity("\(directory)/model.json") }
-                else if name == "metadata.json" { files.metadata = FileIdentity("\(directory)/metadata.json") }
-                else if depth < maxDepth {
-                    var type = entry.pointee.d_type
-                    if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
-                        var st = stat()
-                        guard stat("\(directory)/\(name)", &st) == 0 else { continue }
-                        type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
-                    }
-                    if type == UInt8(DT_DIR) { children.append(relative.isEmpty ? name : "\(relative)/\(name)") }
-                }
+            for entry in entries {
+                if entry.name == "model.json" { files.model = FileIdentity("\(directory)/model.json") }
+                else if entry.name == "metadata.json" { files.metadata = FileIdentity("\(directory)/metadata.json") }
+                else if entry.isDirectory, depth < maxDepth { children.append(relative.isEmpty ? entry.name : "\(relative)/\(entry.name)") }
             }
-            closedir(handle)
             if files.model != nil || files.metadata != nil {
                 models.append(files)  // a model directory: nothing below it is another model
             } else {

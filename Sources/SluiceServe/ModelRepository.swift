@@ -279,7 +279,7 @@ public final class ModelRepository: Sendable {
     /// - Throws: ``ServeError``: 404 when there is no such model, 500 when a file cannot be removed.
     public func delete(name: String) throws(ServeError) {
         try changes.withLock { _ throws(ServeError) in
-            let path = state.withLock { s in s.served[name]?.path ?? s.seen.values.first { $0.name == name }?.files.path }
+            let path = state.withLock { s in Self.status(name, in: s)?.path }
             guard let path else { throw .notFound("no model named \(name) in the repository") }
             let directory = "\(root)/\(path)"
             for file in ["metadata.json", "model.json"] {

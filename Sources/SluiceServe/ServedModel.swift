@@ -20,6 +20,8 @@ public final class ServedModel: Sendable {
     /// How the predicted label is typed on the wire.
     enum LabelType { case bytes, int64, fp64 }
     let labelType: LabelType
+    /// The class labels as numbers, for numeric targets (parsed once, not per row).
+    let numericLabels: [Double]
     /// `GET /v2/models/{name}`, encoded once.
     public let metadataBody: [UInt8]
 
@@ -30,11 +32,12 @@ public final class ServedModel: Sendable {
         self.path = path
         self.artifact = artifact
         self.loadedAt = loadedAt
+        numericLabels = artifact.target.numeric ? artifact.target.classes.map { Double($0) ?? .nan } : []
         if artifact.task == .regression {
             labelType = .fp64
         } else if !artifact.target.numeric {
             labelType = .bytes
-        } else if artifact.target.classes.allSatisfy({ Double($0).map { $0 == $0.rounded() && abs($0) < 9e15 } ?? false }) {
+        } else if numericLabels.allSatisfy({ $0 == $0.rounded() && abs($0) < 9e15 }) {
             labelType = .int64
         } else {
             labelType = .fp64
@@ -126,23 +129,17 @@ public final class ServedModel: Sendable {
                 values = .fp64(predictions)
             } else {
                 let classes = (0..<rows.count).map { r in
-                    predictions.withUnsafeBufferPointer { p in argmax(UnsafeBufferPointer(rebasing: p[(r * width)..<((r + 1) * width)])) }
+                    ModelArtifact.argmax(predictions[(r * width)..<((r + 1) * width)])
                 }
                 switch labelType {
                 case .bytes: values = .bytes(classes.map { artifact.target.classes[$0] })
-                case .int64: values = .int64(classes.map { Int64(Double(artifact.target.classes[$0])!) })
-                case .fp64: values = .fp64(classes.map { Double(artifact.target.classes[$0])! })
+                case .int64: values = .int64(classes.map { Int64(numericLabels[$0]) })
+                case .fp64: values = .fp64(classes.map { numericLabels[$0] })
                 }
             }
             outputs.append(OutputTensor(name: output.name, shape: [rows.count, 1], binary: output.binary, values: values))
         }
         return InferenceResponse.encode(model: name, version: version, id: request.id, outputs: outputs)
-    }
-
-    private func argmax(_ p: UnsafeBufferPointer<Double>) -> Int {
-        var best = 0
-        for k in 1..<p.count where p[k] > p[best] { best = k }
-        return best
     }
 
     private func requestedOutputs(_ request: InferenceRequest) throws(ServeError) -> [RequestedOutput] {

@@ -12,28 +12,38 @@ public enum PosixFiles {
         var pending = [""]
         while let relative = pending.popLast() {
             let directory = relative.isEmpty ? base : base + "/" + relative
-            guard let handle = opendir(directory) else { continue }
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name.hasPrefix(".") { continue }
-                let child = relative.isEmpty ? name : relative + "/" + name
-                var type = entry.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
-                    var st = stat()
-                    guard stat(base + "/" + child, &st) == 0 else { continue }
-                    type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
-                }
-                if type == UInt8(DT_DIR) {
+            for entry in entries(of: directory) ?? [] {
+                let child = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                if entry.isDirectory {
                     pending.append(child)
-                } else if name.hasSuffix(suffix) {
+                } else if entry.name.hasSuffix(suffix) {
                     out.append(child)
                 }
             }
         }
         return out.sorted()
+    }
+
+    /// The entries of a directory, hidden ones (`.…`) left out, in no particular order; symbolic
+    /// links are followed to tell directories from files. `nil` when it cannot be opened.
+    public static func entries(of directory: String) -> [(name: String, isDirectory: Bool)]? {
+        guard let handle = opendir(directory) else { return nil }
+        defer { closedir(handle) }
+        var out: [(name: String, isDirectory: Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                var st = stat()
+                guard stat(directory + "/" + name, &st) == 0 else { continue }
+                type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            out.append((name, type == UInt8(DT_DIR)))
+        }
+        return out
     }
 
     /// The whole content of a regular file, or `nil` when it cannot be read.

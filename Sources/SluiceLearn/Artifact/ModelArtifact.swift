@@ -88,10 +88,10 @@ public struct ModelArtifact: Sendable, Equatable {
     }
 
     /// Index of the most probable class (the first one on ties, as numpy's argmax).
-    public static func argmax(_ p: [Double]) -> Int {
-        var best = 0
-        for k in 1..<p.count where p[k] > p[best] { best = k }
-        return best
+    public static func argmax<C: RandomAccessCollection<Double>>(_ p: C) -> Int {
+        var best = p.startIndex
+        for k in p.indices.dropFirst() where p[k] > p[best] { best = k }
+        return p.distance(from: p.startIndex, to: best)
     }
 
     /// Predictions for raw rows keyed by feature name.
