@@ -62,8 +62,16 @@ public enum Trainer {
     ///   split is impossible.
     public static func split(_ spec: TrainingSpec, data: DataFrame) throws -> TrainTestSplit {
         let target = try targetColumn(spec.target, in: data)
-        return try TrainTestSplit.make(spec.split, count: data.rowCount,
-                                       labels: spec.split.stratify ? TrainTestSplit.classIndices(target, method: spec.split.method) : nil)
+        guard spec.split.stratify else { return try TrainTestSplit.make(spec.split, count: data.rowCount, labels: nil) }
+        let labels = TrainTestSplit.classIndices(target, method: spec.split.method)
+        if spec.split.method == .sklearn {
+            var counts = [Int](repeating: 0, count: (labels.max() ?? -1) + 1)
+            for y in labels { counts[y] += 1 }
+            if let lonely = counts.firstIndex(of: 1), let row = labels.firstIndex(of: lonely) {
+                throw LearnError("class \"\(labelsText(target)[row])\" of target \"\(spec.target)\" has 1 row(s) (data row \(row + 1)); scikit-learn's stratified split needs at least 2 rows of every class. Set spec.dataset.split.stratify to false or add rows")
+            }
+        }
+        return try TrainTestSplit.make(spec.split, count: data.rowCount, labels: labels)
     }
 
     /// Infers the task from the target column: text means classification; integers with few
