@@ -57,6 +57,25 @@ import SluiceLearn
         #expect(absent.digest == explicit.digest)
     }
 
+    @Test func theSchemaAcceptsAndRejectsWhatTheDecoderDoes() throws {
+        let validator = SchemaValidator(root: try SchemaTests.shippedSchema())
+        func problems(_ split: JSON) -> (schema: Bool, decoder: Bool) {
+            var root = SchemaTests.everyField.objectValue!, spec = root["spec"]!.objectValue!, dataset = spec["dataset"]!.objectValue!
+            dataset["split"] = split
+            spec["dataset"] = .object(dataset)
+            root["spec"] = .object(spec)
+            let m = JSON.object(root)
+            let decoded = ManifestDecoder.decode(m.canonicalBytes(), file: "m.json")
+            return (validator.validate(m).isEmpty, decoded.errors.isEmpty)
+        }
+        let valid: [JSON] = [["method": "sklearn", "testFraction": 0.3, "seed": 42], ["method": "sklearn", "testSize": 45, "seed": 4_294_967_295],
+                             ["method": "sluice", "testSize": 1, "stratify": false], ["seed": 123_456_789_012]]
+        for split in valid { #expect(problems(split) == (true, true), "\(split.canonical())") }
+        let invalid: [JSON] = [["method": "scikit"], ["method": "sklearn", "seed": 4_294_967_296], ["testSize": 10, "testFraction": 0.3],
+                               ["testSize": 0], ["testSize": 2.5]]
+        for split in invalid { #expect(problems(split) == (false, false), "\(split.canonical())") }
+    }
+
     @Test func otherSplitsAreDistinctVersions() throws {
         let base = try #require(decode(split: #"{"testFraction": 0.3, "seed": 42}"#).manifests.first)
         let sklearn = try #require(decode(split: #"{"method": "sklearn", "testFraction": 0.3, "seed": 42, "stratify": true}"#).manifests.first)
