@@ -81,6 +81,18 @@ import SluiceCore
         #expect(doc["test"]?["rows"] == [1, 2, 3, 4, 5])
     }
 
+    @Test func aDatasetNamedByURLIsFetchedWithoutWritingBesideTheStore() async throws {
+        let s = try Sandbox()
+        let server = try await DatasetServer(body: try s.read("examples/data/iris.csv"))
+        try s.edit("manifests/iris.json") { $0.set("spec.dataset.source", .string(server.url)) }
+        let r = try s.run("split", "iris", "--json")
+        #expect(r.status == 0, "\(r.output)")
+        let doc = try JSONParser.parse(r.stdout).value
+        #expect(doc["test"]?["rows"]?.arrayValue?.compactMap(\.intValue) == (try Self.sklearnIrisTestRows()))
+        #expect(doc["test"]?["source"]?.stringValue == server.url)
+        #expect(!s.exists(".sluice"), "no store, no downloads directory")
+    }
+
     @Test func unknownModelsAndImpossibleSplitsAreErrorsThatSayWhy() throws {
         let s = try Sandbox()
         let missing = try s.run("split", "iriss")

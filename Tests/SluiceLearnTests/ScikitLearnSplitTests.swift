@@ -14,7 +14,12 @@ import SluiceCore
 
     /// The SHA-256 of integers written as decimal lines (the generator's `digest`).
     static func digest<S: Sequence>(_ values: S) -> String where S.Element: BinaryInteger {
-        SHA256.hex(of: values.map { "\($0)\n" }.joined())
+        var bytes: [UInt8] = []
+        for v in values {
+            bytes += Array(String(v).utf8)
+            bytes.append(10)
+        }
+        return SHA256.hex(of: bytes)
     }
 
     /// Checks an index list against the fixture: the full list, or count, digest, head and tail.
