@@ -1,18 +1,6 @@
 import Synchronization
 import SluiceCore
 
-/// How to hold out test rows when no separate test file is given.
-public struct SplitSpec: Sendable, Equatable {
-    public var testFraction: Double
-    public var seed: UInt64
-    public var stratify: Bool
-    public init(testFraction: Double = 0.2, seed: UInt64 = 0, stratify: Bool = true) {
-        self.testFraction = testFraction
-        self.seed = seed
-        self.stratify = stratify
-    }
-}
-
 /// Everything that decides what model gets trained.
 public struct TrainingSpec: Sendable {
     /// `nil` infers the task from the target column.
@@ -56,22 +44,34 @@ public struct TrainingOutcome: Sendable {
 /// Trains and evaluates models: pure functions of the data and the spec.
 public enum Trainer {
     /// Splits the data into training and test rows, or pairs it with a fixed test set.
-    /// - Throws: ``LearnError`` when the target column is missing or has missing values.
+    /// - Throws: ``LearnError`` when the target column is missing or has missing values, or the
+    ///   split is impossible.
     public static func partition(_ spec: TrainingSpec, data: DataFrame, test: DataFrame?) throws -> (train: DataFrame, test: DataFrame) {
-        let targetColumn = try targetColumn(spec.target, in: data)
         if let test {
-            _ = try Trainer.targetColumn(spec.target, in: test)
+            _ = try targetColumn(spec.target, in: data)
+            _ = try targetColumn(spec.target, in: test)
             return (data, test)
         }
-        var labels: [Int]?
-        if spec.split.stratify {
-            let text = labelsText(targetColumn)
-            let classes = Array(Set(text)).sorted()
-            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-            labels = text.map { index[$0]! }
-        }
-        let split = try TrainTestSplit.make(count: data.rowCount, testFraction: spec.split.testFraction, seed: spec.split.seed, labels: labels)
+        let split = try self.split(spec, data: data)
         return (data.selecting(rows: split.train), data.selecting(rows: split.test))
+    }
+
+    /// The rows of `data` that train and test the model when no fixed test file is given, in the
+    /// order the model sees them.
+    /// - Throws: ``LearnError`` when the target column is missing or has missing values, or the
+    ///   split is impossible.
+    public static func split(_ spec: TrainingSpec, data: DataFrame) throws -> TrainTestSplit {
+        let target = try targetColumn(spec.target, in: data)
+        guard spec.split.stratify else { return try TrainTestSplit.make(spec.split, count: data.rowCount, labels: nil) }
+        let labels = TrainTestSplit.classIndices(target, method: spec.split.method)
+        if spec.split.method == .sklearn {
+            var counts = [Int](repeating: 0, count: (labels.max() ?? -1) + 1)
+            for y in labels { counts[y] += 1 }
+            if let lonely = counts.firstIndex(of: 1), let row = labels.firstIndex(of: lonely) {
+                throw LearnError("class \"\(labelsText(target)[row])\" of target \"\(spec.target)\" has 1 row(s) (data row \(row + 1)); scikit-learn's stratified split needs at least 2 rows of every class. Set spec.dataset.split.stratify to false or add rows")
+            }
+        }
+        return try TrainTestSplit.make(spec.split, count: data.rowCount, labels: labels)
     }
 
     /// Infers the task from the target column: text means classification; integers with few

@@ -13,11 +13,7 @@ extension Manifest {
         if let test = self.dataset.test {
             dataset["test"] = .string(test)
         } else {
-            dataset["split"] = [
-                "testFraction": .number(self.dataset.split.testFraction),
-                "seed": .number(Double(self.dataset.split.seed)),
-                "stratify": .bool(self.dataset.split.stratify),
-            ]
+            dataset["split"] = self.dataset.split.json
         }
         return [
             "task": task.map { .string($0.rawValue) } ?? .null,
@@ -55,6 +51,21 @@ extension Manifest {
 
     /// The digest of the whole manifest.
     public var digest: String { SHA256.hex(of: canonicalJSON.canonical()) }
+}
+
+extension SplitSpec {
+    /// The split in canonical form. Sluice's own method with a test fraction is written as it
+    /// was before there were methods (no `method` field), so that existing manifests keep their
+    /// version identities; any other split names its method and size.
+    public var json: JSON {
+        var o: [String: JSON] = ["seed": .number(Double(seed)), "stratify": .bool(stratify)]
+        switch testSize {
+        case .fraction(let f): o["testFraction"] = .number(f)
+        case .count(let n): o["testSize"] = .number(Double(n))
+        }
+        if method != .sluice { o["method"] = .string(method.rawValue) }
+        return .object(o)
+    }
 }
 
 extension DeploySpec {

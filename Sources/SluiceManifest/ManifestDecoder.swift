@@ -240,19 +240,9 @@ struct FieldReader {
                 fail(f, "\(p).features", "expected an array of column names, got \(f.typeDescription) \(f.snippet)")
             }
         }
-        var split = SplitSpec(testFraction: 0.2, seed: 0, stratify: true)
+        var split = SplitSpec.defaults(.sluice)
         if let s = d["split"], let o = object(s, "\(p).split", allowed: ManifestFields.split) {
-            if let node = o["testFraction"], let f = number(node, "\(p).split.testFraction") {
-                if f > 0 && f < 1 { split.testFraction = f } else {
-                    fail(node, "\(p).split.testFraction", "\(node.snippet) is out of range; expected a number between 0 and 1 (exclusive), e.g. 0.2")
-                }
-            }
-            if let node = o["seed"], let f = number(node, "\(p).split.seed") {
-                if f >= 0, f == f.rounded(), f < 9_007_199_254_740_992 { split.seed = UInt64(f) } else {
-                    fail(node, "\(p).split.seed", "\(node.snippet) is not allowed; expected a whole number ≥ 0")
-                }
-            }
-            split.stratify = bool(o["stratify"], "\(p).split.stratify", default: true)
+            split = self.split(o, "\(p).split")
         }
         let test = d["test"].flatMap { path($0, "\(p).test") }
         if d["test"] != nil, d["split"] != nil {
@@ -265,6 +255,40 @@ struct FieldReader {
         }
         guard let source, let target else { return nil }
         return DatasetSpec(source: source, target: target, features: features, split: split, test: test, sha256: sha, testSha256: testSha)
+    }
+
+    /// `spec.dataset.split`: the method first, since it decides the defaults of the other fields.
+    mutating func split(_ o: [String: JSONNode], _ p: String) -> SplitSpec {
+        var split = SplitSpec.defaults(.sluice)
+        if let node = o["method"], let s = string(node, "\(p).method") {
+            let names = SplitMethod.allCases.map(\.rawValue)
+            if let method = SplitMethod(rawValue: s) { split = SplitSpec.defaults(method) } else {
+                fail(node, "\(p).method", "unknown split method \(node.snippet)\(Suggestion.hint(s, names)); expected \"sluice\" (Sluice's own, the default) or \"sklearn\" (exactly scikit-learn's train_test_split)")
+            }
+        }
+        if let node = o["testFraction"], let f = number(node, "\(p).testFraction") {
+            if f > 0 && f < 1 { split.testSize = .fraction(f) } else {
+                fail(node, "\(p).testFraction", "\(node.snippet) is out of range; expected a number between 0 and 1 (exclusive), e.g. 0.2")
+            }
+        }
+        if let node = o["testSize"], let f = number(node, "\(p).testSize") {
+            if f >= 1, f == f.rounded(), f < 9_007_199_254_740_992 { split.testSize = .count(Int(f)) } else {
+                fail(node, "\(p).testSize", "\(node.snippet) is not allowed; expected a whole number of test rows ≥ 1 (or use testFraction for a share of the rows)")
+            }
+            if o["testFraction"] != nil {
+                fail(node, "\(p).testSize", "cannot be combined with testFraction; give the test rows either as a count (testSize) or as a share (testFraction)")
+            }
+        }
+        if let node = o["seed"], let f = number(node, "\(p).seed") {
+            if f >= 0, f == f.rounded(), f < 9_007_199_254_740_992 { split.seed = UInt64(f) } else {
+                fail(node, "\(p).seed", "\(node.snippet) is not allowed; expected a whole number ≥ 0")
+            }
+            if split.method == .sklearn, f > Double(UInt32.max) {
+                fail(node, "\(p).seed", "\(node.snippet) is too large for method \"sklearn\"; numpy's RandomState (scikit-learn's random_state) takes seeds from 0 to 4294967295")
+            }
+        }
+        split.stratify = bool(o["stratify"], "\(p).stratify", default: split.stratify)
+        return split
     }
 
     mutating func algorithm(_ node: JSONNode, task: Task?) -> (name: String, params: [String: JSON])? {

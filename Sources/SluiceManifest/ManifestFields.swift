@@ -5,7 +5,7 @@ public enum ManifestFields {
     public static let metadata = ["name", "labels"]
     public static let spec = ["task", "dataset", "algorithm", "gate", "deploy", "suspend", "retired"]
     public static let dataset = ["source", "target", "features", "split", "test", "sha256", "testSha256"]
-    public static let split = ["testFraction", "seed", "stratify"]
+    public static let split = ["method", "testFraction", "testSize", "seed", "stratify"]
     public static let algorithm = ["name", "params"]
     public static let gateRule = ["min", "max", "maxRegression"]
     public static let directoryDeploy = ["target", "path"]

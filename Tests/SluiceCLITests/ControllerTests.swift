@@ -288,7 +288,11 @@ enum Prometheus {
         let s = try Sandbox()
         let iris = try s.read("examples/data/iris.csv")
         let server = try await DatasetServer(body: iris)
-        try s.edit("manifests/iris.json") { $0.set("spec.dataset.source", .string(server.url)) }
+        try s.edit("manifests/iris.json") {
+            $0.set("spec.dataset.source", .string(server.url))
+            // The changed data below scores 0.9756 against the champion's 1.0000; this test is about downloads.
+            $0.set("spec.gate", ["accuracy": ["min": 0.9]])
+        }
         let c = try ControllerProcess(s, ["--interval", "0.3", "--listen", "off"])
 
         #expect(waitUntil(timeout: 60) { s.publishedVersion("deploy/iris") != nil }, "\(c.output)")

@@ -61,7 +61,10 @@ import SluiceCore
         #expect(rules.first { $0["threshold"] == "min" }?["status"] == "passed")
         #expect(!s.exists("deploy/iris"), "gate publishes nothing")
 
-        try s.edit("manifests/iris.json") { $0.set("spec.gate.accuracy.min", 0.999) }
+        try s.edit("manifests/iris.json") {
+            $0.set("spec.gate.accuracy.min", 0.999)
+            $0.set("spec.dataset.split", ["testFraction": 0.3, "seed": 42])  // Sluice's own split: accuracy 0.9556
+        }
         let fail = try s.run("gate", "--report", "gate.md")
         #expect(fail.status == 3, "\(fail.output)")
         #expect(try s.read("gate.md").contains("⏭️ skipped"))

@@ -1,0 +1,37 @@
+import Testing
+import SluiceCore
+import SluiceManifest
+@testable import SluiceReconcile
+
+/// Version identities of manifests written before a change of the format must not move: a moved
+/// identity retrains every model.
+@Suite struct VersionIdentityTests {
+    /// The iris manifest shipped before split methods existed, and the digest of iris.csv.
+    static let irisBeforeSplitMethods = """
+        {
+          "apiVersion": "sluice.dev/v1", "kind": "Model",
+          "metadata": { "name": "iris", "labels": { "team": "demo" } },
+          "spec": {
+            "task": "classification",
+            "dataset": {
+              "source": "examples/data/iris.csv", "target": "species",
+              "features": ["sepal_length", "sepal_width", "petal_length", "petal_width"],
+              "split": { "testFraction": 0.3, "seed": 42, "stratify": true }, "sha256": null
+            },
+            "algorithm": { "name": "random_forest", "params": { "nEstimators": 100, "seed": 42 } },
+            "gate": { "accuracy": { "min": 0.90, "maxRegression": 0.02 } },
+            "deploy": { "target": "directory", "path": "deploy/iris" }
+          }
+        }
+        """
+    static let irisDigest = "91eb642c3adbc7bad8e99c930c11fa3a5cc8a07262c7a753b4e6ecf405f2e05e"
+
+    @Test func sluicesSplitKeepsTheIdentityItHadBeforeSplitMethods() throws {
+        let m = try #require(ManifestDecoder.decode(Array(Self.irisBeforeSplitMethods.utf8), file: "iris.json").manifests.first)
+        // e79bb387348b: the id every earlier release printed for this manifest and data.
+        #expect(VersionIdentity.short(VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil)) == "e79bb387348b")
+        let explicit = Self.irisBeforeSplitMethods.replacingOccurrences(of: "\"split\": {", with: "\"split\": { \"method\": \"sluice\",")
+        let same = try #require(ManifestDecoder.decode(Array(explicit.utf8), file: "iris.json").manifests.first)
+        #expect(VersionIdentity.id(same, dataDigest: Self.irisDigest, testDigest: nil) == VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil))
+    }
+}
