@@ -118,6 +118,9 @@ extension Sluice {
                                                        .seconds(30), .seconds(60), .seconds(300)]
             MetricsSystem.bootstrap(factory)
 
+            if let git, GitCredentials.split(git).credentials != nil, CommandLine.arguments.contains(where: { $0.contains(git) }) {
+                logger.warning("the --git URL holds credentials, and every user of this host can read a command line (ps); put them in SLUICE_GIT_USERNAME and SLUICE_GIT_PASSWORD, or in the --config file, instead")
+            }
             let store = try options.openStore()
             let source: any ManifestSource = if let git {
                 GitSource(url: git, branch: branch, path: path,

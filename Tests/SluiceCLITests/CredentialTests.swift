@@ -112,6 +112,7 @@ import SluiceCore
         let commands = try ctl.read("git-argv.log")
         #expect(commands.contains("clone") && commands.contains("http://127.0.0.1:\(server.port)/repo.git"), "\(commands)")
         #expect(c.output.contains("git http://127.0.0.1:\(server.port)/repo.git branch main"), "\(c.output)")
+        #expect(c.output.contains("every user of this host can read a command line"), "the operator is told to move them")
         for (place, text) in [("a git command line", commands), ("the log", c.output), ("the store and the clone", everything(below: ctl.url(".sluice"))),
                               ("metadata.json", try ctl.read("deploy/iris/metadata.json"))] {
             #expect(!text.contains("GITSECRET"), "the git password in \(place)")
