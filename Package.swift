@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SluiceServeTests",

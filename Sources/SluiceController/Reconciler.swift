@@ -103,11 +103,19 @@ public struct Reconciler: Sendable {
     }
 
     /// Carries out a plan made from `snapshot`.
-    /// - Parameter cancellation: raised on shutdown; training stops, publishes finish.
-    public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil,
+    /// - Parameters:
+    ///   - cancellation: raised on shutdown; training stops, publishes finish.
+    ///   - lease: the writer lease held for this apply: target writes are fenced by it, and its
+    ///     loss stops the work as a shutdown does.
+    public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
                       progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
-                                cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, progress: progress)
-        return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
+                                cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, lease: lease,
+                                progress: progress)
+        let report = executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
+        // A store write refused by the fence fails a model before the heartbeat may have noticed
+        // the loss: find out now, so that the caller reports the loss rather than the symptom.
+        if let lease, !report.failed.isEmpty { try? lease.confirm() }
+        return report
     }
 }

@@ -7,10 +7,10 @@ import SluiceController
 
 /// The controller's small HTTP endpoint (loopback by default):
 ///
-/// - `GET /healthz`: 200 while the controller runs; 503 once it is stopping (SIGTERM, or the
-///   lease lost to another process).
+/// - `GET /healthz`: 200 while the controller runs; 503 once it is stopping (SIGTERM).
 /// - `GET /readyz`: 200 once this controller holds the store's writer lease and has completed
-///   a cycle; 503 otherwise (a standby replica waiting for the lease is alive but not ready).
+///   a cycle under it; 503 otherwise (a standby replica waiting for the lease, or a controller
+///   that lost it and waits to take it again, is alive but not ready).
 /// - `GET /metrics`: Prometheus text format.
 /// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202.
 public enum ControllerEndpoint {
@@ -23,6 +23,9 @@ public enum ControllerEndpoint {
         router.get("readyz") { _, _ -> Response in
             let s = controller.status
             if s.isReady { return text(.ok, "ready: \(s.cycles) cycles, revision \(s.lastRevision ?? "none")\n") }
+            if !s.holdsLease, let lost = s.leaseLost {
+                return text(.serviceUnavailable, "not ready: \(lost); waiting to take the lease again\n")
+            }
             if !s.holdsLease { return text(.serviceUnavailable, "not ready: waiting for the store's writer lease\n") }
             if let e = s.lastError { return text(.serviceUnavailable, "not ready: the last cycle failed: \(e)\n") }
             return text(.serviceUnavailable, "not ready: the first cycle has not finished\n")

@@ -139,8 +139,9 @@ public struct Planner: Sendable {
             return o.versions.isEmpty ? "no version trained yet" : "no trained version matches these inputs"
         }
         var changes: [String] = []
-        let now = m.trainingInputs
-        let current = (inputs: published.inputs, dataDigest: published.dataDigest, testDigest: published.testDigest)
+        // The store keeps inputs with URL secrets redacted; compare like with like.
+        let now = Redaction.json(m.trainingInputs)
+        let current = (inputs: Redaction.json(published.inputs), dataDigest: published.dataDigest, testDigest: published.testDigest)
         if now["algorithm"] != current.inputs["algorithm"] { changes.append("algorithm changed") }
         if now["dataset"] != current.inputs["dataset"] { changes.append("dataset spec changed") }
         if now["task"] != current.inputs["task"] { changes.append("task changed") }

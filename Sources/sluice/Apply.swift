@@ -35,8 +35,13 @@ extension Sluice {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)
                 if plan.hasChanges { Terminal.print() }
             }
-            let report = reconciler.apply(plan, snapshot, progress: Terminal.progress)
+            let report = reconciler.apply(plan, snapshot, lease: lock, progress: Terminal.progress)
             Terminal.clearProgress()
+            if let lost = lock.lostReason {
+                if !json { printReport(report) }
+                Terminal.error("\(lost). Another process reconciles the store now; run apply again once it is done if it is still needed")
+                throw ExitCode(1)
+            }
             if json {
                 Terminal.printJSON(report.json)
             } else if plan.hasChanges {

@@ -37,7 +37,7 @@ extension Sluice {
                             "version": .string(v.id), "artifactDigest": .string(v.artifactDigest), "trainedAt": .string(iso.string(from: v.trainedAt)),
                             "trainSeconds": .number(v.trainSeconds), "metrics": .object(v.metrics.mapValues(JSON.number)),
                             "dataDigest": .string(v.dataDigest), "testDigest": v.testDigest.map(JSON.string) ?? .null,
-                            "manifest": .string(v.manifestFile), "manifestDigest": .string(v.manifestDigest), "inputs": v.inputs,
+                            "manifest": .string(v.manifestFile), "manifestDigest": .string(v.manifestDigest), "inputs": Redaction.json(v.inputs),
                             "revision": v.revision.map(JSON.string) ?? .null,
                             "verdicts": .array(verdicts.filter { $0.version == v.id }.map { d in
                                 ["gate": d.gate, "passed": .bool(d.passed), "summary": .string(d.summary), "champion": d.champion.map(JSON.string) ?? .null,
@@ -51,7 +51,7 @@ extension Sluice {
                          "revision": p.revision.map(JSON.string) ?? .null]
                     }),
                     "events": .array(events.map { e in
-                        ["at": .string(iso.string(from: e.at)), "kind": .string(e.kind), "message": .string(e.message), "revision": e.revision.map(JSON.string) ?? .null]
+                        ["at": .string(iso.string(from: e.at)), "kind": .string(e.kind), "message": .string(Redaction.text(e.message)), "revision": e.revision.map(JSON.string) ?? .null]
                     }),
                 ])
                 return

@@ -32,23 +32,25 @@ struct LineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes the event; URLs in the message and metadata are redacted (``Redaction``).
     func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        let all = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).mapValues { Redaction.text("\($0)") }
+        let message = Redaction.text(event.message.description)
         let time = Date().ISO8601Format(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         let line: String
         switch format {
         case .json:
             var fields: [String: JSON] = ["time": .string(time), "level": .string(event.level.rawValue),
-                                          "logger": .string(label), "message": .string(event.message.description)]
-            for (key, value) in all where fields[key] == nil { fields[key] = .string("\(value)") }
+                                          "logger": .string(label), "message": .string(message)]
+            for (key, value) in all where fields[key] == nil { fields[key] = .string(value) }
             line = JSON.object(fields).canonical()
         case .text:
             // Time, level, message, then the metadata as key=value.
             let pairs = all.keys.sorted().map { key -> String in
-                let value = "\(all[key]!)"
+                let value = all[key]!
                 return value.contains(" ") || value.isEmpty ? "\(key)=\"\(value)\"" : "\(key)=\(value)"
             }
-            line = ([time, event.level.rawValue, event.message.description] + pairs).joined(separator: " ")
+            line = ([time, event.level.rawValue, message] + pairs).joined(separator: " ")
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

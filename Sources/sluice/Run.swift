@@ -101,6 +101,13 @@ extension Sluice {
             return (String(listen[..<colon]), port)
         }
 
+        /// Credentials for `--git` from `SLUICE_GIT_USERNAME` / `SLUICE_GIT_PASSWORD` (a URL with
+        /// `user:token@` works too, but the command line is visible to every user in `ps`).
+        static func gitCredentials(_ environment: [String: String]) -> GitCredentials? {
+            guard let password = environment["SLUICE_GIT_PASSWORD"], !password.isEmpty else { return nil }
+            return GitCredentials(username: environment["SLUICE_GIT_USERNAME"] ?? "sluice", password: password)
+        }
+
         func run() async throws {
             LineLogHandler.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel)!)
             let logger = Logger(label: "sluice.controller")
@@ -111,10 +118,14 @@ extension Sluice {
                                                        .seconds(30), .seconds(60), .seconds(300)]
             MetricsSystem.bootstrap(factory)
 
+            if let git, GitCredentials.split(git).credentials != nil, CommandLine.arguments.contains(where: { $0.contains(git) }) {
+                logger.warning("the --git URL holds credentials, and every user of this host can read a command line (ps); put them in SLUICE_GIT_USERNAME and SLUICE_GIT_PASSWORD, or in the --config file, instead")
+            }
             let store = try options.openStore()
             let source: any ManifestSource = if let git {
                 GitSource(url: git, branch: branch, path: path,
-                          checkouts: URL(fileURLWithPath: (options.storePath as NSString).deletingLastPathComponent).appendingPathComponent("git"))
+                          checkouts: URL(fileURLWithPath: (options.storePath as NSString).deletingLastPathComponent).appendingPathComponent("git"),
+                          credentials: Self.gitCredentials(ProcessInfo.processInfo.environment))
             } else {
                 DirectorySource(root: options.rootURL, manifests: options.manifests)
             }

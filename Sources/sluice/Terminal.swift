@@ -22,12 +22,13 @@ enum Terminal {
         Swift.print(line)
     }
 
+    /// Writes `error: MESSAGE` to standard error, URLs in it redacted.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(Redaction.text(message))\n".utf8))
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(Redaction.text(message))\n".utf8))
     }
 
     /// A progress line that overwrites itself on a terminal (standard error), and is silent otherwise.

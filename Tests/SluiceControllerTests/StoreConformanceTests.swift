@@ -108,6 +108,53 @@ import SluiceManifest
         #expect(try store.leaseHolder() == nil)
     }
 
+    /// A holder paused past its lease: another process took it over and then released it. The
+    /// old holding is over; renewing never writes its token back (what the heartbeat did, D5).
+    @Test(arguments: Kind.allCases)
+    func aLeaseTakenOverIsNeverRenewedNorWrittenBack(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try store.claimLease(Self.holder("a", host: "node-a", expires: 2030), now: Date(timeIntervalSince1970: 2000)) == nil)
+        // A renews while it holds the lease, also once it expired if nobody took it.
+        #expect(try store.renewLease(token: "a", until: Date(timeIntervalSince1970: 2060)) == .renewed)
+        #expect(try store.leaseHolder()?.expiresAt == Date(timeIntervalSince1970: 2060))
+        // B takes it over after the expiry: A's renewal fails and names B.
+        let b = Self.holder("b", host: "node-b", expires: 2200)
+        #expect(try store.claimLease(b, now: Date(timeIntervalSince1970: 2100)) == nil)
+        #expect(try store.renewLease(token: "a", until: Date(timeIntervalSince1970: 2300)) == .lost(b))
+        #expect(try store.leaseHolder() == b)
+        // B lets go: A's renewal still fails, and the lease stays free.
+        try store.releaseLease(token: "b")
+        #expect(try store.renewLease(token: "a", until: Date(timeIntervalSince1970: 2300)) == .lost(nil))
+        #expect(try store.leaseHolder() == nil)
+        // A's writes stay fenced off.
+        store.fence("a")
+        #expect(throws: StoreError.self) { try store.recordVersion(Self.version("late")) }
+        store.fence(nil)
+    }
+
+    /// A late clock (a publish whose time was taken before a long write, or another host's) never
+    /// makes a publication end before it starts.
+    @Test(arguments: Kind.allCases)
+    func aPublicationNeverEndsBeforeItStarts(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func publish(_ v: String, at t: Double) throws {
+            try store.recordPublication(PublicationRecord(model: "iris", version: v, deploy: .directory(path: "deploy/iris"),
+                                                          artifactDigest: "a-\(v)", publishedAt: Date(timeIntervalSince1970: t),
+                                                          revision: nil, reason: "test"))
+        }
+        try publish("c", at: 20)
+        try publish("b", at: 10)
+        try store.recordRetirement(model: "iris", at: Date(timeIntervalSince1970: 5))
+        let pubs = try store.publications(model: "iris")
+        #expect(pubs.map(\.version) == ["c", "b"])
+        for p in pubs {
+            let end = try #require(p.retiredAt)
+            #expect(end >= p.publishedAt, "\(p.version) from \(p.publishedAt) until \(end)")
+        }
+    }
+
     @Test(arguments: Kind.allCases)
     func aLeaseOfADeadProcessOnThisHostIsTakenAtOnce(kind: Kind) throws {
         let (store, dir) = try Self.make(kind)

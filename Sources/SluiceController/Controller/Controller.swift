@@ -10,6 +10,11 @@ import SluiceReconcile
 /// models whose actions failed wait with exponential backoff (see ``Retries``), and the cycle
 /// is skipped while another process holds the store's writer lease.
 ///
+/// A controller that loses the lease (it was paused or starved past it, and another process
+/// took it over) stops its work at once: no new model, training abandoned, every target write
+/// and store write refused. It then waits for the lease like a standby and takes it again with
+/// a new token; it never writes under the old one.
+///
 /// A cycle starts every ``Options/interval`` (with jitter), and at once on ``trigger(_:)``
 /// (SIGHUP, `POST /reconcile`, a changed file of a directory source). ``stop()`` (SIGTERM)
 /// lets a publish under way finish, abandons training, releases the lease and returns.
@@ -37,13 +42,17 @@ public final class Controller: Sendable {
     /// What `/readyz` and the logs report.
     public struct Status: Sendable, Equatable {
         public var holdsLease = false
+        /// Why the last holding of the lease ended, when another process took it over.
+        public var leaseLost: String?
         public var cycles = 0
+        /// Cycles completed under the current holding of the lease.
+        public var cyclesHolding = 0
         public var lastError: String?
         public var lastRevision: String?
         /// Condition of each model after the last cycle.
         public var conditions: [String: Condition] = [:]
-        /// Ready: holds the lease and has completed a cycle that read the desired state.
-        public var isReady: Bool { holdsLease && cycles > 0 && lastError == nil }
+        /// Ready: holds the lease and has completed a cycle under it that read the desired state.
+        public var isReady: Bool { holdsLease && cyclesHolding > 0 && lastError == nil }
     }
 
     public let options: Options
@@ -87,15 +96,12 @@ public final class Controller: Sendable {
 
     public var isStopping: Bool { cancellation.isCancelled }
 
-    /// Runs until ``stop()``. Blocks the calling thread.
-    /// - Throws: when the lease is lost to another process (this one must not write any more).
+    /// Runs until ``stop()``. Blocks the calling thread. A lost lease is taken again (with a
+    /// new token) once its new holder lets it go.
+    /// - Throws: when the store cannot be read while waiting for the lease.
     public func run() throws {
         logger.info("controller starting", metadata: ["source": "\(source.description)", "interval": "\(options.interval)"])
-        guard let lease = try acquireLease() else { return }
         defer {
-            lease.release()
-            state.withLock { $0.holdsLease = false }
-            metrics.lease(held: false)
             watcher.withLock { $0?.stop() }
             logger.info("controller stopped; lease released")
         }
@@ -104,23 +110,49 @@ public final class Controller: Sendable {
         }
         var reason = "start"
         while !isStopping {
-            if let lost = lease.lostReason { throw StoreError(lost) }
-            cycle(reason: reason)
-            reason = waitForNextCycle()
+            guard let lease = try acquireLease() else { return }
+            reason = hold(lease, reason: reason)
+            lease.release()
+            state.withLock { $0.holdsLease = false }
+            metrics.lease(held: false)
         }
     }
 
-    /// Waits for the lease, logging who holds it; `nil` when stopped meanwhile.
+    /// Runs cycles under one holding of the lease until the controller stops or the lease is lost.
+    /// - Returns: why the next cycle (under the next holding) runs.
+    private func hold(_ lease: WriterLease, reason first: String) -> String {
+        var reason = first
+        while !isStopping {
+            if lease.isLost { return "the writer lease was taken again" }
+            cycle(reason: reason, lease: lease)
+            if lease.isLost { return "the writer lease was taken again" }
+            reason = waitForNextCycle(lease)
+        }
+        return "stopping"
+    }
+
+    /// Waits for the lease (a new holding, with a new token), logging who holds it; `nil` when
+    /// stopped meanwhile.
     private func acquireLease() throws -> WriterLease? {
         var lastHolder: String?
         while !isStopping {
             do {
                 let lease = try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
                                                     duration: options.leaseDuration, timeout: .seconds(1)) { [self] reason in
-                    logger.critical("lost the writer lease; stopping", metadata: ["reason": "\(reason)"])
-                    stop()
+                    state.withLock { s in
+                        s.holdsLease = false
+                        s.leaseLost = reason
+                    }
+                    metrics.lease(held: false)
+                    logger.critical("lost the store's writer lease; stopping work, then waiting to take it again with a new token",
+                                    metadata: ["reason": "\(reason)"])
+                    wake.signal()
                 }
-                state.withLock { $0.holdsLease = true }
+                state.withLock { s in
+                    s.holdsLease = true
+                    s.leaseLost = nil
+                    s.cyclesHolding = 0
+                }
                 metrics.lease(held: true)
                 logger.info("holding the store's writer lease")
                 return lease
@@ -136,12 +168,13 @@ public final class Controller: Sendable {
         return nil
     }
 
-    /// Sleeps until the interval has passed or a trigger arrives; returns why the next cycle runs.
-    private func waitForNextCycle() -> String {
+    /// Sleeps until the interval has passed, a trigger arrives or the lease is lost; returns why
+    /// the next cycle runs.
+    private func waitForNextCycle(_ lease: WriterLease) -> String {
         let spread = options.interval.seconds * options.jitter
         let wait = max(0.05, options.interval.seconds + Double.random(in: -spread...spread))
         let deadline = DispatchTime.now() + wait
-        while !isStopping {
+        while !isStopping && !lease.isLost {
             if let reason = pending.withLock({ p in defer { p = nil }; return p }) { return reason }
             if wake.wait(timeout: deadline) == .timedOut { return "interval" }
         }
@@ -149,7 +182,8 @@ public final class Controller: Sendable {
     }
 
     /// One cycle: sync the source, snapshot, plan, hold back waiting models, apply.
-    public func cycle(reason: String) {
+    /// - Parameter lease: the holding the cycle's writes are fenced by.
+    public func cycle(reason: String, lease: WriterLease? = nil) {
         let start = ContinuousClock.now
         var cycleLogger = logger
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
@@ -175,7 +209,14 @@ public final class Controller: Sendable {
             })
             let now = Date()
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
-            let report = reconciler.apply(plan, snapshot, cancellation: cancellation)
+            let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: lease)
+            if let lost = lease?.lostReason {
+                // Nothing of this cycle is recorded (the store refuses it); the retries are not charged.
+                state.withLock { $0.lastError = lost }
+                metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+                cycleLogger.error("cycle stopped: the writer lease was lost", metadata: ["error": "\(lost)"])
+                return
+            }
             let attempted = Set(plan.items.filter { !$0.actions.isEmpty }.map(\.model))
             let failed = Dictionary(uniqueKeysWithValues: report.failed.map { ($0.model, $0.message) })
             retries.withLock { r in
@@ -185,6 +226,7 @@ public final class Controller: Sendable {
             let elapsed = ContinuousClock.now - start
             state.withLock { s in
                 s.cycles += 1
+                s.cyclesHolding += 1
                 s.lastError = nil
                 s.lastRevision = snapshot.revision
                 s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })

@@ -59,7 +59,7 @@ public final class DataResolver: Sendable {
             let test = try m.dataset.test.map { try digest($0, field: "spec.dataset.test", pin: m.dataset.testSha256, pinField: "spec.dataset.testSha256", m) }
             return .resolved(dataDigest: source, testDigest: test)
         } catch {
-            return .failed("\(error)")
+            return .failed(Redaction.text("\(error)"))
         }
     }
 
@@ -97,7 +97,7 @@ public final class DataResolver: Sendable {
         let frame = try self.frame(m.dataset.source, digest: d, field: "spec.dataset.source", manifest: m)
         let test = try m.dataset.test.map { try self.frame($0, digest: t!, field: "spec.dataset.test", manifest: m) }
         do { return try Trainer.partition(spec, data: frame, test: test) } catch let e as LearnError {
-            throw DataError("\(m.dataset.source): \(e.message)")
+            throw DataError("\(Redaction.url(m.dataset.source)): \(e.message)")
         }
     }
 }

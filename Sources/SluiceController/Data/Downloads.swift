@@ -32,7 +32,8 @@ public final class Downloads: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    /// What is known of a cached download.
+    /// What is known of a cached download (its URL redacted: the file's name is the digest of the
+    /// whole URL, so the redacted one only confirms it).
     struct Entry {
         var url: String
         var etag: String?
@@ -80,7 +81,7 @@ public final class Downloads: Sendable {
         let (dataPath, metaPath) = paths(url)
         var cached: Entry?
         if FileManager.default.fileExists(atPath: dataPath), let bytes = PosixFiles.contents(metaPath),
-           let json = try? JSONParser.parse(bytes).value, let entry = Entry(json), entry.url == url {
+           let json = try? JSONParser.parse(bytes).value, let entry = Entry(json), entry.url == Redaction.url(url) {
             cached = entry
         }
         var request = URLRequest(url: target)
@@ -100,7 +101,7 @@ public final class Downloads: Sendable {
                     try? FileManager.default.removeItem(atPath: partial)
                     try FileManager.default.moveItem(atPath: file.path, toPath: partial)
                     guard rename(partial, dataPath) == 0 else { throw DataError("cannot rename \(partial): \(String(cString: strerror(errno)))") }
-                    let entry = Entry(url: url, etag: response.value(forHTTPHeaderField: "ETag"),
+                    let entry = Entry(url: Redaction.url(url), etag: response.value(forHTTPHeaderField: "ETag"),
                                       lastModified: response.value(forHTTPHeaderField: "Last-Modified"), fetchedAt: Date())
                     try AtomicFile.write(entry.json.canonicalBytes(pretty: true), to: metaPath)
                     return dataPath
@@ -153,6 +154,7 @@ public final class Downloads: Sendable {
             box.withLock { $0 = outcome }
             done.signal()
         }
+        task.delegate = RedirectPolicy.withoutCrossOriginCredentials.delegate
         task.resume()
         done.wait()
         return box.withLock { $0! }

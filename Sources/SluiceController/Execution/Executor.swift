@@ -22,9 +22,13 @@ public struct Executor: Sendable {
     /// Raised on shutdown: training stops at its next checkpoint, and no new model is started.
     /// A publish under way always finishes (it is short, and atomic anyway).
     public let cancellation: CancellationFlag?
+    /// The writer lease this run holds. Every write to a deployment target is fenced by it
+    /// (``WriterLease/confirm()`` right before the rename or the request), and once it is lost
+    /// no new model is started and training stops, as on shutdown.
+    public let lease: WriterLease?
 
     public init(store: any Store, data: DataResolver, targets: TargetFactory, logger: Logger, revision: String?,
-                cache: VersionCache? = nil, cancellation: CancellationFlag? = nil,
+                cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.data = data
@@ -33,8 +37,18 @@ public struct Executor: Sendable {
         self.revision = revision
         self.cache = cache
         self.cancellation = cancellation
+        self.lease = lease
         self.progress = progress
     }
+
+    /// Why work must stop (shutdown, or the lease lost), if it must.
+    var stopReason: String? {
+        if let lost = lease?.lostReason { return lost }
+        return cancellation?.isCancelled == true ? "shutting down" : nil
+    }
+
+    /// The fence of every target write: the lease, confirmed right before it commits.
+    var fence: WriteFence { { [lease] in try lease?.confirm() } }
 
     /// Carries out every item of `plan`, up to `concurrency` models at a time; the actions of
     /// one model always run in order, on one thread.
@@ -68,9 +82,9 @@ public struct Executor: Sendable {
     private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, report: inout ApplyReport) -> ModelOutcome {
         var outcome = ModelOutcome(model: item.model, condition: item.condition, done: [], message: item.message)
         guard !item.actions.isEmpty else { return outcome }
-        if cancellation?.isCancelled == true {
+        if let stop = stopReason {
             outcome.condition = .progressing
-            outcome.message = "not started: shutting down"
+            outcome.message = "not started: \(stop)"
             return outcome
         }
         var logger = self.logger
@@ -127,7 +141,7 @@ public struct Executor: Sendable {
                     outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
                 case .retire(let v, let target, let reason):
                     if skippedPublish { current = nil; continue }
-                    try targets.target(target).retire()
+                    try targets.target(target).retire(fence: fence)
                     if !published { try store.recordRetirement(model: item.model, at: Date()) }
                     try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)")
                     report.retired += 1
@@ -139,15 +153,17 @@ public struct Executor: Sendable {
             if outcome.condition == .retired { outcome.message = "" }
         } catch let error as LearnError where error == .cancelled {
             outcome.condition = .progressing
-            outcome.message = "training abandoned: shutting down; it starts again on the next run"
-            logger.notice("training abandoned for shutdown")
+            let why = stopReason ?? "shutting down"
+            outcome.message = "training abandoned: \(why); it starts again on the next run"
+            logger.notice("training abandoned", metadata: ["reason": "\(why)"])
         } catch {
             if let failed = current { outcome.actions.append(ActionResult(kind: failed, succeeded: false)) }
             outcome.condition = .failed
             let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? ""
-            outcome.message = "\(error)\(keep)"
-            logger.error("action failed", metadata: ["error": "\(error)"])
-            try? event(item.model, "failed", "\(error)")
+            let message = Redaction.text("\(error)")
+            outcome.message = "\(message)\(keep)"
+            logger.error("action failed", metadata: ["error": "\(message)"])
+            try? event(item.model, "failed", message)
         }
         return outcome
     }
@@ -157,8 +173,9 @@ public struct Executor: Sendable {
         return metrics.keys.sorted().first.map { "\($0) \(String(format: "%.4f", metrics[$0]!))" } ?? "no metrics"
     }
 
+    /// Records an event (URLs in its message redacted).
     private func event(_ model: String, _ kind: String, _ message: String) throws {
-        try store.recordEvent(EventRecord(at: Date(), model: model, kind: kind, message: message, revision: revision))
+        try store.recordEvent(EventRecord(at: Date(), model: model, kind: kind, message: Redaction.text(message), revision: revision))
     }
 
     /// Trains a version and records it with its artifact.
@@ -195,18 +212,18 @@ public struct Executor: Sendable {
         let progress = self.progress
         let label = "\(m.name): training \(m.algorithm)"
         do {
-            let cancellation = self.cancellation
+            let (cancellation, lease) = (self.cancellation, self.lease)
             outcome = try Trainer.train(spec, train: parts.train, test: parts.test) { done in
                 progress("\(label) \(Int(done * 100))%")
-                return cancellation?.isCancelled != true
+                return cancellation?.isCancelled != true && lease?.isLost != true
             }
         } catch let e as LearnError where e != .cancelled {
-            throw DataError("training failed: \(e.message) (data \(m.dataset.source))")
+            throw DataError("training failed: \(e.message) (data \(Redaction.url(m.dataset.source)))")
         }
         let elapsed = ContinuousClock.now - start
         let digest = try store.putArtifact(outcome.bytes)
         let record = VersionRecord(
-            model: m.name, id: version, artifactDigest: digest, inputs: m.trainingInputs, manifestDigest: m.digest,
+            model: m.name, id: version, artifactDigest: digest, inputs: Redaction.json(m.trainingInputs), manifestDigest: m.digest,
             manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
             evaluation: Executor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
             trainSeconds: elapsed.seconds,
@@ -277,7 +294,7 @@ public struct Executor: Sendable {
         let verdict = try store.verdicts(model: model).last { $0.version == version }
         let now = Date()
         let metadata = Executor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
-        try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true))
+        try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
         try store.recordPublication(PublicationRecord(
             model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,
             publishedAt: now, revision: revision, reason: reason))
@@ -296,7 +313,7 @@ public struct Executor: Sendable {
             "lineage": [
                 "manifest": .string(v.manifestFile),
                 "manifestDigest": .string(v.manifestDigest),
-                "inputs": v.inputs,
+                "inputs": Redaction.json(v.inputs),
                 "dataDigest": .string(v.dataDigest),
                 "testDigest": v.testDigest.map(JSON.string) ?? .null,
                 "revision": v.revision.map(JSON.string) ?? .null,

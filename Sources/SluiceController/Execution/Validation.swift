@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
@@ -35,11 +36,11 @@ public struct Validation: Sendable {
         do {
             let parts = try data.partition(m, data: resolved, spec: m.trainingSpec)
             do { try Trainer.check(m.trainingSpec, train: parts.train, test: parts.test) } catch let e as LearnError {
-                return "\(m.dataset.source): \(e.message)"
+                return "\(Redaction.url(m.dataset.source)): \(e.message)"
             }
             if !m.retired { try targets.target(m.deploy).preflight() }
         } catch {
-            return "\(error)"
+            return Redaction.text("\(error)")
         }
         return nil
     }

@@ -9,15 +9,55 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, creating the directory if needed.
     /// - Throws: ``TargetError`` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try stage(bytes, for: path).commit()
+    }
+
+    /// A file written and flushed under a temporary name beside its destination, not yet visible
+    /// there: ``commit()`` renames it into place, ``discard()`` (or dropping it) removes it.
+    public final class Staged {
+        /// The destination.
+        public let path: String
+        let temp: String
+        private var done = false
+
+        init(path: String, temp: String) {
+            self.path = path
+            self.temp = temp
+        }
+
+        /// Renames the file into place and flushes the directory.
+        /// - Throws: ``TargetError`` naming the path.
+        public func commit() throws {
+            guard !done else { return }
+            guard rename(temp, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw TargetError("cannot rename into \(path): \(reason)")
+            }
+            done = true
+            AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
+        }
+
+        /// Removes the temporary file, leaving the destination as it was.
+        public func discard() {
+            guard !done else { return }
+            done = true
+            unlink(temp)
+        }
+
+        deinit { discard() }
+    }
+
+    /// Writes `bytes` to a temporary file beside `path` and flushes it, creating the directory
+    /// if needed; nothing is visible at `path` until ``Staged/commit()``.
+    /// - Throws: ``TargetError`` naming the path and the system's reason.
+    public static func stage(_ bytes: [UInt8], for path: String) throws -> Staged {
         let directory = (path as NSString).deletingLastPathComponent
         try makeDirectory(directory)
         let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw TargetError("cannot write in \(directory): \(String(cString: strerror(errno)))") }
-        var ok = false
-        defer {
-            if !ok { unlink(temp) }
-        }
+        let staged = Staged(path: path, temp: temp)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { buffer in
@@ -37,9 +77,7 @@ public enum AtomicFile {
             throw TargetError("cannot fsync \(temp): \(reason)")
         }
         close(fd)
-        guard rename(temp, path) == 0 else { throw TargetError("cannot rename into \(path): \(String(cString: strerror(errno)))") }
-        ok = true
-        syncDirectory(directory)
+        return staged
     }
 
     /// Creates a directory and its parents, with a clear error when a file is in the way.

@@ -23,7 +23,7 @@ public final class InMemoryStore: Store {
     private func mutate<T>(_ body: (inout State) throws -> T) throws -> T {
         try state.withLock { s in
             if let fence = s.fence, s.lease?.token != fence {
-                throw StoreError("this process no longer holds the store's writer lease (another process took it over); nothing more is written. Restart it")
+                throw StoreError("this process lost the store's writer lease (another process took it over); nothing more is written under it")
             }
             return try body(&s)
         }
@@ -36,6 +36,14 @@ public final class InMemoryStore: Store {
             if let current = s.lease, current.token == claimant.token { claimant.acquiredAt = current.acquiredAt }
             s.lease = claimant
             return nil
+        }
+    }
+
+    public func renewLease(token: String, until: Date) throws -> LeaseRenewal {
+        state.withLock { s in
+            guard s.lease?.token == token else { return .lost(s.lease) }
+            s.lease?.expiresAt = until
+            return .renewed
         }
     }
 
@@ -69,7 +77,7 @@ public final class InMemoryStore: Store {
     public func recordPublication(_ p: PublicationRecord) throws {
         try mutate { s in
             for i in s.publications.indices where s.publications[i].model == p.model && s.publications[i].retiredAt == nil {
-                s.publications[i].retiredAt = p.publishedAt
+                s.publications[i].retiredAt = max(s.publications[i].publishedAt, p.publishedAt)
             }
             var p = p
             p.id = Int64(s.publications.count + 1)
@@ -80,7 +88,7 @@ public final class InMemoryStore: Store {
     public func recordRetirement(model: String, at: Date) throws {
         try mutate { s in
             for i in s.publications.indices where s.publications[i].model == model && s.publications[i].retiredAt == nil {
-                s.publications[i].retiredAt = at
+                s.publications[i].retiredAt = max(s.publications[i].publishedAt, at)
             }
         }
     }

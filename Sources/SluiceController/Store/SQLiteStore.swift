@@ -115,7 +115,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 if let fence {
                     let holder = try String.fetchOne(db, sql: "SELECT token FROM lease WHERE name = 'writer'")
                     guard holder == fence else {
-                        throw StoreError("this process no longer holds the store's writer lease (another process took it over); nothing more is written. Restart it")
+                        throw StoreError("this process lost the store's writer lease (another process took it over); nothing more is written under it")
                     }
                 }
                 try body(db)
@@ -182,9 +182,11 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    /// A publication never ends before it starts: a late clock (another host's, or a time taken
+    /// before a long write) closes the previous one at its start, not before.
     public func recordPublication(_ p: PublicationRecord) throws {
         try write { db in
-            try db.execute(sql: "UPDATE publications SET retired_at = ? WHERE model = ? AND retired_at IS NULL",
+            try db.execute(sql: "UPDATE publications SET retired_at = MAX(published_at, ?) WHERE model = ? AND retired_at IS NULL",
                            arguments: [p.publishedAt.timeIntervalSince1970, p.model])
             try db.execute(sql: """
                 INSERT INTO publications (model, version, target, artifact_digest, published_at, retired_at, revision, reason)
@@ -196,7 +198,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func recordRetirement(model: String, at: Date) throws {
         try write { db in
-            try db.execute(sql: "UPDATE publications SET retired_at = ? WHERE model = ? AND retired_at IS NULL",
+            try db.execute(sql: "UPDATE publications SET retired_at = MAX(published_at, ?) WHERE model = ? AND retired_at IS NULL",
                            arguments: [at.timeIntervalSince1970, model])
         }
     }
@@ -269,6 +271,19 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             }
         } catch let e as DatabaseError {
             throw StoreError("cannot take the store's writer lease (\(path)): \(e.message ?? e.description)")
+        }
+    }
+
+    public func renewLease(token: String, until: Date) throws -> LeaseRenewal {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "UPDATE lease SET expires_at = ? WHERE name = 'writer' AND token = ?",
+                               arguments: [until.timeIntervalSince1970, token])
+                if db.changesCount == 1 { return .renewed }
+                return .lost(try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE name = 'writer'").map(Self.lease))
+            }
+        } catch let e as DatabaseError {
+            throw StoreError("cannot renew the store's writer lease (\(path)): \(e.message ?? e.description)")
         }
     }
 

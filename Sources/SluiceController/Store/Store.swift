@@ -12,9 +12,9 @@ public protocol Store: LeaseStore {
 
     func recordVersion(_ v: VersionRecord) throws
     func recordVerdict(_ v: VerdictRecord) throws
-    /// Opens a publication, closing the model's previous one.
+    /// Opens a publication, closing the model's previous one (never before that one started).
     func recordPublication(_ p: PublicationRecord) throws
-    /// Closes the model's open publication.
+    /// Closes the model's open publication (never before it started).
     func recordRetirement(model: String, at: Date) throws
     func recordEvent(_ e: EventRecord) throws
 

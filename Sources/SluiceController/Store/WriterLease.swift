@@ -1,14 +1,22 @@
 import Foundation
 import Synchronization
+import SluiceCore
 
 /// Holds a store's writer lease for the life of a command or a controller: takes it (waiting
 /// a bounded time for another holder), renews it on a heartbeat thread, and gives it back.
+///
+/// A holding is one token. Once the lease is lost (another process took it over after this one
+/// failed to renew it in time, perhaps because it was paused), the holding is over for good: the
+/// heartbeat stops, every ``confirm()`` throws, the store refuses this holding's writes, and a
+/// process that wants to write again must ``acquire(store:command:duration:timeout:onLost:)`` a
+/// new holding, with a new token. The old token is never written back.
 public final class WriterLease: Sendable {
     public let store: any LeaseStore
     public let token: String
     /// How long the lease lasts without a renewal.
     public let duration: Duration
     private let holder: LeaseHolder
+    private let onLost: @Sendable (String) -> Void
     private let state = Mutex(State())
     private let stopped = DispatchSemaphore(value: 0)
 
@@ -17,23 +25,30 @@ public final class WriterLease: Sendable {
         var lost: String?
     }
 
-    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration) {
+    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration, onLost: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.holder = holder
         self.token = holder.token
         self.duration = duration
+        self.onLost = onLost
     }
 
-    /// Takes the lease, waiting up to `timeout` for the current holder to release it or for
-    /// its lease to expire, then renews it every third of `duration` until ``release()``.
-    /// - Parameter onLost: called (once, on the heartbeat thread) if another process took the
-    ///   lease over, which only happens when this one failed to renew it in time.
+    /// Takes the lease with a new token, waiting up to `timeout` for the current holder to
+    /// release it or for its lease to expire, then renews it every third of `duration` until
+    /// ``release()``.
+    /// - Parameters:
+    ///   - command: what the holder runs, shown to processes that wait (URLs in it redacted).
+    ///   - heartbeat: whether to renew on a thread of its own (tests that drive the renewals
+    ///     themselves with ``confirm()`` pass `false`).
+    ///   - onLost: called once, on whichever thread finds out, if another process took the lease
+    ///     over (which only happens when this one failed to renew it in time).
     /// - Throws: ``StoreError`` naming the holder when the wait times out.
     public static func acquire(store: any LeaseStore, command: String, duration: Duration = .seconds(30),
-                               timeout: Duration, onLost: @escaping @Sendable (String) -> Void = { _ in }) throws -> WriterLease {
+                               timeout: Duration, heartbeat: Bool = true,
+                               onLost: @escaping @Sendable (String) -> Void = { _ in }) throws -> WriterLease {
         let now = Date()
         var claimant = LeaseHolder(token: UUID().uuidString.lowercased(), pid: getpid(), host: LeaseHolder.hostName,
-                                   command: command, acquiredAt: now, expiresAt: now.addingTimeInterval(duration.seconds))
+                                   command: Redaction.text(command), acquiredAt: now, expiresAt: now.addingTimeInterval(duration.seconds))
         let deadline = ContinuousClock.now + timeout
         while true {
             claimant.expiresAt = Date().addingTimeInterval(duration.seconds)
@@ -45,26 +60,58 @@ public final class WriterLease: Sendable {
             Thread.sleep(forTimeInterval: 0.1)
         }
         store.fence(claimant.token)
-        let lease = WriterLease(store: store, holder: claimant, duration: duration)
-        let thread = Thread { lease.heartbeat(onLost: onLost) }
-        thread.name = "sluice.lease"
-        thread.start()
+        let lease = WriterLease(store: store, holder: claimant, duration: duration, onLost: onLost)
+        if heartbeat {
+            let thread = Thread { lease.heartbeat() }
+            thread.name = "sluice.lease"
+            thread.start()
+        }
         return lease
     }
 
     /// Why the lease was lost, if it was.
     public var lostReason: String? { state.withLock { $0.lost } }
 
-    private func heartbeat(onLost: @Sendable (String) -> Void) {
+    /// Whether the lease was lost to another process.
+    public var isLost: Bool { lostReason != nil }
+
+    /// Renews the lease now and checks that this holding still has it: what a write outside the
+    /// store (a rename into a deploy directory, a request to a server) calls right before it
+    /// commits, so that a holder that was paused past its lease finds out before it writes.
+    /// - Throws: ``StoreError`` saying that the lease was lost and to whom; from then on always.
+    public func confirm() throws {
+        if let lost = lostReason { throw StoreError(lost) }
+        if state.withLock({ $0.released }) { throw StoreError("this process gave the store's writer lease up; nothing more is written") }
+        switch try store.renewLease(token: token, until: Date().addingTimeInterval(duration.seconds)) {
+        case .renewed:
+            return
+        case .lost(let other):
+            throw StoreError(lose(to: other))
+        }
+    }
+
+    /// Records the loss (once) and tells the owner; returns the reason.
+    private func lose(to other: LeaseHolder?) -> String {
+        let who = other.map { "taken over by \($0)" } ?? "taken over by another process (which has since released it)"
+        let reason = "this process lost the store's writer lease (\(who)) after failing to renew it within \(duration); it stopped its work and writes nothing more under that lease"
+        let first = state.withLock { s in
+            defer { if s.lost == nil { s.lost = reason } }
+            return s.lost == nil
+        }
+        if first {
+            stopped.signal()
+            onLost(reason)
+        }
+        return state.withLock { $0.lost! }
+    }
+
+    private func heartbeat() {
         let interval = duration.seconds / 3
         while stopped.wait(timeout: .now() + interval) == .timedOut {
-            var renewed = holder
-            renewed.expiresAt = Date().addingTimeInterval(duration.seconds)
+            if state.withLock({ $0.released || $0.lost != nil }) { return }
             do {
-                if let other = try store.claimLease(renewed, now: Date()) {
-                    let reason = "the writer lease was taken over by \(other) after this process failed to renew it in time"
-                    state.withLock { $0.lost = reason }
-                    onLost(reason)
+                if case .lost(let other) = try store.renewLease(token: token, until: Date().addingTimeInterval(duration.seconds)) {
+                    _ = lose(to: other)
                     return
                 }
             } catch {
@@ -82,7 +129,9 @@ public final class WriterLease: Sendable {
         }
         guard first else { return }
         stopped.signal()
-        store.fence(nil)
+        // A lost holding keeps the store fenced against its token: nothing it still has under
+        // way can write. The next holding's ``acquire`` sets the new fence.
+        if !isLost { store.fence(nil) }
         try? store.releaseLease(token: token)
     }
 

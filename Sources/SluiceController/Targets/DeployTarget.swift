@@ -9,12 +9,20 @@ public protocol DeployTarget: Sendable {
     /// Compares what the target holds with the artifact it should hold.
     func observe(expectedDigest: String) throws -> TargetObservation
     /// Publishes an artifact and its metadata.
-    func publish(artifact: [UInt8], metadata: [UInt8]) throws
+    /// - Parameter fence: called right before the write that makes the new model visible (the
+    ///   rename, the request); when it throws, nothing visible is changed and its error is thrown.
+    func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws
     /// Removes the model from the target.
-    func retire() throws
+    /// - Parameter fence: called right before the first deletion; when it throws, nothing is removed.
+    func retire(fence: WriteFence) throws
     /// Checks, without changing anything visible, that the target could be published to.
     func preflight() throws
 }
+
+/// Checks, right before a write to a deployment target commits, that this process may still
+/// write: the writer lease's ``WriterLease/confirm()``. A holder that was paused past its lease
+/// and lost it finds out here, before it overwrites what the new holder published.
+public typealias WriteFence = @Sendable () throws -> Void
 
 /// Makes the target a deploy spec names.
 public struct TargetFactory: Sendable {

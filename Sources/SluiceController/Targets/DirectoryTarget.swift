@@ -28,13 +28,18 @@ public struct DirectoryTarget: DeployTarget {
         return .matches
     }
 
-    public func publish(artifact: [UInt8], metadata: [UInt8]) throws {
+    public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
         try AtomicFile.makeDirectory(path)
         guard access(path, W_OK) == 0 else {
             throw TargetError("deploy path \(display) is not writable; fix its permissions or choose another path")
         }
-        try AtomicFile.write(artifact, to: modelFile)
-        try AtomicFile.write(metadata, to: metadataFile)
+        // Both files are written and flushed first, so that the fence is checked right before
+        // the renames, after the slow part.
+        let model = try AtomicFile.stage(artifact, for: modelFile)
+        let meta = try AtomicFile.stage(metadata, for: metadataFile)
+        try fence()
+        try model.commit()
+        try meta.commit()
     }
 
     /// Finds the nearest existing directory on the way to `path` and creates (then removes) a
@@ -62,7 +67,8 @@ public struct DirectoryTarget: DeployTarget {
         unlink(probe)
     }
 
-    public func retire() throws {
+    public func retire(fence: WriteFence) throws {
+        try fence()
         for file in [metadataFile, modelFile] {
             if unlink(file) != 0 && errno != ENOENT {
                 throw TargetError("cannot remove \(file): \(String(cString: strerror(errno)))")

@@ -12,6 +12,7 @@ import SluiceReconcile
 /// environment variable the manifest names, at each call. Requests go through URLSession
 /// (libcurl on Linux) with TLS verification on, a timeout, and retries with backoff for network
 /// errors, 5xx and 429; any other non-2xx answer is an error naming the status and the body.
+/// Redirects are never followed (the token would go with them): a 3xx is an error naming it.
 public struct HTTPTarget: DeployTarget {
     public let url: String
     public let tokenEnv: String?
@@ -39,18 +40,18 @@ public struct HTTPTarget: DeployTarget {
         return .matches
     }
 
-    public func publish(artifact: [UInt8], metadata: [UInt8]) throws {
+    public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
         let digest = Data(SHA256.bytes(of: artifact)).base64EncodedString()
         let headers = [
             "Content-Type": "application/json",
             "Content-Digest": "sha-256=:\(digest):",
             "Sluice-Metadata": Data(metadata).base64EncodedString(),
         ]
-        try check(try send("PUT", body: artifact, headers: headers, attempts: client.attempts), "PUT")
+        try check(try send("PUT", body: artifact, headers: headers, attempts: client.attempts, fence: fence), "PUT")
     }
 
-    public func retire() throws {
-        let response = try send("DELETE", attempts: client.attempts)
+    public func retire(fence: WriteFence) throws {
+        let response = try send("DELETE", attempts: client.attempts, fence: fence)
         if response.status == 404 { return }  // already gone
         try check(response, "DELETE")
     }
@@ -62,7 +63,9 @@ public struct HTTPTarget: DeployTarget {
         try check(response, "GET")
     }
 
-    private func send(_ method: String, body: [UInt8]? = nil, headers: [String: String] = [:], attempts: Int) throws -> HTTPClient.Response {
+    /// - Parameter fence: checked before each attempt of a request that changes the target.
+    private func send(_ method: String, body: [UInt8]? = nil, headers: [String: String] = [:], attempts: Int,
+                      fence: WriteFence = {}) throws -> HTTPClient.Response {
         guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? "") else {
             throw TargetError("deploy url \(url) is not an http(s) URL")
         }
@@ -76,12 +79,15 @@ public struct HTTPTarget: DeployTarget {
             }
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
-        return try client.send(request, attempts: attempts, describe: "\(method) \(url)")
+        return try client.send(request, attempts: attempts, describe: "\(method) \(url)", before: fence)
     }
 
     private func check(_ response: HTTPClient.Response, _ method: String) throws {
         switch response.status {
         case 200..<300: return
+        case 300..<400:
+            let location = response.location.map { "to \($0)" } ?? "without a Location"
+            throw TargetError("\(method) \(url): HTTP \(response.status) redirect \(location), not followed: deploy calls carry the bearer token and never follow redirects; set spec.deploy.url to the URL that answers")
         case 401, 403:
             throw TargetError("\(method) \(url): HTTP \(response.status): \(response.snippet); check the token in \(tokenEnv.map { "$\($0)" } ?? "spec.deploy.tokenEnv (none is set)")")
         default:
@@ -96,6 +102,8 @@ public final class HTTPClient: Sendable {
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
+        /// The `Location` header of a redirect (which is never followed).
+        public var location: String?
         /// The body's first 300 characters, for messages.
         public var snippet: String {
             let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -124,12 +132,15 @@ public final class HTTPClient: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    /// Sends `request`, retrying transient failures up to `attempts` times in all.
+    /// Sends `request`, retrying transient failures up to `attempts` times in all. Redirects
+    /// are not followed: a 3xx is the answer.
+    /// - Parameter before: called before each attempt (a write fence); its error stops the sending.
     /// - Throws: ``TargetError`` naming the request and the last failure, when no attempt got an answer.
-    public func send(_ request: URLRequest, attempts: Int, describe: String) throws -> Response {
+    public func send(_ request: URLRequest, attempts: Int, describe: String, before: () throws -> Void = {}) throws -> Response {
         var wait = backoff
         var last = ""
         for attempt in 1...max(attempts, 1) {
+            try before()
             switch once(request) {
             case .success(let response) where (response.status >= 500 || response.status == 429) && attempt < attempts:
                 last = "HTTP \(response.status): \(response.snippet)"
@@ -155,13 +166,15 @@ public final class HTTPClient: Sendable {
             if let error {
                 result = .failure(TargetError(error.localizedDescription))
             } else if let http = response as? HTTPURLResponse {
-                result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? []))
+                result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? [],
+                                           location: http.value(forHTTPHeaderField: "Location").map(Redaction.text)))
             } else {
                 result = .failure(TargetError("no HTTP response"))
             }
             box.withLock { $0 = result }
             done.signal()
         }
+        task.delegate = RedirectPolicy.refuse.delegate
         task.resume()
         done.wait()
         return box.withLock { $0! }
