@@ -102,12 +102,27 @@ public struct Reconciler: Sendable {
         Planner(options: configuration.planner).plan(desired: snapshot.desired, manifests: snapshot.manifests, observed: snapshot.observed)
     }
 
-    /// Carries out a plan made from `snapshot`.
+    /// Carries out a plan made from `snapshot`, then records each model's condition in the store
+    /// (what `sluice status` shows).
     /// - Parameter cancellation: raised on shutdown; training stops, publishes finish.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil,
                       progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
                                 cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, progress: progress)
-        return executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
+        var report = executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
+        do { try recordConditions(report, revision: snapshot.revision) } catch {
+            report.warnings.append("cannot record the models' conditions in the store: \(error)")
+        }
+        return report
+    }
+
+    /// Records the condition each model is left in, with the version in service.
+    func recordConditions(_ report: ApplyReport, revision: String?) throws {
+        let inService = Dictionary(try store.activePublications().map { ($0.model, $0.version) }) { $1 }
+        let now = Date()
+        try store.recordConditions(report.outcomes.map { o in
+            ConditionRecord(model: o.model, condition: o.condition.rawValue, message: o.message, version: inService[o.model],
+                            since: now, checkedAt: now, revision: revision)
+        })
     }
 }
