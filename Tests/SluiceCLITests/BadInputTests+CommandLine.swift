@@ -2,12 +2,11 @@ import Foundation
 import Testing
 import SluiceCore
 
-/// The bad-input corpus for command lines (the manifest corpus is ``BadInputTests``): after a
-/// clean `apply`, each case runs one command with a bad argument or bad input and must exit with
-/// the documented code, name what is wrong and say what to do, change no published model, and
-/// create no store where none was.
-@Suite struct BadCommandLineTests {
-    struct Case: Sendable, CustomTestStringConvertible {
+/// The bad-input corpus, command lines: after a clean `apply`, each case runs one command with a
+/// bad argument or bad input and must exit with the documented code, name what is wrong and say
+/// what to do, change no published model, and create no store where none was.
+extension BadInputTests {
+    struct CommandCase: Sendable, CustomTestStringConvertible {
         var name: String
         var arguments: [String]
         var stdin: String? = nil
@@ -17,40 +16,40 @@ import SluiceCore
         var testDescription: String { name }
     }
 
-    static let cases: [Case] = [
-        Case(name: "predict with a renamed column", arguments: ["predict", "iris"],
+    static let commandCases: [CommandCase] = [
+        CommandCase(name: "predict with a renamed column", arguments: ["predict", "iris"],
              stdin: "sepal_length,sepal_width,petal_len,petal_width\n5.1,3.5,1.4,0.2\n",
              expect: ["standard input", "unknown column \"petal_len\" (did you mean \"petal_length\"?)", "missing feature \"petal_length\"",
                       "--allow-missing"]),
-        Case(name: "predict with an unknown column only", arguments: ["predict", "iris"], stdin: "{\"foo\": 1}",
+        CommandCase(name: "predict with an unknown column only", arguments: ["predict", "iris"], stdin: "{\"foo\": 1}",
              expect: ["unknown column \"foo\"", "missing feature \"sepal_length\"", "missing feature \"petal_width\"",
                       "takes the columns sepal_length, sepal_width, petal_length, petal_width"]),
-        Case(name: "predict with a feature missing from some rows", arguments: ["predict", "iris", "--json"],
+        CommandCase(name: "predict with a feature missing from some rows", arguments: ["predict", "iris", "--json"],
              stdin: "[{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}, {\"sepal_length\": 5.1}]",
              expect: ["missing feature \"sepal_width\" in 1 of 2 row(s)"]),
-        Case(name: "gate with a mistyped baseline directory", arguments: ["gate", "--baseline", "basline", "--require-champion"],
+        CommandCase(name: "gate with a mistyped baseline directory", arguments: ["gate", "--baseline", "basline", "--require-champion"],
              expect: ["--baseline basline: no such directory", "check the path, or create it empty"]),
-        Case(name: "gate with a baseline that is a file", arguments: ["gate", "--baseline", "manifests/iris.json"],
+        CommandCase(name: "gate with a baseline that is a file", arguments: ["gate", "--baseline", "manifests/iris.json"],
              expect: ["--baseline manifests/iris.json is a file, not a directory"]),
-        Case(name: "a duration without a known unit", arguments: ["apply", "--lock-timeout", "2x"],
+        CommandCase(name: "a duration without a known unit", arguments: ["apply", "--lock-timeout", "2x"],
              expect: ["'2x' is invalid for '--lock-timeout", "250ms, 1.5s, 30s, 5m, 1h, 7d"]),
-        Case(name: "a negative duration", arguments: ["run", "--interval=-5s", "--listen", "off"],
+        CommandCase(name: "a negative duration", arguments: ["run", "--interval=-5s", "--listen", "off"],
              expect: ["'-5s' is invalid for '--interval", "plain seconds"]),
-        Case(name: "apply with a mistyped model name", arguments: ["apply", "--model", "irsi"],
+        CommandCase(name: "apply with a mistyped model name", arguments: ["apply", "--model", "irsi"],
              expect: ["--model irsi: no manifest declares it", "did you mean \"iris\"?"]),
-        Case(name: "plan with an unknown model name", arguments: ["plan", "--model", "nope"],
+        CommandCase(name: "plan with an unknown model name", arguments: ["plan", "--model", "nope"],
              expect: ["--model nope: no manifest declares it", "models: iris"]),
         // Relative, inside the sandbox: a binary with the bug creates it, and it must not outlive the test.
-        Case(name: "status with a missing root", arguments: ["status", "--root", "gone/root"],
+        CommandCase(name: "status with a missing root", arguments: ["status", "--root", "gone/root"],
              expect: ["--root gone/root: no such directory"]),
-        Case(name: "plan with a missing root", arguments: ["plan", "--root", "no-such-dir"],
+        CommandCase(name: "plan with a missing root", arguments: ["plan", "--root", "no-such-dir"],
              expect: ["--root no-such-dir: no such directory"]),
-        Case(name: "history with a root that is a file", arguments: ["history", "iris", "--root", "manifests/iris.json"],
+        CommandCase(name: "history with a root that is a file", arguments: ["history", "iris", "--root", "manifests/iris.json"],
              expect: ["--root manifests/iris.json is a file, not a directory"]),
     ]
 
-    @Test(arguments: cases)
-    func badCommandLineIsReportedAndHarmsNothing(_ c: Case) throws {
+    @Test(arguments: commandCases)
+    func badCommandLineIsReportedAndHarmsNothing(_ c: CommandCase) throws {
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
         let model = try s.bytes("deploy/iris/model.json")
