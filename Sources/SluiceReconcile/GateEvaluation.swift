@@ -4,7 +4,15 @@ import SluiceManifest
 
 /// The outcome of one threshold of a gate rule.
 public struct RuleOutcome: Sendable, Equatable {
-    public enum Status: String, Sendable { case passed, failed, skipped }
+    /// `skipped`: there is no champion to compare with; `notApplicable`: the candidate is the
+    /// champion (the version in service), so a regression rule has nothing to compare.
+    public enum Status: String, Sendable {
+        case passed, failed, skipped
+        case notApplicable = "not_applicable"
+
+        /// The status in words, for people: "passed", "not applicable".
+        public var words: String { self == .notApplicable ? "not applicable" : rawValue }
+    }
     public var metric: String
     /// `min`, `max` or `maxRegression`.
     public var threshold: String
@@ -27,7 +35,10 @@ public struct GateReport: Sendable, Equatable {
         guard failed.isEmpty else { return failed.joined(separator: "; ") }
         if outcomes.isEmpty { return "no gate rules" }
         let skipped = outcomes.filter { $0.status == .skipped }.count
-        return "\(outcomes.count - skipped) rule(s) passed" + (skipped > 0 ? ", \(skipped) skipped (no champion)" : "")
+        let notApplicable = outcomes.filter { $0.status == .notApplicable }.count
+        return "\(outcomes.count - skipped - notApplicable) rule(s) passed"
+            + (skipped > 0 ? ", \(skipped) skipped (no champion)" : "")
+            + (notApplicable > 0 ? ", \(notApplicable) not applicable (the candidate is the version in service)" : "")
     }
 
     /// Evaluates every threshold of every rule.
@@ -35,7 +46,10 @@ public struct GateReport: Sendable, Equatable {
     ///   - candidate: the candidate's metrics on its test data.
     ///   - champion: the champion's metrics on the same data, or `nil` when there is no champion
     ///     (then `maxRegression` is skipped, never silently passed).
-    public static func evaluate(_ rules: [GateRule], candidate: [String: Double], champion: [String: Double]?) -> GateReport {
+    ///   - candidateInService: the candidate is the champion itself; `maxRegression` is then not
+    ///     applicable (there is nothing else to compare with), and says so.
+    public static func evaluate(_ rules: [GateRule], candidate: [String: Double], champion: [String: Double]?,
+                                candidateInService: Bool = false) -> GateReport {
         var out: [RuleOutcome] = []
         for rule in rules {
             let value = candidate[rule.metric] ?? .nan
@@ -51,7 +65,11 @@ public struct GateReport: Sendable, Equatable {
                 out.append(RuleOutcome(metric: rule.metric, threshold: "max", limit: hi, candidate: value, champion: nil,
                                        status: ok ? .passed : .failed, message: "\(rule.metric) \(v) \(ok ? "≤" : ">") max \(fmt(hi))"))
             }
-            if let allowed = rule.maxRegression {
+            if let allowed = rule.maxRegression, candidateInService {
+                out.append(RuleOutcome(metric: rule.metric, threshold: "maxRegression", limit: allowed, candidate: value, champion: value,
+                                       status: .notApplicable,
+                                       message: "\(rule.metric) maxRegression not applicable: the candidate is the version in service"))
+            } else if let allowed = rule.maxRegression {
                 guard let champ = champion?[rule.metric] else {
                     out.append(RuleOutcome(metric: rule.metric, threshold: "maxRegression", limit: allowed, candidate: value, champion: nil,
                                            status: .skipped, message: "\(rule.metric) maxRegression skipped: no champion to compare with"))

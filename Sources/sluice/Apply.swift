@@ -15,11 +15,15 @@ extension Sluice {
         @Flag(help: "Allow retiring every published model at once (when all manifests are gone).")
         var allowEmpty = false
 
-        @Option(help: "Seconds to wait for another process holding the store's lock.")
+        @Option(help: "How long to wait for another process holding the store's lock (10s, 1m, or seconds).",
+                transform: DurationOption.seconds)
         var lockTimeout: Double = 10
 
         @Flag(help: "Print the result as JSON instead of text.")
         var json = false
+
+        @Option(name: .customLong("model"), help: "Apply only this model (repeatable); the others are left exactly as they are.")
+        var models: [String] = []
 
         @Option(help: ArgumentHelp("Reuse versions trained by `gate --cache DIR` instead of training them again; add the ones trained here.", valueName: "DIR"))
         var cache: String?
@@ -30,7 +34,7 @@ extension Sluice {
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot = try options.snapshot(reconciler)
-            let plan = reconciler.plan(snapshot)
+            let plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
             if !json {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)
                 if plan.hasChanges { Terminal.print() }

@@ -11,7 +11,9 @@ extension Sluice {
             discussion: """
                 The champion of each model is read from --baseline DIR when given (DIR/NAME/model.json and \
                 metadata.json), else from the store, else from the model's directory target; its digest is \
-                checked. Without a champion, maxRegression rules are reported as skipped.
+                checked. A --baseline DIR that does not exist is an error (an empty one means no model \
+                is in production yet). Without a champion, maxRegression rules are reported as skipped, \
+                or fail with --require-champion.
                 Exit codes: 0 all gates pass, 3 a gate failed, 1 an error.
                 """)
 
@@ -25,6 +27,9 @@ extension Sluice {
 
         @Option(help: ArgumentHelp("Read champions from DIR/NAME/model.json and metadata.json.", valueName: "DIR"))
         var baseline: String?
+
+        @Flag(help: "Fail the gate (exit 3) of a model with a maxRegression rule when no champion is found to compare with.")
+        var requireChampion = false
 
         @Option(help: ArgumentHelp("Share trained versions with later runs (e.g. `apply --cache DIR` after the merge).", valueName: "DIR"))
         var cache: String?
@@ -41,7 +46,8 @@ extension Sluice {
         @Flag(help: "Print the results as JSON.")
         var json = false
 
-        @Option(help: "Seconds to wait for another process holding the store's lock.")
+        @Option(help: "How long to wait for another process holding the store's lock (10s, 1m, or seconds).",
+                transform: DurationOption.seconds)
         var lockTimeout: Double = 10
 
         func run() throws {
@@ -51,7 +57,7 @@ extension Sluice {
             let runner = GateRunner(reconciler: options.reconciler(store: store, cache: cache))
             let run: GateRun
             do {
-                run = try runner.run(.init(only: Set(models), changedSince: changedSince, baseline: baseline), progress: Terminal.progress)
+                run = try runner.run(.init(only: Set(models), changedSince: changedSince, baseline: baseline, requireChampion: requireChampion), progress: Terminal.progress)
             } catch {
                 Terminal.clearProgress()
                 Terminal.error("\(error)")
@@ -89,8 +95,10 @@ extension Sluice {
                 let how = r.trained ? "trained" : "reused"
                 Terminal.print((r.passed ? Terminal.paint("✓ \(r.model)", .green) : Terminal.paint("✗ \(r.model)", .red))
                     + ": gate \(r.passed ? "passed" : "failed") for \(VersionIdentity.short(r.version ?? "")) (\(how))"
-                    + (r.champion.map { ", champion \(VersionIdentity.short($0.version)) from \($0.origin)" } ?? ", no champion"))
-                for o in r.report?.outcomes ?? [] { Terminal.print("    \(o.status.rawValue): \(o.message)") }
+                    + ", \(r.championText)")
+                if let n = r.testRows { Terminal.print("    test set: \(n) rows") }
+                for o in r.report?.outcomes ?? [] { Terminal.print("    \(o.status.words): \(o.message)") }
+                for w in r.resolutionWarnings { Terminal.print(Terminal.paint("    warning: ", .yellow) + w) }
             }
             for s in run.skipped { Terminal.print(Terminal.paint("- \(s.model)", .dim) + ": skipped, \(s.reason)") }
         }

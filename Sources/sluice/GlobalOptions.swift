@@ -22,6 +22,11 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db)")
         }
         guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: rootURL.path, isDirectory: &isDirectory) else {
+            throw ValidationError("--root \(root): no such directory (\(rootURL.path)); point --root at the repository holding \(manifests)/")
+        }
+        guard isDirectory.boolValue else { throw ValidationError("--root \(root) is a file, not a directory; point --root at the repository holding \(manifests)/") }
     }
 
     var rootURL: URL {
@@ -45,6 +50,26 @@ struct GlobalOptions: ParsableArguments {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// Opens an existing store for reading (the read-only commands never create one); `nil` when
+    /// there is none yet. Fails with exit code 1 and a message when it cannot be read.
+    func openStoreReadOnly() throws -> SQLiteStore? {
+        do { return try SQLiteStore(path: storePath, readOnly: true) } catch is StoreMissing {
+            return nil
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// An existing store for reading, or exit code 1 saying there is none yet.
+    func requireStoreReadOnly() throws -> SQLiteStore {
+        guard let store = try openStoreReadOnly() else {
+            Terminal.error("\(StoreMissing(path: storePath))")
+            throw ExitCode(1)
+        }
+        return store
     }
 
     /// Takes the store's writer lease, or fails with exit code 1 naming the holder.

@@ -18,7 +18,7 @@ extension Sluice {
         var json = false
 
         func run() throws {
-            let store = try options.openStore()
+            let store = try options.requireStoreReadOnly()
             let versions = try store.versions(model: name)
             let verdicts = try store.verdicts(model: name)
             let publications = try store.publications(model: name)

@@ -21,11 +21,15 @@ extension Sluice {
         @Flag(help: "Plan to retire every published model if their manifests are gone.")
         var allowEmpty = false
 
+        @Option(name: .customLong("model"), help: "Plan only this model (repeatable).")
+        var models: [String] = []
+
         func run() throws {
-            let store = try options.openStore()
+            // Planning never creates a store: with none yet, the plan is the one a first apply carries out.
+            let store: any Store = try options.openStoreReadOnly() ?? InMemoryStore()
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty)
             let snapshot = try options.snapshot(reconciler)
-            let plan = reconciler.plan(snapshot)
+            let plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
             if json {
                 Terminal.printJSON(plan.json(errors: snapshot.manifests.errors))
             } else {

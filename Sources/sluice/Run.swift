@@ -40,25 +40,30 @@ extension Sluice {
         @Option(help: ArgumentHelp("The manifests directory inside the --git repository.", valueName: "DIR"))
         var path: String = "manifests"
 
-        @Option(help: "Seconds between cycles (each wait varies by ±10% so replicas do not beat in step).")
+        @Option(help: "Time between cycles: 30s, 5m, 1h, or seconds (each wait varies by ±10% so replicas do not beat in step).",
+                transform: DurationOption.seconds)
         var interval: Double = 30
 
         @Option(help: "Models reconciled at once (default: the number of cores).")
         var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
 
-        @Option(help: "Seconds to wait before retrying a failed model the first time; doubled on each failure.")
+        @Option(help: "How long to wait before retrying a failed model the first time (5s, or seconds); doubled on each failure.",
+                transform: DurationOption.seconds)
         var backoff: Double = 5
 
-        @Option(help: "The longest wait before retrying a failed model, in seconds.")
+        @Option(help: "The longest wait before retrying a failed model (5m, or seconds).", transform: DurationOption.seconds)
         var maxBackoff: Double = 300
 
-        @Option(help: "Seconds the store's writer lease lasts without a heartbeat (a killed controller's is taken over after this).")
+        @Option(help: "How long the store's writer lease lasts without a heartbeat (30s, or seconds; a killed controller's is taken over after this).",
+                transform: DurationOption.seconds)
         var leaseDuration: Double = 30
 
-        @Option(help: "Seconds to wait for work under way after SIGTERM before exiting anyway.")
+        @Option(help: "How long to wait for work under way after SIGTERM before exiting anyway (20s, or seconds).",
+                transform: DurationOption.seconds)
         var shutdownTimeout: Double = 20
 
-        @Option(help: ArgumentHelp("Where /healthz, /readyz, /metrics and POST /reconcile listen; \"off\" for nowhere.", valueName: "HOST:PORT"))
+        @Option(help: ArgumentHelp("Where /healthz, /readyz, /metrics and POST /reconcile listen (:PORT is loopback); \"off\" for nowhere.",
+                                   valueName: "HOST:PORT"))
         var listen: String = "127.0.0.1:9095"
 
         @Option(help: "Log format.")
@@ -83,7 +88,7 @@ extension Sluice {
         }
 
         func validate() throws {
-            guard interval > 0 else { throw ValidationError("--interval \(interval): must be a positive number of seconds") }
+            guard interval > 0 else { throw ValidationError("--interval \(interval): must be a positive duration (e.g. 30s)") }
             guard concurrency >= 1 else { throw ValidationError("--concurrency \(concurrency): must be 1 or more") }
             guard backoff > 0, maxBackoff >= backoff else { throw ValidationError("--backoff \(backoff) and --max-backoff \(maxBackoff): need 0 < backoff ≤ max-backoff") }
             guard leaseDuration >= 1 else { throw ValidationError("--lease-duration \(leaseDuration): must be at least 1 second") }
@@ -93,12 +98,48 @@ extension Sluice {
             if listen != "off" { _ = try endpoint() }
         }
 
-        /// `--listen` as host and port.
+        /// `--listen` as host and port; `:PORT` is loopback (the endpoint has no authentication).
         func endpoint() throws -> (host: String, port: Int) {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
                 throw ValidationError("--listen \(listen): expected HOST:PORT (e.g. 127.0.0.1:9095, or 0.0.0.0:9095 in a container), or off")
             }
-            return (String(listen[..<colon]), port)
+            let host = String(listen[..<colon])
+            return (host.isEmpty ? "127.0.0.1" : host, port)
+        }
+
+        /// Starts the HTTP endpoint and waits until it listens.
+        /// - Throws: exit code 1, logging the bind error (a port already in use, an unknown host):
+        ///   a controller without its health and metrics endpoint must not run silently.
+        func startEndpoint(controller: Controller, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> Task<Void, any Error> {
+            let (host, port) = try endpoint()
+            let (started, signal) = AsyncStream<Result<Int, any Error>>.makeStream()
+            let app = ControllerEndpoint.application(controller: controller, registry: registry, host: host, port: port,
+                                                     logger: Logger(label: "sluice.http")) { bound in
+                signal.yield(.success(bound))
+            }
+            let server = Task {
+                do { try await app.runService(gracefulShutdownSignals: []) } catch {
+                    signal.yield(.failure(error))
+                    throw error
+                }
+                signal.finish()
+            }
+            var outcome: Result<Int, any Error>?
+            for await event in started {
+                outcome = event
+                break
+            }
+            switch outcome {
+            case .success(let bound)?:
+                logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
+                return server
+            case .failure(let error)?:
+                logger.critical("cannot listen on --listen \(listen)", metadata: ["address": "\(host):\(port)", "error": "\(error)"])
+                throw ExitCode(1)
+            case nil:
+                logger.critical("cannot listen on --listen \(listen): the endpoint stopped before it listened", metadata: ["address": "\(host):\(port)"])
+                throw ExitCode(1)
+            }
         }
 
         /// Credentials for `--git` from `SLUICE_GIT_USERNAME` / `SLUICE_GIT_PASSWORD` (a URL with
@@ -139,18 +180,12 @@ extension Sluice {
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 
+            // The endpoint listens before the controller starts: a port in use is an error (exit 1).
+            var server: Task<Void, any Error>?
+            if listen != "off" { server = try await startEndpoint(controller: controller, registry: registry, logger: logger) }
+
             let signals = Signals(controller: controller, logger: logger, shutdownTimeout: shutdownTimeout)
             signals.install()
-
-            var server: Task<Void, any Error>?
-            if listen != "off" {
-                let (host, port) = try endpoint()
-                let app = ControllerEndpoint.application(controller: controller, registry: registry, host: host, port: port,
-                                                         logger: Logger(label: "sluice.http")) { bound in
-                    logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
-                }
-                server = Task { try await app.runService(gracefulShutdownSignals: []) }
-            }
             let outcome: Result<Void, any Error> = await withCheckedContinuation { done in
                 let thread = Thread { done.resume(returning: Result { try controller.run() }) }
                 thread.name = "sluice.controller"

@@ -36,7 +36,8 @@ extension Sluice {
         @Option(help: ArgumentHelp("The largest request body accepted, in MiB.", valueName: "MIB"))
         var maxBodySize: Int = 64
 
-        @Option(help: "Seconds between scans of the repository (file changes are picked up at once anyway).")
+        @Option(help: "Time between scans of the repository: 1s, 500ms, or seconds (file changes are picked up at once anyway).",
+                transform: DurationOption.seconds)
         var pollInterval: Double = 1
 
         @Option(help: "Log format.")
@@ -48,7 +49,7 @@ extension Sluice {
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be between 0 and 65535") }
             guard maxBodySize >= 1 else { throw ValidationError("--max-body-size \(maxBodySize): must be at least 1 MiB") }
-            guard pollInterval > 0 else { throw ValidationError("--poll-interval \(pollInterval): must be a positive number of seconds") }
+            guard pollInterval > 0 else { throw ValidationError("--poll-interval \(pollInterval): must be a positive duration (e.g. 1s)") }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("--log-level \(logLevel): use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -5,10 +5,16 @@ import SluiceCore
 import SluiceReconcile
 
 extension Sluice {
-    /// `sluice status`: what is published where, and each model's condition.
+    /// `sluice status`: what the store recorded for each model — its condition, why, the version
+    /// in service and when — as the last `apply` or controller cycle left it.
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each model's condition, published version, target and metrics.")
+            abstract: "Show each model's condition, version in service, target and metrics, as the store recorded them.",
+            discussion: """
+                Reports what the last `sluice apply` or controller cycle recorded in the store, not a new plan \
+                from the local files (use `sluice plan` for that), so it can be run from any directory with \
+                --store. Reads the store only; with no store yet, says so.
+                """)
 
         @OptionGroup var options: GlobalOptions
 
@@ -16,32 +22,18 @@ extension Sluice {
         var json = false
 
         func run() throws {
-            let store = try options.openStore()
-            let reconciler = options.reconciler(store: store)
-            let snapshot = try options.snapshot(reconciler)
-            let plan = reconciler.plan(snapshot)
-            let iso = ISO8601DateFormatter()
-            var rows: [JSON] = []
-            var names = Set(plan.items.map(\.model))
-            names.formUnion(try store.modelNames())
-            for name in names.sorted() {
-                let item = plan.item(name)
-                let pub = try store.publications(model: name).last { $0.retiredAt == nil }
-                let version = try pub.flatMap { try store.version(model: name, id: $0.version) }
-                let condition = item.map { $0.actions.isEmpty ? $0.condition.rawValue : "pending" } ?? "retired"
-                rows.append([
-                    "name": .string(name),
-                    "condition": .string(condition),
-                    "message": .string(item?.actions.isEmpty == false ? item!.actions.map { "\($0.kind): \($0.reason)" }.joined(separator: "; ") : item?.message ?? ""),
-                    "published": pub.map { p in
-                        ["version": .string(p.version), "target": p.deploy.json, "artifactDigest": .string(p.artifactDigest),
-                         "publishedAt": .string(iso.string(from: p.publishedAt)), "revision": p.revision.map(JSON.string) ?? .null]
-                    } ?? .null,
-                    "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,
-                ])
+            guard let store = try options.openStoreReadOnly() else {
+                if json {
+                    Terminal.printJSON(["formatVersion": 1, "store": .null, "models": []])
+                } else {
+                    Terminal.print("No store at \(options.storePath) yet: nothing has been applied here. "
+                        + "Run `sluice apply` (or point --store at the controller's store).")
+                }
+                return
             }
+            let rows = try StatusRows.read(store)
             if json {
-                Terminal.printJSON(["formatVersion": 1, "models": .array(rows)])
+                Terminal.printJSON(["formatVersion": 1, "store": .string(options.storePath), "models": .array(rows)])
                 return
             }
             if rows.isEmpty { Terminal.print("No models yet. Add a manifest under \(options.manifests)/ and run `sluice apply`.") }
@@ -54,9 +46,41 @@ extension Sluice {
                     line += "  \(VersionIdentity.short(p["version"]!.stringValue!)) → \(p["target"]!["path"]?.stringValue ?? p["target"]!["url"]?.stringValue ?? "")"
                 }
                 if let acc = row["metrics"]?["accuracy"]?.doubleValue { line += String(format: "  accuracy %.4f", acc) }
+                if let since = row["since"]?.stringValue { line += Terminal.paint("  since \(since)", .dim) }
                 Terminal.print(line)
                 if let m = row["message"]?.stringValue, !m.isEmpty, condition != "ready" { Terminal.print("    \(m)") }
             }
+        }
+    }
+}
+
+/// The rows of `status`, read from the store alone.
+enum StatusRows {
+    /// One JSON object per model the store knows (docs/json-output.md).
+    static func read(_ store: any Store) throws -> [JSON] {
+        let iso = ISO8601DateFormatter()
+        let conditions = Dictionary(try store.conditions().map { ($0.model, $0) }) { $1 }
+        let published = Dictionary(try store.activePublications().map { ($0.model, $0) }) { $1 }
+        var names = Set(try store.modelNames())
+        names.formUnion(conditions.keys)
+        return try names.sorted().map { name in
+            let pub = published[name]
+            let version = try pub.flatMap { try store.version(model: name, id: $0.version) }
+            let recorded = conditions[name]
+            return [
+                "name": .string(name),
+                "condition": .string(recorded?.condition ?? "unknown"),
+                "message": .string(recorded?.message
+                    ?? "no condition recorded yet (the store was written by an older sluice); the next apply or controller cycle records it"),
+                "since": recorded.map { .string(iso.string(from: $0.since)) } ?? .null,
+                "checkedAt": recorded.map { .string(iso.string(from: $0.checkedAt)) } ?? .null,
+                "revision": recorded?.revision.map(JSON.string) ?? .null,
+                "published": pub.map { p in
+                    ["version": .string(p.version), "target": p.deploy.json, "artifactDigest": .string(p.artifactDigest),
+                     "publishedAt": .string(iso.string(from: p.publishedAt)), "revision": p.revision.map(JSON.string) ?? .null]
+                } ?? .null,
+                "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,
+            ]
         }
     }
 }

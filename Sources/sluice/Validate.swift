@@ -16,7 +16,8 @@ extension Sluice {
         var json = false
 
         func run() throws {
-            let store = try options.openStore()
+            // Validating never creates a store (it only caches file digests in one that exists).
+            let store: any Store = try options.openStoreReadOnly() ?? InMemoryStore()
             let reconciler = options.reconciler(store: store)
             let set = ManifestDirectory.load(root: options.rootURL, directory: options.manifests)
             let results = Validation(data: reconciler.data, targets: reconciler.targets).check(set)

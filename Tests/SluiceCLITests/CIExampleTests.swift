@@ -84,7 +84,10 @@ import SluiceCore
         }
         let report = try String(contentsOf: summary, encoding: .utf8)
         #expect(report.contains("## ✅ iris"))
-        #expect(report.contains("champion `\(champion.prefix(12))` from baseline baseline/iris"), "\(report)")
+        // A label is not a training input: the candidate is the version in production.
+        #expect(report.contains("the candidate is the version in service (baseline baseline/iris)"), "\(report)")
+        #expect(report.contains("Candidate `\(champion.prefix(12))`"), "\(report)")
+        #expect(report.contains("➖ not applicable"), "\(report)")
         #expect(s.exists("gate.xml") && s.exists("gate.html"))
         #expect(s.exists(".sluice-cache/versions"))
     }

@@ -47,7 +47,8 @@ public final class FileDigester: Sendable {
         // unnoticed ("racy git"); only cache stamps older than a second.
         if Double(stamp.mtimeNanoseconds) / 1e9 < Date().timeIntervalSince1970 - 1 {
             cache.withLock { $0?[path] = (stamp, digest) }
-            // Only a cache: a store that refuses the write (a lease lost meanwhile) costs a rehash later.
+            // Only a cache: a store opened read-only (`plan`, `status`) or one that refuses the write
+            // (a lease lost meanwhile) costs a rehash next time.
             try? store.cacheDigest(path: path, stamp: stamp, digest: digest)
         }
         return digest

@@ -276,7 +276,8 @@ public struct Executor: Sendable {
                 championNote = "champion \(VersionIdentity.short(champion.version)) cannot be measured on the candidate's test data: \(error)"
             }
         }
-        var gate = GateReport.evaluate(m.gate, candidate: candidate.metrics, champion: championMetrics)
+        var gate = GateReport.evaluate(m.gate, candidate: candidate.metrics, champion: championMetrics,
+                                      candidateInService: champion?.version == version)
         if let championNote {
             for i in gate.outcomes.indices where gate.outcomes[i].status == .skipped {
                 gate.outcomes[i].message = "\(gate.outcomes[i].metric) maxRegression skipped: \(championNote)"

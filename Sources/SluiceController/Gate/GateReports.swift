@@ -33,13 +33,24 @@ public enum GateReports {
             guard let report = r.report, let v = r.version else { continue }
             out += "Candidate `\(VersionIdentity.short(v))`\(r.trained ? " (trained in \(String(format: "%.2f", r.trainSeconds ?? 0)) s)" : " (reused from the store)")"
             out += ", data sha256 `\(r.dataDigest?.prefix(12) ?? "?")`"
-            if let c = r.champion { out += "; champion `\(VersionIdentity.short(c.version))` from \(c.origin)" } else { out += "; no champion" }
+            if let c = r.champion, !r.candidateInService {
+                out += "; champion `\(VersionIdentity.short(c.version))` from \(c.origin)"
+            } else {
+                out += "; \(r.championText)"
+            }
             out += ".\n\n"
+            if let n = r.testRows { out += "Test set: \(n) rows.\n\n" }
+            for w in r.resolutionWarnings { out += "> ⚠️ \(w)\n\n" }
             out += "| metric | rule | threshold | candidate | champion | delta | verdict |\n|---|---|---:|---:|---:|---:|---|\n"
             for o in report.outcomes {
                 let champ = o.champion ?? r.champion?.metrics?[o.metric]
                 let delta = champ.map { o.candidate - $0 }
-                let verdict = o.status == .passed ? "✅ pass" : o.status == .failed ? "❌ **fail**" : "⏭️ skipped"
+                let verdict = switch o.status {
+                case .passed: "✅ pass"
+                case .failed: "❌ **fail**"
+                case .skipped: "⏭️ skipped"
+                case .notApplicable: "➖ not applicable"
+                }
                 out += "| \(o.metric) | \(o.threshold) | \(fmt(o.limit)) | \(fmt(o.candidate)) | \(fmt(champ)) | \(delta.map { ($0 >= 0 ? "+" : "") + fmt($0) } ?? "–") | \(verdict) |\n"
             }
             if report.outcomes.isEmpty { out += "| – | – | – | – | – | – | no rules: passes |\n" }
@@ -82,7 +93,7 @@ public enum GateReports {
                 switch o.status {
                 case .passed: break
                 case .failed: cases += "<failure message=\"\(esc(o.message))\">\(esc(o.message))</failure>"; f += 1
-                case .skipped: cases += "<skipped message=\"\(esc(o.message))\"/>"; s += 1
+                case .skipped, .notApplicable: cases += "<skipped message=\"\(esc(o.message))\"/>"; s += 1
                 }
                 cases += "</testcase>\n"
             }
@@ -113,6 +124,9 @@ public enum GateReports {
                     "champion": r.champion.map { c in
                         ["version": .string(c.version), "origin": .string(c.origin), "metrics": c.metrics.map { .object($0.mapValues(JSON.number)) } ?? .null]
                     } ?? .null,
+                    "candidateInService": .bool(r.candidateInService),
+                    "testRows": r.testRows.map { .number(Double($0)) } ?? .null,
+                    "warnings": .strings(r.resolutionWarnings),
                     "rules": r.report?.json ?? .array([]),
                     "evaluation": r.evaluation,
                     "history": .array(r.history.map { h in

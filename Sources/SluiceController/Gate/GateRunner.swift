@@ -39,6 +39,32 @@ public struct GateResult: Sendable {
     }
 
     public var passed: Bool { error == nil && (report?.passed ?? false) }
+
+    /// Rows of the candidate's test data (what every metric of the gate is measured on).
+    public var testRows: Int? { evaluation["testRows"]?.doubleValue.map { Int($0) } }
+
+    /// Thresholds finer than one test row: with `n` rows, one row moves accuracy by `1/n`, so a
+    /// `maxRegression` below that fails on a single row ("maxRegression 0.02 on 45 rows").
+    public var resolutionWarnings: [String] {
+        guard let n = testRows, n > 0 else { return [] }
+        let step = 1 / Double(n)
+        return (report?.outcomes ?? []).compactMap { o in
+            guard o.metric == "accuracy", o.threshold == "maxRegression", o.limit > 0, o.limit < step - 1e-12 else { return nil }
+            return "\(o.metric) maxRegression \(JSON.format(o.limit)) is finer than one test row: with \(n) test rows one row is "
+                + "\(String(format: "%.4f", step)), so a single row decides the rule; use a larger test set or a threshold of at least \(String(format: "%.4f", step))"
+        }
+    }
+
+    /// The candidate is the champion: the version in service already.
+    public var candidateInService: Bool { version != nil && champion?.version == version }
+
+    /// Where the candidate stands against the champion, in words: "champion 1a2b3c4d5e6f from
+    /// store", "the candidate is the version in service (store)" or "no champion".
+    public var championText: String {
+        guard let c = champion else { return "no champion" }
+        if candidateInService { return "the candidate is the version in service (\(c.origin))" }
+        return "champion \(VersionIdentity.short(c.version)) from \(c.origin)"
+    }
 }
 
 /// A model `gate` left out, and why.
@@ -66,10 +92,14 @@ public struct GateRunner: Sendable {
         public var changedSince: String?
         /// A directory laid out like a serving repository (`DIR/NAME/model.json` + `metadata.json`).
         public var baseline: String?
-        public init(only: Set<String> = [], changedSince: String? = nil, baseline: String? = nil) {
+        /// A model with a `maxRegression` rule and no champion to compare with fails its gate,
+        /// instead of reporting the rule as skipped (`--require-champion`).
+        public var requireChampion: Bool
+        public init(only: Set<String> = [], changedSince: String? = nil, baseline: String? = nil, requireChampion: Bool = false) {
             self.only = only
             self.changedSince = changedSince
             self.baseline = baseline
+            self.requireChampion = requireChampion
         }
     }
 
@@ -78,8 +108,10 @@ public struct GateRunner: Sendable {
     public init(reconciler: Reconciler) { self.reconciler = reconciler }
 
     /// Gates the selected models.
-    /// - Throws: ``GateError`` when `--changed-since` cannot be answered; model problems are results.
+    /// - Throws: ``GateError`` when `--changed-since` cannot be answered or the `--baseline`
+    ///   directory does not exist; model problems are results.
     public func run(_ options: Options = Options(), progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> GateRun {
+        if let baseline = options.baseline { try checkBaseline(baseline) }
         let changed = try options.changedSince.map { try ChangedModels.since($0, root: reconciler.configuration.root) }
         let snapshot = try reconciler.snapshot()
         let executor = Executor(store: reconciler.store, data: reconciler.data, targets: reconciler.targets, logger: reconciler.logger,
@@ -94,7 +126,9 @@ public struct GateRunner: Sendable {
                 run.skipped.append(GateSkip(model: m.name, reason: "unchanged since \(changed.revision) (manifest, dataset and test file)"))
                 continue
             }
-            run.results.append(gate(d, observed: snapshot.observed[m.name], executor: executor, baseline: options.baseline, progress: progress))
+            var result = gate(d, observed: snapshot.observed[m.name], executor: executor, baseline: options.baseline, progress: progress)
+            if options.requireChampion { Self.requireChampion(&result, looked: championPlaces(m, baseline: options.baseline)) }
+            run.results.append(result)
         }
         return run
     }
@@ -129,6 +163,40 @@ public struct GateRunner: Sendable {
             result.error = "\(error)"
         }
         return result
+    }
+
+    /// A missing (mistyped) baseline directory would silently mean "no champion anywhere", and a
+    /// regression would pass: it is an error. An empty one is allowed (no model in production yet).
+    func checkBaseline(_ baseline: String) throws {
+        let path = PosixFiles.join(reconciler.configuration.root.path, baseline)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw GateError("--baseline \(baseline): no such directory (\(path)); check the path, or create it empty when no model is in production yet")
+        }
+        guard isDirectory.boolValue else {
+            throw GateError("--baseline \(baseline) is a file, not a directory; it holds NAME/model.json and NAME/metadata.json for each model in production")
+        }
+    }
+
+    /// `--require-champion`: each `maxRegression` rule that found nothing to compare with fails.
+    static func requireChampion(_ result: inout GateResult, looked: String) {
+        guard var report = result.report else { return }
+        for i in report.outcomes.indices where report.outcomes[i].status == .skipped {
+            let o = report.outcomes[i]
+            report.outcomes[i].status = .failed
+            report.outcomes[i].message = "\(o.metric) maxRegression cannot be checked and --require-champion is given: "
+                + o.message.replacingOccurrences(of: "\(o.metric) maxRegression skipped: ", with: "") + " (looked in \(looked))"
+        }
+        result.report = report
+    }
+
+    /// Where a model's champion is looked for, in order, for messages.
+    func championPlaces(_ m: Manifest, baseline: String?) -> String {
+        var places: [String] = []
+        if let baseline { places.append("\(baseline)/\(m.name)") }
+        places.append("the store")
+        if case .directory = m.deploy, let target = try? reconciler.targets.target(m.deploy) as? DirectoryTarget { places.append(target.display) }
+        return places.joined(separator: ", ")
     }
 
     /// The versions the store has published for a model, oldest first.

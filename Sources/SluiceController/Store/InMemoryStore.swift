@@ -10,6 +10,7 @@ public final class InMemoryStore: Store {
         var verdicts: [VerdictRecord] = []
         var publications: [PublicationRecord] = []
         var events: [EventRecord] = []
+        var conditions: [String: ConditionRecord] = [:]
         var artifacts: [String: [UInt8]] = [:]
         var digests: [String: (FileStamp, String)] = [:]
         var lease: LeaseHolder?
@@ -58,6 +59,19 @@ public final class InMemoryStore: Store {
     public func observe() throws -> ObservedState {
         let s = state.withLock { $0 }
         return buildObserved(versions: s.versions, verdicts: s.verdicts, publications: s.publications)
+    }
+
+    public func recordConditions(_ records: [ConditionRecord]) throws {
+        try mutate { s in
+            for var c in records {
+                if let old = s.conditions[c.model], old.condition == c.condition, old.message == c.message { c.since = old.since }
+                s.conditions[c.model] = c
+            }
+        }
+    }
+
+    public func conditions() throws -> [ConditionRecord] {
+        state.withLock { $0.conditions.values.sorted { $0.model < $1.model } }
     }
 
     public func recordVersion(_ v: VersionRecord) throws {

@@ -130,3 +130,31 @@ public struct FileStamp: Sendable, Equatable, Hashable {
         self.inode = inode
     }
 }
+
+/// A model's condition as the last `apply` or controller cycle left it: what `sluice status`
+/// reports, rather than a plan made again from local files.
+public struct ConditionRecord: Sendable, Equatable {
+    public var model: String
+    /// ``SluiceReconcile/Condition`` raw value: `ready`, `failed`, `rejected`, …
+    public var condition: String
+    /// Why the model is in its condition, when it is not ready.
+    public var message: String
+    /// The version in service after the cycle, if any.
+    public var version: String?
+    /// When the model entered this condition with this message (kept while they do not change).
+    public var since: Date
+    /// When a cycle last recorded it.
+    public var checkedAt: Date
+    /// The git revision of the manifests that cycle read.
+    public var revision: String?
+
+    public init(model: String, condition: String, message: String, version: String?, since: Date, checkedAt: Date, revision: String?) {
+        self.model = model
+        self.condition = condition
+        self.message = message
+        self.version = version
+        self.since = since
+        self.checkedAt = checkedAt
+        self.revision = revision
+    }
+}

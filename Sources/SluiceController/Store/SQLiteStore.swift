@@ -19,10 +19,31 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     private let fenceToken = Mutex<String?>(nil)
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    /// - Throws: ``StoreError`` when the file is not a SQLite database or cannot be created.
-    public init(path: String) throws {
+    /// - Parameter readOnly: open an existing store for reading only, never creating it (the
+    ///   read-only commands: `plan`, `status`, `history`, `predict`); an older schema is still
+    ///   brought up to date first.
+    /// - Throws: ``StoreError`` when the file is not a SQLite database or cannot be created, and
+    ///   ``StoreMissing`` when `readOnly` and there is no store at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreMissing(path: path) }
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.label = "sluice.store"
+            do {
+                if try !SQLiteStore.isCurrent(path: path) { try SQLiteStore.openAndMigrate(path: path, configuration: config).close() }
+                config.readonly = true
+                pool = try DatabasePool(path: path, configuration: config)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+                throw StoreError("the store \(path) is not a SQLite database; move it aside (Sluice creates a new one) or point --store at the right file")
+            } catch let error as DatabaseError {
+                throw StoreError("cannot open the store \(path): \(error.message ?? error.description)")
+            }
+            artifacts = ArtifactDirectory(path: (directory.isEmpty ? "." : directory) + "/artifacts")
+            return
+        }
         do {
             if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -68,6 +89,15 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         return pool
     }
 
+    /// Whether the store at `path` has every migration (read without writing anything).
+    static func isCurrent(path: String) throws -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { try migrator.hasCompletedMigrations($0) }
+    }
+
     /// The schema, one migration per version; never edit a shipped migration, add one.
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -103,6 +133,13 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 CREATE TABLE lease (
                     name TEXT PRIMARY KEY, token TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
                     command TEXT NOT NULL, acquired_at REAL NOT NULL, expires_at REAL NOT NULL);
+                """)
+        }
+        m.registerMigration("v3: conditions") { db in
+            try db.execute(sql: """
+                CREATE TABLE conditions (
+                    model TEXT PRIMARY KEY, condition TEXT NOT NULL, message TEXT NOT NULL, version TEXT,
+                    since REAL NOT NULL, checked_at REAL NOT NULL, revision TEXT);
                 """)
         }
         return m
@@ -207,6 +244,32 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try write { db in
             try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
                            arguments: [e.at.timeIntervalSince1970, e.model, e.kind, e.message, e.revision])
+        }
+    }
+
+    public func recordConditions(_ records: [ConditionRecord]) throws {
+        try write { db in
+            for c in records {
+                try db.execute(sql: """
+                    INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(model) DO UPDATE SET
+                        since = CASE WHEN condition = excluded.condition AND message = excluded.message THEN since ELSE excluded.since END,
+                        condition = excluded.condition, message = excluded.message, version = excluded.version,
+                        checked_at = excluded.checked_at, revision = excluded.revision
+                    """, arguments: [c.model, c.condition, c.message, c.version, c.since.timeIntervalSince1970,
+                                     c.checkedAt.timeIntervalSince1970, c.revision])
+            }
+        }
+    }
+
+    public func conditions() throws -> [ConditionRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM conditions ORDER BY model").map { r in
+                ConditionRecord(model: r["model"], condition: r["condition"], message: r["message"], version: r["version"],
+                                since: Date(timeIntervalSince1970: r["since"]), checkedAt: Date(timeIntervalSince1970: r["checked_at"]),
+                                revision: r["revision"])
+            }
         }
     }
 
@@ -363,5 +426,15 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             deploy: DeploySpec(json: json(r["target"])) ?? .directory(path: "?"), artifactDigest: r["artifact_digest"],
             publishedAt: Date(timeIntervalSince1970: r["published_at"]), retiredAt: retired.map(Date.init(timeIntervalSince1970:)),
             revision: r["revision"], reason: r["reason"])
+    }
+}
+
+/// There is no store where a read-only command looked: nothing has been applied there yet.
+public struct StoreMissing: Error, CustomStringConvertible, Sendable {
+    /// The database file that does not exist.
+    public var path: String
+    public init(path: String) { self.path = path }
+    public var description: String {
+        "no store at \(path) yet: nothing has been applied with this --root/--store. Run `sluice apply` (or `sluice run`) to create it, or point --store at an existing one"
     }
 }

@@ -17,6 +17,11 @@ public protocol Store: LeaseStore {
     /// Closes the model's open publication (never before it started).
     func recordRetirement(model: String, at: Date) throws
     func recordEvent(_ e: EventRecord) throws
+    /// Records each model's condition after a cycle; a record whose condition and message are
+    /// unchanged keeps its `since`.
+    func recordConditions(_ records: [ConditionRecord]) throws
+    /// The last recorded condition of every model, by name.
+    func conditions() throws -> [ConditionRecord]
 
     func version(model: String, id: String) throws -> VersionRecord?
     /// Every version of a model, oldest first.

@@ -1,0 +1,45 @@
+/// Durations written as people write them: `30s`, `5m`, `1h`, `7d`, `1.5s`, `250ms`, or a plain
+/// number of seconds (`30`, `0.5`) — the form every flag, `--config` key and field taking a
+/// duration accepts.
+public enum DurationText {
+    /// The units, longest suffix first (so `ms` is not read as `m`).
+    static let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+
+    /// The duration in seconds.
+    /// - Throws: ``DurationError`` saying which forms are accepted, for an empty, negative,
+    ///   non-finite or unknown-unit value.
+    /// - Complexity: O(n) in the length of `text`.
+    public static func seconds(_ text: String) throws(DurationError) -> Double {
+        let trimmed = text.trimmingCharacters(in: " \t")
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.seconds
+            break
+        }
+        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), let value = Double(number), value.isFinite else {
+            throw DurationError(text: text)
+        }
+        return value * scale
+    }
+}
+
+/// A duration that is not in one of the accepted forms.
+public struct DurationError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The text given.
+    public var text: String
+    public init(text: String) { self.text = text }
+    public var description: String {
+        "\"\(text)\" is not a duration; write a number with a unit — 250ms, 1.5s, 30s, 5m, 1h, 7d — or plain seconds (30)"
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s = s.dropFirst() }
+        while let c = s.last, set.contains(c) { s = s.dropLast() }
+        return String(s)
+    }
+}
