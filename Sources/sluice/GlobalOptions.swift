@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluiceController
+import SluiceCore
 
 /// Options every command shares (DESIGN §3).
 struct GlobalOptions: ParsableArguments {
@@ -14,6 +15,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The store: sqlite:PATH, PATH relative to the root.")
     var store: String = "sqlite:.sluice/state.db"
 
+    @Option(name: .customLong("deploy-root"),
+            help: ArgumentHelp("Allow absolute deploy paths below DIR (repeatable); without it, only paths relative to the root.", valueName: "DIR"))
+    var deployRoots: [String] = []
+
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
 
@@ -22,6 +27,9 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db)")
         }
         guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
+        for d in deployRoots where d.isEmpty || d.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("--deploy-root \(JSON.string(d).canonical()): expected a directory path")
+        }
     }
 
     var rootURL: URL {
@@ -32,6 +40,11 @@ struct GlobalOptions: ParsableArguments {
     var storePath: String {
         let path = String(store.dropFirst("sqlite:".count))
         return path.hasPrefix("/") ? path : rootURL.appendingPathComponent(path).path
+    }
+
+    /// `--deploy-root` directories, absolute (relative ones resolve against the current directory).
+    var deployRootPaths: [String] {
+        deployRoots.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
 
     /// Where datasets named by URL are cached: `downloads/` beside the store.
@@ -75,7 +88,8 @@ struct GlobalOptions: ParsableArguments {
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
         let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
-                                               downloads: downloadsPath),
+                                               downloads: downloadsPath, storeDirectory: (storePath as NSString).deletingLastPathComponent,
+                                               deployRoots: deployRootPaths),
                           store: store, logger: logger)
     }
 }

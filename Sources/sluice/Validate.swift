@@ -18,7 +18,7 @@ extension Sluice {
         func run() throws {
             let store = try options.openStore()
             let reconciler = options.reconciler(store: store)
-            let set = ManifestDirectory.load(root: options.rootURL, directory: options.manifests)
+            let set = reconciler.loadManifests()
             let results = Validation(data: reconciler.data, targets: reconciler.targets).check(set)
             let invalid = results.filter { $0.problem != nil }
             if json {
