@@ -71,7 +71,7 @@ extension ManifestSet {
 
     /// A URL in one spelling: scheme and host lower-cased, the default port dropped, trailing
     /// slashes of the path dropped.
-    static func normaliseURL(_ url: String) -> String {
+    public static func normaliseURL(_ url: String) -> String {
         guard let schemeEnd = url.firstRange(of: "://") else { return url }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         let rest = url[schemeEnd.upperBound...]

@@ -110,6 +110,24 @@ import Glibc
         #expect(c.signal(SIGTERM)?.status == 0)
     }
 
+    /// Renaming a model keeps its deploy path: the old name is retired, but the directory now
+    /// belongs to the new name, and retiring must not delete the files just published there.
+    @Test func retiringARenamedModelLeavesTheNewOnesFiles() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        try s.write("manifests/renamed.json", try s.read("manifests/iris.json").replacingOccurrences(of: "\"name\": \"iris\"", with: "\"name\": \"renamed\""))
+        try s.remove("manifests/iris.json")
+        let apply = try s.run("apply")
+        #expect(apply.status == 0, "\(apply.output)")
+        #expect(apply.stdout.contains("iris: retired"), "\(apply.output)")
+        #expect(apply.stdout.contains("leaving the files to renamed, which deploys there now"), "\(apply.output)")
+        #expect(s.exists("deploy/iris/model.json"), "\(apply.output)")
+        #expect(s.publishedVersion("deploy/iris") != nil)
+        #expect(try JSONParser.parse(s.bytes("deploy/iris/metadata.json")).value["model"]?.stringValue == "renamed")
+        let again = try s.run("plan", "--detailed-exitcode")
+        #expect(again.status == 0, "converged: \(again.output)")
+    }
+
     /// Runs `sluice` in the sandbox, as `nobody` when asked.
     static func run(_ s: Sandbox, _ arguments: [String], asNobody: Bool) throws -> Sandbox.Result {
         guard asNobody else { return try s.run(arguments) }
