@@ -26,9 +26,14 @@ public struct Reconciler: Sendable {
         public var concurrency: Int
         /// Where datasets named by URL are cached (the store's `downloads/`).
         public var downloads: String?
+        /// The directory of the store's files: no model may be published into it.
+        public var storeDirectory: String?
+        /// The directories absolute deploy paths may be below (`--deploy-root`, absolute).
+        public var deployRoots: [String]
 
         public init(root: URL, sourceRoot: URL? = nil, manifests: String = "manifests", planner: Planner.Options = .init(),
-                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil) {
+                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil,
+                    storeDirectory: String? = nil, deployRoots: [String] = []) {
             self.root = root
             self.sourceRoot = sourceRoot ?? root
             self.manifests = manifests
@@ -36,6 +41,27 @@ public struct Reconciler: Sendable {
             self.cache = cache
             self.concurrency = concurrency
             self.downloads = downloads
+            self.storeDirectory = storeDirectory
+            self.deployRoots = deployRoots
+        }
+
+        /// The manifests directory, absolute.
+        public var manifestsPath: String {
+            manifests.hasPrefix("/") ? DeployRules.normalise(manifests) : DeployRules.normalise(sourceRoot.path + "/" + manifests)
+        }
+
+        /// Where models may be published: below the root or a deploy root, never into the
+        /// manifests directory, the store's directory or the caches.
+        public var deployRules: DeployRules {
+            var protected = [DeployRules.Protected(path: manifestsPath, name: "the manifests directory")]
+            let rootPath = DeployRules.normalise(root.path)
+            for (path, name) in [(storeDirectory, "the store's directory"), (downloads, "the dataset download cache"), (cache, "the version cache (--cache)")] {
+                // A directory that holds the root (a store beside the repository's parent) protects nothing more.
+                guard let path else { continue }
+                let normalised = DeployRules.normalise(path)
+                if normalised != rootPath, !DeployRules.isBelow(rootPath, normalised) { protected.append(.init(path: normalised, name: name)) }
+            }
+            return DeployRules(root: rootPath, protected: protected, allowedRoots: deployRoots, resolve: PosixFiles.resolved)
         }
     }
 
@@ -74,13 +100,20 @@ public struct Reconciler: Sendable {
             observation.withLock { $0 = result }
             done.signal()
         }
-        let manifests = ManifestDirectory.load(root: configuration.sourceRoot, directory: configuration.manifests)
+        let manifests = loadManifests()
         let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
         let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
             : configuration.sourceRoot.appendingPathComponent(configuration.manifests)
         return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+    }
+
+    /// The manifests, with every load error, and every manifest whose deploy target is not
+    /// allowed or is shared with another turned into an error (``DeployRules``).
+    public func loadManifests() -> ManifestSet {
+        ManifestDirectory.load(root: configuration.sourceRoot, directory: configuration.manifests, allowEmpty: configuration.planner.allowEmpty)
+            .checkingDeployTargets(configuration.deployRules)
     }
 
     /// The store's records, and what each published model's target holds now.

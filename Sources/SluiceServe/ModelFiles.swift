@@ -56,8 +56,9 @@ struct ModelFiles: Equatable {
     private static func loadOnce(root: String, path: String) -> Loaded {
         let directory = path.isEmpty ? root : "\(root)/\(path)"
         let fallbackName = (path as NSString).lastPathComponent
-        guard let metaBytes = PosixFiles.contents("\(directory)/metadata.json") else {
-            return .failed(name: fallbackName, reason: "\(path)/metadata.json is missing or unreadable")
+        let metaBytes: [UInt8]
+        do { metaBytes = try PosixFiles.read("\(directory)/metadata.json", limit: PosixFiles.metadataLimit) } catch {
+            return .failed(name: fallbackName, reason: "\(path)/metadata.json \(error.isMissing ? "is missing" : "\(error)")")
         }
         let meta: JSON
         do { meta = try JSONParser.parse(metaBytes).value } catch {
@@ -70,8 +71,9 @@ struct ModelFiles: Equatable {
             return .failed(name: name, reason: "\(path)/metadata.json has no artifact.sha256")
         }
         let version = meta["version"]?.stringValue ?? "sha256:\(digest.prefix(12))"
-        guard let bytes = PosixFiles.contents("\(directory)/model.json") else {
-            return .failed(name: name, reason: "\(path)/model.json is missing or unreadable")
+        let bytes: [UInt8]
+        do { bytes = try PosixFiles.read("\(directory)/model.json", limit: PosixFiles.artifactLimit) } catch {
+            return .failed(name: name, reason: "\(path)/model.json \(error.isMissing ? "is missing" : "\(error)")")
         }
         let actual = SHA256.hex(of: bytes)
         guard actual == digest else {

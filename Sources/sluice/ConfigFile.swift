@@ -37,6 +37,12 @@ enum ConfigFile {
             case .bool(false), .null: continue
             case .string(let s): expanded += ["--\(flag)", s]
             case .number(let n): expanded += ["--\(flag)", n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)]
+            case .array(let items):
+                // A repeatable option: `"deploy-root": ["/srv/a", "/srv/b"]`.
+                for item in items {
+                    guard let s = item.stringValue else { throw ConfigError("\(path): \"\(key)\" must be a list of strings, not \(object[key]!.canonical())") }
+                    expanded += ["--\(flag)", s]
+                }
             default: throw ConfigError("\(path): \"\(key)\" must be a string, a number or a boolean, not \(object[key]!.canonical())")
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluiceController
+import SluiceCore
 
 /// Options every command shares (DESIGN §3).
 struct GlobalOptions: ParsableArguments {
@@ -13,6 +14,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(help: "The store: sqlite:PATH, PATH relative to the root.")
     var store: String = "sqlite:.sluice/state.db"
+
+    @Option(name: .customLong("deploy-root"),
+            help: ArgumentHelp("Allow absolute deploy paths below DIR (repeatable); without it, only paths relative to the root.", valueName: "DIR"))
+    var deployRoots: [String] = []
 
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
@@ -27,6 +32,9 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--root \(root): no such directory (\(rootURL.path)); point --root at the repository holding \(manifests)/")
         }
         guard isDirectory.boolValue else { throw ValidationError("--root \(root) is a file, not a directory; point --root at the repository holding \(manifests)/") }
+        for d in deployRoots where d.isEmpty || d.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("--deploy-root \(JSON.string(d).canonical()): expected a directory path")
+        }
     }
 
     var rootURL: URL {
@@ -37,6 +45,11 @@ struct GlobalOptions: ParsableArguments {
     var storePath: String {
         let path = String(store.dropFirst("sqlite:".count))
         return path.hasPrefix("/") ? path : rootURL.appendingPathComponent(path).path
+    }
+
+    /// `--deploy-root` directories, absolute (relative ones resolve against the current directory).
+    var deployRootPaths: [String] {
+        deployRoots.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
 
     /// Where datasets named by URL are cached: `downloads/` beside the store.
@@ -100,7 +113,8 @@ struct GlobalOptions: ParsableArguments {
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
         let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
-                                               downloads: downloadsPath),
+                                               downloads: downloadsPath, storeDirectory: (storePath as NSString).deletingLastPathComponent,
+                                               deployRoots: deployRootPaths),
                           store: store, logger: logger)
     }
 }

@@ -177,6 +177,8 @@ extension Sluice {
             settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
             settings.allowEmpty = allowEmpty
             settings.downloads = options.downloadsPath
+            settings.storeDirectory = (options.storePath as NSString).deletingLastPathComponent
+            settings.deployRoots = options.deployRootPaths
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 

@@ -19,7 +19,7 @@ extension Sluice {
             // Validating never creates a store (it only caches file digests in one that exists).
             let store: any Store = try options.openStoreReadOnly() ?? InMemoryStore()
             let reconciler = options.reconciler(store: store)
-            let set = ManifestDirectory.load(root: options.rootURL, directory: options.manifests)
+            let set = reconciler.loadManifests()
             let results = Validation(data: reconciler.data, targets: reconciler.targets).check(set)
             let invalid = results.filter { $0.problem != nil }
             if json {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import SluiceCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every bad input of the core issue: a clear error naming the file, field and value; exit 1
 /// from `validate`; and no change to any other model.
@@ -11,6 +14,8 @@ import SluiceCore
         var files: @Sendable (Sandbox) -> [String: String]
         /// Text each error must contain.
         var expect: [String]
+        /// Anything else to make in the sandbox (links, FIFOs, sparse files), after the files.
+        var prepare: @Sendable (Sandbox) throws -> Void = { _ in }
         var testDescription: String { name }
     }
 
@@ -79,6 +84,59 @@ import SluiceCore
              expect: ["blocker is a file, not a directory"]),
         Case(name: "deploy path that cannot be written", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "/proc/sluice-cannot-write") }] },
              expect: ["/proc/sluice-cannot-write"]),
+        // Manifest entries that cannot be read (D6), that would hang the walk or the read (D8), or
+        // that are too large to read (D13): each one an error naming it, and nothing retired.
+        Case(name: "dangling manifest symlink", files: { _ in [:] },
+             expect: ["manifests/linked.json", "symbolic link to ../shared/linked.json", "No such file or directory"],
+             prepare: { s in try FileManager.default.createSymbolicLink(atPath: s.url("manifests/linked.json").path, withDestinationPath: "../shared/linked.json") }),
+        Case(name: "dangling symlink to a manifests subdirectory", files: { _ in [:] },
+             expect: ["manifests/team", "symbolic link to /nonexistent/sluice-mount", "No such file or directory"],
+             prepare: { s in try FileManager.default.createSymbolicLink(atPath: s.url("manifests/team").path, withDestinationPath: "/nonexistent/sluice-mount") }),
+        Case(name: "symbolic link loops in the manifests directory", files: { _ in [:] },
+             expect: ["manifests/a: is the same directory as the manifests directory itself", "manifests/b: is the same directory"],
+             prepare: { s in
+                 try FileManager.default.createSymbolicLink(atPath: s.url("manifests/a").path, withDestinationPath: ".")
+                 try FileManager.default.createSymbolicLink(atPath: s.url("manifests/b").path, withDestinationPath: ".")
+             }),
+        Case(name: "FIFO named *.json", files: { _ in [:] },
+             expect: ["manifests/bad.json", "a FIFO (named pipe), not a regular file"],
+             prepare: { s in #expect(mkfifo(s.url("manifests/bad.json").path, 0o644) == 0) }),
+        Case(name: "sparse 1 TiB manifest", files: { _ in ["manifests/bad.json": ""] },
+             expect: ["manifests/bad.json", "is 1 TiB", "4 MiB limit"],
+             prepare: { s in #expect(truncate(s.url("manifests/bad.json").path, 1 << 40) == 0) }),
+        Case(name: "manifest of 4 MiB and one byte", files: { s in ["manifests/bad.json": model(s) { _ in } + String(repeating: " ", count: (4 << 20) + 1)] },
+             expect: ["manifests/bad.json", "MiB), more than the 4 MiB limit"]),
+        Case(name: "YAML manifest", files: { _ in ["manifests/bad.yaml": "apiVersion: sluice.dev/v1\nkind: Model\n", "manifests/team/other.yml": "kind: Model\n"] },
+             expect: ["manifests/bad.yaml: is not read", "manifests/team/other.yml: is not read", "JSON files (*.json) only"]),
+        // Deploy paths (D14): inside the root, out of Sluice's own directories, absolute only below --deploy-root.
+        Case(name: "absolute deploy path without --deploy-root", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "/tmp/sluice-outside") }] },
+             expect: ["manifests/bad.json", "spec.deploy.path", "\"/tmp/sluice-outside\" is an absolute path", "--deploy-root"]),
+        Case(name: "deploy path escaping with ..", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "deploy/../../outside") }] },
+             expect: ["spec.deploy.path", "\"deploy/../../outside\" leaves the root"]),
+        Case(name: "deploy path that is the root", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "./deploy/..") }] },
+             expect: ["spec.deploy.path", "\"./deploy/..\" is the root itself"]),
+        Case(name: "deploy path in the store directory", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", ".sluice") }] },
+             expect: ["spec.deploy.path", "\".sluice\" is inside the store's directory"]),
+        Case(name: "deploy path in the manifests directory", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "manifests/pub") }] },
+             expect: ["spec.deploy.path", "\"manifests/pub\" is inside the manifests directory"]),
+        Case(name: "deploy path with NUL", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "deploy/ok\u{0}/../../x") }] },
+             expect: ["spec.deploy.path", "\"deploy/ok\\u0000/../../x\" contains the control character U+0000"]),
+        Case(name: "deploy path through a symbolic link out of the root", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "out/bad") }] },
+             expect: ["spec.deploy.path", "\"out/bad\" (through a symbolic link, it is /tmp/bad)", "outside the root"],
+             prepare: { s in try FileManager.default.createSymbolicLink(atPath: s.url("out").path, withDestinationPath: "/tmp") }),
+        // Deploy targets shared by two models (D9, trust item 3): both invalid, the published one untouched.
+        Case(name: "two models, one deploy directory", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "./deploy//iris/") }] },
+             expect: ["manifests/bad.json", "directory ./deploy//iris/ is also the deploy target of \"iris\" (manifests/iris.json)",
+                      "manifests/iris.json", "directory deploy/iris is also the deploy target of \"bad\" (manifests/bad.json)"]),
+        Case(name: "a deploy directory inside another model's", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "deploy/iris/inner") }] },
+             expect: ["directory deploy/iris/inner is inside the deploy directory of \"iris\" (manifests/iris.json)",
+                      "directory deploy/iris holds the deploy directory of \"bad\" (manifests/bad.json)"]),
+        Case(name: "two models, one deploy URL", files: { s in [
+            "manifests/bad.json": model(s) { $0.set("spec.deploy", ["target": "http", "url": "http://LOCALHOST/v2/repository/models/x"]) },
+            "manifests/bad2.json": model(s) { $0.set("metadata.name", "bad2"); $0.set("spec.deploy", ["target": "http", "url": "http://localhost:80/v2/repository/models/x/"]) },
+        ] },
+             expect: ["manifests/bad.json", "spec.deploy.url", "is also the deploy target of \"bad2\" (manifests/bad2.json)",
+                      "manifests/bad2.json", "is also the deploy target of \"bad\" (manifests/bad.json)"]),
     ]
 
     @Test(arguments: cases)
@@ -87,6 +145,7 @@ import SluiceCore
         #expect(try s.run("apply").status == 0)
         let model = try s.bytes("deploy/iris/model.json")
         for (path, content) in c.files(s) { try s.write(path, content) }
+        try c.prepare(s)
 
         let validate = try s.run("validate")
         #expect(validate.status == 1, "\(validate.output)")

@@ -36,6 +36,10 @@ public final class Controller: Sendable {
         public var cache: String?
         /// Where datasets named by URL are cached.
         public var downloads: String?
+        /// The store's directory, where no model may be published.
+        public var storeDirectory: String?
+        /// The directories absolute deploy paths may be below (`--deploy-root`).
+        public var deployRoots: [String] = []
         public init() {}
     }
 
@@ -195,7 +199,7 @@ public final class Controller: Sendable {
             let reconciler = Reconciler(
                 configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
                                      planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
-                                     downloads: options.downloads),
+                                     downloads: options.downloads, storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
                 store: store, logger: cycleLogger)
             let snapshot = try reconciler.snapshot()
             watchFiles(snapshot)

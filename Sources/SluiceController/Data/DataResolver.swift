@@ -78,7 +78,8 @@ public final class DataResolver: Sendable {
     public func frame(_ relative: String, digest: String, field: String, manifest: Manifest) throws -> DataFrame {
         if let cached = frames.withLock({ $0[digest] }) { return cached }
         let path = try locate(relative, field: field, manifest: manifest)
-        guard let bytes = PosixFiles.contents(path) else { throw DataError("cannot read \(relative)") }
+        let bytes: [UInt8]
+        do { bytes = try PosixFiles.read(path, limit: PosixFiles.datasetLimit) } catch { throw DataError("\(relative) \(error)") }
         guard SHA256.hex(of: bytes) == digest else {
             throw DataError("\(relative) changed while Sluice was reading it; run again")
         }

@@ -80,7 +80,7 @@ public final class Downloads: Sendable {
         }
         let (dataPath, metaPath) = paths(url)
         var cached: Entry?
-        if FileManager.default.fileExists(atPath: dataPath), let bytes = PosixFiles.contents(metaPath),
+        if FileManager.default.fileExists(atPath: dataPath), let bytes = try? PosixFiles.read(metaPath, limit: PosixFiles.metadataLimit),
            let json = try? JSONParser.parse(bytes).value, let entry = Entry(json), entry.url == Redaction.url(url) {
             cached = entry
         }

@@ -5,25 +5,6 @@ import Glibc
 /// Thin POSIX file helpers for the hot paths of a plan (thousands of manifests and targets),
 /// where Foundation's URL and FileManager layers cost more than the work itself.
 public enum PosixFiles {
-    /// Relative paths of the regular files below `base` whose names end with `suffix`,
-    /// skipping hidden entries, sorted.
-    static func walk(_ base: String, suffix: String) -> [String] {
-        var out: [String] = []
-        var pending = [""]
-        while let relative = pending.popLast() {
-            let directory = relative.isEmpty ? base : base + "/" + relative
-            for entry in entries(of: directory) ?? [] {
-                let child = relative.isEmpty ? entry.name : relative + "/" + entry.name
-                if entry.isDirectory {
-                    pending.append(child)
-                } else if entry.name.hasSuffix(suffix) {
-                    out.append(child)
-                }
-            }
-        }
-        return out.sorted()
-    }
-
     /// The entries of a directory, hidden ones (`.…`) left out, in no particular order; symbolic
     /// links are followed to tell directories from files. `nil` when it cannot be opened.
     public static func entries(of directory: String) -> [(name: String, isDirectory: Bool)]? {
@@ -46,25 +27,79 @@ public enum PosixFiles {
         return out
     }
 
-    /// The whole content of a regular file, or `nil` when it cannot be read.
-    public static func contents(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+    /// The most a manifest file may hold (4 MiB): far above any real manifest, far below what
+    /// could exhaust memory.
+    public static let manifestLimit = 4 << 20
+    /// The most a `metadata.json` (or another small record Sluice writes) may hold (4 MiB).
+    public static let metadataLimit = 4 << 20
+    /// The most a `model.json` artifact may hold (1 GiB).
+    public static let artifactLimit = 1 << 30
+    /// The most a dataset file may hold to be read whole (2 GiB).
+    public static let datasetLimit = 2 << 30
+
+    /// The whole content of a regular file of at most `limit` bytes.
+    ///
+    /// The file is opened without blocking (a FIFO or a device never hangs the caller), checked
+    /// to be a regular file, and its size is checked against `limit` before anything is
+    /// allocated; a file that grows past `limit` while it is read is refused too.
+    /// - Throws: ``FileReadError`` saying why (the system's reason, not a regular file, too large);
+    ///   its message does not name the file, the caller does.
+    public static func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw FileReadError(kind: .system(errno: errno)) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: max(Int(st.st_size), 0) + 1)
+        guard fstat(fd, &st) == 0 else { throw FileReadError(kind: .system(errno: errno)) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileReadError(kind: .notRegular(kind: fileKind(st.st_mode))) }
+        let size = Int(st.st_size)
+        guard size <= limit else { throw FileReadError(kind: .tooLarge(size: size, limit: limit)) }
+        var bytes = [UInt8](repeating: 0, count: size + 1)
         var count = 0
         while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            if count == bytes.count {
+                guard count <= limit else { throw FileReadError(kind: .tooLarge(size: count, limit: limit)) }
+                bytes.append(contentsOf: repeatElement(0, count: min(max(bytes.count, 1 << 16), limit + 1 - count)))
+            }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { return nil }
+            if n < 0 { throw FileReadError(kind: .system(errno: errno)) }
             if n == 0 { break }
             count += n
         }
+        guard count <= limit else { throw FileReadError(kind: .tooLarge(size: count, limit: limit)) }
         bytes.removeSubrange(count...)
         return bytes
+    }
+
+    /// What kind of file a mode describes, for messages ("a FIFO", "a directory").
+    static func fileKind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+
+    /// An absolute, normalised `path` with the symbolic links of its longest existing prefix
+    /// resolved (`realpath`), and the part that does not exist yet appended as it is.
+    public static func resolved(_ path: String) -> String {
+        var head = path
+        var missing: [String] = []
+        while true {
+            if let real = realpath(head, nil) {
+                defer { free(real) }
+                let found = String(cString: real)
+                guard !missing.isEmpty else { return found }
+                return (found == "/" ? "" : found) + "/" + missing.reversed().joined(separator: "/")
+            }
+            guard head != "/", let slash = head.lastIndex(of: "/") else { return path }
+            missing.append(String(head[head.index(after: slash)...]))
+            head = slash == head.startIndex ? "/" : String(head[..<slash])
+        }
     }
 
     /// `base` joined with `relative`, with `.` and `..` segments resolved lexically; an absolute

@@ -54,6 +54,10 @@ public struct Executor: Sendable {
     /// one model always run in order, on one thread.
     public func apply(_ plan: Plan, desired: [DesiredModel], observed: ObservedState, concurrency: Int = 1) -> ApplyReport {
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.manifest.name, $0) })
+        // Where each model that stays published deploys, so that retiring another model (removed,
+        // renamed, moved away) never deletes the files of the model that deploys there now.
+        let claimed = Dictionary(desired.filter { !$0.manifest.retired }.map { (targets.identity($0.manifest.deploy), $0.manifest.name) },
+                                 uniquingKeysWith: { a, _ in a })
         let items = plan.items
         let results = Mutex([(ModelOutcome, ApplyReport)?](repeating: nil, count: items.count))
         let next = Atomic<Int>(0)
@@ -62,7 +66,7 @@ public struct Executor: Sendable {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < items.count else { return }
                 var counts = ApplyReport()
-                let outcome = apply(items[i], desired: byName[items[i].model], observed: observed[items[i].model], report: &counts)
+                let outcome = apply(items[i], desired: byName[items[i].model], observed: observed[items[i].model], claimed: claimed, report: &counts)
                 results.withLock { $0[i] = (outcome, counts) }
             }
         }
@@ -79,7 +83,8 @@ public struct Executor: Sendable {
         return report
     }
 
-    private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, report: inout ApplyReport) -> ModelOutcome {
+    private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, claimed: [String: String],
+                       report: inout ApplyReport) -> ModelOutcome {
         var outcome = ModelOutcome(model: item.model, condition: item.condition, done: [], message: item.message)
         guard !item.actions.isEmpty else { return outcome }
         if let stop = stopReason {
@@ -141,11 +146,13 @@ public struct Executor: Sendable {
                     outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
                 case .retire(let v, let target, let reason):
                     if skippedPublish { current = nil; continue }
-                    try targets.target(target).retire(fence: fence)
+                    let owner = claimed[targets.identity(target)].flatMap { $0 == item.model ? nil : $0 }
+                    if owner == nil { try targets.target(target).retire(fence: fence) }
                     if !published { try store.recordRetirement(model: item.model, at: Date()) }
-                    try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)")
+                    let left = owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
+                    try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(left)")
                     report.retired += 1
-                    outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)")
+                    outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)\(left)")
                 }
             }
             if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }

@@ -5,12 +5,18 @@ import SluiceManifest
 /// in path order).
 public enum ManifestDirectory {
     /// Loads and decodes the manifests.
+    ///
+    /// Anything that keeps a file from being seen or read is an error in the set, so nothing is
+    /// retired in that run: a missing or unreadable directory, an entry that cannot be examined
+    /// (a dangling link, a failing `stat`), a link loop, a `*.json` that is not a regular file or
+    /// is larger than ``PosixFiles/manifestLimit``, a `*.yaml`/`*.yml` file (not read), and a
+    /// directory with no manifest at all unless `allowEmpty`.
     /// - Parameters:
     ///   - root: the repository root; file names in messages are relative to it.
     ///   - directory: the manifests directory, relative to `root` or absolute.
-    /// - Returns: the manifest set; a missing or unreadable directory is an error in the set
-    ///   (so nothing is retired because of it).
-    public static func load(root: URL, directory: String) -> ManifestSet {
+    ///   - allowEmpty: whether a directory without manifests is intended (`--allow-empty`).
+    /// - Returns: the manifest set, with every problem as an error naming the path.
+    public static func load(root: URL, directory: String, allowEmpty: Bool = false) -> ManifestSet {
         let rootPath = root.standardizedFileURL.path
         let base = directory.hasPrefix("/") ? URL(fileURLWithPath: directory).standardizedFileURL.path
             : root.appendingPathComponent(directory).standardizedFileURL.path
@@ -20,18 +26,27 @@ public enum ManifestDirectory {
                 message: "the manifests directory does not exist (looked for \(base)); create it or pass --manifests")])
         }
         let prefix = base.hasPrefix(rootPath + "/") ? String(base.dropFirst(rootPath.count + 1)) + "/" : base + "/"
+        func display(_ relative: String) -> String { relative.isEmpty ? String(prefix.dropLast()) : prefix + relative }
+        let walk = ManifestWalk(base, suffix: ".json", notRead: [".yaml", ".yml"])
+        var errors = walk.problems.map { ManifestError(file: display($0.path), position: nil, path: "", message: $0.message) }
+        errors += walk.otherFormats.map { path in
+            ManifestError(file: display(path), position: nil, path: "",
+                          message: "is not read: manifests are JSON files (*.json) only, so that one strict format with exact error positions is what gets deployed. Convert it to JSON (e.g. yq -o=json) or move it out of the manifests directory")
+        }
         var files: [(path: String, bytes: [UInt8])] = []
-        var errors: [ManifestError] = []
-        for relative in PosixFiles.walk(base, suffix: ".json") {
-            let display = prefix + relative
-            guard let bytes = PosixFiles.contents(base + "/" + relative) else {
-                errors.append(ManifestError(file: display, position: nil, path: "", message: "cannot read the file"))
-                continue
+        for relative in walk.files {
+            do {
+                files.append((display(relative), try PosixFiles.read(base + "/" + relative, limit: PosixFiles.manifestLimit)))
+            } catch {
+                errors.append(ManifestError(file: display(relative), position: nil, path: "", message: "\(error)"))
             }
-            files.append((display, bytes))
         }
         var set = ManifestSet.assemble(files)
         set.errors = errors + set.errors
+        if set.files.isEmpty, set.errors.isEmpty, !allowEmpty {
+            set.errors = [ManifestError(file: display(""), position: nil, path: "",
+                message: "holds no manifest (*.json) file, so there is nothing to reconcile. Add a manifest, check --root and --manifests, or pass --allow-empty if every published model should be retired")]
+        }
         return set
     }
 }

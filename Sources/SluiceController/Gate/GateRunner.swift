@@ -227,15 +227,20 @@ public struct GateRunner: Sendable {
     /// The model published in a directory: `metadata.json` names the version and the digest that
     /// `model.json` must have (checked when it is loaded).
     static func champion(in directory: String, display: String) throws -> ChampionSource? {
-        guard let data = FileManager.default.contents(atPath: directory + "/metadata.json") else { return nil }
-        guard let meta = try? JSONParser.parse([UInt8](data)).value,
+        let data: [UInt8]
+        do { data = try PosixFiles.read(directory + "/metadata.json", limit: PosixFiles.metadataLimit) } catch {
+            if error.isMissing { return nil }
+            throw TargetError("\(display)/metadata.json \(error)")
+        }
+        guard let meta = try? JSONParser.parse(data).value,
               let digest = meta["artifact"]?["sha256"]?.stringValue, let version = meta["version"]?.stringValue else {
             throw TargetError("\(display)/metadata.json is not Sluice metadata; cannot tell which model is in service")
         }
         let file = directory + "/model.json"
         return ChampionSource(version: version, digest: digest, origin: display) {
-            guard let bytes = FileManager.default.contents(atPath: file) else { throw TargetError("\(display)/model.json is missing") }
-            return [UInt8](bytes)
+            do { return try PosixFiles.read(file, limit: PosixFiles.artifactLimit) } catch let error as FileReadError {
+                throw TargetError("\(display)/model.json \(error.isMissing ? "is missing" : "\(error)")")
+            }
         }
     }
 }

@@ -20,10 +20,13 @@ struct ArtifactDirectory: Sendable {
 
     func get(_ digest: String) throws -> [UInt8] {
         let target = file(digest)
-        guard let data = FileManager.default.contents(atPath: target) else {
-            throw StoreError("artifact \(digest.prefix(12)) is missing from the store (\(target)); it will be retrained if still desired")
+        let bytes: [UInt8]
+        do { bytes = try PosixFiles.read(target, limit: PosixFiles.artifactLimit) } catch {
+            if error.isMissing {
+                throw StoreError("artifact \(digest.prefix(12)) is missing from the store (\(target)); it will be retrained if still desired")
+            }
+            throw StoreError("artifact \(target) \(error); delete it and it will be retrained")
         }
-        let bytes = [UInt8](data)
         let actual = SHA256.hex(of: bytes)
         guard actual == digest else {
             throw StoreError("artifact \(target) is corrupt: its sha256 is \(actual), expected \(digest); delete it and it will be retrained")

@@ -34,8 +34,8 @@ public struct VersionCache: Sendable {
 
     /// The cached version `id` and its verified artifact, if the cache has both intact.
     public func get(_ id: String) -> (VersionRecord, [UInt8])? {
-        guard let data = FileManager.default.contents(atPath: recordFile(id)),
-              let doc = try? JSONParser.parse([UInt8](data)).value,
+        guard let data = try? PosixFiles.read(recordFile(id), limit: PosixFiles.metadataLimit),
+              let doc = try? JSONParser.parse(data).value,
               let digest = doc["artifactDigest"]?.stringValue, doc["id"]?.stringValue == id,
               let bytes = try? artifacts.get(digest)
         else { return nil }

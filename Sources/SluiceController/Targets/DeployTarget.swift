@@ -37,6 +37,15 @@ public struct TargetFactory: Sendable {
         self.digester = digester
     }
 
+    /// One spelling of the place `spec` names, equal for two specs that name the same directory
+    /// (however written, links followed) or the same URL.
+    public func identity(_ spec: DeploySpec) -> String {
+        switch spec {
+        case .directory(let path): "directory " + PosixFiles.resolved(PosixFiles.join(rootPath, path))
+        case .http(let url, _): "http " + ManifestSet.normaliseURL(url)
+        }
+    }
+
     /// The target for `spec`.
     /// - Throws: ``TargetError`` for a target kind this build cannot deploy to.
     public func target(_ spec: DeploySpec) throws -> any DeployTarget {
