@@ -80,7 +80,11 @@ public struct Reconciler: Sendable {
         let observed = try observation.withLock { $0! }.get()
         let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
             : configuration.sourceRoot.appendingPathComponent(configuration.manifests)
-        return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+        let dataFiles = manifests.manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
+            .filter { !DatasetSpec.isURL($0) }
+            .map { configuration.sourceRoot.appendingPathComponent($0) }
+        return Snapshot(manifests: manifests, desired: desired, observed: observed,
+                        revision: GitRevision.current(of: manifestsURL, data: dataFiles))
     }
 
     /// The store's records, and what each published model's target holds now.
