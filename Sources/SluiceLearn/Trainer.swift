@@ -24,14 +24,19 @@ public struct TrainingSpec: Sendable {
     /// Parameters with defaults filled in.
     public var params: [String: JSON]
     public var split: SplitSpec
+    /// The metrics the model's gate names: checked against the task (inferred or declared)
+    /// before any work, so a regression metric on a classifier is an error, not a silent NaN.
+    public var gateMetrics: [String]
 
-    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec) {
+    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
+                gateMetrics: [String] = []) {
         self.task = task
         self.target = target
         self.features = features
         self.algorithm = algorithm
         self.params = params
         self.split = split
+        self.gateMetrics = gateMetrics
     }
 }
 
@@ -56,7 +61,8 @@ public struct TrainingOutcome: Sendable {
 /// Trains and evaluates models: pure functions of the data and the spec.
 public enum Trainer {
     /// Splits the data into training and test rows, or pairs it with a fixed test set.
-    /// - Throws: ``LearnError`` when the target column is missing or has missing values.
+    /// - Throws: ``LearnError`` when the target column is missing or has missing values, or
+    ///   when a split leaves fewer than ``minimumTestRows`` test rows.
     public static func partition(_ spec: TrainingSpec, data: DataFrame, test: DataFrame?) throws -> (train: DataFrame, test: DataFrame) {
         let targetColumn = try targetColumn(spec.target, in: data)
         if let test {
@@ -71,6 +77,7 @@ public enum Trainer {
             labels = text.map { index[$0]! }
         }
         let split = try TrainTestSplit.make(count: data.rowCount, testFraction: spec.split.testFraction, seed: spec.split.seed, labels: labels)
+        try checkTestRows(spec.split, rows: data.rowCount, testRows: split.test.count)
         return (data.selecting(rows: split.train), data.selecting(rows: split.test))
     }
 
@@ -153,6 +160,11 @@ public enum Trainer {
                 throw LearnError("criterion \"\(c)\" is for \(regression ? "regression" : "classification"); this model does \(task.rawValue)")
             }
         }
+        for name in spec.gateMetrics {
+            guard let metric = Metric.named(name), metric.task != task else { continue }
+            let how = spec.task == nil ? "inferred from the target \"\(spec.target)\"; set spec.task if that is wrong" : "spec.task"
+            throw LearnError("spec.gate.\(name): \(name) is a \(metric.task.rawValue) metric, but this model does \(task.rawValue) (\(how)); \(task.rawValue) metrics: \(Metric.names(of: task).joined(separator: ", "))")
+        }
         let featureNames = try resolveFeatures(spec, columns: train.columnNames)
         var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: oneHot.contains(spec.algorithm.name) ? .oneHot : .ordinal)
         var x = try encoder.transform(train)
@@ -162,6 +174,7 @@ public enum Trainer {
             guard case .numeric(let values) = targetColumn.storage else {
                 throw LearnError("target \"\(spec.target)\" holds text; regression needs numbers (or set spec.task to \"classification\")")
             }
+            try checkParameters(spec, rows: x.rows, features: x.cols)
             return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
         case .classification:
             let text = labelsText(targetColumn)
@@ -170,6 +183,7 @@ public enum Trainer {
             guard classes.count >= 2 else {
                 throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
             }
+            try checkParameters(spec, rows: x.rows, features: x.cols)
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
                             y: text.map { index[$0]! }, values: [], encoder: encoder, x: x)

@@ -201,7 +201,7 @@ public struct Executor: Sendable {
                 return cancellation?.isCancelled != true
             }
         } catch let e as LearnError where e != .cancelled {
-            throw DataError("training failed: \(e.message) (data \(m.dataset.source))")
+            throw DataError("training failed: \(e.message) (manifest \(m.origin.file), data \(m.dataset.source))")
         }
         let elapsed = ContinuousClock.now - start
         let digest = try store.putArtifact(outcome.bytes)
