@@ -106,6 +106,22 @@ public struct Reconciler: Sendable {
         Planner(options: configuration.planner).plan(desired: snapshot.desired, manifests: snapshot.manifests, observed: snapshot.observed)
     }
 
+    /// Warnings about the data of the models `plan` trains: columns that look like row
+    /// identifiers or free text and become features because `spec.dataset.features` is not set.
+    /// Reads only datasets that training reads anyway (the frames stay cached for it).
+    public func dataWarnings(_ plan: Plan, _ snapshot: Snapshot) -> [String] {
+        let training = Set(plan.items.filter { $0.actions.contains { $0.kind == "train" } }.map(\.model))
+        return snapshot.desired
+            .filter { training.contains($0.manifest.name) && $0.manifest.dataset.features == nil }
+            .sorted { $0.manifest.name < $1.manifest.name }
+            .flatMap { d -> [String] in
+                guard case .resolved(let digest, _) = d.data,
+                      let frame = try? data.frame(d.manifest.dataset.source, digest: digest, field: "spec.dataset.source", manifest: d.manifest)
+                else { return [] }
+                return Validation.featureWarnings(d.manifest, frame: frame)
+            }
+    }
+
     /// Carries out a plan made from `snapshot`.
     /// - Parameter cancellation: raised on shutdown; training stops, publishes finish.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil,

@@ -30,7 +30,8 @@ extension Sluice {
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot = try options.snapshot(reconciler)
-            let plan = reconciler.plan(snapshot)
+            var plan = reconciler.plan(snapshot)
+            plan.warnings += reconciler.dataWarnings(plan, snapshot)
             if !json {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)
                 if plan.hasChanges { Terminal.print() }

@@ -25,7 +25,8 @@ extension Sluice {
             let store = try options.openStore()
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty)
             let snapshot = try options.snapshot(reconciler)
-            let plan = reconciler.plan(snapshot)
+            var plan = reconciler.plan(snapshot)
+            plan.warnings += reconciler.dataWarnings(plan, snapshot)
             if json {
                 Terminal.printJSON(plan.json(errors: snapshot.manifests.errors))
             } else {
