@@ -17,7 +17,7 @@ extension Trainer {
     static func checkParameters(_ spec: TrainingSpec, rows: Int, features: Int) throws {
         let p = "spec.algorithm.params"
         if spec.algorithm.name == "knn", let k = spec.params["nNeighbors"]?.intValue, k > rows {
-            throw LearnError("\(p).nNeighbors is \(k), but the training part of the data has only \(rows) rows; with more neighbours than rows every prediction is the same. Set nNeighbors to at most \(rows), or train on more data")
+            throw LearnError("\(p).nNeighbors is \(k), but the training part of the data has only \(rows) rows; a row cannot have more neighbours than there are rows (with uniform weights every prediction would be the same). Set nNeighbors to at most \(rows), or train on more data")
         }
         guard let value = spec.params["maxFeatures"], case .number(let d) = value else { return }
         if let count = value.intValue {
