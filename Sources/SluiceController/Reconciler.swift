@@ -106,7 +106,11 @@ public struct Reconciler: Sendable {
         let observed = try observation.withLock { $0! }.get()
         let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
             : configuration.sourceRoot.appendingPathComponent(configuration.manifests)
-        return Snapshot(manifests: manifests, desired: desired, observed: observed, revision: GitRevision.current(of: manifestsURL))
+        let dataFiles = manifests.manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
+            .filter { !DatasetSpec.isURL($0) }
+            .map { configuration.sourceRoot.appendingPathComponent($0) }
+        return Snapshot(manifests: manifests, desired: desired, observed: observed,
+                        revision: GitRevision.current(of: manifestsURL, data: dataFiles))
     }
 
     /// The manifests, with every load error, and every manifest whose deploy target is not
@@ -133,6 +137,22 @@ public struct Reconciler: Sendable {
     /// The plan for a snapshot: a pure function of it.
     public func plan(_ snapshot: Snapshot) -> Plan {
         Planner(options: configuration.planner).plan(desired: snapshot.desired, manifests: snapshot.manifests, observed: snapshot.observed)
+    }
+
+    /// Warnings about the data of the models `plan` trains: columns that look like row
+    /// identifiers or free text and become features because `spec.dataset.features` is not set.
+    /// Reads only datasets that training reads anyway (the frames stay cached for it).
+    public func dataWarnings(_ plan: Plan, _ snapshot: Snapshot) -> [String] {
+        let training = Set(plan.items.filter { $0.actions.contains { $0.kind == "train" } }.map(\.model))
+        return snapshot.desired
+            .filter { training.contains($0.manifest.name) && $0.manifest.dataset.features == nil }
+            .sorted { $0.manifest.name < $1.manifest.name }
+            .flatMap { d -> [String] in
+                guard case .resolved(let digest, _) = d.data,
+                      let frame = try? data.frame(d.manifest.dataset.source, digest: digest, field: "spec.dataset.source", manifest: d.manifest)
+                else { return [] }
+                return Validation.featureWarnings(d.manifest, frame: frame)
+            }
     }
 
     /// Carries out a plan made from `snapshot`, then records each model's condition in the store

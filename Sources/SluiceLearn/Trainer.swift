@@ -12,14 +12,19 @@ public struct TrainingSpec: Sendable {
     /// Parameters with defaults filled in.
     public var params: [String: JSON]
     public var split: SplitSpec
+    /// The metrics the model's gate names: checked against the task (inferred or declared)
+    /// before any work, so a regression metric on a classifier is an error, not a silent NaN.
+    public var gateMetrics: [String]
 
-    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec) {
+    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
+                gateMetrics: [String] = []) {
         self.task = task
         self.target = target
         self.features = features
         self.algorithm = algorithm
         self.params = params
         self.split = split
+        self.gateMetrics = gateMetrics
     }
 }
 
@@ -44,8 +49,8 @@ public struct TrainingOutcome: Sendable {
 /// Trains and evaluates models: pure functions of the data and the spec.
 public enum Trainer {
     /// Splits the data into training and test rows, or pairs it with a fixed test set.
-    /// - Throws: ``LearnError`` when the target column is missing or has missing values, or the
-    ///   split is impossible.
+    /// - Throws: ``LearnError`` when the target column is missing or has missing values, the
+    ///   split is impossible, or it leaves fewer than ``minimumTestRows`` test rows.
     public static func partition(_ spec: TrainingSpec, data: DataFrame, test: DataFrame?) throws -> (train: DataFrame, test: DataFrame) {
         if let test {
             _ = try targetColumn(spec.target, in: data)
@@ -53,6 +58,7 @@ public enum Trainer {
             return (data, test)
         }
         let split = try self.split(spec, data: data)
+        try checkTestRows(spec.split, rows: data.rowCount, testRows: split.test.count)
         return (data.selecting(rows: split.train), data.selecting(rows: split.test))
     }
 
@@ -153,6 +159,11 @@ public enum Trainer {
                 throw LearnError("criterion \"\(c)\" is for \(regression ? "regression" : "classification"); this model does \(task.rawValue)")
             }
         }
+        for name in spec.gateMetrics {
+            guard let metric = Metric.named(name), metric.task != task else { continue }
+            let how = spec.task == nil ? "inferred from the target \"\(spec.target)\"; set spec.task if that is wrong" : "spec.task"
+            throw LearnError("spec.gate.\(name): \(name) is a \(metric.task.rawValue) metric, but this model does \(task.rawValue) (\(how)); \(task.rawValue) metrics: \(Metric.names(of: task).joined(separator: ", "))")
+        }
         let featureNames = try resolveFeatures(spec, columns: train.columnNames)
         var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: oneHot.contains(spec.algorithm.name) ? .oneHot : .ordinal)
         var x = try encoder.transform(train)
@@ -162,6 +173,7 @@ public enum Trainer {
             guard case .numeric(let values) = targetColumn.storage else {
                 throw LearnError("target \"\(spec.target)\" holds text; regression needs numbers (or set spec.task to \"classification\")")
             }
+            try checkParameters(spec, rows: x.rows, features: x.cols)
             return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
         case .classification:
             let text = labelsText(targetColumn)
@@ -170,6 +182,7 @@ public enum Trainer {
             guard classes.count >= 2 else {
                 throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
             }
+            try checkParameters(spec, rows: x.rows, features: x.cols)
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
                             y: text.map { index[$0]! }, values: [], encoder: encoder, x: x)

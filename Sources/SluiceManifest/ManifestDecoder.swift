@@ -139,7 +139,7 @@ struct FieldReader {
         }
         let dataset = spec["dataset"].flatMap { self.dataset($0) }
         let algorithm = spec["algorithm"].flatMap { self.algorithm($0, task: task) }
-        let gate = spec["gate"].map { self.gate($0, task: task) } ?? []
+        let gate = spec["gate"].map { self.gate($0, task: task, algorithm: algorithm?.name) } ?? []
         let deploy = spec["deploy"].flatMap { self.deploy($0) }
         let suspend = bool(spec["suspend"], "spec.suspend", default: false)
         let retired = bool(spec["retired"], "spec.retired", default: false)
@@ -318,21 +318,35 @@ struct FieldReader {
         return (name, algorithm.filled(params))
     }
 
-    mutating func gate(_ node: JSONNode, task: Task?) -> [GateRule] {
+    mutating func gate(_ node: JSONNode, task declared: Task?, algorithm: String?) -> [GateRule] {
         let p = "spec.gate"
-        let metrics = Metric.all.filter { task == nil || $0.task == task }.map(\.name)
         guard case .object(let members) = node.kind else {
             fail(node, p, "expected an object of metric name → thresholds, got \(node.typeDescription)")
             return []
         }
+        // The task the metrics must belong to: declared, or the only one the algorithm does.
+        let only = algorithm.flatMap(AlgorithmCatalog.algorithm(named:)).flatMap { $0.tasks.count == 1 ? $0.tasks[0] : nil }
+        let task = declared ?? only
+        let why = declared != nil ? "spec.task is \(task?.rawValue ?? "")" : "algorithm \(algorithm ?? "") does \(task?.rawValue ?? "")"
         var rules: [GateRule] = []
         var seen = Set<String>()
+        var firstOfTask: [Task: String] = [:]
         for m in members {
             let path = "\(p).\(m.key)"
-            guard metrics.contains(m.key) else {
-                fail(m.value, path, "unknown metric \"\(m.key)\"\(Suggestion.hint(m.key, metrics)) (available: \(metrics.joined(separator: ", ")))", at: m.keyPosition)
+            guard let metric = Metric.named(m.key) else {
+                let names = task.map(Metric.names(of:)) ?? Metric.all.map(\.name)
+                fail(m.value, path, "unknown metric \"\(m.key)\"\(Suggestion.hint(m.key, names)) (available: \(names.joined(separator: ", ")))", at: m.keyPosition)
                 continue
             }
+            if let task, metric.task != task {
+                fail(m.value, path, "\(m.key) is a \(metric.task.rawValue) metric, but \(why); \(task.rawValue) metrics: \(Metric.names(of: task).joined(separator: ", "))", at: m.keyPosition)
+                continue
+            }
+            if task == nil, let other = firstOfTask.first(where: { $0.key != metric.task })?.value {
+                fail(m.value, path, "\(m.key) is a \(metric.task.rawValue) metric, but \(other) is a \(metric.task == .regression ? "classification" : "regression") metric; a model does one task: keep the metrics of its task, and set spec.task", at: m.keyPosition)
+                continue
+            }
+            firstOfTask[metric.task] = firstOfTask[metric.task] ?? m.key
             guard seen.insert(m.key).inserted else {
                 fail(m.value, path, "metric \"\(m.key)\" appears twice; keep one", at: m.keyPosition)
                 continue
@@ -342,8 +356,20 @@ struct FieldReader {
             let rule = GateRule(
                 metric: m.key, min: number(t["min"], "\(path).min"), max: number(t["max"], "\(path).max"),
                 maxRegression: number(t["maxRegression"], "\(path).maxRegression"))
+            for (key, value) in [("min", rule.min), ("max", rule.max)] {
+                guard let value, !metric.range.contains(value) else { continue }
+                let above = value > metric.range.upperBound
+                let effect = (key == "min") == above ? "no model could pass" : "every model would pass"
+                let percent = metric.range == 0...1 && above && value <= 100
+                    ? "; did you mean \(JSON.format(value / 100))? Metrics are fractions, not percentages" : ""
+                fail(t[key], "\(path).\(key)", "\(JSON.format(value)) is outside the range of \(m.key) (\(metric.rangeDescription)), so \(effect)\(percent)")
+            }
             if let r = rule.maxRegression, r < 0 {
                 fail(t["maxRegression"], "\(path).maxRegression", "\(t["maxRegression"]!.snippet) is negative; expected a number ≥ 0 (0 allows no regression)")
+            } else if let r = rule.maxRegression, metric.range.upperBound - metric.range.lowerBound < r {
+                let width = metric.range.upperBound - metric.range.lowerBound
+                let percent = width == 1 && r <= 100 ? "; did you mean \(JSON.format(r / 100))? Metrics are fractions, not percentages" : ""
+                fail(t["maxRegression"], "\(path).maxRegression", "\(JSON.format(r)) is more than the whole range of \(m.key) (\(metric.rangeDescription)), so no regression could fail it; expected a number from 0 to \(JSON.format(width))\(percent)")
             }
             if let lo = rule.min, let hi = rule.max, lo > hi {
                 fail(t["min"], "\(path).min", "\(JSON.format(lo)) is above max \(JSON.format(hi)); no model could pass")

@@ -7,14 +7,26 @@ import SluiceLearn
 public enum ManifestSchema {
     public static var document: JSON {
         let pathString: JSON = ["type": "string", "minLength": 1]
-        let thresholds: JSON = [
-            "type": "object", "additionalProperties": false, "minProperties": 1,
-            "properties": [
-                "min": ["type": "number", "description": "The metric must be at least this."],
-                "max": ["type": "number", "description": "The metric must be at most this."],
-                "maxRegression": ["type": "number", "minimum": 0, "description": "How much worse than the champion the candidate may be."],
-            ],
-        ]
+        /// A metric's thresholds, bounded by the values the metric can take.
+        func thresholds(_ metric: Metric) -> JSON {
+            func bounded(_ description: String) -> JSON {
+                var o: [String: JSON] = ["type": "number", "description": .string(description)]
+                if metric.range.lowerBound.isFinite { o["minimum"] = .number(metric.range.lowerBound) }
+                if metric.range.upperBound.isFinite { o["maximum"] = .number(metric.range.upperBound) }
+                return .object(o)
+            }
+            var regression: [String: JSON] = ["type": "number", "minimum": 0, "description": "How much worse than the champion the candidate may be."]
+            let width = metric.range.upperBound - metric.range.lowerBound
+            if width.isFinite { regression["maximum"] = .number(width) }
+            return [
+                "type": "object", "additionalProperties": false, "minProperties": 1,
+                "properties": [
+                    "min": bounded("The metric must be at least this."),
+                    "max": bounded("The metric must be at most this."),
+                    "maxRegression": .object(regression),
+                ],
+            ]
+        }
         let algorithms: [JSON] = AlgorithmCatalog.all.map { a in
             [
                 "if": ["properties": ["name": ["const": .string(a.name)]]],
@@ -74,7 +86,7 @@ public enum ManifestSchema {
                 ],
                 "gate": [
                     "type": "object", "additionalProperties": false,
-                    "properties": .object(Dictionary(uniqueKeysWithValues: Metric.all.map { ($0.name, thresholds) })),
+                    "properties": .object(Dictionary(uniqueKeysWithValues: Metric.all.map { ($0.name, thresholds($0)) })),
                 ],
                 "deploy": deploy,
                 "suspend": ["type": "boolean", "default": false],

@@ -94,7 +94,7 @@ public struct Planner: Sendable {
             let why = trainingReason(m, dataDigest: dataDigest, testDigest: testDigest, o)
             actions.append(.train(version: v, reason: why))
             actions.append(.evaluate(version: v, reason: "gate the new version"))
-            publishNew(conditional: true, reason: pub == nil ? "first version" : "replace \(VersionIdentity.short(pub!.version)) if the gate passes")
+            publishNew(conditional: true, reason: pub == nil ? "first version" : "replaces \(VersionIdentity.short(pub!.version))")
             return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
         }
         let isChampion = pub?.version == v
@@ -102,7 +102,8 @@ public struct Planner: Sendable {
             let reason = o.verdicts[v]?.isEmpty == false ? "gate changed" : "version \(short) was trained but its gate not evaluated"
             actions.append(.evaluate(version: v, reason: reason))
             if !isChampion || moved {
-                publishNew(conditional: !isChampion, reason: isChampion ? "deploy target changed" : "version \(short) already trained; publish if the gate passes")
+                publishNew(conditional: !isChampion, reason: isChampion ? "deploy target changed"
+                           : "version \(short) already trained" + (pub.map { ", replaces \(VersionIdentity.short($0.version))" } ?? ""))
             } else if case .drifted(let how) = o.target {
                 actions.append(.publish(version: v, target: m.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
             }
@@ -118,7 +119,11 @@ public struct Planner: Sendable {
                             message: "version \(short) failed its gate (\(verdict.summary))\(keep)")
         }
         if !isChampion {
-            let reason = pub == nil ? "version \(short) already trained and passed its gate" : "switch to version \(short), already trained (no training needed)"
+            var reason = pub == nil ? "version \(short) already trained and passed its gate"
+                : "replaces \(VersionIdentity.short(pub!.version)) with version \(short), trained and gated before (no training needed)"
+            if let pub, GateReport.needsChampion(m.gate) {
+                reason += "; its gate is not evaluated again, so maxRegression is not checked against \(VersionIdentity.short(pub.version))"
+            }
             publishNew(conditional: false, reason: reason)
         } else if moved {
             publishNew(conditional: false, reason: "deploy target changed")
@@ -138,13 +143,10 @@ public struct Planner: Sendable {
         guard let pub = o.publication, let published = o.versions[pub.version] else {
             return o.versions.isEmpty ? "no version trained yet" : "no trained version matches these inputs"
         }
-        var changes: [String] = []
         // The store keeps inputs with URL secrets redacted; compare like with like.
         let now = Redaction.json(m.trainingInputs)
         let current = (inputs: Redaction.json(published.inputs), dataDigest: published.dataDigest, testDigest: published.testDigest)
-        if now["algorithm"] != current.inputs["algorithm"] { changes.append("algorithm changed") }
-        if now["dataset"] != current.inputs["dataset"] { changes.append("dataset spec changed") }
-        if now["task"] != current.inputs["task"] { changes.append("task changed") }
+        var changes = TrainingChanges.describe(from: current.inputs, to: now)
         if dataDigest != current.dataDigest {
             changes.append("data changed (sha256 \(current.dataDigest.prefix(8))… → \(dataDigest.prefix(8))…)")
         }

@@ -34,7 +34,8 @@ extension Sluice {
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot = try options.snapshot(reconciler)
-            let plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
+            var plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
+            plan.warnings += reconciler.dataWarnings(plan, snapshot)
             if !json {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)
                 if plan.hasChanges { Terminal.print() }

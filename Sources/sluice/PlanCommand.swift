@@ -29,7 +29,8 @@ extension Sluice {
             let store: any Store = try options.openStoreReadOnly() ?? InMemoryStore()
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty)
             let snapshot = try options.snapshot(reconciler)
-            let plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
+            var plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
+            plan.warnings += reconciler.dataWarnings(plan, snapshot)
             if json {
                 Terminal.printJSON(plan.json(errors: snapshot.manifests.errors))
             } else {

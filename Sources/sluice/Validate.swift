@@ -27,7 +27,8 @@ extension Sluice {
                     "valid": .bool(set.errors.isEmpty && invalid.isEmpty),
                     "errors": .array(set.errors.map(\.json)),
                     "models": .array(results.map { r in
-                        ["name": .string(r.model), "file": .string(r.file), "problem": r.problem.map(JSON.string) ?? .null]
+                        ["name": .string(r.model), "file": .string(r.file), "problem": r.problem.map(JSON.string) ?? .null,
+                         "warnings": .strings(r.warnings)]
                     }),
                 ])
             } else {
@@ -38,6 +39,7 @@ extension Sluice {
                     } else {
                         Terminal.print(Terminal.paint("✓ ", .green) + "\(r.model) (\(r.file))")
                     }
+                    for w in r.warnings { Terminal.print(Terminal.paint("  Warning: ", .yellow) + w) }
                 }
                 let bad = set.errors.count + invalid.count
                 Terminal.print(bad == 0 ? "\(results.count) manifest(s) valid." : "\(bad) problem(s) found in \(set.files.count) file(s).")

@@ -25,6 +25,14 @@ import Glibc
         return json.canonical(pretty: true)
     }
 
+    /// A manifest without `spec.task` (inferred from the data).
+    static func withoutTask(_ json: JSON) -> JSON {
+        guard var root = json.objectValue, var spec = root["spec"]?.objectValue else { return json }
+        spec["task"] = nil
+        root["spec"] = .object(spec)
+        return .object(root)
+    }
+
     static let cases: [Case] = [
         Case(name: "invalid JSON", files: { _ in ["manifests/bad.json": "{\n  \"apiVersion\": \"sluice.dev/v1\",\n  \"kind\": \"Model\"\n  \"metadata\": {}\n}"] },
              expect: ["manifests/bad.json:4:3", "invalid JSON", "expected ',' or '}'"]),
@@ -72,7 +80,7 @@ import Glibc
              expect: ["data/x.csv", "no target column \"species\"", "columns: a, b, kind"]),
         Case(name: "text in a numeric feature", files: { s in ["data/x.csv": "a,b,species\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n", "manifests/bad.json": model(s) { $0.set("spec.dataset.source", "data/x.csv") }] },
              expect: ["data/x.csv", "column \"b\"", "\"oops\"", "line 3"]),
-        Case(name: "a target with one class", files: { s in ["data/x.csv": "a,b,species\n1,2,x\n3,4,x\n5,6,x\n7,8,x\n", "manifests/bad.json": model(s) { $0.set("spec.dataset.source", "data/x.csv") }] },
+        Case(name: "a target with one class", files: { s in ["data/x.csv": "a,b,species\n" + (1...40).map { "\($0),\($0 * 2),x\n" }.joined(), "manifests/bad.json": model(s) { $0.set("spec.dataset.source", "data/x.csv") }] },
              expect: ["data/x.csv", "single class (\"x\")"]),
         Case(name: "sha256 mismatch", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.sha256", .string(String(repeating: "0", count: 64))) }] },
              expect: ["examples/data/iris.csv has sha256", "spec.dataset.sha256", "pins 0000"]),
@@ -80,6 +88,25 @@ import Glibc
              expect: ["spec.algorithm.name", "unknown algorithm \"random_forrest\"", "did you mean \"random_forest\""]),
         Case(name: "parameter out of range", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.algorithm", ["name": "random_forest", "params": ["nEstimators": 0]]) }] },
              expect: ["spec.algorithm.params.nEstimators", "0 is not allowed", "an integer from 1 to 10000"]),
+        Case(name: "a threshold written as a percentage", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.gate", ["accuracy": ["min": 90]]) }] },
+             expect: ["manifests/bad.json", "spec.gate.accuracy.min", "90 is outside the range of accuracy (from 0 to 1)", "did you mean 0.9?"]),
+        Case(name: "a maxRegression larger than the metric's range", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.gate", ["f1_macro": ["maxRegression": 2]]) }] },
+             expect: ["spec.gate.f1_macro.maxRegression", "more than the whole range of f1_macro", "from 0 to 1"]),
+        Case(name: "a regression metric on a classifier", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.gate", ["rmse": ["max": 0.5]]) }] },
+             expect: ["spec.gate.rmse", "rmse is a regression metric, but spec.task is classification", "classification metrics: accuracy, balanced_accuracy"]),
+        Case(name: "a regression metric on a classification-only algorithm", files: { s in
+                 ["manifests/bad.json": model(s) { $0 = withoutTask($0); $0.set("spec.algorithm", ["name": "logistic_regression"]); $0.set("spec.gate", ["r2": ["min": 0.5]]) }] },
+             expect: ["spec.gate.r2", "r2 is a regression metric, but algorithm logistic_regression does classification", "classification metrics: accuracy"]),
+        Case(name: "a regression metric on a task inferred from the data", files: { s in ["manifests/bad.json": model(s) { $0 = withoutTask($0); $0.set("spec.gate", ["mae": ["max": 0.5]]) }] },
+             expect: ["spec.gate.mae", "mae is a regression metric, but this model does classification", "inferred from the target \"species\"", "classification metrics: accuracy"]),
+        Case(name: "more neighbours than training rows", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.algorithm", ["name": "knn", "params": ["nNeighbors": 200]]) }] },
+             expect: ["spec.algorithm.params.nNeighbors is 200", "has only 105 rows", "at most 105"]),
+        Case(name: "maxFeatures above the feature count", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.algorithm", ["name": "random_forest", "params": ["maxFeatures": 8e15]]) }] },
+             expect: ["spec.algorithm.params.maxFeatures is 8000000000000000", "only 4 feature column(s)", "at most 4"]),
+        Case(name: "maxFeatures fraction that selects no feature", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.algorithm", ["name": "extra_trees", "params": ["maxFeatures": 1e-9]]) }] },
+             expect: ["spec.algorithm.params.maxFeatures is 1e-09", "selects no feature of 4", "at least 0.25"]),
+        Case(name: "a split that leaves one test row", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.split.testFraction", 1e-300) }] },
+             expect: ["spec.dataset.split.testFraction 1e-300 leaves 1 of 150 rows for testing", "at least 10 test rows", "at least 0.067"]),
         Case(name: "deploy path that is a file", files: { s in ["blocker": "x", "manifests/bad.json": model(s) { $0.set("spec.deploy.path", "blocker") }] },
              expect: ["blocker is a file, not a directory"]),
         Case(name: "deploy path that cannot be written", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy.path", "/proc/sluice-cannot-write") }] },

@@ -113,6 +113,46 @@ import SluiceLearn
         #expect(errors.contains { $0.path == "spec.gate.r3" && $0.message.contains("unknown metric") })
     }
 
+    func withGate(_ gate: String, task: String? = nil, algorithm: String = "random_forest") -> String {
+        Self.valid
+            .replacingOccurrences(of: "\"deploy\":", with: "\"gate\": \(gate),\n \"deploy\":")
+            .replacingOccurrences(of: "\"random_forest\"", with: "\"\(algorithm)\"")
+            .replacingOccurrences(of: "\"dataset\":", with: task.map { "\"task\": \"\($0)\", \"dataset\":" } ?? "\"dataset\":")
+    }
+
+    @Test(arguments: [
+        ("{ \"accuracy\": { \"min\": 90 } }", "spec.gate.accuracy.min", "90 is outside the range of accuracy (from 0 to 1), so no model could pass; did you mean 0.9? Metrics are fractions, not percentages"),
+        ("{ \"roc_auc\": { \"max\": -0.5 } }", "spec.gate.roc_auc.max", "-0.5 is outside the range of roc_auc (from 0 to 1), so no model could pass"),
+        ("{ \"accuracy\": { \"min\": -1 } }", "spec.gate.accuracy.min", "-1 is outside the range of accuracy (from 0 to 1), so every model would pass"),
+        ("{ \"log_loss\": { \"max\": -0.1 } }", "spec.gate.log_loss.max", "-0.1 is outside the range of log_loss (≥ 0), so no model could pass"),
+        ("{ \"accuracy\": { \"maxRegression\": 2 } }", "spec.gate.accuracy.maxRegression", "2 is more than the whole range of accuracy (from 0 to 1), so no regression could fail it; expected a number from 0 to 1; did you mean 0.02? Metrics are fractions, not percentages"),
+    ])
+    func thresholdsOutsideTheMetricsRangeAreErrors(gate: String, path: String, message: String) {
+        let (manifests, errors) = decode(withGate(gate))
+        #expect(manifests.isEmpty)
+        #expect(errors.map(\.path) == [path], "\(errors)")
+        #expect(errors.first?.message == message)
+        #expect(errors.first?.file == "manifests/m.json")
+    }
+
+    @Test func thresholdsInsideTheRangeAreAccepted() {
+        let (manifests, errors) = decode(withGate("{ \"r2\": { \"min\": -3 }, \"rmse\": { \"max\": 1200, \"maxRegression\": 50 } }", task: "regression"))
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(manifests.first?.gate.map(\.metric) == ["r2", "rmse"])
+    }
+
+    @Test func metricsOfTheOtherTaskNameTheMetricsOfThisOne() {
+        let declared = decode(withGate("{ \"rmse\": { \"max\": 0.5 } }", task: "classification")).errors
+        #expect(declared.first?.path == "spec.gate.rmse")
+        #expect(declared.first?.message == "rmse is a regression metric, but spec.task is classification; classification metrics: "
+                + "accuracy, balanced_accuracy, precision_macro, recall_macro, f1_macro, f1_weighted, roc_auc, log_loss")
+        let byAlgorithm = decode(withGate("{ \"accuracy\": { \"min\": 0.5 } }", algorithm: "ridge")).errors
+        #expect(byAlgorithm.first?.message.hasPrefix("accuracy is a classification metric, but algorithm ridge does regression; regression metrics: r2, rmse, mae") == true, "\(byAlgorithm)")
+        let mixed = decode(withGate("{ \"accuracy\": { \"min\": 0.5 }, \"mae\": { \"max\": 1 } }")).errors
+        #expect(mixed.count == 1)
+        #expect(mixed.first?.message.contains("mae is a regression metric, but accuracy is a classification metric") == true, "\(mixed)")
+    }
+
     @Test func suggestionsAreOnlyOfferedForCloseNames() {
         #expect(Suggestion.closest(to: "nEstimator", in: ["nEstimators", "seed"]) == "nEstimators")
         #expect(Suggestion.closest(to: "MAXDEPTH", in: ["maxDepth"]) == "maxDepth")

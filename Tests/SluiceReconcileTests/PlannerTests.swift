@@ -158,12 +158,64 @@ import SluiceManifest
         #expect(data.actions.first?.reason.contains("data changed") == true)
         let algo = Planner().plan(desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
                                   observed: ObservedState(models: ["iris": Self.published(Self.base)]))
-        #expect(algo.actions.first?.reason == "algorithm changed")
+        #expect(algo.actions.first?.reason == "algorithm changed: nEstimators 100 → 10")
         let rejected = Planner().plan(
             desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
             observed: ObservedState(models: ["iris": Self.adding(Self.manifest(params: ["nEstimators": 10]), passed: false, to: Self.published(Self.base))]))
         #expect(rejected.items.first?.message.contains("accuracy 0.5 < min 0.9") == true)
         #expect(rejected.items.first?.message.contains("stays in service") == true)
+    }
+
+    static func trainReason(_ m: Manifest, over published: Manifest = PlannerTests.base) -> String? {
+        Planner().plan(desired: [desired(m)], manifests: ManifestSet(), observed: ObservedState(models: ["iris": Self.published(published)]))
+            .actions.first { $0.kind == "train" }?.reason
+    }
+
+    @Test func trainingReasonsNameWhatChangedAndHow() {
+        #expect(Self.trainReason(Self.manifest(params: ["nEstimators": 37, "maxDepth": 4])) == "algorithm changed: maxDepth null → 4, nEstimators 100 → 37")
+        #expect(Self.trainReason(Self.manifest(algorithm: "extra_trees")) == "algorithm changed: random_forest → extra_trees")
+        var split = Self.base
+        split.dataset.split.testFraction = 0.25
+        split.dataset.features = ["a", "b"]
+        #expect(Self.trainReason(split) == "dataset spec changed: features all but the target → [a, b], split testFraction 0.2 → 0.25")
+        var features = split
+        features.dataset.features = ["a", "c"]
+        #expect(Self.trainReason(features, over: split) == "dataset spec changed: features +c -b")
+        var test = Self.base
+        test.dataset.test = "test.csv"
+        #expect(Self.trainReason(test) == "dataset spec changed: split replaced by test file test.csv")
+        var task = Self.base
+        task.task = nil
+        task.dataset.target = "z"
+        #expect(Self.trainReason(task) == "task changed: classification → inferred, dataset spec changed: target y → z")
+    }
+
+    @Test func aConditionalPublishSaysTheConditionOnce() {
+        let plan = Planner().plan(desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
+                                  observed: ObservedState(models: ["iris": Self.published(Self.base)]))
+        guard case .publish(_, _, let reason, let conditional)? = plan.actions.last else { Issue.record("no publish: \(plan)"); return }
+        #expect(conditional)
+        let champion = VersionIdentity.short(VersionIdentity.id(Self.base, dataDigest: Self.data, testDigest: nil))
+        #expect(reason == "replaces \(champion)")
+        let evaluated = Planner().plan(desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
+                                       observed: ObservedState(models: ["iris": Self.adding(Self.manifest(params: ["nEstimators": 10]), passed: nil, to: Self.published(Self.base))]))
+        #expect(evaluated.actions.map(\.kind) == ["evaluate", "publish"])
+        #expect(evaluated.actions.allSatisfy { !$0.reason.contains("gate passes") }, "\(evaluated.actions)")
+    }
+
+    @Test func aRollbackSaysThatMaxRegressionIsNotCheckedAgain() {
+        let withRegression = Self.manifest(gate: [GateRule(metric: "accuracy", min: 0.9, maxRegression: 0.02)])
+        let newer = Self.manifest(params: ["nEstimators": 10], gate: withRegression.gate)
+        let observed = Self.adding(withRegression, passed: true, to: Self.published(newer))
+        let plan = Planner().plan(desired: [Self.desired(withRegression)], manifests: ManifestSet(), observed: ObservedState(models: ["iris": observed]))
+        #expect(plan.actions.map(\.kind) == ["publish"])
+        let champion = VersionIdentity.short(VersionIdentity.id(newer, dataDigest: Self.data, testDigest: nil))
+        #expect(plan.actions.first?.reason.contains("replaces \(champion)") == true, "\(plan.actions)")
+        #expect(plan.actions.first?.reason.contains("maxRegression is not checked against \(champion)") == true, "\(plan.actions)")
+        // Without a maxRegression rule there is nothing to warn about.
+        let plain = Planner().plan(desired: [Self.desired(Self.base)], manifests: ManifestSet(),
+                                   observed: ObservedState(models: ["iris": Self.adding(Self.base, passed: true, to: Self.published(Self.manifest(params: ["nEstimators": 10])))]))
+        #expect(plain.actions.first?.reason.contains("maxRegression") == false)
     }
 
     @Test func versionIdentityDependsOnInputsNotOnGateOrDeploy() {

@@ -140,7 +140,8 @@ public struct Executor: Sendable {
                         continue
                     }
                     progress("\(item.model): publishing to \(target.summary)")
-                    try publish(item.model, version: v, to: target, reason: reason, manifest: desired?.manifest)
+                    let recorded = conditional ? Executor.recordedReason(reason, verdict: verdict, replacing: observed.publication, version: v) : reason
+                    try publish(item.model, version: v, to: target, reason: recorded, manifest: desired?.manifest)
                     published = true
                     report.published += 1
                     outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
@@ -173,6 +174,14 @@ public struct Executor: Sendable {
             try? event(item.model, "failed", message)
         }
         return outcome
+    }
+
+    /// What is recorded for a publish that depended on the gate: what happened (the gate passed,
+    /// the version replaced), not the plan's conditional wording.
+    static func recordedReason(_ planned: String, verdict: GateReport?, replacing previous: Publication?, version: String) -> String {
+        guard let verdict, verdict.passed else { return planned }
+        let replaced = previous.flatMap { $0.version == version ? nil : "; replaced \(VersionIdentity.short($0.version))" } ?? ""
+        return "gate passed (\(verdict.summary))\(replaced)"
     }
 
     private func headline(_ metrics: [String: Double]) -> String {
@@ -225,7 +234,7 @@ public struct Executor: Sendable {
                 return cancellation?.isCancelled != true && lease?.isLost != true
             }
         } catch let e as LearnError where e != .cancelled {
-            throw DataError("training failed: \(e.message) (data \(Redaction.url(m.dataset.source)))")
+            throw DataError("training failed: \(e.message) (manifest \(m.origin.file), data \(Redaction.url(m.dataset.source)))")
         }
         let elapsed = ContinuousClock.now - start
         let digest = try store.putArtifact(outcome.bytes)
