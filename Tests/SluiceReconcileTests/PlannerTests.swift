@@ -175,7 +175,7 @@ import SluiceManifest
         #expect(Self.trainReason(Self.manifest(params: ["nEstimators": 37, "maxDepth": 4])) == "algorithm changed: maxDepth null → 4, nEstimators 100 → 37")
         #expect(Self.trainReason(Self.manifest(algorithm: "extra_trees")) == "algorithm changed: random_forest → extra_trees")
         var split = Self.base
-        split.dataset.split.testFraction = 0.25
+        split.dataset.split.testSize = .fraction(0.25)
         split.dataset.features = ["a", "b"]
         #expect(Self.trainReason(split) == "dataset spec changed: features all but the target → [a, b], split testFraction 0.2 → 0.25")
         var features = split
