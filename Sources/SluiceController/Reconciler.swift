@@ -26,9 +26,11 @@ public struct Reconciler: Sendable {
         public var concurrency: Int
         /// Where datasets named by URL are cached (the store's `downloads/`).
         public var downloads: String?
+        /// The deadline and size cap of each dataset download.
+        public var downloadLimits: DownloadLimits
 
         public init(root: URL, sourceRoot: URL? = nil, manifests: String = "manifests", planner: Planner.Options = .init(),
-                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil) {
+                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil, downloadLimits: DownloadLimits = .standard) {
             self.root = root
             self.sourceRoot = sourceRoot ?? root
             self.manifests = manifests
@@ -36,6 +38,7 @@ public struct Reconciler: Sendable {
             self.cache = cache
             self.concurrency = concurrency
             self.downloads = downloads
+            self.downloadLimits = downloadLimits
         }
     }
 
@@ -59,7 +62,7 @@ public struct Reconciler: Sendable {
         self.logger = logger
         let digester = FileDigester(store: store)
         self.data = DataResolver(root: configuration.sourceRoot, digester: digester,
-                                 downloads: configuration.downloads.map { Downloads(directory: $0) })
+                                 downloads: configuration.downloads.map { Downloads(directory: $0, limits: configuration.downloadLimits) })
         self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 
@@ -75,6 +78,7 @@ public struct Reconciler: Sendable {
             done.signal()
         }
         let manifests = ManifestDirectory.load(root: configuration.sourceRoot, directory: configuration.manifests)
+        data.prefetch(manifests.manifests)
         let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
@@ -84,17 +88,40 @@ public struct Reconciler: Sendable {
     }
 
     /// The store's records, and what each published model's target holds now.
+    ///
+    /// A version whose artifact is not in the store (collected by `sluice gc`, or lost) is left
+    /// out of the trained versions, so that a plan trains it again rather than fail to publish it.
     func observe() throws -> ObservedState {
         var observed = try store.observe()
         for (name, model) in observed.models {
+            observed.models[name]?.versions = model.versions.filter { store.hasArtifact($0.value.artifactDigest) }
             guard let pub = model.publication else { continue }
             do {
-                observed.models[name]?.target = try targets.target(pub.deploy).observe(expectedDigest: pub.artifactDigest)
+                observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest))
             } catch {
                 observed.models[name]?.target = .drifted("cannot observe \(pub.deploy.summary): \(error)")
             }
         }
         return observed
+    }
+
+    /// Removes the temporary files that killed processes left (``TemporaryFiles``) in the
+    /// store's artifacts, the download cache and every directory target in use or desired.
+    /// Called on start by `apply` and `run`, holding the store's lock.
+    /// - Returns: the paths removed.
+    @discardableResult
+    public func sweepTemporaryFiles(_ snapshot: Snapshot) -> [String] {
+        var directories: [(String, Int)] = []
+        if let artifacts = store.artifactsDirectory { directories.append((artifacts, 2)) }
+        if let downloads = configuration.downloads { directories.append((downloads, 0)) }
+        var deploys = Set(snapshot.desired.map(\.manifest.deploy))
+        for model in snapshot.observed.models.values { if let p = model.publication { deploys.insert(p.deploy) } }
+        for case .directory(let path) in deploys { directories.append((PosixFiles.join(targets.rootPath, path), 0)) }
+        let removed = directories.flatMap { TemporaryFiles.sweep($0.0, depth: $0.1) }
+        for path in removed {
+            logger.notice("removed a temporary file left by a killed process", metadata: ["path": "\(path)"])
+        }
+        return removed
     }
 
     /// The plan for a snapshot: a pure function of it.

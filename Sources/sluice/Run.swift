@@ -125,6 +125,7 @@ extension Sluice {
             settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
             settings.allowEmpty = allowEmpty
             settings.downloads = options.downloadsPath
+            settings.downloadLimits = options.downloadLimits
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 

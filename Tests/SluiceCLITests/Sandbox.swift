@@ -7,8 +7,10 @@ final class Sandbox {
     let root: URL
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The built `sluice` executable, beside the test bundle.
+    /// The built `sluice` executable, beside the test bundle (or `$SLUICE_TEST_BINARY`, to run
+    /// the tests against another build, e.g. to see a regression test fail before its fix).
     static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sluice")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return repository.appendingPathComponent(".build/debug/sluice")

@@ -31,6 +31,8 @@ public final class Controller: Sendable {
         public var cache: String?
         /// Where datasets named by URL are cached.
         public var downloads: String?
+        /// The deadline and size cap of each dataset download.
+        public var downloadLimits = DownloadLimits.standard
         public init() {}
     }
 
@@ -59,6 +61,8 @@ public final class Controller: Sendable {
     private let state = Mutex(Status())
     private let retries: Mutex<Retries>
     private let watcher = Mutex<FileWatcher?>(nil)
+    /// Consecutive failures to bring the source up to date, and when to try again.
+    private let sourceRetry = Mutex<(failures: Int, notBefore: Date)>((0, .distantPast))
 
     public init(options: Options, source: any ManifestSource, store: any Store, root: URL, logger: Logger,
                 metrics: ControllerMetrics = ControllerMetrics()) {
@@ -154,16 +158,14 @@ public final class Controller: Sendable {
         var cycleLogger = logger
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
         do {
-            do { try source.sync() } catch {
-                guard source.isAvailable else { throw error }
-                cycleLogger.error("cannot update the source; reconciling its last state", metadata: ["source": "\(source.description)", "error": "\(error)"])
-            }
+            try syncSource(reason: reason, cycleLogger)
             let reconciler = Reconciler(
                 configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
                                      planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
-                                     downloads: options.downloads),
+                                     downloads: options.downloads, downloadLimits: options.downloadLimits),
                 store: store, logger: cycleLogger)
             let snapshot = try reconciler.snapshot()
+            if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
             let revision = snapshot.revision ?? ""
             let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
@@ -191,10 +193,41 @@ public final class Controller: Sendable {
             }
             metrics.cycle(duration: elapsed, report: report, revision: snapshot.revision)
             log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
+        } catch let error as SourceError where error.waiting {
+            // Backing off from an unreachable source: said once, when the attempt failed.
+            state.withLock { $0.lastError = "\(error)" }
+            cycleLogger.debug("cycle skipped", metadata: ["error": "\(error)"])
         } catch {
             state.withLock { $0.lastError = "\(error)" }
             metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Brings the source up to date, backing off after failures like a failed model does
+    /// (``RetryPolicy``): while it waits, interval cycles do not try (a trigger does), and
+    /// reconcile the source's last state if it has one.
+    /// - Throws: when there is no state to reconcile (the first clone has not succeeded).
+    private func syncSource(reason: String, _ logger: Logger) throws {
+        let now = Date()
+        let (failures, notBefore) = sourceRetry.withLock { $0 }
+        if reason == "interval", now < notBefore {
+            let wait = Int(notBefore.timeIntervalSince(now).rounded(.up))
+            guard source.isAvailable else {
+                throw SourceError("\(source.description) is unavailable (failed \(failures) time\(failures == 1 ? "" : "s")); retrying in \(wait) s", waiting: true)
+            }
+            return
+        }
+        do {
+            try source.sync()
+            sourceRetry.withLock { $0 = (0, .distantPast) }
+        } catch {
+            let delay = options.retry.delay(afterFailures: failures + 1)
+            sourceRetry.withLock { $0 = (failures + 1, now.addingTimeInterval(delay)) }
+            let retry = "retrying in \(Int(delay.rounded(.up))) s"
+            guard source.isAvailable else { throw SourceError("\(error); \(retry)") }
+            logger.error("cannot update the source; reconciling its last state", metadata: [
+                "source": "\(source.description)", "error": "\(error)", "retry": "\(retry)"])
         }
     }
 
@@ -230,5 +263,17 @@ public final class Controller: Sendable {
             }
         }
         watcher.watch(directories)
+    }
+}
+
+/// The manifests' source cannot be brought up to date.
+struct SourceError: Error, CustomStringConvertible {
+    var description: String
+    /// Raised without an attempt, while backing off from an earlier failure.
+    var waiting: Bool
+
+    init(_ description: String, waiting: Bool = false) {
+        self.description = description
+        self.waiting = waiting
     }
 }

@@ -26,6 +26,14 @@ public final class DataResolver: Sendable {
         self.downloads = downloads
     }
 
+    /// Starts fetching, all at once, the datasets these manifests name by URL, so that one slow
+    /// server delays only its own models (``Downloads/prefetch(_:)``).
+    public func prefetch(_ manifests: [Manifest]) {
+        guard let downloads else { return }
+        let urls = manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }.filter(DatasetSpec.isURL)
+        downloads.prefetch(urls)
+    }
+
     /// The absolute path of a dataset path from a manifest, checked to stay inside the root
     /// (after following symbolic links).
     public func locate(_ relative: String, field: String, manifest: Manifest) throws -> String {
