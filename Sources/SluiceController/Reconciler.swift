@@ -56,13 +56,18 @@ public struct Reconciler: Sendable {
     public let data: DataResolver
     public let targets: TargetFactory
 
-    public init(configuration: Configuration, store: any Store, logger: Logger) {
+    /// - Parameters:
+    ///   - downloads: the dataset downloads to use, kept across cycles by the controller (which
+    ///     then waits `patience` seconds for one under way); by default a new instance for
+    ///     ``Configuration/downloads``, waited for to the end.
+    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
         self.data = DataResolver(root: configuration.sourceRoot, digester: digester,
-                                 downloads: configuration.downloads.map { Downloads(directory: $0, limits: configuration.downloadLimits) })
+                                 downloads: downloads ?? configuration.downloads.map { Downloads(directory: $0, limits: configuration.downloadLimits) },
+                                 patience: patience)
         self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 

@@ -41,6 +41,20 @@ import SluiceCore
         #expect(downloads.filter { $0.contains("tmp") }.isEmpty, "\(downloads)")
     }
 
+    /// The controller waits for a download only briefly: a stalled URL (here within a 5-minute
+    /// deadline) holds back its own model, not the cycle; the others are published at once.
+    @Test func theControllerReconcilesTheOtherModelsWhileADownloadIsUnderWay() async throws {
+        let s = try Sandbox()
+        let server = try await DatasetServer(body: try s.read("examples/data/iris.csv"))
+        try s.write("manifests/slow.json", s.manifest(name: "slow", source: server.url("drip.csv")))
+        let c = try ControllerProcess(s, ["--interval", "1", "--listen", "off"])
+        #expect(waitUntil(timeout: 60) { s.exists("deploy/iris/model.json") }, "\(c.output)")
+        #expect(waitUntil(timeout: 20) { c.output.contains("drip.csv is still downloading") }, "\(c.output)")
+        #expect(!s.exists("deploy/slow"))
+        #expect(c.signal(SIGTERM)?.status == 0, "\(c.output)")
+        await server.stop()
+    }
+
     @Test func theLimitsAreCheckedAndReadFromARunConfigFile() throws {
         let s = try Sandbox()
         let bad = try s.run("plan", "--download-max-size", "lots")

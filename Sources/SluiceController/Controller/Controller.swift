@@ -33,6 +33,9 @@ public final class Controller: Sendable {
         public var downloads: String?
         /// The deadline and size cap of each dataset download.
         public var downloadLimits = DownloadLimits.standard
+        /// How long a cycle waits for a dataset download under way before it reconciles the
+        /// other models without it; the download goes on, and its end starts a cycle.
+        public var downloadPatience: Double = 2
         public init() {}
     }
 
@@ -61,6 +64,8 @@ public final class Controller: Sendable {
     private let state = Mutex(Status())
     private let retries: Mutex<Retries>
     private let watcher = Mutex<FileWatcher?>(nil)
+    /// Dataset downloads, kept across cycles so that a slow one goes on while cycles run.
+    private let downloads = Mutex<Downloads?>(nil)
     /// Consecutive failures to bring the source up to date, and when to try again.
     private let sourceRetry = Mutex<(failures: Int, notBefore: Date)>((0, .distantPast))
 
@@ -163,7 +168,7 @@ public final class Controller: Sendable {
                 configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
                                      planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
                                      downloads: options.downloads, downloadLimits: options.downloadLimits),
-                store: store, logger: cycleLogger)
+                store: store, logger: cycleLogger, downloads: cycleDownloads(), patience: options.downloadPatience)
             let snapshot = try reconciler.snapshot()
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
@@ -201,6 +206,21 @@ public final class Controller: Sendable {
             state.withLock { $0.lastError = "\(error)" }
             metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The downloads for a cycle: one instance for the controller's life, whose finished
+    /// fetches are forgotten at each cycle (to be re-validated) and whose slow ones go on.
+    private func cycleDownloads() -> Downloads? {
+        guard let directory = options.downloads else { return nil }
+        return downloads.withLock { d in
+            if d == nil {
+                d = Downloads(directory: directory, limits: options.downloadLimits) { [weak self] url in
+                    self?.trigger("a dataset download finished")
+                }
+            }
+            d!.beginCycle()
+            return d
         }
     }
 

@@ -42,19 +42,37 @@ public final class Downloads: Sendable {
     static let parallel = 8
     private let slots = Mutex([String: Slot]())
     private let running = DispatchSemaphore(value: Downloads.parallel)
+    /// Called with the URL when a fetch that someone stopped waiting for finishes (the
+    /// controller starts a cycle then).
+    private let onLateFinish: (@Sendable (String) -> Void)?
 
-    /// One URL's fetch in this instance (one run or cycle): done once, awaited by every model
-    /// that names the URL.
+    /// One URL's fetch: done once, awaited by every model that names the URL.
     private final class Slot: Sendable {
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<Result<String, DataError>?>(nil)
+        let started = Date()
+        /// A fetch returned the result (the next ``beginCycle()`` forgets it).
+        let consumed = Atomic<Bool>(false)
+        /// A fetch stopped waiting for it (see ``fetch(_:patience:)``).
+        let abandoned = Atomic<Bool>(false)
     }
 
-    public init(directory: String, timeout: Double = 30, attempts: Int = 3, limits: DownloadLimits = .standard) {
+    public init(directory: String, timeout: Double = 30, attempts: Int = 3, limits: DownloadLimits = .standard,
+                onLateFinish: (@Sendable (String) -> Void)? = nil) {
         self.directory = directory
         self.timeout = timeout
         self.attempts = attempts
         self.limits = limits
+        self.onLateFinish = onLateFinish
+    }
+
+    /// For an instance kept across controller cycles: forgets the results a cycle has used, so
+    /// that the next one re-validates them, and keeps the fetches still under way (and results
+    /// no cycle has used yet).
+    public func beginCycle() {
+        slots.withLock { slots in
+            slots = slots.filter { _, slot in !(slot.consumed.load(ordering: .relaxed) && slot.result.withLock { $0 != nil }) }
+        }
     }
 
     /// What is known of a cached download.
@@ -88,28 +106,50 @@ public final class Downloads: Sendable {
     public func prefetch(_ urls: some Sequence<String>) {
         for url in Set(urls) {
             let (slot, owner) = claim(url)
-            guard owner else { continue }
-            let thread = Thread { [self] in
-                running.wait()
-                defer { running.signal() }
-                finish(slot, url)
-            }
-            thread.name = "sluice.download"
-            thread.start()
+            if owner { start(slot, url) }
         }
     }
 
+    private func start(_ slot: Slot, _ url: String) {
+        let thread = Thread { [self] in
+            running.wait()
+            defer { running.signal() }
+            finish(slot, url)
+        }
+        thread.name = "sluice.download"
+        thread.start()
+    }
+
     /// The local copy of `url`, brought up to date.
+    /// - Parameter patience: seconds to wait for a fetch under way; `nil`: until it ends (at
+    ///   its deadline at the latest). The controller waits briefly, so that a slow download
+    ///   holds back only its own models; the fetch goes on, and a later cycle uses its result.
     /// - Throws: ``DataError`` naming the URL and what went wrong (status and excerpt, the
-    ///   network error, the deadline or the size cap); nothing stale is used in its place.
-    public func fetch(_ url: String) throws -> String {
+    ///   network error, the deadline or the size cap, or that it is still downloading);
+    ///   nothing stale is used in its place.
+    public func fetch(_ url: String, patience: Double? = nil) throws -> String {
         let (slot, owner) = claim(url)
-        if owner {
+        if owner, patience == nil {
             finish(slot, url)
         } else {
-            slot.done.wait()
-            slot.done.signal()  // for the next waiter
+            if owner { start(slot, url) }
+            if let patience {
+                if slot.done.wait(timeout: .now() + patience) == .timedOut {
+                    slot.abandoned.store(true, ordering: .sequentiallyConsistent)
+                    // It may have finished meanwhile: then the result is used now.
+                    if slot.result.withLock({ $0 == nil }) {
+                        let elapsed = Int(Date().timeIntervalSince(slot.started))
+                        throw DataError("\(url) is still downloading (\(elapsed) s so far; --download-timeout \(Self.seconds(limits.deadline)) s); the model is reconciled once it is complete")
+                    }
+                } else {
+                    slot.done.signal()  // for the next waiter
+                }
+            } else {
+                slot.done.wait()
+                slot.done.signal()  // for the next waiter
+            }
         }
+        slot.consumed.store(true, ordering: .relaxed)
         return try slot.result.withLock { $0! }.get()
     }
 
@@ -126,6 +166,7 @@ public final class Downloads: Sendable {
         let result = Result<String, DataError> { () throws(DataError) -> String in try refresh(url) }
         slot.result.withLock { $0 = result }
         slot.done.signal()
+        if slot.abandoned.load(ordering: .sequentiallyConsistent) { onLateFinish?(url) }
     }
 
     private func paths(_ url: String) -> (data: String, meta: String) {

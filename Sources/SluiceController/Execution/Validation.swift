@@ -24,7 +24,8 @@ public struct Validation: Sendable {
 
     /// Checks every valid manifest of `set` (invalid ones already carry their errors).
     public func check(_ set: ManifestSet) -> [Result] {
-        set.manifests.map { m in
+        data.prefetch(set.manifests)  // every URL at once: one slow server costs one deadline
+        return set.manifests.map { m in
             Result(model: m.name, file: m.origin.file, problem: problem(m))
         }
     }
