@@ -42,6 +42,17 @@ final class DatasetServer: Sendable {
             state.withLock { $0.full += 1 }
             return Response(status: .ok, headers: [.eTag: s.etag, .contentType: "text/csv"], body: .init(byteBuffer: ByteBuffer(string: s.body)))
         }
+        // The dataset at once the first time; re-validations (If-None-Match) take 4 s to answer 304.
+        router.get("slow-revalidation.csv") { request, _ -> Response in
+            let s = state.withLock { $0 }
+            if request.headers[.ifNoneMatch] == s.etag {
+                try await Task.sleep(for: .seconds(4))
+                state.withLock { $0.notModified += 1 }
+                return Response(status: .notModified, headers: [.eTag: s.etag])
+            }
+            state.withLock { $0.full += 1 }
+            return Response(status: .ok, headers: [.eTag: s.etag, .contentType: "text/csv"], body: .init(byteBuffer: ByteBuffer(string: s.body)))
+        }
         // Headers at once, then one byte every half second (a slow-drip upstream).
         router.get("drip.csv") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/csv"], body: ResponseBody(contentLength: 10_000) { writer in

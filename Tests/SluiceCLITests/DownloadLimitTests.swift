@@ -55,6 +55,22 @@ import SluiceCore
         await server.stop()
     }
 
+    /// A slow re-validation does not make a ready model flap to "still downloading": the copy it
+    /// was trained from serves until the answer comes.
+    @Test func aSlowRevalidationKeepsTheModelAsItIs() async throws {
+        let s = try Sandbox()
+        let server = try await DatasetServer(body: try s.read("examples/data/iris.csv"))
+        try s.edit("manifests/iris.json") { $0.set("spec.dataset.source", .string(server.url("slow-revalidation.csv"))) }
+        let c = try ControllerProcess(s, ["--interval", "0.5", "--listen", "off"])
+        #expect(waitUntil(timeout: 60) { s.exists("deploy/iris/model.json") }, "\(c.output)")
+        #expect(waitUntil(timeout: 30) { server.state.withLock { $0.notModified } >= 2 }, "\(c.output)")
+        #expect(!c.output.contains("still downloading"), "\(c.output)")
+        #expect(!c.output.contains("model failed"), "\(c.output)")
+        #expect(server.state.withLock { $0.full } == 1)
+        #expect(c.signal(SIGTERM)?.status == 0, "\(c.output)")
+        await server.stop()
+    }
+
     @Test func theLimitsAreCheckedAndReadFromARunConfigFile() throws {
         let s = try Sandbox()
         let bad = try s.run("plan", "--download-max-size", "lots")

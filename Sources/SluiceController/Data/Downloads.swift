@@ -138,6 +138,9 @@ public final class Downloads: Sendable {
                     slot.abandoned.store(true, ordering: .sequentiallyConsistent)
                     // It may have finished meanwhile: then the result is used now.
                     if slot.result.withLock({ $0 == nil }) {
+                        // A re-validation under way: the copy the model was trained from serves
+                        // this cycle (the model stays as it is), and the result the next one.
+                        if let cached = cachedCopy(url) { return cached }
                         let elapsed = Int(Date().timeIntervalSince(slot.started))
                         throw DataError("\(url) is still downloading (\(elapsed) s so far; --download-timeout \(Self.seconds(limits.deadline)) s); the model is reconciled once it is complete")
                     }
@@ -169,6 +172,14 @@ public final class Downloads: Sendable {
         if slot.abandoned.load(ordering: .sequentiallyConsistent) { onLateFinish?(url) }
     }
 
+    /// The cached copy of `url`, if there is one.
+    private func cachedCopy(_ url: String) -> String? {
+        let (dataPath, metaPath) = paths(url)
+        guard FileManager.default.fileExists(atPath: dataPath), let bytes = PosixFiles.contents(metaPath),
+              let json = try? JSONParser.parse(bytes).value, Entry(json)?.url == url else { return nil }
+        return dataPath
+    }
+
     private func paths(_ url: String) -> (data: String, meta: String) {
         let key = String(SHA256.hex(of: Array(url.utf8)).prefix(32))
         return ("\(directory)/\(key).data", "\(directory)/\(key).json")
@@ -179,11 +190,7 @@ public final class Downloads: Sendable {
             throw DataError("\(url) is not an http(s) URL")
         }
         let (dataPath, metaPath) = paths(url)
-        var cached: Entry?
-        if FileManager.default.fileExists(atPath: dataPath), let bytes = PosixFiles.contents(metaPath),
-           let json = try? JSONParser.parse(bytes).value, let entry = Entry(json), entry.url == url {
-            cached = entry
-        }
+        let cached = cachedCopy(url).flatMap { _ in PosixFiles.contents(metaPath) }.flatMap { try? JSONParser.parse($0).value }.flatMap(Entry.init)
         var request = URLRequest(url: target)
         request.timeoutInterval = timeout
         request.setValue("sluice/0.1", forHTTPHeaderField: "User-Agent")
