@@ -54,6 +54,23 @@ import SluiceCore
         #expect(s.exists("deploy/iris/model.json") && s.exists("deploy/iris/metadata.json"))
     }
 
+    /// `sluice serve` sweeps its repository the same way when it starts.
+    @Test func serveRemovesOrphansInItsRepositoryOnStart() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let dead = try Self.deadPID()
+        let orphan = "deploy/iris/.model.json.tmp-\(dead)-8"
+        let young = "deploy/iris/.metadata.json.tmp-\(dead)-9"
+        try self.orphan(s, orphan, age: 600)
+        try self.orphan(s, young, age: 0)
+        let server = try ControllerProcess(s, ["--repository", "deploy", "--port", "0"], name: "serve", command: "serve")
+        _ = try server.port()
+        #expect(!s.exists(orphan), "\(server.output)")
+        #expect(s.exists(young))
+        #expect(server.output.contains("removed a temporary file left by a killed process"), "\(server.output)")
+        #expect(server.signal(SIGTERM)?.status == 0)
+    }
+
     /// Issue 11: a git source whose first clone fails is retried with the controller's backoff,
     /// not on every interval.
     @Test func aFailedFirstCloneBacksOff() throws {
