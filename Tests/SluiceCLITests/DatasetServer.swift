@@ -87,12 +87,15 @@ final class DatasetServer: Sendable {
         }
         // A 404 page as web servers make them: a title, styles, scripts, 40 KB of markup and a
         // terminal escape sequence.
-        router.get("missing.csv") { _, _ -> Response in
+        let errorPage = { @Sendable () -> Response in
             let page = "<!DOCTYPE html><html><head><style>body { color: red }</style><title>404 Not Found \u{1B}[31m(nginx)</title>"
                 + "<script>var x = '<b>';</script></head><body>" + String(repeating: "<div class=\"pad\">padding</div>", count: 1500)
                 + "</body></html>"
             return Response(status: .notFound, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: page)))
         }
+        router.get("missing.csv") { _, _ -> Response in errorPage() }
+        // The same page for a deploy target's requests (an http target pointed at the wrong server).
+        router.put("missing.csv") { _, _ -> Response in errorPage() }
         var logger = Logger(label: "test.dataset-server")
         logger.logLevel = .critical
         let bound = AsyncStream<Int>.makeStream()

@@ -71,6 +71,20 @@ import SluiceCore
         await server.stop()
     }
 
+    /// Issue 11 for deploy targets: an http target answering an HTML error page fails the model
+    /// with the status and the page's title, not its markup or terminal escapes.
+    @Test func anHTMLErrorPageFromADeployTargetIsSummarised() async throws {
+        let s = try Sandbox()
+        let server = try await DatasetServer(body: "")
+        try s.edit("manifests/iris.json") { $0.set("spec.deploy", ["target": "http", "url": .string(server.url("missing.csv"))]) }
+        let apply = try s.run("apply")
+        await server.stop()
+        #expect(apply.status == 1, "\(apply.output)")
+        #expect(apply.output.contains("PUT \(server.url("missing.csv")): HTTP 404: 404 Not Found [31m(nginx)"), "\(apply.output)")
+        #expect(!apply.output.contains("padding"), "\(apply.output)")
+        #expect(!apply.output.contains("\u{1B}"))
+    }
+
     @Test func theLimitsAreCheckedAndReadFromARunConfigFile() throws {
         let s = try Sandbox()
         let bad = try s.run("plan", "--download-max-size", "lots")

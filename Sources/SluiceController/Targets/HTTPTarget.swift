@@ -105,9 +105,10 @@ public final class HTTPClient: Sendable {
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
-        /// The body's first 300 characters, for messages.
+        /// The body for messages: one printable line of at most 160 characters (an HTML error
+        /// page's title, not its markup; no control characters) — ``FetchMessages/excerpt(_:contentType:)``.
         public var snippet: String {
-            let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = FetchMessages.excerpt(Array(body.prefix(16 << 10)), contentType: nil)
             return text.isEmpty ? "(empty body)" : text
         }
     }
@@ -162,7 +163,7 @@ public final class HTTPClient: Sendable {
         let task = session.dataTask(with: request) { data, response, error in
             let result: Result<Response, TargetError>
             if let error {
-                result = .failure(TargetError(error.localizedDescription))
+                result = .failure(TargetError(FetchMessages.reason(error)))
             } else if let http = response as? HTTPURLResponse {
                 result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? []))
             } else {
