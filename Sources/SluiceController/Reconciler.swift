@@ -30,9 +30,11 @@ public struct Reconciler: Sendable {
         public var storeDirectory: String?
         /// The directories absolute deploy paths may be below (`--deploy-root`, absolute).
         public var deployRoots: [String]
+        /// The deadline and size cap of each dataset download.
+        public var downloadLimits: DownloadLimits
 
         public init(root: URL, sourceRoot: URL? = nil, manifests: String = "manifests", planner: Planner.Options = .init(),
-                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil,
+                    cache: String? = nil, concurrency: Int = 1, downloads: String? = nil, downloadLimits: DownloadLimits = .standard,
                     storeDirectory: String? = nil, deployRoots: [String] = []) {
             self.root = root
             self.sourceRoot = sourceRoot ?? root
@@ -43,6 +45,7 @@ public struct Reconciler: Sendable {
             self.downloads = downloads
             self.storeDirectory = storeDirectory
             self.deployRoots = deployRoots
+            self.downloadLimits = downloadLimits
         }
 
         /// The manifests directory, absolute.
@@ -79,13 +82,18 @@ public struct Reconciler: Sendable {
     public let data: DataResolver
     public let targets: TargetFactory
 
-    public init(configuration: Configuration, store: any Store, logger: Logger) {
+    /// - Parameters:
+    ///   - downloads: the dataset downloads to use, kept across cycles by the controller (which
+    ///     then waits `patience` seconds for one under way); by default a new instance for
+    ///     ``Configuration/downloads``, waited for to the end.
+    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
         self.data = DataResolver(root: configuration.sourceRoot, digester: digester,
-                                 downloads: configuration.downloads.map { Downloads(directory: $0) })
+                                 downloads: downloads ?? configuration.downloads.map { Downloads(directory: $0, limits: configuration.downloadLimits) },
+                                 patience: patience)
         self.targets = TargetFactory(root: configuration.root, digester: digester)
     }
 
@@ -101,6 +109,7 @@ public struct Reconciler: Sendable {
             done.signal()
         }
         let manifests = loadManifests()
+        data.prefetch(manifests.manifests)
         let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
@@ -121,17 +130,40 @@ public struct Reconciler: Sendable {
     }
 
     /// The store's records, and what each published model's target holds now.
+    ///
+    /// A version whose artifact is not in the store (collected by `sluice gc`, or lost) is left
+    /// out of the trained versions, so that a plan trains it again rather than fail to publish it.
     func observe() throws -> ObservedState {
         var observed = try store.observe()
         for (name, model) in observed.models {
+            observed.models[name]?.versions = model.versions.filter { store.hasArtifact($0.value.artifactDigest) }
             guard let pub = model.publication else { continue }
             do {
-                observed.models[name]?.target = try targets.target(pub.deploy).observe(expectedDigest: pub.artifactDigest)
+                observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest))
             } catch {
                 observed.models[name]?.target = .drifted("cannot observe \(pub.deploy.summary): \(error)")
             }
         }
         return observed
+    }
+
+    /// Removes the temporary files that killed processes left (``TemporaryFiles``) in the
+    /// store's artifacts, the download cache and every directory target in use or desired.
+    /// Called on start by `apply` and `run`, holding the store's lock.
+    /// - Returns: the paths removed.
+    @discardableResult
+    public func sweepTemporaryFiles(_ snapshot: Snapshot) -> [String] {
+        var directories: [(String, Int)] = []
+        if let artifacts = store.artifactsDirectory { directories.append((artifacts, 2)) }
+        if let downloads = configuration.downloads { directories.append((downloads, 0)) }
+        var deploys = Set(snapshot.desired.map(\.manifest.deploy))
+        for model in snapshot.observed.models.values { if let p = model.publication { deploys.insert(p.deploy) } }
+        for case .directory(let path) in deploys { directories.append((PosixFiles.join(targets.rootPath, path), 0)) }
+        let removed = directories.flatMap { TemporaryFiles.sweep($0.0, depth: $0.1) }
+        for path in removed {
+            logger.notice("removed a temporary file left by a killed process", metadata: ["path": "\(path)"])
+        }
+        return removed
     }
 
     /// The plan for a snapshot: a pure function of it.

@@ -8,7 +8,7 @@ extension Sluice {
     struct Apply: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train, evaluate, publish and retire models until they match their manifests.",
-            discussion: "Exit codes: 0 converged, 1 an error (the other models are still reconciled), 3 a gate rejected a candidate (its champion stays in service).")
+            discussion: "Exit codes: 0 converged, 1 an error (the other models are still reconciled) or a retirement withheld (see the warning), 3 a gate rejected a candidate (its champion stays in service).")
 
         @OptionGroup var options: GlobalOptions
 
@@ -34,6 +34,7 @@ extension Sluice {
             defer { lock.release() }
             let reconciler = options.reconciler(store: store, allowEmpty: allowEmpty, cache: cache)
             let snapshot = try options.snapshot(reconciler)
+            reconciler.sweepTemporaryFiles(snapshot)
             var plan = try ModelSelection.narrow(reconciler.plan(snapshot), to: models)
             plan.warnings += reconciler.dataWarnings(plan, snapshot)
             if !json {
@@ -49,7 +50,7 @@ extension Sluice {
             }
             if json {
                 Terminal.printJSON(report.json)
-            } else if plan.hasChanges {
+            } else if plan.hasChanges || !report.blocked.isEmpty {
                 printReport(report)
             }
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
@@ -66,6 +67,7 @@ extension Sluice {
             var tail = ["\(ready) ready"]
             if !report.rejected.isEmpty { tail.append("\(report.rejected.count) rejected") }
             if !report.failed.isEmpty { tail.append("\(report.failed.count) failed") }
+            if !report.blocked.isEmpty { tail.append("\(report.blocked.count) blocked (retirement withheld; see the warning above)") }
             Terminal.print(Terminal.paint("Apply complete:", .bold)
                 + " \(report.trained) trained, \(report.evaluated) evaluated, \(report.published) published, \(report.retired) retired; "
                 + tail.joined(separator: ", ") + ".")

@@ -22,6 +22,33 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step to standard error.")
     var verbose = false
 
+    @Option(help: ArgumentHelp("How long one dataset download (spec.dataset.source as a URL) may take in all, retries included (5m, or seconds).",
+                               valueName: "DURATION"),
+            transform: DurationOption.seconds)
+    var downloadTimeout: Double = DownloadLimits.standard.deadline
+
+    @Option(help: ArgumentHelp("The largest dataset download accepted: bytes, or with a unit (500M, 2G).", valueName: "SIZE"))
+    var downloadMaxSize: String = "1G"
+
+    /// The limits of dataset downloads, from `--download-timeout` and `--download-max-size`.
+    var downloadLimits: DownloadLimits {
+        DownloadLimits(deadline: downloadTimeout, maxBytes: GlobalOptions.bytes(downloadMaxSize) ?? DownloadLimits.standard.maxBytes)
+    }
+
+    /// "1048576", "512K", "500M", "2G", "1T" (powers of 1024; a trailing "B" or "iB" allowed).
+    static func bytes(_ text: String) -> Int64? {
+        var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
+        for suffix in ["IB", "B"] where digits.hasSuffix(suffix) { digits.removeLast(suffix.count); break }
+        var scale: Int64 = 1
+        if let unit = digits.last, let power = ["K": 1, "M": 2, "G": 3, "T": 4][String(unit)] {
+            scale = Int64(1) << (10 * power)
+            digits.removeLast()
+        }
+        guard let n = Int64(digits.trimmingCharacters(in: .whitespaces)), n > 0 else { return nil }
+        let (product, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : product
+    }
+
     func validate() throws {
         guard store.hasPrefix("sqlite:") else {
             throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db)")
@@ -34,6 +61,12 @@ struct GlobalOptions: ParsableArguments {
         guard isDirectory.boolValue else { throw ValidationError("--root \(root) is a file, not a directory; point --root at the repository holding \(manifests)/") }
         for d in deployRoots where d.isEmpty || d.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError("--deploy-root \(JSON.string(d).canonical()): expected a directory path")
+        }
+        guard downloadTimeout > 0, downloadTimeout.isFinite else {
+            throw ValidationError("--download-timeout \(downloadTimeout): must be a positive number of seconds")
+        }
+        guard GlobalOptions.bytes(downloadMaxSize) != nil else {
+            throw ValidationError("--download-max-size \(downloadMaxSize): expected a size such as 500M, 2G or a number of bytes")
         }
     }
 
@@ -113,7 +146,8 @@ struct GlobalOptions: ParsableArguments {
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
         let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
-                                               downloads: downloadsPath, storeDirectory: (storePath as NSString).deletingLastPathComponent,
+                                               downloads: downloadsPath, downloadLimits: downloadLimits,
+                                               storeDirectory: (storePath as NSString).deletingLastPathComponent,
                                                deployRoots: deployRootPaths),
                           store: store, logger: logger)
     }

@@ -8,7 +8,7 @@ extension Sluice {
         static let configuration = CommandConfiguration(
             commandName: "plan",
             abstract: "Show what apply would do, and why.",
-            discussion: "Exit codes: 0 success; with --detailed-exitcode 0 no changes, 2 changes pending; 1 an error (invalid manifest, unreadable data).")
+            discussion: "Exit codes: 0 success; with --detailed-exitcode 0 no changes, 2 changes pending; 1 an error (invalid manifest, unreadable data) or a retirement withheld by a safety rule.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -36,7 +36,7 @@ extension Sluice {
             } else {
                 PlanPrinter.print(plan, errors: snapshot.manifests.errors)
             }
-            if !snapshot.manifests.errors.isEmpty || plan.items.contains(where: { $0.condition == .failed }) { throw ExitCode(1) }
+            if !snapshot.manifests.errors.isEmpty || plan.items.contains(where: { $0.condition == .failed || $0.condition == .blocked }) { throw ExitCode(1) }
             if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
         }
     }

@@ -8,7 +8,9 @@ enum PlanPrinter {
         for e in errors { Terminal.print(Terminal.paint("✗ ", .red) + "\(e)") }
         if !errors.isEmpty { Terminal.print() }
         let changing = plan.items.filter { !$0.actions.isEmpty }
-        if changing.isEmpty, !errors.isEmpty {
+        if changing.isEmpty, plan.items.contains(where: { $0.condition == .blocked }) {
+            Terminal.print("No changes can be carried out, but the models do not match their manifests: a retirement is withheld (see the warning below).")
+        } else if changing.isEmpty, !errors.isEmpty {
             Terminal.print("No changes can be made for the models above until their manifest errors are fixed.")
         } else if changing.isEmpty {
             Terminal.print("No changes. The models match their manifests.")

@@ -179,6 +179,7 @@ extension Sluice {
             settings.downloads = options.downloadsPath
             settings.storeDirectory = (options.storePath as NSString).deletingLastPathComponent
             settings.deployRoots = options.deployRootPaths
+            settings.downloadLimits = options.downloadLimits
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SluiceController
 import Prometheus
 import SluiceHTTP
 import SluiceServe
@@ -75,6 +76,10 @@ extension Sluice {
                 throw ExitCode(1)
             }
 
+            // Temporary files of writes a kill cut short (repository API PUTs, directory targets).
+            for path in TemporaryFiles.sweep(repository, depth: 6) {
+                logger.notice("removed a temporary file left by a killed process", metadata: ["path": "\(path)"])
+            }
             let repo = ModelRepository(root: repository, logger: logger)
             repo.start(pollInterval: pollInterval)
             let server = InferenceServer(repository: repo, options: options, registry: registry)

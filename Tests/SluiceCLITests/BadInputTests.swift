@@ -82,6 +82,8 @@ import Glibc
              expect: ["data/x.csv", "column \"b\"", "\"oops\"", "line 3"]),
         Case(name: "a target with one class", files: { s in ["data/x.csv": "a,b,species\n" + (1...40).map { "\($0),\($0 * 2),x\n" }.joined(), "manifests/bad.json": model(s) { $0.set("spec.dataset.source", "data/x.csv") }] },
              expect: ["data/x.csv", "single class (\"x\")"]),
+        Case(name: "dataset URL with nothing listening", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.source", "http://127.0.0.1:1/data.csv") }] },
+             expect: ["spec.dataset.source", "http://127.0.0.1:1/data.csv", "connection refused"]),
         Case(name: "sha256 mismatch", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.sha256", .string(String(repeating: "0", count: 64))) }] },
              expect: ["examples/data/iris.csv has sha256", "spec.dataset.sha256", "pins 0000"]),
         Case(name: "unknown algorithm", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.algorithm.name", "random_forrest") }] },

@@ -162,10 +162,32 @@ import SluiceCore
         #expect(apply.status == 1, "an empty manifests directory is an error: \(apply.output)")
         #expect(apply.stdout.contains("holds no manifest (*.json) file"), "\(apply.output)")
         #expect(apply.stdout.contains("--allow-empty"))
+        #expect(apply.stdout.contains("1 blocked"), "\(apply.output)")
+        #expect(!apply.stdout.contains("The models match their manifests"), "\(apply.output)")
         #expect(s.exists("deploy/iris/model.json"))
+        #expect(try s.run("plan", "--detailed-exitcode").status == 1, "plan agrees with apply")
         let allowed = try s.run("apply", "--allow-empty")
         #expect(allowed.status == 0, "\(allowed.output)")
         #expect(!s.exists("deploy/iris/model.json"))
+    }
+
+    /// D21 with manifests left (one suspended): every published model's manifest is gone, so
+    /// retiring them is withheld; apply and plan both exit 1 and say why, `--json` too.
+    @Test func aWithheldRetirementExitsOneInApplyAndPlan() throws {
+        let s = try Sandbox()
+        try s.write("manifests/tree.json", s.manifest(name: "tree"))
+        #expect(try s.run("apply").status == 0)
+        try s.remove("manifests/iris.json")
+        try s.edit("manifests/tree.json") { $0.set("metadata.name", "other"); $0.set("spec.suspend", true); $0.set("spec.deploy.path", "deploy/other") }
+        let plan = try s.run("plan", "--detailed-exitcode")
+        #expect(plan.status == 1, "\(plan.output)")
+        #expect(plan.stdout.contains("not retiring iris, tree"), "\(plan.output)")
+        let apply = try s.run("apply", "--json")
+        #expect(apply.status == 1, "\(apply.output)")
+        let report = try JSONParser.parse(apply.stdout).value
+        #expect(report["exitCode"] == 1)
+        #expect(report["models"]?.arrayValue?.filter { $0["condition"] == "blocked" }.count == 2)
+        #expect(s.exists("deploy/iris/model.json") && s.exists("deploy/tree/model.json"))
     }
 
     @Test func sameManifestAndDataGiveByteIdenticalArtifactsInFreshStores() throws {

@@ -7,10 +7,10 @@ final class Sandbox {
     let root: URL
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The built `sluice` executable, beside the test bundle; `SLUICE_TEST_BINARY` names another
-    /// build to run the same tests against (e.g. the previous commit's, to see a new test fail).
+    /// The built `sluice` executable, beside the test bundle (or `$SLUICE_TEST_BINARY`, to run
+    /// the tests against another build, e.g. to see a regression test fail before its fix).
     static let binary: URL = {
-        if let other = ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"], !other.isEmpty { return URL(fileURLWithPath: other) }
+        if let path = ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sluice")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return repository.appendingPathComponent(".build/debug/sluice")

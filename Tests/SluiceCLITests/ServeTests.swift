@@ -93,6 +93,29 @@ import SluiceCore
         #expect(server.signal(SIGTERM)?.status == 0, "\(server.output)")
     }
 
+    /// D10 for the http target: the server's files of the model are broken (here its
+    /// `metadata.json` emptied) while it still serves the instance it loaded before. Observing
+    /// the target sees the server's load failure; apply publishes again and the files load.
+    @Test func brokenFilesOnTheServerAreDriftAndAreRepaired() throws {
+        let (s, server, port) = try Self.start()
+        let base = "http://127.0.0.1:\(port)"
+        #expect(try s.run(["apply"], environment: ["IRIS_TOKEN": "t0ken"]).status == 0)
+        let original = try #require(s.metadata("served/iris"))
+        try s.write("served/iris/metadata.json", "[]")
+        #expect(waitUntil(timeout: 5) {
+            (try? http("GET", "\(base)/v2/repository/models/iris", headers: ["Authorization": "Bearer t0ken"]))?.body.contains("reason") == true
+        })
+        let plan = try s.run(["plan", "--detailed-exitcode"], environment: ["IRIS_TOKEN": "t0ken"])
+        #expect(plan.status == 2, "\(plan.output)")
+        #expect(plan.stdout.contains("its files there do not load"), "\(plan.output)")
+        let apply = try s.run(["apply"], environment: ["IRIS_TOKEN": "t0ken"])
+        #expect(apply.status == 0, "\(apply.output)")
+        let repaired = try #require(s.metadata("served/iris"))
+        for field in ["model", "version", "artifact"] { #expect(repaired[field] == original[field], "\(field)") }
+        #expect(try s.run(["plan", "--detailed-exitcode"], environment: ["IRIS_TOKEN": "t0ken"]).status == 0)
+        #expect(server.signal(SIGTERM)?.status == 0, "\(server.output)")
+    }
+
     @Test func aServerThatIsDownFailsTheModelWithTheReason() throws {
         let (s, server, _) = try Self.start()
         #expect(server.signal(SIGTERM)?.status == 0)

@@ -40,6 +40,11 @@ public final class Controller: Sendable {
         public var storeDirectory: String?
         /// The directories absolute deploy paths may be below (`--deploy-root`).
         public var deployRoots: [String] = []
+        /// The deadline and size cap of each dataset download.
+        public var downloadLimits = DownloadLimits.standard
+        /// How long a cycle waits for a dataset download under way before it reconciles the
+        /// other models without it; the download goes on, and its end starts a cycle.
+        public var downloadPatience: Double = 2
         public init() {}
     }
 
@@ -72,6 +77,10 @@ public final class Controller: Sendable {
     private let state = Mutex(Status())
     private let retries: Mutex<Retries>
     private let watcher = Mutex<FileWatcher?>(nil)
+    /// Dataset downloads, kept across cycles so that a slow one goes on while cycles run.
+    private let downloads = Mutex<Downloads?>(nil)
+    /// Consecutive failures to bring the source up to date, and when to try again.
+    private let sourceRetry = Mutex<(failures: Int, notBefore: Date)>((0, .distantPast))
 
     public init(options: Options, source: any ManifestSource, store: any Store, root: URL, logger: Logger,
                 metrics: ControllerMetrics = ControllerMetrics()) {
@@ -192,16 +201,15 @@ public final class Controller: Sendable {
         var cycleLogger = logger
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
         do {
-            do { try source.sync() } catch {
-                guard source.isAvailable else { throw error }
-                cycleLogger.error("cannot update the source; reconciling its last state", metadata: ["source": "\(source.description)", "error": "\(error)"])
-            }
+            try syncSource(reason: reason, cycleLogger)
             let reconciler = Reconciler(
                 configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
                                      planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
-                                     downloads: options.downloads, storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
-                store: store, logger: cycleLogger)
+                                     downloads: options.downloads, downloadLimits: options.downloadLimits,
+                                     storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
+                store: store, logger: cycleLogger, downloads: cycleDownloads(), patience: options.downloadPatience)
             let snapshot = try reconciler.snapshot()
+            if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
             let revision = snapshot.revision ?? ""
             let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
@@ -237,10 +245,56 @@ public final class Controller: Sendable {
             }
             metrics.cycle(duration: elapsed, report: report, revision: snapshot.revision)
             log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
+        } catch let error as SourceError where error.waiting {
+            // Backing off from an unreachable source: said once, when the attempt failed.
+            state.withLock { $0.lastError = "\(error)" }
+            cycleLogger.debug("cycle skipped", metadata: ["error": "\(error)"])
         } catch {
             state.withLock { $0.lastError = "\(error)" }
             metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The downloads for a cycle: one instance for the controller's life, whose finished
+    /// fetches are forgotten at each cycle (to be re-validated) and whose slow ones go on.
+    private func cycleDownloads() -> Downloads? {
+        guard let directory = options.downloads else { return nil }
+        return downloads.withLock { d in
+            if d == nil {
+                d = Downloads(directory: directory, limits: options.downloadLimits) { [weak self] url in
+                    self?.trigger("a dataset download finished")
+                }
+            }
+            d!.beginCycle()
+            return d
+        }
+    }
+
+    /// Brings the source up to date, backing off after failures like a failed model does
+    /// (``RetryPolicy``): while it waits, interval cycles do not try (a trigger does), and
+    /// reconcile the source's last state if it has one.
+    /// - Throws: when there is no state to reconcile (the first clone has not succeeded).
+    private func syncSource(reason: String, _ logger: Logger) throws {
+        let now = Date()
+        let (failures, notBefore) = sourceRetry.withLock { $0 }
+        if reason == "interval", now < notBefore {
+            let wait = Int(notBefore.timeIntervalSince(now).rounded(.up))
+            guard source.isAvailable else {
+                throw SourceError("\(source.description) is unavailable (failed \(failures) time\(failures == 1 ? "" : "s")); retrying in \(wait) s", waiting: true)
+            }
+            return
+        }
+        do {
+            try source.sync()
+            sourceRetry.withLock { $0 = (0, .distantPast) }
+        } catch {
+            let delay = options.retry.delay(afterFailures: failures + 1)
+            sourceRetry.withLock { $0 = (failures + 1, now.addingTimeInterval(delay)) }
+            let retry = "retrying in \(Int(delay.rounded(.up))) s"
+            guard source.isAvailable else { throw SourceError("\(error); \(retry)") }
+            logger.error("cannot update the source; reconciling its last state", metadata: [
+                "source": "\(source.description)", "error": "\(error)", "retry": "\(retry)"])
         }
     }
 
@@ -276,5 +330,17 @@ public final class Controller: Sendable {
             }
         }
         watcher.watch(directories)
+    }
+}
+
+/// The manifests' source cannot be brought up to date.
+struct SourceError: Error, CustomStringConvertible {
+    var description: String
+    /// Raised without an attempt, while backing off from an earlier failure.
+    var waiting: Bool
+
+    init(_ description: String, waiting: Bool = false) {
+        self.description = description
+        self.waiting = waiting
     }
 }

@@ -19,11 +19,23 @@ public final class DataResolver: Sendable {
 
     /// Where datasets named by URL are fetched to; `nil`: URL datasets are an error.
     let downloads: Downloads?
+    /// Seconds to wait for a download under way before reporting the model as waiting for it;
+    /// `nil`: wait until it ends (``Downloads/fetch(_:patience:)``).
+    let patience: Double?
 
-    public init(root: URL, digester: FileDigester, downloads: Downloads? = nil) {
+    public init(root: URL, digester: FileDigester, downloads: Downloads? = nil, patience: Double? = nil) {
         self.root = root.standardizedFileURL
         self.digester = digester
         self.downloads = downloads
+        self.patience = patience
+    }
+
+    /// Starts fetching, all at once, the datasets these manifests name by URL, so that one slow
+    /// server delays only its own models (``Downloads/prefetch(_:)``).
+    public func prefetch(_ manifests: [Manifest]) {
+        guard let downloads else { return }
+        let urls = manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }.filter(DatasetSpec.isURL)
+        downloads.prefetch(urls)
     }
 
     /// The absolute path of a dataset path from a manifest, checked to stay inside the root
@@ -33,7 +45,7 @@ public final class DataResolver: Sendable {
             guard let downloads else {
                 throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)): this command cannot fetch datasets by URL")
             }
-            do { return try downloads.fetch(relative) } catch {
+            do { return try downloads.fetch(relative, patience: patience) } catch {
                 throw DataError("\(field) (\(manifest.origin.file)): \(error)")
             }
         }

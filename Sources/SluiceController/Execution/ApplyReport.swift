@@ -37,10 +37,14 @@ public struct ApplyReport: Sendable, Equatable {
 
     public var failed: [ModelOutcome] { outcomes.filter { $0.condition == .failed } }
     public var rejected: [ModelOutcome] { outcomes.filter { $0.condition == .rejected } }
+    /// Models whose retirement a safety rule withheld: the state has not converged.
+    public var blocked: [ModelOutcome] { outcomes.filter { $0.condition == .blocked } }
 
-    /// DESIGN §3: 0 converged, 1 an error (invalid manifest, failed model), 3 a gate rejected a candidate.
+    /// DESIGN §3: 0 converged, 1 an error (invalid manifest, failed model, or a retirement
+    /// withheld, which leaves the state unconverged until a person acts), 3 a gate rejected a
+    /// candidate. `plan` exits 1 for the same plans.
     public var exitCode: Int32 {
-        if !failed.isEmpty || !warnings.isEmpty && warnings.contains(where: { $0.hasPrefix("invalid manifest") }) { return 1 }
+        if !failed.isEmpty || !blocked.isEmpty || warnings.contains(where: { $0.hasPrefix("invalid manifest") }) { return 1 }
         if !rejected.isEmpty { return 3 }
         return 0
     }

@@ -107,7 +107,8 @@ public struct Executor: Sendable {
                 switch action {
                 case .train(let v, _):
                     guard let desired else { throw TargetError("no manifest to train from") }
-                    if try store.version(model: item.model, id: v) != nil { current = nil; continue }  // trained meanwhile (e.g. by `gate`)
+                    // Trained meanwhile (e.g. by `gate`), with its artifact still stored (`gc` may have collected it).
+                    if let known = try store.version(model: item.model, id: v), store.hasArtifact(known.artifactDigest) { current = nil; continue }
                     progress("\(item.model): training \(desired.manifest.algorithm)")
                     let (record, reused) = try train(desired, version: v)
                     if reused {

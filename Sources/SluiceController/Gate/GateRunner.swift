@@ -145,7 +145,7 @@ public struct GateRunner: Sendable {
             result.version = v
             result.dataDigest = dataDigest
             var record = try reconciler.store.version(model: m.name, id: v)
-            if record == nil {
+            if record == nil || !reconciler.store.hasArtifact(record!.artifactDigest) {
                 progress("\(m.name): training \(m.algorithm)")
                 let (trained, reused) = try executor.train(d, version: v)
                 record = trained

@@ -145,6 +145,10 @@ public final class InMemoryStore: Store {
         return digest
     }
 
+    public func hasArtifact(_ digest: String) -> Bool { state.withLock { $0.artifacts[digest] != nil } }
+    public func storedArtifacts() throws -> [String: Int64] { state.withLock { $0.artifacts.mapValues { Int64($0.count) } } }
+    public func removeArtifact(_ digest: String) throws { try mutate { $0.artifacts[digest] = nil } }
+
     public func artifact(_ digest: String) throws -> [UInt8] {
         guard let bytes = state.withLock({ $0.artifacts[digest] }) else { throw StoreError("artifact \(digest.prefix(12)) is not in the store") }
         return bytes

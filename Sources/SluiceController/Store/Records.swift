@@ -102,7 +102,7 @@ public struct PublicationRecord: Sendable, Equatable {
 public struct EventRecord: Sendable, Equatable {
     public var at: Date
     public var model: String
-    /// `trained`, `evaluated`, `rejected`, `published`, `retired`, `failed`, `repaired`.
+    /// `trained`, `evaluated`, `rejected`, `published`, `retired`, `failed`, `repaired`, `collected` (`sluice gc`).
     public var kind: String
     public var message: String
     public var revision: String?

@@ -369,8 +369,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     acquiredAt: Date(timeIntervalSince1970: r["acquired_at"]), expiresAt: Date(timeIntervalSince1970: r["expires_at"]))
     }
 
+    public var artifactsDirectory: String? { artifacts.path }
     public func putArtifact(_ bytes: [UInt8]) throws -> String { try artifacts.put(bytes) }
     public func artifact(_ digest: String) throws -> [UInt8] { try artifacts.get(digest) }
+    public func hasArtifact(_ digest: String) -> Bool { artifacts.contains(digest) }
+    public func storedArtifacts() throws -> [String: Int64] { try artifacts.list() }
+    public func removeArtifact(_ digest: String) throws { try artifacts.remove(digest) }
 
     public func cachedDigest(path: String, stamp: FileStamp) throws -> String? {
         try read { db in

@@ -39,12 +39,27 @@ public protocol Store: LeaseStore {
     func putArtifact(_ bytes: [UInt8]) throws -> String
     /// The bytes of an artifact, verified against `digest`.
     func artifact(_ digest: String) throws -> [UInt8]
+    /// Whether the store holds an artifact (without reading it).
+    func hasArtifact(_ digest: String) -> Bool
+    /// Every artifact held: digest → size in bytes.
+    func storedArtifacts() throws -> [String: Int64]
+    /// Removes an artifact (`sluice gc`); the versions that recorded it are then trained again
+    /// when needed (``Reconciler`` leaves versions whose artifact is gone out of what it observes).
+    func removeArtifact(_ digest: String) throws
 
     /// The cached digest of a file at `path` with this stamp, if any.
     func cachedDigest(path: String, stamp: FileStamp) throws -> String?
     func cacheDigest(path: String, stamp: FileStamp, digest: String) throws
     /// The whole digest cache, read at once (a plan observes thousands of files).
     func cachedDigests() throws -> [String: (FileStamp, String)]
+
+    /// The directory artifacts are kept in, when they are files (for the start-up sweep of
+    /// temporary files a kill left there); `nil` for a store that keeps them elsewhere.
+    var artifactsDirectory: String? { get }
+}
+
+extension Store {
+    public var artifactsDirectory: String? { nil }
 }
 
 /// An error from a store, saying what to do.

@@ -6,8 +6,9 @@ import SluiceReconcile
 /// A place models are published to. Publishing is atomic: the target shows the old model or
 /// the new one, never a half-written one.
 public protocol DeployTarget: Sendable {
-    /// Compares what the target holds with the artifact it should hold.
-    func observe(expectedDigest: String) throws -> TargetObservation
+    /// Compares what the target holds with what it should hold: the artifact, and the metadata
+    /// naming the model, its version and the artifact's digest (what a server loads it by).
+    func observe(_ expected: ExpectedContent) throws -> TargetObservation
     /// Publishes an artifact and its metadata.
     /// - Parameter fence: called right before the write that makes the new model visible (the
     ///   rename, the request); when it throws, nothing visible is changed and its error is thrown.
@@ -23,6 +24,22 @@ public protocol DeployTarget: Sendable {
 /// write: the writer lease's ``WriterLease/confirm()``. A holder that was paused past its lease
 /// and lost it finds out here, before it overwrites what the new holder published.
 public typealias WriteFence = @Sendable () throws -> Void
+
+/// What a target should hold for a publication.
+public struct ExpectedContent: Sendable, Equatable {
+    /// The model's name, which `metadata.json` must declare.
+    public var model: String
+    /// The version published.
+    public var version: String
+    /// The SHA-256 of `model.json`.
+    public var artifactDigest: String
+
+    public init(model: String, version: String, artifactDigest: String) {
+        self.model = model
+        self.version = version
+        self.artifactDigest = artifactDigest
+    }
+}
 
 /// Makes the target a deploy spec names.
 public struct TargetFactory: Sendable {

@@ -15,16 +15,51 @@ public struct DirectoryTarget: DeployTarget {
     public var modelFile: String { "\(path)/model.json" }
     public var metadataFile: String { "\(path)/metadata.json" }
 
-    public func observe(expectedDigest: String) throws -> TargetObservation {
+    /// Both files: `model.json` must hash to the published digest, and `metadata.json` must be
+    /// a JSON object naming the model, the version and that digest (what `sluice serve` loads
+    /// the model by). Anything else is drift, repaired by publishing both files again.
+    public func observe(_ expected: ExpectedContent) throws -> TargetObservation {
         let actual: String?
         do { actual = try digester.digest(modelFile) } catch {
             return .drifted("\(display)/model.json is unreadable: \(error)")
         }
         guard let actual else { return .drifted("\(display)/model.json is missing") }
-        guard actual == expectedDigest else {
-            return .drifted("\(display)/model.json was changed (sha256 \(actual.prefix(12)), expected \(expectedDigest.prefix(12)))")
+        guard actual == expected.artifactDigest else {
+            return .drifted("\(display)/model.json was changed (sha256 \(actual.prefix(12)), expected \(expected.artifactDigest.prefix(12)))")
         }
-        guard FileManager.default.fileExists(atPath: metadataFile) else { return .drifted("\(display)/metadata.json is missing") }
+        return DirectoryTarget.check(metadata: readMetadata(), expected, file: "\(display)/metadata.json")
+    }
+
+    /// `metadata.json`'s bytes, `nil` when it is missing; an error text when it cannot be read.
+    private func readMetadata() -> Result<[UInt8]?, TargetError> {
+        do {
+            return .success(try PosixFiles.read(metadataFile, limit: PosixFiles.metadataLimit))
+        } catch {
+            if error.isMissing { return .success(nil) }
+            return .failure(TargetError("\(error)"))
+        }
+    }
+
+    /// Whether a `metadata.json` (read as `metadata`) describes the expected publication.
+    static func check(metadata: Result<[UInt8]?, TargetError>, _ expected: ExpectedContent, file: String) -> TargetObservation {
+        let bytes: [UInt8]
+        switch metadata {
+        case .failure(let error): return .drifted("\(file) is unreadable: \(error)")
+        case .success(nil): return .drifted("\(file) is missing")
+        case .success(let read?): bytes = read
+        }
+        guard let json = try? JSONParser.parse(bytes).value, json.objectValue != nil else {
+            return .drifted("\(file) was changed: it is not a JSON object")
+        }
+        let checks: [(field: String, found: JSON?, want: String)] = [
+            ("model", json["model"], expected.model),
+            ("version", json["version"], expected.version),
+            ("artifact.sha256", json["artifact"]?["sha256"], expected.artifactDigest),
+        ]
+        for check in checks where check.found?.stringValue != check.want {
+            let found = check.found.map { String($0.canonical().prefix(80)) } ?? "nothing"
+            return .drifted("\(file) was changed: \(check.field) is \(found), expected \"\(check.want)\"")
+        }
         return .matches
     }
 

@@ -24,18 +24,27 @@ public struct HTTPTarget: DeployTarget {
         self.client = client
     }
 
-    public func observe(expectedDigest: String) throws -> TargetObservation {
+    /// Reads the server's status of the model: it must serve the expected version and digest,
+    /// and its files there must load (a `reason` means they do not: the server keeps serving
+    /// the previous instance only until it restarts).
+    public func observe(_ expected: ExpectedContent) throws -> TargetObservation {
         let response = try send("GET", attempts: client.attempts)
         if response.status == 404 { return .drifted("\(url) does not hold the model") }
         try check(response, "GET")
         guard let json = try? JSONParser.parse(response.body).value, let digest = json["sha256"]?.stringValue else {
             return .drifted("\(url) answered GET without a sha256: \(response.snippet)")
         }
-        guard digest == expectedDigest else {
-            return .drifted("\(url) holds sha256 \(digest.prefix(12)), expected \(expectedDigest.prefix(12))")
+        guard digest == expected.artifactDigest else {
+            return .drifted("\(url) holds sha256 \(digest.prefix(12)), expected \(expected.artifactDigest.prefix(12))")
         }
         if json["ready"]?.boolValue == false {
             return .drifted("\(url) holds the artifact but does not serve it: \(json["reason"]?.stringValue ?? "not ready")")
+        }
+        if let reason = json["reason"]?.stringValue {
+            return .drifted("\(url) serves the model from memory, but its files there do not load: \(reason)")
+        }
+        if let version = json["version"]?.stringValue, version != expected.version {
+            return .drifted("\(url) serves version \(version.prefix(12)), expected \(expected.version.prefix(12))")
         }
         return .matches
     }
@@ -104,9 +113,10 @@ public final class HTTPClient: Sendable {
         public var body: [UInt8]
         /// The `Location` header of a redirect (which is never followed).
         public var location: String?
-        /// The body's first 300 characters, for messages.
+        /// The body for messages: one printable line of at most 160 characters (an HTML error
+        /// page's title, not its markup; no control characters) — ``FetchMessages/excerpt(_:contentType:)``.
         public var snippet: String {
-            let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = FetchMessages.excerpt(Array(body.prefix(16 << 10)), contentType: nil)
             return text.isEmpty ? "(empty body)" : text
         }
     }
@@ -164,7 +174,7 @@ public final class HTTPClient: Sendable {
         let task = session.dataTask(with: request) { data, response, error in
             let result: Result<Response, TargetError>
             if let error {
-                result = .failure(TargetError(error.localizedDescription))
+                result = .failure(TargetError(FetchMessages.reason(error)))
             } else if let http = response as? HTTPURLResponse {
                 result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? [],
                                            location: http.value(forHTTPHeaderField: "Location").map(Redaction.text)))
