@@ -85,6 +85,7 @@ extension Sluice {
             let (host, port, models, apiOn) = (host, port, repo.models.count, options.token != nil)
             let app = Application(
                 router: server.router(),
+                server: InferenceServer.httpServer,
                 configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
                 onServerRunning: { channel in
                     logger.notice("serving", metadata: [

@@ -94,7 +94,7 @@ import Glibc
 
     @Test func protocolErrorsGetTheirStatusCodes() throws {
         // D19: a bad chunk size was 500; a Content-Length of 10^18 got no answer (the server
-        // waited for the body); GET on the infer route was 404.
+        // waited for the body); GET on the infer route was 404; oversized headers were 400.
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
         let server = try ControllerProcess(s, ["--repository", "deploy", "--port", "0"], name: "serve", command: "serve")
@@ -107,6 +107,10 @@ import Glibc
         let method = try Self.exchange(port: port, "GET /v2/models/iris/infer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(method.hasPrefix("HTTP/1.1 405"), "\(method)")
         #expect(method.lowercased().contains("allow: post"), "\(method)")
+        let long = try Self.exchange(port: port, "GET /v2 HTTP/1.1\r\nHost: x\r\nX-Long: \(String(repeating: "a", count: 100_000))\r\n\r\n")
+        #expect(long.hasPrefix("HTTP/1.1 431"), "\(long.prefix(200))")
+        let many = try Self.exchange(port: port, "GET /v2 HTTP/1.1\r\nHost: x\r\n" + (0..<10_000).map { "X-\($0): v\r\n" }.joined() + "\r\n")
+        #expect(many.hasPrefix("HTTP/1.1 431"), "\(many.prefix(200))")
         let alive = try Self.exchange(port: port, "GET /v2/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(alive.hasPrefix("HTTP/1.1 200"), "\(alive)")
     }
