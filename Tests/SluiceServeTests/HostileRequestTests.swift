@@ -141,3 +141,31 @@ import SluiceLearn
         #expect(data.numbers == [1, 2, 3])
     }
 }
+
+/// Crafted model files in the served repository (D4): refused with the reason, never loaded,
+/// and the rest of the repository keeps serving.
+@Suite struct CraftedModelFileTests {
+    @Test func anArtifactWhoseSizesOverflowIsRefusedAndTheOthersServe() async throws {
+        let s = try Served()
+        defer { s.remove() }
+        // 8.9e15 rows × 1,100 features overflowed `rows * features` in the decoder: the hot-reload
+        // scan trapped, and a restarted server trapped again on the same file.
+        let features: [JSON] = (0..<1100).map { ["name": .string("f\($0)"), "type": "numeric", "fill": 0] }
+        let crafted = JSON.object([
+            "format": "sluice.model", "formatVersion": .number(Double(ModelArtifact.formatVersion)), "task": "classification",
+            "algorithm": ["name": "knn", "params": [:]], "features": .array(features), "encoding": "one_hot",
+            "target": ["name": "y", "type": "string", "classes": ["a", "b"]],
+            "model": ["kind": "neighbors", "k": 1, "weights": "uniform", "rows": 8.9e15, "features": 1100, "points": [], "labels": []],
+        ]).canonicalBytes()
+        let dir = "\(s.directory)/evil"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data(crafted).write(to: URL(fileURLWithPath: "\(dir)/model.json"))
+        try Data(ServeFixtures.metadata(name: "evil", version: "v1", digest: SHA256.hex(of: crafted), bytes: crafted.count))
+            .write(to: URL(fileURLWithPath: "\(dir)/metadata.json"))
+        s.repository.scan()
+        #expect(s.repository.model("evil") == nil)
+        #expect(s.repository.status("evil")?.reason?.contains("artifact field model") == true, "\(s.repository.status("evil")?.reason ?? "")")
+        let good = try await s.client.post("/v2/models/iris/infer", json: ["inputs": [InferenceRouteTests.irisInput()]])
+        #expect(good.status == 200)
+    }
+}
