@@ -115,3 +115,29 @@ import Glibc
         #expect(alive.hasPrefix("HTTP/1.1 200"), "\(alive)")
     }
 }
+
+extension OverflowCLITests {
+    @Test func aBaselineWithDuplicateCategoriesIsRefusedNotATrap() throws {
+        // D15: `gate --baseline` trapped in Dictionary(uniqueKeysWithValues:) (exit 132) evaluating it.
+        let s = try Sandbox()
+        try s.write("examples/data/colours.csv", "a,colour,y\n" + (0..<90).map { "\($0 % 9),\(["red", "green", "blue"][$0 % 3]),\($0 % 2 == 0 ? "p" : "q")" }.joined(separator: "\n") + "\n")
+        var m = try JSONParser.parse(s.manifest(name: "cat", gate: ["accuracy": ["min": 0.0, "maxRegression": 0.5]], source: "examples/data/colours.csv")).value
+        m.set("spec.dataset.target", "y")
+        try s.write("manifests/cat.json", m.canonical(pretty: true))
+        #expect(try s.run("apply").status == 0)
+        try FileManager.default.createDirectory(at: s.url("baseline"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: s.url("deploy/cat"), to: s.url("baseline/cat"))
+        try s.edit("baseline/cat/model.json") { artifact in
+            guard case .array(var features)? = artifact["features"], let i = features.firstIndex(where: { $0["name"] == "colour" }),
+                  case .array(let categories)? = features[i]["categories"] else { return }
+            features[i].set("categories", .array(categories + [categories[0]]))
+            artifact.set("features", .array(features))
+        }
+        let digest = SHA256.hex(of: try s.bytes("baseline/cat/model.json"))
+        try s.edit("baseline/cat/metadata.json") { $0.set("artifact.sha256", .string(digest)) }
+        try s.edit("manifests/cat.json") { $0.set("spec.algorithm.params", ["maxDepth": 2]) }
+        let r = try s.run("gate", "--model", "cat", "--baseline", "baseline", "--store", "sqlite:fresh/state.db", "--json")
+        #expect(r.status < 128 && !r.output.contains("Fatal error"), "\(r.output)")
+        #expect(r.output.contains("is listed twice"), "\(r.output)")
+    }
+}
