@@ -25,6 +25,7 @@ public struct FeatureEncoder: Sendable, Equatable {
         /// is listed twice (only in a hand-made artifact, which the decoder refuses), the first wins.
         public private(set) var index: [String: Int]
 
+        /// A feature called `name`, with its category index built from `kind`.
         public init(name: String, kind: Kind) {
             self.name = name
             self.kind = kind
@@ -36,6 +37,7 @@ public struct FeatureEncoder: Sendable, Equatable {
             return Dictionary(categories.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         }
 
+        /// Features are equal when their names and kinds are (the index follows from the kind).
         public static func == (a: Feature, b: Feature) -> Bool { a.name == b.name && a.kind == b.kind }
     }
 
