@@ -117,7 +117,7 @@ public enum Trainer {
         // An estimator that was asked to stop returns what it had; that is never a model.
         if stopped.load(ordering: .relaxed) { throw LearnError.cancelled }
         if let what = fitted.nonFiniteParameter {
-            throw LearnError("training \(spec.algorithm.name) overflowed: \(what) is not a finite number, because the training data holds values too large in magnitude (such as ±1e308); rescale those columns")
+            throw LearnError("training \(spec.algorithm.name) overflowed: \(what) came out infinite or NaN, because the training data holds values too large in magnitude (such as ±1e308); rescale those columns")
         }
         return ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
     }

@@ -29,7 +29,7 @@ extension ModelArtifact.Fitted {
             if !m.intercepts.allSatisfy(\.isFinite) { return "an intercept" }
             return nil
         case .neighbors(let m):
-            return m.isFinite ? nil : "the squared distances between training rows (the rows' values are too large)"
+            return m.isFinite ? nil : "the squared distances between training rows"
         case .naiveBayes(let m):
             if !m.priors.allSatisfy(\.isFinite) { return "a class prior" }
             if !m.means.allSatisfy(\.isFinite) { return "a class mean" }
