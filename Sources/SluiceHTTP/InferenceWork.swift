@@ -27,7 +27,7 @@ struct InferenceWork: Sendable {
     func infer(_ body: ByteBuffer, headerLength: Int?, model: ServedModel) async throws -> InferenceResponse {
         let decode = { @Sendable () throws(ServeError) -> InferenceRequest in
             try body.withUnsafeReadableBytes { raw throws(ServeError) in
-                try InferenceRequest.decode(raw.assumingMemoryBound(to: UInt8.self), headerLength: headerLength)
+                try InferenceRequest.decode(raw.assumingMemoryBound(to: UInt8.self), headerLength: headerLength, limit: model.inputLimit)
             }
         }
         if body.readableBytes >= Self.largeBody {

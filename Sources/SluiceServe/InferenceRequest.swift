@@ -49,13 +49,26 @@ public struct InferenceRequest: Sendable, Equatable {
         try body.withUnsafeBufferPointer { b throws(ServeError) in try decode(b, headerLength: headerLength) }
     }
 
+    /// The most elements one input may have, and why, when a model says so (see
+    /// ``ServedModel/inputLimit``): checked against each input's shape before its data is decoded.
+    public struct InputLimit: Sendable {
+        public var elements: Int
+        public var reason: String
+        public init(elements: Int, reason: String) {
+            self.elements = elements
+            self.reason = reason
+        }
+    }
+
     /// Parses a request body in place (the server's receive buffer: no copy of it is made).
     /// The JSON header is read by ``RequestReader``, which puts tensor data straight into flat
     /// arrays and stops at the element limit, so a request never costs much more memory than its
     /// data as doubles.
-    /// - Parameter headerLength: the value of `Inference-Header-Content-Length`, when sent.
+    /// - Parameters:
+    ///   - headerLength: the value of `Inference-Header-Content-Length`, when sent.
+    ///   - limit: a smaller bound on each input's elements than the request's, from the model.
     /// - Throws: ``ServeError`` (400) naming the field or input at fault.
-    public static func decode(_ body: UnsafeBufferPointer<UInt8>, headerLength: Int?) throws(ServeError) -> InferenceRequest {
+    public static func decode(_ body: UnsafeBufferPointer<UInt8>, headerLength: Int?, limit: InputLimit? = nil) throws(ServeError) -> InferenceRequest {
         let jsonEnd: Int
         if let headerLength {
             guard headerLength >= 0, headerLength <= body.count else {
@@ -108,7 +121,7 @@ public struct InferenceRequest: Sendable, Equatable {
         var binary = body[jsonEnd...]
         var names: Set<String> = []
         for (i, input) in rawInputs.enumerated() {
-            let tensor = try input.tensor(index: i, binary: &binary, hasBinary: headerLength != nil)
+            let tensor = try input.tensor(index: i, binary: &binary, hasBinary: headerLength != nil, limit: limit)
             guard names.insert(tensor.name).inserted else { throw .badRequest("input \"\(tensor.name)\" is given twice") }
             request.inputs.append(tensor)
         }
@@ -152,7 +165,7 @@ public struct InferenceRequest: Sendable, Equatable {
             return input
         }
 
-        func tensor(index i: Int, binary: inout UnsafeBufferPointer<UInt8>.SubSequence, hasBinary: Bool) throws(ServeError) -> InputTensor {
+        func tensor(index i: Int, binary: inout UnsafeBufferPointer<UInt8>.SubSequence, hasBinary: Bool, limit: InputLimit?) throws(ServeError) -> InputTensor {
             let o = fields
             guard case .string(let name)? = o["name"] else { throw .badRequest("inputs[\(i)] has no \"name\"") }
             guard case .string(let typeName)? = o["datatype"] else { throw .badRequest("input \"\(name)\" has no \"datatype\"") }
@@ -166,6 +179,9 @@ public struct InferenceRequest: Sendable, Equatable {
                 count = count.multipliedReportingOverflow(by: n).overflow ? Int.max : count * n
             }
             guard count <= maxElements else { throw .badRequest("input \"\(name)\": shape \(o["shape"]!.canonical()) has more than \(maxElements) elements") }
+            if let limit, count > limit.elements {
+                throw .badRequest("input \"\(name)\": shape \(o["shape"]!.canonical()) has \(count) elements, more than \(limit.elements): \(limit.reason)")
+            }
 
             var binarySize: Int?
             if case .object(let p)? = o["parameters"], let size = p["binary_data_size"] {

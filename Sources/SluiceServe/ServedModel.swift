@@ -105,6 +105,17 @@ public final class ServedModel: Sendable {
     /// categories encodes each row into thousands of columns, so its rows per request are fewer.
     public static let maxEncodedValues = 1 << 28
 
+    /// The most elements any one input of a request to this model can usefully have: the rows
+    /// that fit in ``maxEncodedValues`` times the features, checked from the shapes before any
+    /// data is decoded (the exact limit is checked on the rows, after).
+    public var inputLimit: InferenceRequest.InputLimit {
+        let width = max(artifact.encoder.width, 1)
+        let rows = max(1, Self.maxEncodedValues / width)
+        let (elements, overflow) = rows.multipliedReportingOverflow(by: max(artifact.encoder.features.count, 1))
+        return .init(elements: overflow ? .max : elements,
+                     reason: "model \(name) encodes each row into \(width) columns, so it takes at most \(rows) rows per request")
+    }
+
     /// A measure of the work a request asks of this model: its input elements times the encoded
     /// columns each feature becomes on average (a text feature of many categories is many
     /// one-hot columns), about the number of multiply-adds of a linear model.

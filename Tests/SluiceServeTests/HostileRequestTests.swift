@@ -117,6 +117,13 @@ import SluiceLearn
         ]])
         #expect(r.status == 400)
         #expect(r.error?.contains("send at most \(most) rows per request") == true, "\(r.text)")
+        // Far more rows (the attack's 4 M): refused from the shapes, before the data is decoded.
+        let huge = try await s.client.post("/v2/models/wide/infer", json: ["inputs": [
+            ["name": "city", "shape": [4_000_000], "datatype": "BYTES", "data": ["x"]],
+            ["name": "x", "shape": [4_000_000], "datatype": "UINT8", "data": [0]],
+        ]])
+        #expect(huge.status == 400)
+        #expect(huge.error?.contains("takes at most \(most) rows per request") == true, "\(huge.text)")
     }
 
     @Test func aDeclaredBodyAboveTheLimitIs413BeforeReadingIt() async throws {
