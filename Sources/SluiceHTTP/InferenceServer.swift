@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import Prometheus
 import SluiceCore
 import SluiceServe
@@ -50,53 +51,67 @@ public final class InferenceServer: Sendable {
     static let contentDigest = HTTPField.Name("Content-Digest")!
     static let sluiceMetadata = HTTPField.Name("Sluice-Metadata")!
 
-    /// The routes, for any request context (the tests use the router in process).
+    /// The routes, for any request context (the tests use the router in process). A known path
+    /// asked with another method is 405 with `Allow`; an unknown path is 404.
     public func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
+        typealias Handler = @Sendable (Request, Context) async throws -> Response
+        let routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] = [
+            (.get, "v2", { _, _ in
+                JSONResponse.bytes(200, JSON.object(["name": "sluice", "version": .string(sluiceVersion), "extensions": ["binary_tensor_data"]]).canonicalBytes())
+            }),
+            (.get, "v2/health/live", { _, _ in JSONResponse.bytes(200, Array(#"{"live":true}"#.utf8)) }),
+            (.get, "v2/health/ready", { [self] _, _ in
+                stopping.load(ordering: .relaxed) || repository.scans == 0
+                    ? JSONResponse.bytes(503, Array(#"{"ready":false}"#.utf8))
+                    : JSONResponse.bytes(200, Array(#"{"ready":true}"#.utf8))
+            }),
+            (.get, "v2/models/:name", { [self] _, context in try modelMetadata(context, versioned: false) }),
+            (.get, "v2/models/:name/versions/:version", { [self] _, context in try modelMetadata(context, versioned: true) }),
+            (.get, "v2/models/:name/ready", { [self] _, context in try modelReady(context, versioned: false) }),
+            (.get, "v2/models/:name/versions/:version/ready", { [self] _, context in try modelReady(context, versioned: true) }),
+            (.post, "v2/models/:name/infer", { [self] request, context in try await infer(request, context, versioned: false) }),
+            (.post, "v2/models/:name/versions/:version/infer", { [self] request, context in try await infer(request, context, versioned: true) }),
+            (.get, "v2/repository/models", { [self] request, _ in
+                try authorize(request)
+                return JSONResponse.bytes(200, JSON.array(repository.statuses.map(Self.json)).canonicalBytes())
+            }),
+            (.get, "v2/repository/models/:name", { [self] request, context in
+                try authorize(request)
+                let name = try parameter("name", context)
+                guard let status = repository.status(name) else { throw ServeError(404, "no model named \(name) in the repository") }
+                return JSONResponse.bytes(200, Self.json(status).canonicalBytes())
+            }),
+            (.put, "v2/repository/models/:name", { [self] request, context in try await put(request, context) }),
+            (.delete, "v2/repository/models/:name", { [self] request, context in
+                try authorize(request)
+                let name = try parameter("name", context)
+                try repository.delete(name: name)
+                context.logger.notice("model deleted through the repository API", metadata: ["model": "\(name)"])
+                return JSONResponse.bytes(200, Array(#"{"deleted":true}"#.utf8))
+            }),
+            (.get, "metrics", { [self] _, _ in
+                let statuses = repository.statuses
+                metrics.modelsLoaded.record(statuses.filter(\.ready).count)
+                metrics.modelsFailing.record(statuses.filter { $0.reason != nil }.count)
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            }),
+        ]
+        var table = RouteTable()
+        for route in routes { table.add(route.method, route.path) }
         let router = Router(context: Context.self)
-        router.add(middleware: JSONErrorMiddleware())
-        router.get("v2") { _, _ in
-            JSONResponse.bytes(200, Array(#"{"name":"sluice","version":"\#(sluiceVersion)","extensions":["binary_tensor_data","model_repository"]}"#.utf8))
-        }
-        router.get("v2/health/live") { _, _ in JSONResponse.bytes(200, Array(#"{"live":true}"#.utf8)) }
-        router.get("v2/health/ready") { [self] _, _ in
-            stopping.load(ordering: .relaxed) || repository.scans == 0
-                ? JSONResponse.bytes(503, Array(#"{"ready":false}"#.utf8))
-                : JSONResponse.bytes(200, Array(#"{"ready":true}"#.utf8))
-        }
-        router.get("v2/models/:name") { [self] _, context in try modelMetadata(context, versioned: false) }
-        router.get("v2/models/:name/versions/:version") { [self] _, context in try modelMetadata(context, versioned: true) }
-        router.get("v2/models/:name/ready") { [self] _, context in try modelReady(context, versioned: false) }
-        router.get("v2/models/:name/versions/:version/ready") { [self] _, context in try modelReady(context, versioned: true) }
-        router.post("v2/models/:name/infer") { [self] request, context in try await infer(request, context, versioned: false) }
-        router.post("v2/models/:name/versions/:version/infer") { [self] request, context in try await infer(request, context, versioned: true) }
-
-        router.get("v2/repository/models") { [self] request, _ in
-            try authorize(request)
-            return JSONResponse.bytes(200, JSON.array(repository.statuses.map(Self.json)).canonicalBytes())
-        }
-        router.get("v2/repository/models/:name") { [self] request, context in
-            try authorize(request)
-            let name = try parameter("name", context)
-            guard let status = repository.status(name) else { throw ServeError(404, "no model named \(name) in the repository") }
-            return JSONResponse.bytes(200, Self.json(status).canonicalBytes())
-        }
-        router.put("v2/repository/models/:name") { [self] request, context in try await put(request, context) }
-        router.delete("v2/repository/models/:name") { [self] request, context in
-            try authorize(request)
-            let name = try parameter("name", context)
-            try repository.delete(name: name)
-            context.logger.notice("model deleted through the repository API", metadata: ["model": "\(name)"])
-            return JSONResponse.bytes(200, Array(#"{"deleted":true}"#.utf8))
-        }
-        router.get("metrics") { [self] _, _ in
-            let statuses = repository.statuses
-            metrics.modelsLoaded.record(statuses.filter(\.ready).count)
-            metrics.modelsFailing.record(statuses.filter { $0.reason != nil }.count)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
-        }
+        router.add(middleware: JSONErrorMiddleware(routes: table))
+        for route in routes { router.on(RouterPath(route.path), method: route.method, use: route.handler) }
         return router
+    }
+
+    /// Refuses a body whose declared `Content-Length` is above the limit before reading any of
+    /// it (413 at once, instead of waiting for bytes that would be refused anyway).
+    private func checkDeclaredLength(_ request: Request) throws {
+        if let value = request.headers[.contentLength], let length = Int(value), length > options.maxBodySize {
+            throw ServeError(413, "the request body is \(length) bytes, larger than the server's limit of \(options.maxBodySize) bytes (--max-body-size)")
+        }
     }
 
     // MARK: Models
@@ -155,20 +170,20 @@ public final class InferenceServer: Sendable {
             throw error
         }
         do {
-            let body = try await request.body.collect(upTo: options.maxBodySize)
+            try checkDeclaredLength(request)
             var headerLength: Int?
             if let value = request.headers[Self.headerLength] {
                 guard let n = Int(value) else { throw ServeError(400, "Inference-Header-Content-Length must be a byte count, got \"\(value)\"") }
                 headerLength = n
             }
-            let inference = try InferenceRequest.decode(Array(body.readableBytesView), headerLength: headerLength)
-            let response = try model.infer(inference)
+            let body = try await request.body.collect(upTo: options.maxBodySize)
+            let response = try await InferenceWork.shared.infer(body, headerLength: headerLength, model: model)
             var headers = HTTPFields()
             if let length = response.headerLength { headers[Self.headerLength] = String(length) }
             metrics.record(model: model.name, status: 200, since: start)
             return JSONResponse.bytes(200, response.body, headers: headers)
         } catch {
-            let status = (error as? ServeError)?.status ?? (error is NIOTooManyBytesError ? 413 : 500)
+            let status = (error as? ServeError)?.status ?? (error is NIOTooManyBytesError ? 413 : error is HTTPParserError ? 400 : 500)
             metrics.record(model: model.name, status: status, since: start)
             if status >= 500 { context.logger.error("inference failed", metadata: ["model": "\(name)", "error": "\(error)"]) }
             throw error
@@ -209,6 +224,7 @@ public final class InferenceServer: Sendable {
         guard let digest = Self.sha256(fromContentDigest: digestHeader) else {
             throw ServeError(400, "Content-Digest \"\(digestHeader)\" has no sha-256=:<base64>: member")
         }
+        try checkDeclaredLength(request)
         var metadata: JSON?
         if let header = request.headers[Self.sluiceMetadata] {
             guard let data = Data(base64Encoded: header), let json = try? JSONParser.parse(Array(data)).value else {
@@ -245,7 +261,4 @@ public final class InferenceServer: Sendable {
         return .object(o)
     }
 }
-
-/// The version `GET /v2` reports.
-public let sluiceVersion = "0.5.0"
 

@@ -122,6 +122,9 @@ public enum Trainer {
         let fitted = try fit(spec, p, progress: watched)
         // An estimator that was asked to stop returns what it had; that is never a model.
         if stopped.load(ordering: .relaxed) { throw LearnError.cancelled }
+        if let what = fitted.nonFiniteParameter {
+            throw LearnError("training \(spec.algorithm.name) overflowed: \(what) came out infinite or NaN, because the training data holds values too large in magnitude (such as ±1e308); rescale those columns")
+        }
         return ModelArtifact(task: p.task, algorithm: spec.algorithm.name, params: spec.params, encoder: p.encoder, target: p.target, fitted: fitted)
     }
 
@@ -167,7 +170,12 @@ public enum Trainer {
         let featureNames = try resolveFeatures(spec, columns: train.columnNames)
         var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: oneHot.contains(spec.algorithm.name) ? .oneHot : .ordinal)
         var x = try encoder.transform(train)
-        if spec.params["standardize"]?.boolValue == true { x = encoder.standardize(x) }
+        if spec.params["standardize"]?.boolValue == true {
+            x = encoder.standardize(x)
+            if let c = encoder.means.indices.first(where: { !encoder.means[$0].isFinite || !encoder.scales[$0].isFinite }) {
+                throw LearnError("feature \"\(encoder.featureName(ofColumn: c))\" cannot be standardised: its values are too large in magnitude (its mean or standard deviation overflows); rescale the column")
+            }
+        }
         switch task {
         case .regression:
             guard case .numeric(let values) = targetColumn.storage else {
@@ -192,13 +200,25 @@ public enum Trainer {
     /// Measures a model on a test set (used for candidates and, on the candidate's test set, for the champion).
     public static func evaluate(_ artifact: ModelArtifact, on test: DataFrame) throws -> Evaluation {
         let column = try targetColumn(artifact.target.name, in: test)
-        let predictions = artifact.predict(try artifact.encoder.transform(test))
+        let predictions: [[Double]]
+        let x = try artifact.encoder.transform(test)
+        do { predictions = try artifact.predict(x) } catch {
+            throw LearnError("test set \(error.message)")
+        }
+        let evaluation = try measure(artifact, column: column, predictions: predictions, rows: test.rowCount)
+        if let bad = evaluation.metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+            throw LearnError("metric \(bad.key) is not a finite number on the test set (the target's values are too large in magnitude, such as ±1e308); rescale the target")
+        }
+        return evaluation
+    }
+
+    private static func measure(_ artifact: ModelArtifact, column: DataFrame.Column, predictions: [[Double]], rows: Int) throws -> Evaluation {
         if artifact.task == .regression {
             guard case .numeric(let truth) = column.storage else {
                 throw LearnError("the test data's target \"\(artifact.target.name)\" holds text; a regressor needs numbers")
             }
             return Evaluation(metrics: try RegressionMetrics.all(truth: truth, predicted: predictions.map { $0[0] }),
-                              labels: [], confusion: nil, rows: test.rowCount)
+                              labels: [], confusion: nil, rows: rows)
         }
         let truthText = labelsText(column)
         var labels = artifact.target.classes
@@ -208,7 +228,7 @@ public enum Trainer {
         let guesses = predictions.map { ModelArtifact.argmax($0) }
         let padded = predictions.map { $0 + [Double](repeating: 0, count: labels.count - $0.count) }
         let metrics = try ClassificationMetrics.all(truth: truth, predicted: guesses, probabilities: padded, classes: labels.count)
-        return Evaluation(metrics: metrics, labels: labels, confusion: ConfusionMatrix(truth: truth, predicted: guesses, classes: labels.count), rows: test.rowCount)
+        return Evaluation(metrics: metrics, labels: labels, confusion: ConfusionMatrix(truth: truth, predicted: guesses, classes: labels.count), rows: rows)
     }
 
     static func fit(_ spec: TrainingSpec, _ p: Prepared, progress: TrainingProgress?) throws -> ModelArtifact.Fitted {

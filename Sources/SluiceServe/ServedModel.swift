@@ -100,22 +100,58 @@ public final class ServedModel: Sendable {
 
     // MARK: Inference
 
-    /// Runs a request: checks its inputs against the model, encodes every row as the model was
-    /// trained, predicts, and encodes the outputs asked for.
-    /// - Throws: ``ServeError`` (400) naming the input, feature or output at fault.
+    /// The most encoded values (rows × encoded columns) one request may make the model compute
+    /// on: 2²⁸, a fraction of a second of work. A model with a text feature of thousands of
+    /// categories encodes each row into thousands of columns, so its rows per request are fewer.
+    public static let maxEncodedValues = 1 << 28
+
+    /// The most elements any one input of a request to this model can usefully have: the rows
+    /// that fit in ``maxEncodedValues`` times the features, checked from the shapes before any
+    /// data is decoded (the exact limit is checked on the rows, after).
+    public var inputLimit: InferenceRequest.InputLimit {
+        let width = max(artifact.encoder.width, 1)
+        let rows = max(1, Self.maxEncodedValues / width)
+        let (elements, overflow) = rows.multipliedReportingOverflow(by: max(artifact.encoder.features.count, 1))
+        return .init(elements: overflow ? .max : elements,
+                     reason: "model \(name) encodes each row into \(width) columns, so it takes at most \(rows) rows per request")
+    }
+
+    /// A measure of the work a request asks of this model: its input elements times the encoded
+    /// columns each feature becomes on average (a text feature of many categories is many
+    /// one-hot columns), about the number of multiply-adds of a linear model.
+    public func cost(of request: InferenceRequest) -> Int {
+        let elements = request.inputs.reduce(0) { $0 + $1.values.count }
+        let features = max(artifact.encoder.features.count, 1)
+        let (cost, overflow) = elements.multipliedReportingOverflow(by: max(1, artifact.encoder.width / features))
+        return overflow ? .max : cost
+    }
+
+    /// Runs a request: checks its inputs against the model, then encodes and predicts one row at
+    /// a time (so memory is one encoded row, never rows × encoded columns), and encodes the
+    /// outputs asked for.
+    /// - Throws: ``ServeError`` (400) naming the input, feature, row or output at fault: also for
+    ///   a row whose values are so large that the model's arithmetic overflows.
     public func infer(_ request: InferenceRequest) throws(ServeError) -> InferenceResponse {
         let wanted = try requestedOutputs(request)
-        let rows = try encodeRows(request.inputs)
+        let rows = try rowSource(request.inputs)
+        let encodedWidth = artifact.encoder.width
+        let (work, overflow) = rows.count.multipliedReportingOverflow(by: max(encodedWidth, 1))
+        guard !overflow, work <= Self.maxEncodedValues else {
+            let most = Self.maxEncodedValues / max(encodedWidth, 1)
+            throw .badRequest("the request has \(rows.count) rows and model \(name) encodes each into \(encodedWidth) columns: more than the \(Self.maxEncodedValues) values one request may compute on; send at most \(most) rows per request")
+        }
         let width = artifact.outputs
         var predictions = [Double](repeating: 0, count: rows.count * width)
-        if rows.count > 0 {
-            rows.values.withUnsafeBufferPointer { x in
-                predictions.withUnsafeMutableBufferPointer { out in
-                    for r in 0..<rows.count {
-                        artifact.predict(UnsafeBufferPointer(rebasing: x[(r * rows.width)..<((r + 1) * rows.width)]),
-                                         into: UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
-                    }
+        var row = [Double](repeating: 0, count: encodedWidth)
+        for r in 0..<rows.count {
+            try rows.encode(r, &row)
+            predictions.withUnsafeMutableBufferPointer { out in
+                row.withUnsafeBufferPointer { x in
+                    artifact.predict(x, into: UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
                 }
+            }
+            do { try ModelArtifact.checkPrediction(predictions[(r * width)..<((r + 1) * width)], row: r + 1) } catch {
+                throw .badRequest(error.message)
             }
         }
         var outputs: [OutputTensor] = []
@@ -152,19 +188,18 @@ public final class ServedModel: Sendable {
         return outputs
     }
 
-    /// Encoded rows, row-major.
-    struct Rows {
+    /// The rows of a request, checked against the model and encoded one at a time on demand.
+    struct RowSource {
         var count: Int
-        var width: Int
-        var values: [Double]
+        /// Encodes row `r` (from 0) into the buffer, which holds one encoded row.
+        var encode: (Int, inout [Double]) throws(ServeError) -> Void
     }
 
     /// The rows of a request: one `[N, n]` tensor (any name) or one `[N]`/`[N, 1]` tensor per feature.
-    func encodeRows(_ inputs: [InputTensor]) throws(ServeError) -> Rows {
+    func rowSource(_ inputs: [InputTensor]) throws(ServeError) -> RowSource {
         let encoder = artifact.encoder
         let features = encoder.features
         let n = features.count
-        let width = encoder.width
         if inputs.count == 1, !features.contains(where: { $0.name == inputs[0].name }) || n == 1 {
             let input = inputs[0]
             let count: Int
@@ -175,69 +210,60 @@ public final class ServedModel: Sendable {
             default:
                 throw .badRequest("input \"\(input.name)\" has shape \(shapeText(input.shape)); model \(name) takes [N, \(n)] (features \(features.map(\.name).joined(separator: ", "))) or one [N, 1] input per feature")
             }
-            var rows = Rows(count: count, width: width, values: [Double](repeating: 0, count: count * width))
             switch input.values {
             case .numbers(let numbers) where encoder.isAllNumeric:
-                numbers.withUnsafeBufferPointer { x in
-                    rows.values.withUnsafeMutableBufferPointer { out in
-                        for r in 0..<count {
-                            encoder.encode(numbers: UnsafeBufferPointer(rebasing: x[(r * n)..<((r + 1) * n)]),
-                                           into: UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
+                return RowSource(count: count) { r, row in
+                    numbers.withUnsafeBufferPointer { x in
+                        row.withUnsafeMutableBufferPointer { out in
+                            encoder.encode(numbers: UnsafeBufferPointer(rebasing: x[(r * n)..<((r + 1) * n)]), into: out)
                         }
                     }
                 }
-            default:
-                try encodeGeneric(&rows) { r, j in
-                    switch input.values {
-                    case .numbers(let v): .number(v[r * n + j])
-                    case .strings(let v): .string(v[r * n + j])
-                    }
-                }
+            case .numbers(let v):
+                return genericSource(count: count) { r, j in .number(v[r * n + j]) }
+            case .strings(let v):
+                return genericSource(count: count) { r, j in .string(v[r * n + j]) }
             }
-            return rows
         }
         // One tensor per feature.
-        var columns: [InputTensor] = []
+        var columns: [InputTensor.Values] = []
+        var firstName = ""
         for f in features {
             guard let input = inputs.first(where: { $0.name == f.name }) else {
                 throw .badRequest("model \(name) needs an input for feature \"\(f.name)\"; give one [N, 1] input per feature (\(features.map(\.name).joined(separator: ", "))) or a single [N, \(n)] input")
             }
-            columns.append(input)
+            guard input.shape.count == 1 || (input.shape.count == 2 && input.shape[1] == 1) else {
+                throw .badRequest("input \"\(input.name)\" has shape \(shapeText(input.shape)); a per-feature input is [N] or [N, 1]")
+            }
+            if columns.isEmpty { firstName = input.name }
+            guard columns.isEmpty || input.values.count == columns[0].count else {
+                throw .badRequest("input \"\(input.name)\" has \(input.values.count) rows, but input \"\(firstName)\" has \(columns[0].count)")
+            }
+            columns.append(input.values)
         }
         if let extra = inputs.first(where: { input in !features.contains { $0.name == input.name } }) {
             throw .badRequest("model \(name) has no feature \"\(extra.name)\"; its features are \(features.map(\.name).joined(separator: ", "))")
         }
-        let count = columns[0].values.count
-        for c in columns {
-            guard c.shape.count == 1 || (c.shape.count == 2 && c.shape[1] == 1) else {
-                throw .badRequest("input \"\(c.name)\" has shape \(shapeText(c.shape)); a per-feature input is [N] or [N, 1]")
-            }
-            guard c.values.count == count else {
-                throw .badRequest("input \"\(c.name)\" has \(c.values.count) rows, but input \"\(columns[0].name)\" has \(count)")
-            }
-        }
-        var rows = Rows(count: count, width: width, values: [Double](repeating: 0, count: count * width))
-        try encodeGeneric(&rows) { r, j in
-            switch columns[j].values {
+        return genericSource(count: columns[0].count) { r, j in
+            switch columns[j] {
             case .numbers(let v): .number(v[r])
             case .strings(let v): .string(v[r])
             }
         }
-        return rows
     }
 
-    private func encodeGeneric(_ rows: inout Rows, value: (Int, Int) -> JSON) throws(ServeError) {
+    /// Rows whose cells go through the encoder one JSON value at a time (text features, or text
+    /// for numbers).
+    private func genericSource(count: Int, value: @escaping (Int, Int) -> JSON) -> RowSource {
         let encoder = artifact.encoder
         var raw = [JSON](repeating: .null, count: encoder.features.count)
-        var out = [Double](repeating: 0, count: rows.width)
-        for r in 0..<rows.count {
+        return RowSource(count: count) { r, row throws(ServeError) in
             for j in raw.indices { raw[j] = value(r, j) }
-            do { try encoder.encode(values: raw, into: &out) } catch let e as LearnError {
+            do { try encoder.encode(values: raw, into: &row) } catch let e as LearnError {
                 throw .badRequest("row \(r + 1): \(e.message)")
             } catch {
                 throw .badRequest("row \(r + 1): \(error)")
             }
-            rows.values.replaceSubrange((r * rows.width)..<((r + 1) * rows.width), with: out)
         }
     }
 

@@ -34,8 +34,11 @@ extension Sluice {
         @Option(help: ArgumentHelp("The environment variable holding the repository API's bearer token.", valueName: "NAME"))
         var tokenEnv: String?
 
-        @Option(help: ArgumentHelp("The largest request body accepted, in MiB.", valueName: "MIB"))
+        @Option(help: ArgumentHelp("The largest request body accepted, in MiB (1 to 4096).", valueName: "MIB"))
         var maxBodySize: Int = 64
+
+        /// The largest `--max-body-size`, in MiB: a body is held in memory whole.
+        static let maxBodySizeLimit = 4096
 
         @Option(help: "Time between scans of the repository: 1s, 500ms, or seconds (file changes are picked up at once anyway).",
                 transform: DurationOption.seconds)
@@ -49,7 +52,9 @@ extension Sluice {
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be between 0 and 65535") }
-            guard maxBodySize >= 1 else { throw ValidationError("--max-body-size \(maxBodySize): must be at least 1 MiB") }
+            guard (1...Self.maxBodySizeLimit).contains(maxBodySize) else {
+                throw ValidationError("--max-body-size \(maxBodySize): must be between 1 and \(Self.maxBodySizeLimit) MiB")
+            }
             guard pollInterval > 0 else { throw ValidationError("--poll-interval \(pollInterval): must be a positive duration (e.g. 1s)") }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("--log-level \(logLevel): use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -86,6 +91,7 @@ extension Sluice {
             let (host, port, models, apiOn) = (host, port, repo.models.count, options.token != nil)
             let app = Application(
                 router: server.router(),
+                server: InferenceServer.httpServer,
                 configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
                 onServerRunning: { channel in
                     logger.notice("serving", metadata: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceCore
 
 /// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
 @main
@@ -14,7 +15,7 @@ struct Sluice: AsyncParsableCommand {
             `apply` would do to make the store and the deployment targets match them.
             Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate.
             """,
-        version: "0.1.0",
+        version: sluiceVersion,
         subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Split.self, Predict.self, Run.self, Serve.self, GC.self, Schema.self]
     )
 

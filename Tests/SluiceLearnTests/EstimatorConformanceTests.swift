@@ -68,7 +68,7 @@ import SluiceCore
         let (frame, spec) = try Self.data(c)
         let artifact = try Fixtures.train(spec, frame).artifact
         let x = try artifact.encoder.transform(frame)
-        let batch = artifact.predict(x)
+        let batch = try artifact.predict(x)
         var row = [Double](repeating: 0, count: x.cols)
         for r in 0..<x.rows {
             x.copyRow(r, into: &row)

@@ -14,8 +14,10 @@ import SluiceLearn
         let r = try await s.client.get("/v2")
         #expect(r.status == 200)
         #expect(r.json["name"] == "sluice")
-        #expect(r.json["version"]?.stringValue?.isEmpty == false)
-        #expect(r.json["extensions"]?.arrayValue?.contains("binary_tensor_data") == true)
+        // The one version constant `sluice --version` prints too (it said 0.1.0 against 0.5.0 here).
+        #expect(r.json["version"] == .string(sluiceVersion))
+        // Only extensions whose routes exist: Triton's model_repository routes (index, load, unload) do not.
+        #expect(r.json["extensions"] == ["binary_tensor_data"])
         #expect(r.headers[.contentType] == "application/json")
     }
 
@@ -80,10 +82,16 @@ import SluiceLearn
         let infer = try await s.client.post("/v2/models/nosuch/infer", json: ["inputs": []])
         #expect(infer.status == 404)
         #expect(infer.error?.contains("iris") == true, "lists the models: \(infer.text)")
-        // A route with another method.
+        // A known route with another method is 405, naming the methods it takes.
         let post = try await s.client.request(.post, "/v2/health/live", body: [])
-        #expect(post.status == 404)
-        #expect(post.error != nil)
+        #expect(post.status == 405)
+        #expect(post.headers[.allow] == "GET")
+        #expect(post.error?.contains("use GET") == true, "\(post.text)")
+        let get = try await s.client.get("/v2/models/iris/infer")
+        #expect(get.status == 405)
+        #expect(get.headers[.allow] == "POST")
+        let put = try await s.client.request(.put, "/v2/models/iris", body: [])
+        #expect(put.status == 405)
     }
 
     @Test func modelReadyIs200WhenServedAnd400WithTheReasonWhenNot() async throws {

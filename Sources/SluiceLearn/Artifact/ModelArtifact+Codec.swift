@@ -57,8 +57,9 @@ extension ModelArtifact {
     }
 
     /// Reads an artifact, checking its digest first when one is expected, then every structural
-    /// invariant (array lengths, node links, feature indices), so a corrupt or hostile file can
-    /// neither crash nor hang a reader.
+    /// invariant (array lengths, node links, feature indices, distinct names and categories, sizes
+    /// whose products are computed without overflow, fitted values whose arithmetic cannot
+    /// overflow), so a corrupt or hostile file can neither crash nor hang a reader.
     /// - Throws: ``LearnError`` saying what does not match.
     public static func decode(_ bytes: [UInt8], expectedDigest: String?) throws -> ModelArtifact {
         if let expectedDigest {
@@ -81,6 +82,18 @@ private struct Reader {
     var path: String
 
     func fail(_ what: String) -> LearnError { LearnError("artifact field \(path.isEmpty ? "(root)" : path): \(what)") }
+
+    /// `a × b`, or `nil` when it overflows: sizes read from the file are untrusted.
+    static func product(_ a: Int, _ b: Int) -> Int? {
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? nil : p
+    }
+
+    /// The first value listed twice, if any.
+    static func duplicate(_ values: [String]) -> String? {
+        var seen = Set<String>()
+        return values.first { !seen.insert($0).inserted }
+    }
 
     mutating func at<T>(_ key: String, _ body: (inout Reader) throws -> T) rethrows -> T {
         let saved = path
@@ -145,11 +158,13 @@ private struct Reader {
                     let cats = try r.strings(fo["categories"])
                     let fill = try r.int(fo["fill"])
                     guard !cats.isEmpty, cats.indices.contains(fill) else { throw r.fail("fill index out of range") }
+                    if let twice = Reader.duplicate(cats) { throw r.fail("category \"\(twice)\" is listed twice") }
                     features.append(.init(name: fname, kind: .categorical(categories: cats, fill: fill)))
                 default: throw r.fail("unknown feature type")
                 }
             }
         }
+        if let twice = Reader.duplicate(features.map(\.name)) { throw at("features") { $0.fail("feature \"\(twice)\" is listed twice") } }
         var encoder = FeatureEncoder(features: features, encoding: encoding)
         if let st = o["standardize"] {
             let so = try at("standardize") { try $0.object(st) }
@@ -167,6 +182,7 @@ private struct Reader {
             classes: try at("target.classes") { try $0.strings(t["classes"]) })
         if task == .classification, target.classes.count < 2 { throw at("target.classes") { $0.fail("a classifier needs at least two classes") } }
         if task == .regression, !target.classes.isEmpty { throw at("target.classes") { $0.fail("a regressor has no classes") } }
+        if let twice = Reader.duplicate(target.classes) { throw at("target.classes") { $0.fail("class \"\(twice)\" is listed twice") } }
         let classes = target.classes.count
         let outputs = task == .classification ? classes : 1
         let m = try at("model") { try $0.object(o["model"]) }
@@ -198,7 +214,7 @@ private struct Reader {
             let link = LinearModel.Link(rawValue: try at("model.link") { try $0.string(m["link"]) })
             let expectedLink: LinearModel.Link = task == .regression ? .identity : (classes == 2 ? .sigmoid : .softmax)
             let outs = expectedLink == .softmax ? classes : 1
-            guard d == width, link == expectedLink, intercepts.count == outs, weights.count == outs * d else {
+            guard d == width, link == expectedLink, intercepts.count == outs, weights.count == Reader.product(outs, d) else {
                 throw at("model") { $0.fail("weight shapes and link do not fit \(width) features and \(outs) output(s)") }
             }
             fitted = .linear(LinearModel(weights: weights, intercepts: intercepts, features: d, link: expectedLink,
@@ -208,7 +224,7 @@ private struct Reader {
             let d = try at("model.features") { try $0.int(m["features"]) }
             let k = try at("model.k") { try $0.int(m["k"]) }
             let points = try at("model.points") { try $0.doubles(m["points"]) }
-            guard d == width, rows >= 1, k >= 1, k <= rows, points.count == rows * d,
+            guard d == width, rows >= 1, k >= 1, k <= rows, points.count == Reader.product(rows, d),
                   let weighting = NeighborsEstimator.Weighting(rawValue: m["weights"]?.stringValue ?? "") else {
                 throw at("model") { $0.fail("neighbour data does not fit \(width) features") }
             }
@@ -226,13 +242,15 @@ private struct Reader {
             let priors = try at("model.priors") { try $0.doubles(m["priors"]) }
             let means = try at("model.means") { try $0.doubles(m["means"]) }
             let variances = try at("model.variances") { try $0.doubles(m["variances"]) }
-            guard task == .classification, priors.count == classes, means.count == classes * width, variances.count == classes * width,
+            guard task == .classification, priors.count == classes, means.count == Reader.product(classes, width),
+                  variances.count == Reader.product(classes, width),
                   variances.allSatisfy({ $0 > 0 }) else {
                 throw at("model") { $0.fail("priors, means and variances do not fit \(classes) classes and \(width) features") }
             }
             fitted = .naiveBayes(NaiveBayesModel(priors: priors, means: means, variances: variances, features: width))
         default: throw at("model.kind") { $0.fail("unknown model kind \"\(kind)\"") }
         }
+        if let what = fitted.nonFiniteParameter { throw at("model") { $0.fail("\(what) overflows: the model cannot predict") } }
         return ModelArtifact(task: task, algorithm: name, params: params, encoder: encoder, target: target, fitted: fitted)
     }
 
@@ -240,12 +258,16 @@ private struct Reader {
     mutating func trees(_ m: [String: JSON], outputs: Int, width: Int) throws -> [Tree] {
         guard let list = m["trees"]?.arrayValue, !list.isEmpty else { throw at("model.trees") { $0.fail("expected a non-empty array") } }
         var trees: [Tree] = []
+        var nodes = 0
         for (i, tj) in list.enumerated() {
             try at("model.trees[\(i)]") { r in
                 let to = try r.object(tj)
                 let tree = Tree(feature: try r.ints(to["feature"]), threshold: try r.doubles(to["threshold"]), left: try r.ints(to["left"]),
                                 right: try r.ints(to["right"]), value: try r.doubles(to["value"]), outputs: outputs)
                 try r.check(tree, width: width)
+                // Prediction packs every node into one array indexed by 32-bit integers.
+                nodes += tree.nodeCount
+                guard nodes < Int(Int32.max / 2), width < 1 << 30 else { throw r.fail("too many nodes or features to pack") }
                 trees.append(tree)
             }
         }
@@ -256,7 +278,7 @@ private struct Reader {
     /// (so walking it always ends) and every split names an existing feature.
     func check(_ t: Tree, width: Int) throws {
         let n = t.feature.count
-        guard n > 0, t.threshold.count == n, t.left.count == n, t.right.count == n, t.value.count == n * t.outputs else {
+        guard n > 0, t.threshold.count == n, t.left.count == n, t.right.count == n, t.value.count == Reader.product(n, t.outputs) else {
             throw fail("node arrays have different lengths")
         }
         for i in 0..<n where t.feature[i] >= 0 {

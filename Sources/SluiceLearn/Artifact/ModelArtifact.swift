@@ -45,7 +45,8 @@ public struct ModelArtifact: Sendable, Equatable {
     /// Values per prediction: class probabilities (one per class), or one regression value.
     public var outputs: Int { task == .classification ? target.classes.count : 1 }
 
-    /// The prediction for one encoded row: class probabilities, or `[value]`.
+    /// The prediction for one encoded row: class probabilities, or `[value]`; NaN when the
+    /// model's arithmetic overflowed (see ``checkPrediction(_:row:)``).
     public func predict(encodedRow row: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: outputs)
         row.withUnsafeBufferPointer { r in
@@ -55,6 +56,8 @@ public struct ModelArtifact: Sendable, Equatable {
     }
 
     /// Writes the prediction for one encoded row into `out` (``outputs`` values), allocation-free.
+    /// Never traps: when the row's values are so large that the model's arithmetic overflows,
+    /// some outputs are NaN or infinite, which ``checkPrediction(_:row:)`` turns into an error.
     @inlinable
     public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         switch fitted {
@@ -67,7 +70,15 @@ public struct ModelArtifact: Sendable, Equatable {
     }
 
     /// Predictions for every row of an encoded matrix, on all cores for large batches.
-    public func predict(_ x: Matrix) -> [[Double]] {
+    /// - Throws: ``LearnError/nonFinitePrediction(row:)`` for the first row whose prediction is
+    ///   not finite.
+    public func predict(_ x: Matrix) throws(LearnError) -> [[Double]] {
+        let predictions = unchecked(x)
+        for (r, p) in predictions.enumerated() { try Self.checkPrediction(p, row: r + 1) }
+        return predictions
+    }
+
+    private func unchecked(_ x: Matrix) -> [[Double]] {
         if case .neighbors(let m) = fitted { return m.predict(x) }
         let chunk = 2048
         let starts = Array(Swift.stride(from: 0, to: x.rows, by: chunk))
@@ -103,6 +114,7 @@ public struct ModelArtifact: Sendable, Equatable {
                 throw LearnError("row \(i + 1): \(e.message)")
             }
             let p = predict(encodedRow: buffer)
+            try Self.checkPrediction(p, row: i + 1)
             if task == .regression { return Prediction(label: .number(p[0]), probabilities: []) }
             return Prediction(label: target.label(ModelArtifact.argmax(p)), probabilities: p)
         }

@@ -19,7 +19,26 @@ public struct FeatureEncoder: Sendable, Equatable {
             case categorical(categories: [String], fill: Int)
         }
         public var name: String
-        public var kind: Kind
+        public var kind: Kind { didSet { index = Self.index(kind) } }
+        /// Category → code of a categorical feature (empty for a numeric one), so that encoding
+        /// a value costs one hash lookup, not a search through the categories. Where a category
+        /// is listed twice (only in a hand-made artifact, which the decoder refuses), the first wins.
+        public private(set) var index: [String: Int]
+
+        /// A feature called `name`, with its category index built from `kind`.
+        public init(name: String, kind: Kind) {
+            self.name = name
+            self.kind = kind
+            index = Self.index(kind)
+        }
+
+        private static func index(_ kind: Kind) -> [String: Int] {
+            guard case .categorical(let categories, _) = kind else { return [:] }
+            return Dictionary(categories.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// Features are equal when their names and kinds are (the index follows from the kind).
+        public static func == (a: Feature, b: Feature) -> Bool { a.name == b.name && a.kind == b.kind }
     }
 
     public var features: [Feature]
@@ -127,6 +146,18 @@ public struct FeatureEncoder: Sendable, Equatable {
         }
     }
 
+    /// The name of the feature that encoded column `column` comes from.
+    public func featureName(ofColumn column: Int) -> String {
+        var start = 0
+        for f in features {
+            var span = 1
+            if case .categorical(let cats, _) = f.kind, encoding == .oneHot { span = cats.count }
+            if column < start + span { return f.name }
+            start += span
+        }
+        return "column \(column)"
+    }
+
     /// Encodes a frame into a column-major matrix.
     /// - Throws: ``LearnError`` when a feature column is missing or has the wrong type.
     public func transform(_ frame: DataFrame) throws -> Matrix {
@@ -144,13 +175,11 @@ public struct FeatureEncoder: Sendable, Equatable {
                     values.append(contentsOf: v)
                 }
             case (.categorical(let cats, let fill), .string(let v)):
-                let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
-                let codes = v.map { s in s.flatMap { index[$0] } ?? fill }
+                let codes = v.map { s in s.flatMap { f.index[$0] } ?? fill }
                 appendCategorical(codes, count: cats.count, into: &values)
             case (.categorical(let cats, let fill), .numeric(let v)):
                 // A categorical column whose cells happen to all be numbers in this file.
-                let index = Dictionary(uniqueKeysWithValues: cats.enumerated().map { ($1, $0) })
-                let codes = v.map { d in d.isNaN ? fill : index[JSON.format(d)] ?? fill }
+                let codes = v.map { d in d.isNaN ? fill : f.index[JSON.format(d)] ?? fill }
                 appendCategorical(codes, count: cats.count, into: &values)
             case (.numeric, .string(let v)):
                 let bad = v.first { $0 != nil } ?? nil
@@ -227,8 +256,8 @@ public struct FeatureEncoder: Sendable, Equatable {
         case .categorical(let cats, let fill):
             var code = fill
             switch v {
-            case .string(let s): code = cats.firstIndex(of: s) ?? fill
-            case .number(let d): code = cats.firstIndex(of: JSON.format(d)) ?? fill
+            case .string(let s): code = f.index[s] ?? fill
+            case .number(let d): code = f.index[JSON.format(d)] ?? fill
             case .null: break
             default: throw LearnError("feature \"\(f.name)\" must be a string, got \(v.typeDescription)")
             }

@@ -40,6 +40,9 @@ public struct NeighborsModel: Sendable, Equatable {
     public var weighting: NeighborsEstimator.Weighting
     /// ‖t‖² of every training row.
     let norms: [Double]
+    /// The largest of ``norms``: a query `q` whose `‖q‖² + 2 · maxNorm` is finite cannot overflow
+    /// any distance sum `‖t‖² − 2 q·t` (by Cauchy–Schwarz).
+    let maxNorm: Double
 
     public init(x: Matrix, labels: [Int], values: [Double], classes: Int, k: Int, weighting: NeighborsEstimator.Weighting) {
         self.x = x
@@ -53,6 +56,14 @@ public struct NeighborsModel: Sendable, Equatable {
             for r in 0..<x.rows { let v = x.values[c * x.rows + r]; norms[r] += v * v }
         }
         self.norms = norms
+        maxNorm = norms.max() ?? 0
+    }
+
+    /// Whether distances between rows in the range of the training rows can be computed
+    /// without overflow: every point finite, and four times the largest squared norm finite.
+    /// Training refuses a model without it, and so does the artifact decoder.
+    public var isFinite: Bool {
+        x.values.allSatisfy(\.isFinite) && values.allSatisfy(\.isFinite) && (4 * maxNorm).isFinite
     }
 
     public static func == (a: NeighborsModel, b: NeighborsModel) -> Bool {
@@ -218,9 +229,16 @@ public struct NeighborsModel: Sendable, Equatable {
         }
     }
 
+    /// Writes the vote of the `k` neighbours found, or NaN in every output when the distances
+    /// could not be computed (a query so large that `‖q‖²` or a distance sum overflowed: then
+    /// some distances are NaN and may not have been ranked at all, and no neighbour is trusted).
     private func vote(_ best: [(Double, Int)], row q: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         var qq = 0.0
         for c in 0..<x.cols { qq += q[c] * q[c] }
+        guard (qq + 2 * maxNorm).isFinite, best.allSatisfy({ $0.1 >= 0 && $0.0.isFinite }) else {
+            for j in 0..<outputs { out[j] = .nan }
+            return
+        }
         var weights = [Double](repeating: 1, count: k)
         if weighting == .distance {
             let distances = best.map { max($0.0 + qq, 0).squareRoot() }

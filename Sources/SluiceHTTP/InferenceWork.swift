@@ -1,0 +1,42 @@
+import NIOCore
+import NIOPosix
+import SluiceServe
+
+/// Where inference runs. Request handlers run on Swift concurrency's shared threads (one per
+/// core), so two large predictions on a two-core machine would hold every one of them and stall
+/// every other request until they finish. Large work goes instead to a small pool of its own
+/// threads, at most half the cores at once and the rest queued in order, while small requests
+/// (nearly all of them) run where they are, without a thread hop.
+struct InferenceWork: Sendable {
+    /// Bodies of at least this many bytes are decoded on the pool.
+    static let largeBody = 64 << 10
+    /// Requests of at least this much work (see ``ServedModel/cost(of:)``) predict on the pool.
+    static let largeCost = 1 << 20
+
+    private let pool: NIOThreadPool
+
+    /// The process's pool for large inference work, started on first use and never stopped.
+    static let shared = InferenceWork(threads: max(1, System.coreCount / 2))
+
+    init(threads: Int) {
+        pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+    }
+
+    /// Decodes and runs an inference request, on the pool when it is large.
+    func infer(_ body: ByteBuffer, headerLength: Int?, model: ServedModel) async throws -> InferenceResponse {
+        let decode = { @Sendable () throws(ServeError) -> InferenceRequest in
+            try body.withUnsafeReadableBytes { raw throws(ServeError) in
+                try InferenceRequest.decode(raw.assumingMemoryBound(to: UInt8.self), headerLength: headerLength, limit: model.inputLimit)
+            }
+        }
+        if body.readableBytes >= Self.largeBody {
+            return try await pool.runIfActive { try model.infer(try decode()) }
+        }
+        let request = try decode()
+        if model.cost(of: request) >= Self.largeCost {
+            return try await pool.runIfActive { try model.infer(request) }
+        }
+        return try model.infer(request)
+    }
+}
