@@ -107,11 +107,13 @@ import SluiceCore
         let tree = try JSONParser.parse(r.stdout).value["models"]?.arrayValue?.first
         #expect(tree?["champion"]?["origin"] == "baseline baseline/tree")
 
-        // A tampered baseline is refused rather than trusted.
+        // A tampered baseline is refused rather than trusted, and the unchecked regression rule
+        // is an error (exit 1), never a skipped rule in a passing gate.
         try s.write("baseline/tree/model.json", "{\"format\": \"sluice.model\"}")
         let tampered = try s.run("gate", "--model", "tree", "--baseline", "baseline", "--store", "sqlite:fresh/state.db", "--json")
-        let rules = try JSONParser.parse(tampered.stdout).value["models"]?.arrayValue?.first?["rules"]?.arrayValue ?? []
-        #expect(rules.first { $0["threshold"] == "maxRegression" }?["message"]?.stringValue?.contains("digest mismatch") == true, "\(tampered.output)")
+        #expect(tampered.status == 1, "\(tampered.output)")
+        let error = try JSONParser.parse(tampered.stdout).value["models"]?.arrayValue?.first?["error"]?.stringValue ?? ""
+        #expect(error.contains("digest mismatch") && error.contains("maxRegression rule cannot be checked"), "\(tampered.output)")
     }
 
     @Test func applyReusesTheVersionTheGateTrainedThroughTheCache() throws {

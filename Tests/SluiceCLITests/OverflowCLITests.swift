@@ -48,7 +48,7 @@ import Glibc
         let s = try Sandbox()
         for value in ["8796093022208", "0", "4097"] {
             let r = try s.run("serve", "--repository", ".", "--port", "0", "--max-body-size", value)
-            #expect(r.status == 64, "\(value): \(r.output)")
+            #expect(r.status == 1, "\(value): \(r.output)")  // a bad option value exits 1 (DESIGN §3)
             #expect(r.stderr.contains("--max-body-size \(value): must be between 1 and 4096 MiB"), "\(r.output)")
         }
     }
@@ -139,5 +139,9 @@ extension OverflowCLITests {
         let r = try s.run("gate", "--model", "cat", "--baseline", "baseline", "--store", "sqlite:fresh/state.db", "--json")
         #expect(r.status < 128 && !r.output.contains("Fatal error"), "\(r.output)")
         #expect(r.output.contains("is listed twice"), "\(r.output)")
+        // And not a false green: a champion that cannot be loaded leaves the regression rule
+        // unchecked, which is an error (exit 1), not a skipped rule and a pass.
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains("maxRegression rule cannot be checked"), "\(r.output)")
     }
 }

@@ -285,8 +285,13 @@ public struct Executor: Sendable {
         var championMetrics: [String: Double]?
         var championNote: String?
         if let champion, champion.version != version, GateReport.needsChampion(m.gate) {
+            // A champion that cannot be read or decoded is an error, not a skipped rule: a corrupt
+            // or mistyped baseline must not let a regression through.
+            let artifact: ModelArtifact
+            do { artifact = try ModelArtifact.decode(try champion.load(), expectedDigest: champion.digest) } catch {
+                throw GateError("champion \(VersionIdentity.short(champion.version)) from \(champion.origin) cannot be loaded, so \(m.name)'s maxRegression rule cannot be checked: \(error). Fix or remove it, or republish the champion")
+            }
             do {
-                let artifact = try ModelArtifact.decode(try champion.load(), expectedDigest: champion.digest)
                 let test = try data.partition(m, data: d.data, spec: m.trainingSpec).test
                 championMetrics = try Trainer.evaluate(artifact, on: test).metrics
             } catch {
