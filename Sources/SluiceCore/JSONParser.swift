@@ -178,75 +178,15 @@ public struct JSONParser {
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
-        index += 1  // opening quote
-        // Fast path: plain ASCII without escapes, the shape of nearly every key and value.
-        var end = index
-        while end < bytes.count {
-            let b = bytes[end]
-            if b == UInt8(ascii: "\"") {
-                let s = String(decoding: bytes[index..<end], as: UTF8.self)
-                index = end + 1
-                return s
-            }
-            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
-            end += 1
+        var i = index
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONStringLiteral.Failure) in try JSONStringLiteral.read(buffer, at: &i) }
         }
-        var out: [UInt8] = []
-        while true {
-            guard index < bytes.count else { throw error("unterminated string") }
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") { index += 1; break }
-            if b < 0x20 { throw error("control character in string (escape it, e.g. \\n)") }
-            if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
-            index += 1
-            guard index < bytes.count else { throw error("unterminated string") }
-            let e = bytes[index]
-            index += 1
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw error("unpaired surrogate in \\u escape")
-                    }
-                    index += 2
-                    let low = try parseHex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid low surrogate in \\u escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default: throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
-            }
+        index = i
+        switch result {
+        case .success(let s): return s
+        case .failure(let failure): throw error(failure.message)
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
-        return s
-    }
-
-    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let b = bytes[index]
-            let d: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - 55)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            v = v * 16 + d
-            index += 1
-        }
-        return v
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONNode.Kind {
