@@ -227,9 +227,11 @@ struct FieldReader {
             if case .array(let items) = f.kind {
                 if items.isEmpty { fail(f, "\(p).features", "is empty; list at least one column, or leave the field out to use every column but the target") }
                 var names: [String] = []
+                // A set for the duplicate check: a list of tens of thousands of columns is linear work.
+                var seen = Set<String>()
                 for (i, item) in items.enumerated() {
                     if let s = string(item, "\(p).features[\(i)]") {
-                        if names.contains(s) { fail(item, "\(p).features[\(i)]", "\"\(s)\" is listed twice") }
+                        if !seen.insert(s).inserted { fail(item, "\(p).features[\(i)]", "\"\(s)\" is listed twice") }
                         names.append(s)
                     }
                 }
