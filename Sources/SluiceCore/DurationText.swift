@@ -5,9 +5,13 @@ public enum DurationText {
     /// The units, longest suffix first (so `ms` is not read as `m`).
     static let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
 
+    /// The longest duration accepted: ten years (longer ones are typos, and would overflow the
+    /// integer milliseconds and nanoseconds they become).
+    public static let maximum: Double = 3_650 * 86_400
+
     /// The duration in seconds.
     /// - Throws: ``DurationError`` saying which forms are accepted, for an empty, negative,
-    ///   non-finite or unknown-unit value.
+    ///   non-finite or unknown-unit value, or one longer than ``maximum``.
     /// - Complexity: O(n) in the length of `text`.
     public static func seconds(_ text: String) throws(DurationError) -> Double {
         let trimmed = text.trimmingCharacters(in: " \t")
@@ -21,6 +25,7 @@ public enum DurationText {
         guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), let value = Double(number), value.isFinite else {
             throw DurationError(text: text)
         }
+        guard value * scale <= maximum else { throw DurationError(text: text, tooLong: true) }
         return value * scale
     }
 }
@@ -29,9 +34,15 @@ public enum DurationText {
 public struct DurationError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The text given.
     public var text: String
-    public init(text: String) { self.text = text }
+    /// A well-formed duration longer than ``DurationText/maximum``.
+    public var tooLong: Bool
+    public init(text: String, tooLong: Bool = false) {
+        self.text = text
+        self.tooLong = tooLong
+    }
     public var description: String {
-        "\"\(text)\" is not a duration; write a number with a unit — 250ms, 1.5s, 30s, 5m, 1h, 7d — or plain seconds (30)"
+        tooLong ? "\"\(text)\" is longer than 10 years (3650d), the longest duration accepted"
+            : "\"\(text)\" is not a duration; write a number with a unit — 250ms, 1.5s, 30s, 5m, 1h, 7d — or plain seconds (30)"
     }
 }
 

@@ -3,14 +3,17 @@ import SluiceLearn
 import SluiceManifest
 
 /// The identity of a trained version: a digest of its canonical training inputs (task, dataset
-/// spec, data content digests, algorithm with defaults filled in) and the engine's version.
+/// spec with URL secrets redacted, data content digests, algorithm with defaults filled in) and the
+/// engine's version.
 /// Same inputs, same identity, so no training; any change, a new identity.
 public enum VersionIdentity {
     /// The inputs document whose digest is the version id.
     public static func document(_ manifest: Manifest, dataDigest: String, testDigest: String?) -> JSON {
         [
             "engine": .number(Double(ModelArtifact.engineVersion)),
-            "inputs": manifest.trainingInputs,
+            // Secrets in a dataset URL are not part of what is trained (the data digest is):
+            // a rotated signature on the same data is the same version.
+            "inputs": Redaction.json(manifest.trainingInputs),
             "data": ["source": .string(dataDigest), "test": testDigest.map(JSON.string) ?? .null],
         ]
     }

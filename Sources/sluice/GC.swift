@@ -25,7 +25,8 @@ extension Sluice {
         @Flag(help: "Show what would be removed, and remove nothing.")
         var dryRun = false
 
-        @Option(help: "Seconds to wait for another process holding the store's lock.")
+        @Option(help: "How long to wait for another process holding the store's lock (10s, 1m, or seconds).",
+                transform: DurationOption.seconds)
         var lockTimeout: Double = 10
 
         @Flag(help: "Print the result as JSON.")
@@ -36,7 +37,8 @@ extension Sluice {
         }
 
         func run() throws {
-            let store = try options.openStore()
+            // A dry run reads only, and never creates a store.
+            let store: any Store = dryRun ? try options.requireStoreReadOnly() : try options.openStore()
             let lock = dryRun ? nil : try options.lockStore(store, timeout: lockTimeout)
             defer { lock?.release() }
             let collection: GarbageCollection

@@ -40,7 +40,7 @@ extension Sluice {
             // URL datasets are fetched to a scratch directory, so that nothing beside the store is written.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-split-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let data = DataResolver(root: options.rootURL, digester: FileDigester(store: InMemoryStore()), downloads: Downloads(directory: scratch))
+            let data = DataResolver(root: options.rootURL, digester: FileDigester(store: InMemoryStore()), downloads: Downloads(directory: scratch, limits: options.downloadLimits))
             let rows: SplitRows
             do { rows = try SplitRows.of(manifest, data: data) } catch {
                 Terminal.error("\(manifest.origin.file): \(name): \(error)")
@@ -72,7 +72,7 @@ extension Sluice {
                 case .fraction(let f): "testFraction \(JSON.format(f))"
                 case .count(let n): "testSize \(n)"
                 }
-                Terminal.print("\(name): \(s.method.rawValue) split of \(m.dataset.source) (\(size), seed \(s.seed), \(s.stratify ? "stratified" : "not stratified"))")
+                Terminal.print("\(name): \(s.method.rawValue) split of \(Redaction.url(m.dataset.source)) (\(size), seed \(s.seed), \(s.stratify ? "stratified" : "not stratified"))")
             } else {
                 Terminal.print("\(name): every row of \(rows.train.source) trains; every row of \(rows.test.source) tests")
             }

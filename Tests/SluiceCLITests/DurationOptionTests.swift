@@ -21,4 +21,15 @@ import SluiceCore
         #expect(bad.status == 1, "\(bad.output)")
         #expect(bad.stderr.contains("'2x' is invalid for '--interval"), "\(bad.output)")
     }
+
+    @Test func aHugeDurationIsAnErrorNotATrap() throws {
+        // 1e15 days overflowed Int(seconds * 1000) and trapped (exit 132) before anything ran.
+        let s = try Sandbox()
+        for args in [["apply", "--lock-timeout", "1000000000000000d"], ["gc", "--lock-timeout", "1000000000000000d"],
+                     ["apply", "--download-timeout", "99999999999999999999"]] {
+            let r = try s.run(args)
+            #expect(r.status == 1, "\(args): \(r.output)")
+            #expect(r.stderr.contains("longer than 10 years"), "\(args): \(r.output)")
+        }
+    }
 }

@@ -15,3 +15,14 @@ import SluiceCore
         #expect(DurationError(text: text).description.contains("250ms, 1.5s, 30s, 5m, 1h, 7d"))
     }
 }
+
+/// A duration too long to mean anything is refused, not turned into an integer overflow later
+/// (`--lock-timeout 99999999999999999d` trapped converting to milliseconds).
+@Suite struct DurationLimitTests {
+    @Test func tenYearsIsTheLongest() throws {
+        #expect(try DurationText.seconds("3650d") == DurationText.maximum)
+        #expect(throws: DurationError(text: "3651d", tooLong: true)) { try DurationText.seconds("3651d") }
+        #expect(throws: DurationError(text: "99999999999999999999d", tooLong: true)) { try DurationText.seconds("99999999999999999999d") }
+        #expect(DurationError(text: "3651d", tooLong: true).description.contains("longer than 10 years"))
+    }
+}

@@ -34,4 +34,18 @@ import SluiceManifest
         let same = try #require(ManifestDecoder.decode(Array(explicit.utf8), file: "iris.json").manifests.first)
         #expect(VersionIdentity.id(same, dataDigest: Self.irisDigest, testDigest: nil) == VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil))
     }
+
+    /// The data digest, not the URL's signature, says what was trained: a rotated presigned URL
+    /// over the same bytes is the same version (it retrained, and `plan` called it an engine change).
+    @Test func aDatasetURLsSecretsAreNotPartOfTheIdentity() throws {
+        func id(_ source: String) throws -> String {
+            let text = Self.irisBeforeSplitMethods.replacingOccurrences(of: "\"examples/data/iris.csv\"", with: "\"\(source)\"")
+            let m = try #require(ManifestDecoder.decode(Array(text.utf8), file: "iris.json").manifests.first)
+            return VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil)
+        }
+        let signed = try id("https://data.example/iris.csv?X-Amz-Signature=aaaa&X-Amz-Date=1")
+        #expect(try id("https://data.example/iris.csv?X-Amz-Signature=bbbb&X-Amz-Date=1") == signed)
+        #expect(try id("https://alice:one@data.example/iris.csv") == id("https://alice:two@data.example/iris.csv"))
+        #expect(try id("https://other.example/iris.csv?X-Amz-Signature=aaaa&X-Amz-Date=1") != signed, "another place is another input")
+    }
 }

@@ -247,10 +247,10 @@ public final class Controller: Sendable {
             log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
         } catch let error as SourceError where error.waiting {
             // Backing off from an unreachable source: said once, when the attempt failed.
-            state.withLock { $0.lastError = "\(error)" }
+            state.withLock { $0.lastError = Redaction.text("\(error)") }
             cycleLogger.debug("cycle skipped", metadata: ["error": "\(error)"])
         } catch {
-            state.withLock { $0.lastError = "\(error)" }
+            state.withLock { $0.lastError = Redaction.text("\(error)") }
             metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
         }

@@ -43,10 +43,10 @@ public final class DataResolver: Sendable {
     public func locate(_ relative: String, field: String, manifest: Manifest) throws -> String {
         if DatasetSpec.isURL(relative) {
             guard let downloads else {
-                throw DataError("\(field) \"\(relative)\" (\(manifest.origin.file)): this command cannot fetch datasets by URL")
+                throw DataError("\(field) \"\(Redaction.url(relative))\" (\(manifest.origin.file)): this command cannot fetch datasets by URL")
             }
             do { return try downloads.fetch(relative, patience: patience) } catch {
-                throw DataError("\(field) (\(manifest.origin.file)): \(error)")
+                throw DataError("\(field) (\(manifest.origin.file)): \(Redaction.text("\(error)"))")
             }
         }
         if let path = located.withLock({ $0[relative] }) { return path }
@@ -78,10 +78,10 @@ public final class DataResolver: Sendable {
     private func digest(_ relative: String, field: String, pin: String?, pinField: String, _ m: Manifest) throws -> String {
         let path = try locate(relative, field: field, manifest: m)
         guard let digest = try digester.digest(path) else {
-            throw DataError("\(field) \"\(relative)\": the file disappeared while it was being read")
+            throw DataError("\(field) \"\(Redaction.url(relative))\": the file disappeared while it was being read")
         }
         if let pin, pin != digest {
-            throw DataError("\(relative) has sha256 \(digest), but \(pinField) in \(m.origin.file) pins \(pin); nothing is trained from unpinned data. Update the pin if the data change is intended")
+            throw DataError("\(Redaction.url(relative)) has sha256 \(digest), but \(pinField) in \(m.origin.file) pins \(pin); nothing is trained from unpinned data. Update the pin if the data change is intended")
         }
         return digest
     }
@@ -91,16 +91,16 @@ public final class DataResolver: Sendable {
         if let cached = frames.withLock({ $0[digest] }) { return cached }
         let path = try locate(relative, field: field, manifest: manifest)
         let bytes: [UInt8]
-        do { bytes = try PosixFiles.read(path, limit: PosixFiles.datasetLimit) } catch { throw DataError("\(relative) \(error)") }
+        do { bytes = try PosixFiles.read(path, limit: PosixFiles.datasetLimit) } catch { throw DataError("\(Redaction.url(relative)) \(error)") }
         guard SHA256.hex(of: bytes) == digest else {
-            throw DataError("\(relative) changed while Sluice was reading it; run again")
+            throw DataError("\(Redaction.url(relative)) changed while Sluice was reading it; run again")
         }
         do {
             let frame = try CSVReader.parse(bytes)
             frames.withLock { $0[digest] = frame }
             return frame
         } catch {
-            throw DataError("\(relative): \(error)")
+            throw DataError("\(Redaction.url(relative)): \(error)")
         }
     }
 

@@ -195,7 +195,7 @@ public final class Downloads: Sendable {
             .flatMap { try? JSONParser.parse($0).value }.flatMap(Entry.init)
         var request = URLRequest(url: target)
         request.timeoutInterval = timeout
-        request.setValue("sluice/0.1", forHTTPHeaderField: "User-Agent")
+        request.setValue("sluice/\(sluiceVersion)", forHTTPHeaderField: "User-Agent")
         if let etag = cached?.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
         if let modified = cached?.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
         do { try AtomicFile.makeDirectory(directory) } catch {

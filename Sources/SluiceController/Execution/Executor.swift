@@ -286,16 +286,24 @@ public struct Executor: Sendable {
         var championNote: String?
         if let champion, champion.version != version, GateReport.needsChampion(m.gate) {
             // A champion that cannot be read or decoded is an error, not a skipped rule: a corrupt
-            // or mistyped baseline must not let a regression through.
-            let artifact: ModelArtifact
+            // or mistyped baseline must not let a regression through. (The store's own champion,
+            // digest-checked when stored, whose artifact is gone — a store restored without its
+            // artifacts — cannot be republished either: its rule is skipped with the reason rather
+            // than blocking the model for good.)
+            var artifact: ModelArtifact?
             do { artifact = try ModelArtifact.decode(try champion.load(), expectedDigest: champion.digest) } catch {
-                throw GateError("champion \(VersionIdentity.short(champion.version)) from \(champion.origin) cannot be loaded, so \(m.name)'s maxRegression rule cannot be checked: \(error). Fix or remove it, or republish the champion")
+                guard champion.origin == "store" else {
+                    throw GateError("champion \(VersionIdentity.short(champion.version)) from \(champion.origin) cannot be loaded, so \(m.name)'s maxRegression rule cannot be checked: \(error). Fix or remove it, or republish the champion")
+                }
+                championNote = "champion \(VersionIdentity.short(champion.version)) cannot be loaded from the store: \(error)"
             }
-            do {
-                let test = try data.partition(m, data: d.data, spec: m.trainingSpec).test
-                championMetrics = try Trainer.evaluate(artifact, on: test).metrics
-            } catch {
-                championNote = "champion \(VersionIdentity.short(champion.version)) cannot be measured on the candidate's test data: \(error)"
+            if let artifact {
+                do {
+                    let test = try data.partition(m, data: d.data, spec: m.trainingSpec).test
+                    championMetrics = try Trainer.evaluate(artifact, on: test).metrics
+                } catch {
+                    championNote = "champion \(VersionIdentity.short(champion.version)) cannot be measured on the candidate's test data: \(error)"
+                }
             }
         }
         var gate = GateReport.evaluate(m.gate, candidate: candidate.metrics, champion: championMetrics,

@@ -54,16 +54,16 @@ public struct SplitRows: Sendable, Equatable {
         if let test = m.dataset.test, let testDigest {
             let testFrame = try data.frame(test, digest: testDigest, field: "spec.dataset.test", manifest: m)
             _ = try data.partition(m, data: resolved, spec: m.trainingSpec)  // the checks training makes
-            return SplitRows(train: Part(source: m.dataset.source, rows: (0..<frame.rowCount).map { $0 + 1 }),
-                             test: Part(source: test, rows: (0..<testFrame.rowCount).map { $0 + 1 }),
+            return SplitRows(train: Part(source: Redaction.url(m.dataset.source), rows: (0..<frame.rowCount).map { $0 + 1 }),
+                             test: Part(source: Redaction.url(test), rows: (0..<testFrame.rowCount).map { $0 + 1 }),
                              split: nil, dataDigest: digest, testDigest: testDigest)
         }
         let split: TrainTestSplit
         do { split = try Trainer.split(m.trainingSpec, data: frame) } catch let e as LearnError {
-            throw DataError("\(m.dataset.source): \(e.message)")
+            throw DataError("\(Redaction.url(m.dataset.source)): \(e.message)")
         }
-        return SplitRows(train: Part(source: m.dataset.source, rows: split.train.map { $0 + 1 }),
-                         test: Part(source: m.dataset.source, rows: split.test.map { $0 + 1 }),
+        return SplitRows(train: Part(source: Redaction.url(m.dataset.source), rows: split.train.map { $0 + 1 }),
+                         test: Part(source: Redaction.url(m.dataset.source), rows: split.test.map { $0 + 1 }),
                          split: m.dataset.split, dataDigest: digest, testDigest: nil)
     }
 }

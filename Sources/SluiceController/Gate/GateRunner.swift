@@ -160,7 +160,7 @@ public struct GateRunner: Sendable {
             result.report = report
             if let champion { result.champion = .init(version: champion.version, origin: champion.origin, metrics: championMetrics) }
         } catch {
-            result.error = "\(error)"
+            result.error = Redaction.text("\(error)")
         }
         return result
     }

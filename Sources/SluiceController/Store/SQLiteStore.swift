@@ -374,7 +374,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func artifact(_ digest: String) throws -> [UInt8] { try artifacts.get(digest) }
     public func hasArtifact(_ digest: String) -> Bool { artifacts.contains(digest) }
     public func storedArtifacts() throws -> [String: Int64] { try artifacts.list() }
-    public func removeArtifact(_ digest: String) throws { try artifacts.remove(digest) }
+    /// Removes an artifact, after the writer-lease check every store write makes (a `gc` that
+    /// lost the lease must not delete what the new holder may have stored again).
+    public func removeArtifact(_ digest: String) throws {
+        try write { _ in }
+        try artifacts.remove(digest)
+    }
 
     public func cachedDigest(path: String, stamp: FileStamp) throws -> String? {
         try read { db in

@@ -138,7 +138,7 @@ public final class HTTPClient: Sendable {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.timeoutIntervalForRequest = timeout
-        configuration.httpAdditionalHeaders = ["User-Agent": "sluice/0.5"]
+        configuration.httpAdditionalHeaders = ["User-Agent": "sluice/\(sluiceVersion)"]
         session = URLSession(configuration: configuration)
     }
 
