@@ -91,3 +91,83 @@ import Testing
         }
     }
 }
+
+/// A column that is empty for many rows and holds text later is a text column; finding that out
+/// must not cost one more read of the file per such column (a 2 MB file with 1,000 of them used
+/// to take over ten minutes).
+@Suite struct LateTextCSVTests {
+    /// `id` plus `columns` columns `c0`, `c1`, …: empty on rows before `firstText`, then text.
+    static func lateText(columns: Int, rows: Int, firstText: Int) -> String {
+        var text = "id," + (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for r in 0..<rows {
+            text += "\(r)," + (0..<columns).map { c in r < firstText ? "" : "t\(c)_\(r)" }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    @Test func emptyThenTextColumnsReadLikeTextInTheFirstRow() throws {
+        let rows = 40, firstText = 30
+        let late = try Fixtures.csv(text: Self.lateText(columns: 50, rows: rows, firstText: firstText))
+        // The same rows with the text rows first, put back in the original order.
+        let lines = Self.lateText(columns: 50, rows: rows, firstText: firstText).split(separator: "\n")
+        let early = try Fixtures.csv(text: ([lines[0]] + lines[(firstText + 1)...] + lines[1...firstText]).joined(separator: "\n") + "\n")
+        #expect(early.column(named: "c0")?.storage.isString == true)
+        let order = Array(rows - firstText..<rows) + Array(0..<rows - firstText)
+        #expect(late == early.selecting(rows: order))
+        #expect(late.column(named: "c7")?.storage == .string(Array(repeating: nil, count: firstText) + (firstText..<rows).map { "t7_\($0)" }))
+        #expect(late.column(named: "id")?.storage == .numeric((0..<rows).map(Double.init)))
+    }
+
+    @Test func lateTextColumnsAreFoundInOnePass() throws {
+        var passes = 0
+        let frame = try CSVReader.parse(Array(Self.lateText(columns: 200, rows: 20, firstText: 10).utf8), passes: &passes)
+        #expect(frame.columns.dropFirst().allSatisfy { $0.storage.isString })
+        #expect(passes == 1)
+    }
+
+    /// Over 4 MB without quotes, so read in one chunk per core (two or more here).
+    static func chunked(rows: Int = 400_000, note: (Int) -> String) -> String {
+        var lines = ["x,y,note"]
+        lines.reserveCapacity(rows + 1)
+        for i in 0..<rows { lines.append("\(i),\(Double(i) * 0.25),\(note(i))") }
+        let text = lines.joined(separator: "\n") + "\n"
+        precondition(text.utf8.count > 4 << 20)
+        return text
+    }
+
+    @Test func aColumnEmptyInEarlierChunksAndTextInTheLastIsText() throws {
+        let rows = 400_000
+        var passes = 0
+        let frame = try CSVReader.parse(Array(Self.chunked(rows: rows) { $0 >= rows - 3 ? "late \($0)" : "" }.utf8), passes: &passes)
+        #expect(passes == 1)
+        #expect(frame.rowCount == rows)
+        #expect(frame.column(named: "note")?.storage == .string(Array(repeating: nil, count: rows - 3) + (rows - 3..<rows).map { "late \($0)" }))
+        #expect(frame.column(named: "x")?.storage == .numeric((0..<rows).map(Double.init)))
+    }
+
+    @Test(arguments: [
+        // Empty, then text, then a number: the column mixes the two.
+        ("a,b\n,1\n,2\nx,3\n5,4\n",
+         "line 5: column \"a\" mixes text (e.g. \"x\") and numbers (e.g. \"5\"); a column must be all numbers or all text"),
+        // A number, then text: the text is the typo.
+        ("a,b\n,1\n5,2\nx,3\n",
+         "line 4: column \"a\" holds the non-numeric value \"x\" but numbers elsewhere (e.g. \"5\" on line 3); fix the value or leave the cell empty for a missing value"),
+    ])
+    func aColumnOfNumbersAndTextIsStillAnError(text: String, message: String) {
+        do { _ = try Fixtures.csv(text: text); Issue.record("mixed column accepted") } catch {
+            #expect("\(error)" == message)
+        }
+    }
+
+    @Test func textInALaterChunkAndANumberInAnEarlierOneIsStillAnError() {
+        let rows = 400_000
+        let text = Self.chunked(rows: rows) { $0 == 10 ? "7" : $0 == rows - 1 ? "oops" : "" }
+        do { _ = try Fixtures.csv(text: text); Issue.record("mixed column accepted") } catch {
+            #expect("\(error)" == "line 12: column \"note\" mixes text (e.g. \"oops\") and numbers (e.g. \"7\"); a column must be all numbers or all text")
+        }
+    }
+}
+
+extension DataFrame.Column.Storage {
+    fileprivate var isString: Bool { if case .string = self { true } else { false } }
+}

@@ -20,12 +20,21 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
 /// A column is numeric when every non-missing cell parses as a number, and a string column when
 /// none does. A column that mixes the two is an error naming the first offending cell, because
 /// it is almost always a typo in a numeric column. Empty cells, `NA` and `NaN` are missing.
+///
+/// The rows are read once: a column is read as numbers until it meets text, and if it has held
+/// only missing cells until then it becomes a text column on the spot.
 public enum CSVReader {
     /// Parses a whole CSV file.
     /// - Throws: ``CSVError`` for an empty file, a header without rows, ragged rows, an unterminated
     ///   quote, duplicate or empty header names, or a column that mixes numbers and text.
     /// - Complexity: O(n) in the size of the input.
     public static func parse(_ bytes: [UInt8]) throws(CSVError) -> DataFrame {
+        var passes = 0
+        return try parse(bytes, passes: &passes)
+    }
+
+    /// Parses a whole CSV file, counting in `passes` how many times the data rows were read.
+    static func parse(_ bytes: [UInt8], passes: inout Int) throws(CSVError) -> DataFrame {
         try bytes.withUnsafeBufferPointer { buffer throws(CSVError) in
             var start = 0
             if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
@@ -58,55 +67,41 @@ public enum CSVReader {
                     start = end
                 }
             }
-            var stringColumns = Set<Int>()
-            // Parse, assuming numeric columns; a column found to hold text restarts the pass with
-            // that column read as strings (at most once per column, usually on the first row).
-            while true {
-                let results = Mutex([Result<Chunk?, CSVError>?](repeating: nil, count: bounds.count))
-                let base = SendableBuffer(pointer: buffer)
-                let columns = stringColumns
-                let ranges = bounds
-                DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
-                    let b = ranges[k]
-                    let result = Result<Chunk?, CSVError> { () throws(CSVError) -> Chunk? in
-                        try readRows(base.pointer, from: b.start, to: b.end, line: b.line, names: names, stringColumns: columns)
-                    }
-                    results.withLock { $0[k] = result }
+            // One read of the rows: each chunk decides its own text columns, and merging reconciles
+            // a column that is text in one chunk and only missing (or numbers: an error) in another.
+            passes += 1
+            let results = Mutex([Result<Chunk, CSVError>?](repeating: nil, count: bounds.count))
+            let base = SendableBuffer(pointer: buffer)
+            let ranges = bounds
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+                let b = ranges[k]
+                let result = Result<Chunk, CSVError> { () throws(CSVError) -> Chunk in
+                    try readRows(base.pointer, from: b.start, to: b.end, line: b.line, names: names)
                 }
-                // Take the chunks out of the mutex so that each is owned once (and can be freed early).
-                var taken = results.withLock { r in
-                    let all = r
-                    r = []
-                    return all
-                }
-                var chunks: [Chunk] = []
-                var restart: Int?
-                for k in taken.indices {
-                    switch taken[k]! {
-                    case .failure(let error): throw error
-                    case .success(.some(let chunk)): chunks.append(chunk)
-                    case .success(.none): if restart == nil { restart = chunks.count }
-                    }
-                    taken[k] = nil
-                }
-                if restart != nil {
-                    // Which column turned out to hold text: ask each chunk again sequentially.
-                    for b in bounds {
-                        var r: Int?
-                        if try readRows(buffer, from: b.start, to: b.end, line: b.line, names: names, stringColumns: stringColumns, restart: &r) == nil {
-                            stringColumns.insert(r!)
-                            break
-                        }
-                    }
-                    continue
-                }
-                return try merge(&chunks, names: names, stringColumns: stringColumns)
+                results.withLock { $0[k] = result }
             }
+            // Take the chunks out of the mutex so that each is owned once (and can be freed early).
+            var taken = results.withLock { r in
+                let all = r
+                r = []
+                return all
+            }
+            var chunks: [Chunk] = []
+            for k in taken.indices {
+                switch taken[k]! {
+                case .failure(let error): throw error
+                case .success(let chunk): chunks.append(chunk)
+                }
+                taken[k] = nil
+            }
+            return try merge(&chunks, names: names)
         }
     }
 
     /// One parsed range of rows.
     struct Chunk {
+        /// Per column, whether it met text in this chunk (its cells are in `strings`, else in `numeric`).
+        var isString: [Bool]
         var numeric: [[Double]]
         var strings: [[String?]]
         var rows: Int
@@ -119,12 +114,15 @@ public enum CSVReader {
         let pointer: UnsafeBufferPointer<UInt8>
     }
 
-    /// Joins chunks in order, checking that no text column also holds numbers. Each chunk's column
-    /// is released as soon as it is copied, so joining needs little more memory than the chunks.
-    private static func merge(_ chunks: inout [Chunk], names: [String], stringColumns: Set<Int>) throws(CSVError) -> DataFrame {
+    /// Joins chunks in order. A column is text when it met text in any chunk; it must then hold no
+    /// numbers in any chunk, and where a chunk read it as numbers (all missing) its cells are `nil`.
+    /// Each chunk's column is released as soon as it is copied, so joining needs little more memory
+    /// than the chunks.
+    private static func merge(_ chunks: inout [Chunk], names: [String]) throws(CSVError) -> DataFrame {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         if rows == 0 { throw CSVError(message: "the file has a header row but no data rows", line: nil) }
-        for c in stringColumns.sorted() {
+        let isString = names.indices.map { c in chunks.contains { $0.isString[c] } }
+        for c in names.indices where isString[c] {
             if let first = chunks.lazy.compactMap({ $0.firstNumber[c] }).first, let text = chunks.lazy.compactMap({ $0.firstText[c] }).first {
                 throw CSVError(
                     message: "column \"\(names[c])\" mixes text (e.g. \"\(text)\") and numbers (e.g. \"\(first.text)\"); a column must be all numbers or all text",
@@ -133,10 +131,19 @@ public enum CSVReader {
         }
         var columns: [DataFrame.Column] = []
         for (c, name) in names.enumerated() {
-            if stringColumns.contains(c) {
+            if isString[c] {
                 var joined: [String?] = []
                 joined.reserveCapacity(rows)
-                for k in chunks.indices { joined += chunks[k].strings[c]; chunks[k].strings[c] = [] }
+                for k in chunks.indices {
+                    if chunks[k].isString[c] {
+                        joined += chunks[k].strings[c]
+                        chunks[k].strings[c] = []
+                    } else {
+                        // Only missing cells here (a number would have been an error above).
+                        joined += repeatElement(nil, count: chunks[k].numeric[c].count)
+                        chunks[k].numeric[c] = []
+                    }
+                }
                 columns.append(DataFrame.Column(name: name, storage: .string(joined)))
             } else {
                 var joined: [Double] = []
@@ -148,25 +155,20 @@ public enum CSVReader {
         return DataFrame(columns: columns)
     }
 
-    /// Reads a range of rows; `nil` when a column assumed numeric holds text.
-    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int, names: [String],
-                                 stringColumns: Set<Int>) throws(CSVError) -> Chunk? {
-        var restart: Int?
-        return try readRows(buffer, from: start, to: end, line: line, names: names, stringColumns: stringColumns, restart: &restart)
-    }
-
-    /// Reads the data rows, or returns `nil` with `restart` set to a column that turned out to hold text.
+    /// Reads a range of data rows. Every column starts as numbers; one that meets text after only
+    /// missing cells becomes a text column (its earlier cells `nil`), one that meets text after a
+    /// number is an error.
     ///
     /// The hot path reads unquoted fields straight from the buffer (no copy, no allocation) and
     /// parses numbers in place; only quoted fields are copied, to undo the quoting.
-    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line startLine: Int, names: [String],
-                                 stringColumns: Set<Int>, restart: inout Int?) throws(CSVError) -> Chunk? {
+    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line startLine: Int,
+                                 names: [String]) throws(CSVError) -> Chunk {
         let width = names.count
-        let isString = (0..<width).map { stringColumns.contains($0) }
+        var isString = [Bool](repeating: false, count: width)
         var numeric = [[Double]](repeating: [], count: width)
         var strings = [[String?]](repeating: [], count: width)
         let estimate = max(16, end / max(1, width * 8))
-        for c in 0..<width where !isString[c] { numeric[c].reserveCapacity(estimate) }
+        for c in 0..<width { numeric[c].reserveCapacity(estimate) }
         // Per column: line and text of the first numeric cell, and the first text cell.
         var firstNumber = [(line: Int, text: String)?](repeating: nil, count: width)
         var firstText = [String?](repeating: nil, count: width)
@@ -266,8 +268,13 @@ public enum CSVReader {
                                     message: "column \"\(names[column])\" holds the non-numeric value \"\(text)\" but numbers elsewhere (e.g. \"\(first.text)\" on line \(first.line)); fix the value or leave the cell empty for a missing value",
                                     line: recordLine)
                             }
-                            restart = column
-                            return nil
+                            // Only missing cells so far: a text column, whose earlier cells are missing.
+                            strings[column] = [String?](repeating: nil, count: numeric[column].count)
+                            numeric[column] = []
+                            isString[column] = true
+                            let text = String(decoding: bytes, as: UTF8.self)
+                            firstText[column] = text
+                            strings[column].append(text)
                         }
                     }
                 }
@@ -295,7 +302,7 @@ public enum CSVReader {
             }
             rows += 1
         }
-        return Chunk(numeric: numeric, strings: strings, rows: rows, firstNumber: firstNumber, firstText: firstText)
+        return Chunk(isString: isString, numeric: numeric, strings: strings, rows: rows, firstNumber: firstNumber, firstText: firstText)
     }
 
     /// How many more fields the record holds after position `index` (at a separator or line end).
