@@ -175,6 +175,10 @@ import SluiceController
         kill(third.process.processIdentifier, SIGKILL)
         third.process.waitUntilExit()
         let fourth = try ControllerProcess(s, ["--interval", "0.3", "--listen", "off"], name: "fourth")
+        // Its signal handlers are in place once it logs its start: when the third was killed just
+        // after its rename, the plan is converged at once, and a SIGTERM before that line killed
+        // the process by the default action (status 15).
+        #expect(waitUntil(timeout: 30) { fourth.output.contains("controller starting") }, "\(fourth.output)")
         #expect(waitUntil(timeout: 30) { (try? s.run("plan", "--detailed-exitcode").status) == 0 }, "\(fourth.output)")
         #expect(fourth.signal(SIGTERM)?.status == 0)
         watching.done = true
