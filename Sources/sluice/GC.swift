@@ -49,10 +49,9 @@ extension Sluice {
                 if !dryRun {
                     for removal in collection.removals {
                         try store.removeArtifact(removal.digest)
-                        for version in removal.versions {
-                            let (model, id) = (String(version.prefix { $0 != "/" }), String(version.drop { $0 != "/" }.dropFirst()))
-                            try store.recordEvent(EventRecord(at: Date(), model: model, kind: "collected",
-                                                              message: "artifact of \(id.prefix(12)) removed by sluice gc; the version is trained again if it is needed",
+                        for owner in removal.versions {
+                            try store.recordEvent(EventRecord(at: Date(), model: owner.model, kind: "collected",
+                                                              message: "artifact of \(owner.id.prefix(12)) removed by sluice gc; the version is trained again if it is needed",
                                                               revision: nil))
                         }
                     }
@@ -66,7 +65,7 @@ extension Sluice {
                 Terminal.printJSON([
                     "formatVersion": 1, "dryRun": .bool(dryRun), "bytes": .number(Double(collection.bytes)),
                     "removed": .array(collection.removals.map { r in
-                        ["sha256": .string(r.digest), "bytes": .number(Double(r.bytes)), "versions": .strings(r.versions)]
+                        ["sha256": .string(r.digest), "bytes": .number(Double(r.bytes)), "versions": .strings(r.versions.map(\.description))]
                     }),
                     "kept": .number(Double(collection.kept.count)),
                 ])
@@ -74,10 +73,7 @@ extension Sluice {
             }
             let verb = dryRun ? "would remove" : "removed"
             for r in collection.removals {
-                let owners = r.versions.isEmpty ? "recorded by no version" : r.versions.map { v in
-                    let parts = v.split(separator: "/", maxSplits: 1)
-                    return "\(parts[0]) \(parts.count > 1 ? String(parts[1].prefix(12)) : "")"
-                }.joined(separator: ", ")
+                let owners = r.versions.isEmpty ? "recorded by no version" : r.versions.map { "\($0.model) \($0.id.prefix(12))" }.joined(separator: ", ")
                 Terminal.print("\(verb) \(r.digest.prefix(12))  \(Downloads.bytes(r.bytes))  \(owners)")
             }
             let published = collection.kept.values.filter { $0 == "published" }.count

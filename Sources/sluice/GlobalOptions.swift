@@ -85,9 +85,15 @@ struct GlobalOptions: ParsableArguments {
         deployRoots.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
 
+    /// The directory holding the store's file: its downloads, git checkouts and artifacts live
+    /// here, and no model may be published into it.
+    var storeDirectory: String {
+        (storePath as NSString).deletingLastPathComponent
+    }
+
     /// Where datasets named by URL are cached: `downloads/` beside the store.
     var downloadsPath: String {
-        (storePath as NSString).deletingLastPathComponent + "/downloads"
+        storeDirectory + "/downloads"
     }
 
     /// Opens the store, or fails with exit code 1 and a message.
@@ -147,7 +153,7 @@ struct GlobalOptions: ParsableArguments {
         let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
                                                downloads: downloadsPath, downloadLimits: downloadLimits,
-                                               storeDirectory: (storePath as NSString).deletingLastPathComponent,
+                                               storeDirectory: storeDirectory,
                                                deployRoots: deployRootPaths),
                           store: store, logger: logger)
     }

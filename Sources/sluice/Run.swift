@@ -165,7 +165,7 @@ extension Sluice {
             let store = try options.openStore()
             let source: any ManifestSource = if let git {
                 GitSource(url: git, branch: branch, path: path,
-                          checkouts: URL(fileURLWithPath: (options.storePath as NSString).deletingLastPathComponent).appendingPathComponent("git"),
+                          checkouts: URL(fileURLWithPath: options.storeDirectory).appendingPathComponent("git"),
                           credentials: Self.gitCredentials(ProcessInfo.processInfo.environment))
             } else {
                 DirectorySource(root: options.rootURL, manifests: options.manifests)
@@ -177,7 +177,7 @@ extension Sluice {
             settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
             settings.allowEmpty = allowEmpty
             settings.downloads = options.downloadsPath
-            settings.storeDirectory = (options.storePath as NSString).deletingLastPathComponent
+            settings.storeDirectory = options.storeDirectory
             settings.deployRoots = options.deployRootPaths
             settings.downloadLimits = options.downloadLimits
             settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }

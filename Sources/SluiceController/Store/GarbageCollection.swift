@@ -14,8 +14,16 @@ public struct GarbageCollection: Sendable, Equatable {
     public struct Removal: Sendable, Equatable {
         public var digest: String
         public var bytes: Int64
-        /// "model/version" of every version that recorded this artifact.
-        public var versions: [String]
+        /// Every version that recorded this artifact, by "model/version".
+        public var versions: [Owner]
+    }
+
+    /// A version that recorded an artifact.
+    public struct Owner: Sendable, Equatable, CustomStringConvertible {
+        public var model: String
+        public var id: String
+        /// "model/version".
+        public var description: String { "\(model)/\(id)" }
     }
 
     public var removals: [Removal]
@@ -36,7 +44,7 @@ public struct GarbageCollection: Sendable, Equatable {
             let newest = history.sorted { ($0.trainedAt, $0.id) > ($1.trainedAt, $1.id) }.prefix(keep)
             for v in newest where stored[v.artifactDigest] != nil && kept[v.artifactDigest] == nil { kept[v.artifactDigest] = "newest" }
         }
-        let recordedBy = Dictionary(grouping: versions, by: \.artifactDigest).mapValues { $0.map { "\($0.model)/\($0.id)" }.sorted() }
+        let recordedBy = Dictionary(grouping: versions, by: \.artifactDigest).mapValues { $0.map { Owner(model: $0.model, id: $0.id) }.sorted { $0.description < $1.description } }
         let removals = stored.keys.filter { kept[$0] == nil }.sorted().map { digest in
             Removal(digest: digest, bytes: stored[digest]!, versions: recordedBy[digest] ?? [])
         }
