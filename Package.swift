@@ -83,13 +83,16 @@ let package = Package(
         .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
         // Helpers shared by the test targets (not part of any product).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Fakes for in-process tests of the effectful code: a fixed clock, a fake deploy target,
+        // a manifest builder (STYLE's "OperatorTesting", Hummingbird's HummingbirdTesting).
+        .target(name: "SluiceTesting", dependencies: ["SluiceController"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceController", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SluiceServeTests",
