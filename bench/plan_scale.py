@@ -2,7 +2,7 @@
 """Benchmark: how long a no-op `sluice plan` takes for N up-to-date manifests, and how `sluice
 apply` of the iris manifest compares with the seed's own Python script.
 
-    python3 bench/plan_scale.py [--sizes 100,1000,10000] [--runs 5] [--out bench/out]
+    python3 bench/plan_scale.py [--sizes 100,1000,10000] [--runs 5] [--out bench/out] [--baseline OLD_BINARY]
 
 It builds the release binary, generates N manifests (decision trees over iris, wine and
 breast_cancer from examples/data, a third of each), applies them once, then times whole-process
@@ -10,6 +10,10 @@ breast_cancer from examples/data, a third of each), applies them once, then time
 For the iris comparison it times, in the same run, `sluice apply` on a fresh store against
 `python seed_example.py --csv iris.csv` (scikit-learn's RandomForestClassifier, same 0.3 split,
 pickle round trip), installing scikit-learn with pip if it is missing.
+
+With --baseline, the no-op plans of another build (e.g. the release binary of an earlier commit) are
+timed in the same run, on the same repositories, alternating with this build's, and printed side by
+side with the ratio of the medians.
 
 Results go to bench/out/plan_scale.json and are printed as Markdown for BENCHMARKS.md.
 """
@@ -69,7 +73,7 @@ def scratch_repo(n):
     return d
 
 
-def plan_scale(sizes, runs):
+def plan_scale(sizes, runs, baseline=None):
     rows = []
     for n in sizes:
         repo = scratch_repo(n)
@@ -79,14 +83,22 @@ def plan_scale(sizes, runs):
             # Digests of datasets written just now are cached only once they are a second old.
             time.sleep(1.1)
             run_timed([BINARY, "plan"], repo)
-            times, peaks = [], []
+            times, peaks, old_times, old_peaks = [], [], [], []
             for _ in range(runs):
                 wall, peak, code = run_timed([BINARY, "plan", "--detailed-exitcode"], repo)
                 assert code == 0, f"plan of {n} up-to-date manifests exited {code} (expected 0: no changes)"
                 times.append(wall)
                 peaks.append(peak)
-            rows.append({"n": n, "apply_s": t, "apply_rss_mib": rss, "plan_median_s": statistics.median(times),
-                         "plan_min_s": min(times), "plan_max_s": max(times), "plan_rss_mib": max(peaks), "runs": runs})
+                if baseline:
+                    wall, peak, code = run_timed([baseline, "plan", "--detailed-exitcode"], repo)
+                    assert code == 0, f"baseline plan of {n} up-to-date manifests exited {code}"
+                    old_times.append(wall)
+                    old_peaks.append(peak)
+            row = {"n": n, "apply_s": t, "apply_rss_mib": rss, "plan_median_s": statistics.median(times),
+                   "plan_min_s": min(times), "plan_max_s": max(times), "plan_rss_mib": max(peaks), "runs": runs}
+            if baseline:
+                row.update({"baseline_plan_median_s": statistics.median(old_times), "baseline_plan_rss_mib": max(old_peaks)})
+            rows.append(row)
             print(f"n={n}: apply {t:.2f}s, plan median {statistics.median(times) * 1000:.0f} ms", file=sys.stderr)
         finally:
             shutil.rmtree(repo, ignore_errors=True)
@@ -146,9 +158,12 @@ def main():
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
+    parser.add_argument("--baseline", help="another sluice binary whose no-op plans are timed alongside")
     args = parser.parse_args()
     subprocess.check_call(["swift", "build", "-c", "release", "--product", "sluice"], cwd=ROOT, stdout=sys.stderr)
-    result = {"machine": machine(), "plan": plan_scale([int(s) for s in args.sizes.split(",")], args.runs),
+    baseline = os.path.abspath(args.baseline) if args.baseline else None
+    result = {"machine": machine(), "baseline": baseline,
+              "plan": plan_scale([int(s) for s in args.sizes.split(",")], args.runs, baseline),
               "iris": iris_vs_seed(args.runs)}
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "plan_scale.json"), "w") as f:
@@ -160,6 +175,13 @@ def main():
     for r in result["plan"]:
         print(f"| {r['n']:,} | {r['apply_s']:.1f} | {r['plan_median_s'] * 1000:.0f} | {r['plan_min_s'] * 1000:.0f}–{r['plan_max_s'] * 1000:.0f} "
               f"| {r['plan_rss_mib']:.0f} | {r['plan_median_s'] * 1000 / r['n']:.3f} |")
+    if baseline:
+        print(f"\nSide by side with {baseline} (same repositories, runs alternating):\n")
+        print("| manifests | no-op plan, this build (ms) | baseline (ms) | ratio | peak RSS this / baseline (MiB) |")
+        print("|---:|---:|---:|---:|---:|")
+        for r in result["plan"]:
+            print(f"| {r['n']:,} | {r['plan_median_s'] * 1000:.0f} | {r['baseline_plan_median_s'] * 1000:.0f} "
+                  f"| {r['plan_median_s'] / r['baseline_plan_median_s']:.2f}× | {r['plan_rss_mib']:.0f} / {r['baseline_plan_rss_mib']:.0f} |")
     i = result["iris"]
     print(f"\nIris, whole process, median of {i['runs']}: `sluice apply` (fresh store: train 100 trees, gate, publish) "
           f"{i['sluice_apply_median_s'] * 1000:.0f} ms, {i['sluice_rss_mib']:.0f} MiB peak RSS", end="")
