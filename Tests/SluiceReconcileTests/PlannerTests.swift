@@ -254,6 +254,21 @@ import SluiceManifest
         #expect(Set(ReasonToken.allCases).subtracting(seen).isEmpty, "no case for \(Set(ReasonToken.allCases).subtracting(seen))")
     }
 
+    @Test func warningsAreTypedAndSayWhatToDo() {
+        let broken = ManifestError(file: "manifests/x.json", position: nil, path: "", message: "invalid JSON")
+        let withheld = Self.plan(Self.cases.first { $0.name.hasPrefix("manifest removed while another file is invalid") }!)
+        #expect(withheld.warnings == [.invalidManifest(broken), .retirementWithheldForErrors(models: ["iris"])])
+        #expect(withheld.warnings.map(\.description) == [
+            "invalid manifest: \(broken)",
+            "not retiring iris: some manifest files failed to load, and a broken file must never look like a removed model. Fix the errors and run again",
+        ])
+        let all = Self.plan(Self.cases.first { $0.name.hasPrefix("every manifest removed → retirement withheld") }!)
+        #expect(all.warnings == [.retirementWithheldForAll(models: ["iris", "tree"])])
+        #expect(all.warnings.first?.description
+                == "not retiring iris, tree: that would retire every published model at once. If that is intended, run again with --allow-empty")
+        #expect(withheld.warnings.map(\.isInvalidManifest) == [true, false])
+    }
+
     @Test func planIsPureAndDeterministic() {
         let c = Self.cases.first { $0.name.hasPrefix("deploy changed") }!
         let observed = ObservedState(models: Dictionary(uniqueKeysWithValues: c.observed.map { ($0.name, $0) }))
