@@ -174,16 +174,16 @@ public struct Reconciler: Sendable {
     /// Warnings about the data of the models `plan` trains: columns that look like row
     /// identifiers or free text and become features because `spec.dataset.features` is not set.
     /// Reads only datasets that training reads anyway (the frames stay cached for it).
-    public func dataWarnings(_ plan: Plan, _ snapshot: Snapshot) -> [String] {
-        let training = Set(plan.items.filter { $0.actions.contains { $0.kind == "train" } }.map(\.model))
+    public func dataWarnings(_ plan: Plan, _ snapshot: Snapshot) -> [PlanWarning] {
+        let training = Set(plan.items.filter { $0.actions.contains { $0.kind == .train } }.map(\.model))
         return snapshot.desired
             .filter { training.contains($0.manifest.name) && $0.manifest.dataset.features == nil }
             .sorted { $0.manifest.name < $1.manifest.name }
-            .flatMap { d -> [String] in
+            .flatMap { d -> [PlanWarning] in
                 guard case .resolved(let digest, _) = d.data,
                       let frame = try? data.frame(d.manifest.dataset.source, digest: digest, field: "spec.dataset.source", manifest: d.manifest)
                 else { return [] }
-                return Validation.featureWarnings(d.manifest, frame: frame)
+                return Validation.featureWarnings(d.manifest, frame: frame).map(PlanWarning.featureColumn)
             }
     }
 
@@ -203,7 +203,7 @@ public struct Reconciler: Sendable {
         // the loss: find out now, so that the caller reports the loss rather than the symptom.
         if let lease, !report.failed.isEmpty { try? lease.confirm() }
         do { try recordConditions(report, revision: snapshot.revision) } catch {
-            report.warnings.append("cannot record the models' conditions in the store: \(error)")
+            report.warnings.append(.conditionsNotRecorded("\(error)"))
         }
         return report
     }

@@ -8,7 +8,7 @@ extension Plan {
     /// The plan as the stable, documented `plan --json` document (see docs/json-output.md).
     public func json(errors: [ManifestError]) -> JSON {
         var summary: [String: JSON] = [:]
-        for kind in ["train", "evaluate", "publish", "retire"] { summary[kind] = .number(Double(count(kind))) }
+        for kind in ActionKind.allCases { summary[kind.rawValue] = .number(Double(count(kind))) }
         for c in [Condition.ready, .suspended, .retired, .rejected, .failed, .blocked] {
             summary[c == .ready ? "unchanged" : c.rawValue] = .number(Double(items.filter { $0.actions.isEmpty && $0.condition == c }.count))
         }
@@ -17,21 +17,30 @@ extension Plan {
             "changes": .bool(hasChanges),
             "summary": .object(summary),
             "models": .array(items.map(\.json)),
-            "warnings": .strings(warnings.filter { !$0.hasPrefix("invalid manifest: ") }),
+            // Invalid manifests are listed in `errors`, with their file, line and field.
+            "warnings": .strings(warnings.filter { !$0.isInvalidManifest }.map(\.description)),
             "errors": .array(errors.map(\.json)),
         ]
     }
 }
 
 extension PlanItem {
+    /// The item as one of `plan --json`'s `models`.
     public var json: JSON {
-        ["name": .string(model), "condition": .string(condition.rawValue), "message": .string(message), "actions": .array(actions.map(\.json))]
+        [
+            "name": .string(model), "condition": .string(condition.rawValue), "message": .string(message),
+            "conditionReason": conditionReason.map { .string($0.token.rawValue) } ?? .null, "actions": .array(actions.map(\.json)),
+        ]
     }
 }
 
 extension Action {
+    /// The action as one of `plan --json`'s `actions`.
     public var json: JSON {
-        var o: [String: JSON] = ["kind": .string(kind), "version": .string(version), "reason": .string(reason)]
+        var o: [String: JSON] = [
+            "kind": .string(kind.rawValue), "version": .string(version),
+            "reason": .string(reason.message), "reasonToken": .string(reason.token.rawValue),
+        ]
         switch self {
         case .publish(_, let target, _, let conditional):
             o["target"] = target.json

@@ -25,34 +25,34 @@ public struct Planner: Sendable {
     ///   sorted by name, retirements of removed models last.
     public func plan(desired: [DesiredModel], manifests: ManifestSet, observed: ObservedState) -> Plan {
         var items: [PlanItem] = []
-        var warnings = manifests.errors.map { "invalid manifest: \($0)" }
+        var warnings = manifests.errors.map(PlanWarning.invalidManifest)
         let desiredNames = Set(desired.map(\.manifest.name))
         items += desired.sorted(by: { $0.manifest.name < $1.manifest.name }).parallelMap { d in plan(d, observed[d.manifest.name]) }
         for name in manifests.invalidModels.subtracting(desiredNames).sorted() {
             items.append(PlanItem(model: name, actions: [], condition: .failed,
-                                  message: "manifest is invalid; fix it (see errors above). Nothing changes for this model meanwhile"))
+                                  reason: Reason(.invalidManifest, "manifest is invalid; fix it (see errors above). Nothing changes for this model meanwhile")))
         }
         // Models published but no longer declared anywhere: prune, if it is safe.
         let removed = observed.publishedNames.filter { !desiredNames.contains($0) && !manifests.invalidModels.contains($0) }
         var prune: [PlanItem] = removed.map { name in
             let p = observed[name].publication!
-            return PlanItem(model: name, actions: [.retire(version: p.version, target: p.deploy, reason: "manifest removed")],
-                            condition: .retired, message: "")
+            return PlanItem(model: name, actions: [.retire(version: p.version, target: p.deploy, reason: Reason(.manifestRemoved, "manifest removed"))],
+                            condition: .retired)
         }
         if !prune.isEmpty {
             if !manifests.loadedCleanly {
-                warnings.append("not retiring \(removed.joined(separator: ", ")): some manifest files failed to load, and a broken file must never look like a removed model. Fix the errors and run again")
-                prune = prune.map { withheld($0, "manifest removed, but retirement is withheld while manifest files have errors") }
+                warnings.append(.retirementWithheldForErrors(models: removed))
+                prune = prune.map { withheld($0, Reason(.retirementWithheld, "manifest removed, but retirement is withheld while manifest files have errors")) }
             } else if !options.allowEmpty, removed.count == observed.publishedNames.count, !wouldPublishAny(items) {
-                warnings.append("not retiring \(removed.joined(separator: ", ")): that would retire every published model at once. If that is intended, run again with --allow-empty")
-                prune = prune.map { withheld($0, "manifest removed, but retiring every published model needs --allow-empty") }
+                warnings.append(.retirementWithheldForAll(models: removed))
+                prune = prune.map { withheld($0, Reason(.retireAllWithheld, "manifest removed, but retiring every published model needs --allow-empty")) }
             }
         }
         return Plan(items: items + prune, warnings: warnings)
     }
 
-    private func withheld(_ item: PlanItem, _ message: String) -> PlanItem {
-        PlanItem(model: item.model, actions: [], condition: .blocked, message: message)
+    private func withheld(_ item: PlanItem, _ reason: Reason) -> PlanItem {
+        PlanItem(model: item.model, actions: [], condition: .blocked, reason: reason)
     }
 
     private func wouldPublishAny(_ items: [PlanItem]) -> Bool {
@@ -67,56 +67,62 @@ public struct Planner: Sendable {
         let name = m.name
         let pub = o.publication
         if m.suspend {
-            return PlanItem(model: name, actions: [], condition: .suspended, message: "spec.suspend is true: left exactly as it is")
+            return PlanItem(model: name, actions: [], condition: .suspended, reason: Reason(.suspended, "spec.suspend is true: left exactly as it is"))
         }
         if m.retired {
-            guard let pub else { return PlanItem(model: name, actions: [], condition: .retired, message: "retired (spec.retired)") }
-            return PlanItem(model: name, actions: [.retire(version: pub.version, target: pub.deploy, reason: "spec.retired is true")],
-                            condition: .retired, message: "")
+            guard let pub else { return PlanItem(model: name, actions: [], condition: .retired, reason: Reason(.specRetired, "retired (spec.retired)")) }
+            return PlanItem(model: name, actions: [.retire(version: pub.version, target: pub.deploy, reason: Reason(.specRetired, "spec.retired is true"))],
+                            condition: .retired)
         }
         guard let v = d.versionID, case .resolved(let dataDigest, let testDigest) = d.data else {
             guard case .failed(let why) = d.data else { fatalError("unreachable") }
-            return PlanItem(model: name, actions: [], condition: .failed, message: why + (pub.map { "; version \(VersionIdentity.short($0.version)) stays in service" } ?? ""))
+            return PlanItem(model: name, actions: [], condition: .failed,
+                            reason: Reason(.dataUnavailable, why + (pub.map { "; version \(VersionIdentity.short($0.version)) stays in service" } ?? "")))
         }
         let short = VersionIdentity.short(v)
         let gate = m.gateDigest
         var actions: [Action] = []
         let moved = pub.map { $0.deploy != m.deploy } ?? false
 
-        func publishNew(conditional: Bool, reason: String) {
+        func publishNew(conditional: Bool, reason: Reason) {
             actions.append(.publish(version: v, target: m.deploy, reason: reason, ifGatePasses: conditional))
             if let pub, moved {
-                actions.append(.retire(version: pub.version, target: pub.deploy, reason: "deploy target moved to \(m.deploy.summary)"))
+                actions.append(.retire(version: pub.version, target: pub.deploy, reason: Reason(.targetMoved, "deploy target moved to \(m.deploy.summary)")))
             }
+        }
+        func repair(_ version: String, _ target: DeploySpec, _ how: String) {
+            actions.append(.publish(version: version, target: target, reason: Reason(.targetDrifted, "target drifted: \(how)"), ifGatePasses: false))
         }
 
         guard o.versions[v] != nil else {
             let why = trainingReason(m, dataDigest: dataDigest, testDigest: testDigest, o)
             actions.append(.train(version: v, reason: why))
-            actions.append(.evaluate(version: v, reason: "gate the new version"))
-            publishNew(conditional: true, reason: pub == nil ? "first version" : "replaces \(VersionIdentity.short(pub!.version))")
-            return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+            actions.append(.evaluate(version: v, reason: Reason(.newVersion, "gate the new version")))
+            publishNew(conditional: true, reason: pub.map { Reason(.replacesChampion, "replaces \(VersionIdentity.short($0.version))") }
+                       ?? Reason(.firstVersion, "first version"))
+            return PlanItem(model: name, actions: actions, condition: .progressing)
         }
         let isChampion = pub?.version == v
         guard let verdict = o.verdicts[v]?[gate] else {
-            let reason = o.verdicts[v]?.isEmpty == false ? "gate changed" : "version \(short) was trained but its gate not evaluated"
+            let reason = o.verdicts[v]?.isEmpty == false ? Reason(.gateChanged, "gate changed")
+                : Reason(.gateNotEvaluated, "version \(short) was trained but its gate not evaluated")
             actions.append(.evaluate(version: v, reason: reason))
             if !isChampion || moved {
-                publishNew(conditional: !isChampion, reason: isChampion ? "deploy target changed"
-                           : "version \(short) already trained" + (pub.map { ", replaces \(VersionIdentity.short($0.version))" } ?? ""))
+                publishNew(conditional: !isChampion, reason: isChampion ? Reason(.deployChanged, "deploy target changed")
+                           : Reason(.alreadyTrained, "version \(short) already trained" + (pub.map { ", replaces \(VersionIdentity.short($0.version))" } ?? "")))
             } else if case .drifted(let how) = o.target {
-                actions.append(.publish(version: v, target: m.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+                repair(v, m.deploy, how)
             }
-            return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+            return PlanItem(model: name, actions: actions, condition: .progressing)
         }
         if !verdict.passed && !isChampion {
             // The candidate stays rejected; the champion keeps serving (and is repaired if it drifted).
             if let pub, case .drifted(let how) = o.target {
-                actions.append(.publish(version: pub.version, target: pub.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+                repair(pub.version, pub.deploy, how)
             }
             let keep = pub.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
             return PlanItem(model: name, actions: actions, condition: .rejected,
-                            message: "version \(short) failed its gate (\(verdict.summary))\(keep)")
+                            reason: Reason(.gateFailed, "version \(short) failed its gate (\(verdict.summary))\(keep)"))
         }
         if !isChampion {
             var reason = pub == nil ? "version \(short) already trained and passed its gate"
@@ -124,33 +130,39 @@ public struct Planner: Sendable {
             if let pub, GateReport.needsChampion(m.gate) {
                 reason += "; its gate is not evaluated again, so maxRegression is not checked against \(VersionIdentity.short(pub.version))"
             }
-            publishNew(conditional: false, reason: reason)
+            publishNew(conditional: false, reason: Reason(.alreadyTrained, reason))
         } else if moved {
-            publishNew(conditional: false, reason: "deploy target changed")
+            publishNew(conditional: false, reason: Reason(.deployChanged, "deploy target changed"))
         } else if case .drifted(let how) = o.target {
-            actions.append(.publish(version: v, target: m.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
+            repair(v, m.deploy, how)
         }
         if actions.isEmpty {
             let note = verdict.passed ? "" : " (it fails the current gate: \(verdict.summary); it stays in service until a better version passes)"
             return PlanItem(model: name, actions: [], condition: verdict.passed ? .ready : .rejected,
-                            message: "version \(short) is published to \(m.deploy.summary)\(note)")
+                            reason: Reason(verdict.passed ? .upToDate : .championFailsGate, "version \(short) is published to \(m.deploy.summary)\(note)"))
         }
-        return PlanItem(model: name, actions: actions, condition: .progressing, message: "")
+        return PlanItem(model: name, actions: actions, condition: .progressing)
     }
 
     /// Why a new version is needed, compared with the version in service.
-    func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, _ o: ObservedModel) -> String {
+    /// - Returns: the one cause that changed, or ``ReasonToken/inputsChanged`` listing several.
+    func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, _ o: ObservedModel) -> Reason {
         guard let pub = o.publication, let published = o.versions[pub.version] else {
-            return o.versions.isEmpty ? "no version trained yet" : "no trained version matches these inputs"
+            return o.versions.isEmpty ? Reason(.firstVersion, "no version trained yet")
+                : Reason(.noMatchingVersion, "no trained version matches these inputs")
         }
         // The store keeps inputs with URL secrets redacted; compare like with like.
         let now = Redaction.json(m.trainingInputs)
         let current = (inputs: Redaction.json(published.inputs), dataDigest: published.dataDigest, testDigest: published.testDigest)
-        var changes = TrainingChanges.describe(from: current.inputs, to: now)
+        var changes = TrainingChanges.reasons(from: current.inputs, to: now)
         if dataDigest != current.dataDigest {
-            changes.append("data changed (sha256 \(current.dataDigest.prefix(8))… → \(dataDigest.prefix(8))…)")
+            changes.append(Reason(.dataChanged, "data changed (sha256 \(current.dataDigest.prefix(8))… → \(dataDigest.prefix(8))…)"))
         }
-        if testDigest != current.testDigest, now["dataset"] == current.inputs["dataset"] { changes.append("test data changed") }
-        return changes.isEmpty ? "engine version changed" : changes.joined(separator: ", ")
+        if testDigest != current.testDigest, now["dataset"] == current.inputs["dataset"] { changes.append(Reason(.testDataChanged, "test data changed")) }
+        switch changes.count {
+        case 0: return Reason(.engineChanged, "engine version changed")
+        case 1: return changes[0]
+        default: return Reason(.inputsChanged, changes.map(\.message).joined(separator: ", "))
+        }
     }
 }

@@ -49,8 +49,8 @@ public struct Retries: Sendable, Equatable {
             let model = plan.items[i].model
             guard let e = entries[model], e.fingerprint == fingerprints[model], now < e.notBefore else { continue }
             let wait = Int(e.notBefore.timeIntervalSince(now).rounded(.up))
-            plan.items[i] = PlanItem(model: model, actions: [], condition: .failed,
-                                     message: "\(e.lastError) (failed \(e.failures) time\(e.failures == 1 ? "" : "s"); retrying in \(wait) s, or at once when its manifest, data or revision changes)")
+            plan.items[i] = PlanItem(model: model, actions: [], condition: .failed, reason: Reason(.waitingToRetry,
+                                     "\(e.lastError) (failed \(e.failures) time\(e.failures == 1 ? "" : "s"); retrying in \(wait) s, or at once when its manifest, data or revision changes)"))
         }
         return plan
     }

@@ -10,15 +10,21 @@ public enum TrainingChanges {
     ///   - old: the inputs of the version in service.
     ///   - new: the inputs of the manifest now.
     public static func describe(from old: JSON, to new: JSON) -> [String] {
-        var out: [String] = []
+        reasons(from: old, to: new).map(\.message)
+    }
+
+    /// One reason per changed part (``ReasonToken/taskChanged``, ``ReasonToken/datasetSpecChanged``,
+    /// ``ReasonToken/algorithmChanged``), in the order of ``describe(from:to:)``; empty when equal.
+    public static func reasons(from old: JSON, to new: JSON) -> [Reason] {
+        var out: [Reason] = []
         if old["task"] != new["task"] {
-            out.append("task changed: \(task(old["task"])) → \(task(new["task"]))")
+            out.append(Reason(.taskChanged, "task changed: \(task(old["task"])) → \(task(new["task"]))"))
         }
         if old["dataset"] != new["dataset"] {
-            out.append(phrase("dataset spec changed", dataset(old["dataset"] ?? .null, new["dataset"] ?? .null)))
+            out.append(Reason(.datasetSpecChanged, phrase("dataset spec changed", dataset(old["dataset"] ?? .null, new["dataset"] ?? .null))))
         }
         if old["algorithm"] != new["algorithm"] {
-            out.append(phrase("algorithm changed", algorithm(old["algorithm"] ?? .null, new["algorithm"] ?? .null)))
+            out.append(Reason(.algorithmChanged, phrase("algorithm changed", algorithm(old["algorithm"] ?? .null, new["algorithm"] ?? .null))))
         }
         return out
     }

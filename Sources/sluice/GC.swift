@@ -50,7 +50,7 @@ extension Sluice {
                     for removal in collection.removals {
                         try store.removeArtifact(removal.digest)
                         for owner in removal.versions {
-                            try store.recordEvent(EventRecord(at: Date(), model: owner.model, kind: "collected",
+                            try store.recordEvent(EventRecord(at: Date(), model: owner.model, kind: .collected,
                                                               message: "artifact of \(owner.id.prefix(12)) removed by sluice gc; the version is trained again if it is needed",
                                                               revision: nil))
                         }

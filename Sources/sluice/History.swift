@@ -51,7 +51,7 @@ extension Sluice {
                          "revision": p.revision.map(JSON.string) ?? .null]
                     }),
                     "events": .array(events.map { e in
-                        ["at": .string(iso.string(from: e.at)), "kind": .string(e.kind), "message": .string(Redaction.text(e.message)), "revision": e.revision.map(JSON.string) ?? .null]
+                        ["at": .string(iso.string(from: e.at)), "kind": .string(e.kind.rawValue), "message": .string(Redaction.text(e.message)), "revision": e.revision.map(JSON.string) ?? .null]
                     }),
                 ])
                 return
@@ -73,7 +73,7 @@ extension Sluice {
                 Terminal.print("  \(VersionIdentity.short(p.version))  \(p.deploy.summary)  from \(iso.string(from: p.publishedAt)) \(until)  (\(p.reason))")
             }
             Terminal.print(Terminal.paint("Events", .bold))
-            for e in events { Terminal.print("  \(iso.string(from: e.at))  \(e.kind)  \(e.message)") }
+            for e in events { Terminal.print("  \(iso.string(from: e.at))  \(e.kind.rawValue)  \(e.message)") }
         }
     }
 }

@@ -25,9 +25,9 @@ enum PlanPrinter {
         let quiet = plan.items.filter(\.actions.isEmpty)
         if !quiet.isEmpty { Terminal.print() }
         for item in quiet { Terminal.print("  " + status(item)) }
-        for w in plan.warnings where !w.hasPrefix("invalid manifest: ") {
+        for w in plan.warnings where !w.isInvalidManifest {  // printed above, with the errors
             Terminal.print()
-            Terminal.print(Terminal.paint("Warning: ", .yellow) + w)
+            Terminal.print(Terminal.paint("Warning: ", .yellow) + w.description)
         }
         Terminal.print()
         Terminal.print(summary(plan))
@@ -36,12 +36,12 @@ enum PlanPrinter {
     static func line(_ a: Action) -> String {
         let v = VersionIdentity.short(a.version)
         switch a {
-        case .train: return Terminal.paint("+ train    ", .green) + " \(v)  \(a.reason)"
-        case .evaluate: return Terminal.paint("~ evaluate ", .yellow) + " \(v)  \(a.reason)"
+        case .train: return Terminal.paint("+ train    ", .green) + " \(v)  \(a.reason.message)"
+        case .evaluate: return Terminal.paint("~ evaluate ", .yellow) + " \(v)  \(a.reason.message)"
         case .publish(_, let target, let reason, let conditional):
-            return Terminal.paint("+ publish  ", .green) + " \(v)  → \(target.summary)\(conditional ? " (if the gate passes)" : ""): \(reason)"
+            return Terminal.paint("+ publish  ", .green) + " \(v)  → \(target.summary)\(conditional ? " (if the gate passes)" : ""): \(reason.message)"
         case .retire(_, let target, let reason):
-            return Terminal.paint("- retire   ", .red) + " \(v)  ← \(target.summary): \(reason)"
+            return Terminal.paint("- retire   ", .red) + " \(v)  ← \(target.summary): \(reason.message)"
         }
     }
 
@@ -63,7 +63,7 @@ enum PlanPrinter {
             tail.append("\(n(c)) \(word)")
         }
         return Terminal.paint("Plan:", .bold)
-            + " \(plan.count("train")) to train, \(plan.count("evaluate")) to evaluate, \(plan.count("publish")) to publish, \(plan.count("retire")) to retire; "
+            + " \(plan.count(.train)) to train, \(plan.count(.evaluate)) to evaluate, \(plan.count(.publish)) to publish, \(plan.count(.retire)) to retire; "
             + tail.joined(separator: ", ") + "."
     }
 }

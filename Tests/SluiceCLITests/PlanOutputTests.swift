@@ -41,4 +41,49 @@ import SluiceCore
         #expect(plan.stdout.contains("maxRegression is not checked against \(champion.prefix(12))"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("+ train"), "\(plan.stdout)")
     }
+
+    /// `plan --json` names each action's cause with a stable token next to the sentence, and each
+    /// quiet model's condition with one; an invalid manifest makes `plan` and `apply` exit 1.
+    @Test func planJSONCarriesReasonTokensAndAnInvalidManifestExitsOne() throws {
+        let s = try Sandbox()
+        func plan() throws -> JSON {
+            let r = try s.run("plan", "--json")
+            return try JSONParser.parse(r.stdout).value
+        }
+        func tokens(_ plan: JSON) -> [String] {
+            (plan["models"]?.arrayValue?.first?["actions"]?.arrayValue ?? []).map { "\($0["kind"]?.stringValue ?? "?") \($0["reasonToken"]?.stringValue ?? "none")" }
+        }
+        let first = try plan()
+        #expect(tokens(first) == ["train FirstVersion", "evaluate NewVersion", "publish FirstVersion"], "\(first)")
+        #expect(first["models"]?.arrayValue?.first?["actions"]?.arrayValue?.first?["reason"] == "no version trained yet", "\(first)")
+        #expect(first["models"]?.arrayValue?.first?["conditionReason"] == .null, "\(first)")
+
+        #expect(try s.run("apply").status == 0)
+        let converged = try plan()
+        #expect(tokens(converged).isEmpty, "\(converged)")
+        #expect(converged["models"]?.arrayValue?.first?["conditionReason"] == "UpToDate", "\(converged)")
+
+        let data = try s.read("examples/data/iris.csv")
+        try s.write("examples/data/iris.csv", data.split(separator: "\n").dropLast().joined(separator: "\n") + "\n")
+        let changed = try plan()
+        #expect(tokens(changed) == ["train DataChanged", "evaluate NewVersion", "publish ReplacesChampion"], "\(changed)")
+        let reason = changed["models"]?.arrayValue?.first?["actions"]?.arrayValue?.first?["reason"]?.stringValue ?? ""
+        #expect(reason.hasPrefix("data changed (sha256 "), "\(reason)")
+
+        // An invalid manifest beside a converged model: both commands exit 1; `plan` lists it under
+        // `errors` only, `apply` under `warnings`.
+        try s.write("examples/data/iris.csv", data)
+        try s.write("manifests/broken.json", "{\"apiVersion\": ")
+        let invalid = try s.run("plan", "--json")
+        #expect(invalid.status == 1, "\(invalid.output)")
+        let invalidPlan = try JSONParser.parse(invalid.stdout).value
+        #expect(invalidPlan["errors"]?.arrayValue?.first?["file"]?.stringValue?.hasSuffix("broken.json") == true, "\(invalid.stdout)")
+        #expect(invalidPlan["warnings"] == .array([]), "\(invalid.stdout)")
+        let applied = try s.run("apply", "--json")
+        #expect(applied.status == 1, "\(applied.output)")
+        let report = try JSONParser.parse(applied.stdout).value
+        #expect(report["exitCode"] == 1, "\(applied.stdout)")
+        #expect(report["models"]?.arrayValue?.first?["condition"] == "ready", "\(applied.stdout)")
+        #expect(report["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix("invalid manifest: ") == true, "\(applied.stdout)")
+    }
 }

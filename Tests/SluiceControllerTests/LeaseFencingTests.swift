@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import SluiceCore
 import SluiceManifest
+import SluiceReconcile
 @testable import SluiceController
 
 /// A holder paused past its writer lease resumes in the middle of a publish, after another
@@ -26,7 +27,7 @@ import SluiceManifest
         let executor = Executor(store: store, data: reconciler.data, targets: reconciler.targets, logger: Logger(label: "test"),
                                 revision: nil, lease: lease)
         let deploy = dir.appendingPathComponent("deploy/iris")
-        try executor.publish("iris", version: "v1", to: .directory(path: "deploy/iris"), reason: "first", manifest: nil)
+        try executor.publish("iris", version: "v1", to: .directory(path: "deploy/iris"), reason: Reason(.firstVersion, "first"), manifest: nil)
         #expect(FileManager.default.fileExists(atPath: deploy.appendingPathComponent("model.json").path))
 
         // Another process takes the lease over once it expired, and publishes its own model.
@@ -38,7 +39,7 @@ import SluiceManifest
 
         // The paused holder resumes and publishes v2: refused before the rename.
         do {
-            try executor.publish("iris", version: "v2", to: .directory(path: "deploy/iris"), reason: "stale", manifest: nil)
+            try executor.publish("iris", version: "v2", to: .directory(path: "deploy/iris"), reason: Reason(.replacesChampion, "stale"), manifest: nil)
             Issue.record("a holder that lost the lease published")
         } catch {
             #expect("\(error)".contains("lost the store's writer lease"), "\(error)")

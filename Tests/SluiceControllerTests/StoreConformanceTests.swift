@@ -68,7 +68,7 @@ import SluiceManifest
     func eventsComeBackInOrder(kind: Kind) throws {
         let (store, dir) = try Self.make(kind)
         defer { try? FileManager.default.removeItem(at: dir) }
-        for i in 0..<5 { try store.recordEvent(EventRecord(at: Date(), model: i % 2 == 0 ? "a" : "b", kind: "k", message: "\(i)", revision: nil)) }
+        for i in 0..<5 { try store.recordEvent(EventRecord(at: Date(), model: i % 2 == 0 ? "a" : "b", kind: .trained, message: "\(i)", revision: nil)) }
         #expect(try store.events(model: "a", limit: 10).map(\.message) == ["0", "2", "4"])
         #expect(try store.events(model: nil, limit: 2).map(\.message) == ["3", "4"])
     }

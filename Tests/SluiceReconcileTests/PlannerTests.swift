@@ -44,6 +44,45 @@ import SluiceManifest
         return o
     }
 
+    /// One expected action: its kind, reason token, version, and target (publish and retire).
+    struct Step: Sendable, Equatable, CustomStringConvertible {
+        var kind: ActionKind
+        var token: ReasonToken
+        var version: String
+        var target: DeploySpec?
+
+        init(_ kind: ActionKind, _ token: ReasonToken, version: String, target: DeploySpec? = nil) {
+            (self.kind, self.token, self.version, self.target) = (kind, token, version, target)
+        }
+
+        init(_ a: Action) {
+            switch a {
+            case .publish(let v, let t, let r, _), .retire(let v, let t, let r): self.init(a.kind, r.token, version: v, target: t)
+            case .train(let v, let r), .evaluate(let v, let r): self.init(a.kind, r.token, version: v)
+            }
+        }
+
+        var description: String { "\(kind) \(token) \(VersionIdentity.short(version))" + (target.map { " \($0.summary)" } ?? "") }
+    }
+
+    /// What the plan must hold for one model: its actions, condition, and the condition's reason token.
+    struct Expect: Sendable {
+        var steps: [Step]
+        var condition: Condition
+        var why: ReasonToken?
+    }
+
+    static func version(_ m: Manifest, data: String = PlannerTests.data) -> String { VersionIdentity.id(m, dataDigest: data, testDigest: nil) }
+    static func train(_ m: Manifest, _ t: ReasonToken, data: String = PlannerTests.data) -> Step { Step(.train, t, version: version(m, data: data)) }
+    static func evaluate(_ m: Manifest, _ t: ReasonToken, data: String = PlannerTests.data) -> Step { Step(.evaluate, t, version: version(m, data: data)) }
+    /// Publishing `m`'s version to `m`'s target.
+    static func publish(_ m: Manifest, _ t: ReasonToken, data: String = PlannerTests.data) -> Step {
+        Step(.publish, t, version: version(m, data: data), target: m.deploy)
+    }
+    /// Retiring `m`'s version from `m`'s target.
+    static func retire(_ m: Manifest, _ t: ReasonToken) -> Step { Step(.retire, t, version: version(m), target: m.deploy) }
+    static func expect(_ steps: [Step], _ c: Condition, _ why: ReasonToken? = nil) -> Expect { Expect(steps: steps, condition: c, why: why) }
+
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var desired: [DesiredModel]
@@ -51,100 +90,187 @@ import SluiceManifest
         var errors: [ManifestError] = []
         var invalid: Set<String> = []
         var allowEmpty = false
-        /// Expected action kinds per model, and condition.
-        var expect: [String: ([String], Condition)]
+        /// Expected actions, condition and condition reason per model.
+        var expect: [String: Expect]
         var testDescription: String { name }
     }
 
     static let base = manifest()
     static let tree = manifest("tree", algorithm: "decision_tree")
+    static let ten = manifest(params: ["nEstimators": 10])
+    static let laxGate = manifest(gate: [GateRule(metric: "accuracy", min: 0.8)])
+    static let elsewhere = manifest(deploy: "elsewhere")
+    static let otherTarget: Manifest = {
+        var m = manifest()
+        m.dataset.target = "z"
+        return m
+    }()
+    static let inferredTask: Manifest = {
+        var m = manifest()
+        m.task = nil
+        return m
+    }()
+
+    /// `base` published under another version id with the same inputs and data: what a new engine sees.
+    static let publishedByAnOldEngine: ObservedModel = {
+        var o = published(base)
+        let old = String(repeating: "0", count: 64)
+        o.versions = [old: VersionSummary(id: old, artifactDigest: "a-old", inputs: base.trainingInputs, dataDigest: data)]
+        o.verdicts = [old: [base.gateDigest: Verdict(passed: true, summary: "ok")]]
+        o.publication = Publication(version: old, deploy: base.deploy, artifactDigest: "a-old")
+        return o
+    }()
 
     static let cases: [Case] = [
         Case(name: "new model → train, evaluate, publish",
              desired: [desired(base)], observed: [],
-             expect: ["iris": (["train", "evaluate", "publish"], .progressing)]),
+             expect: ["iris": expect([train(base, .firstVersion), evaluate(base, .newVersion), publish(base, .firstVersion)], .progressing)]),
+        Case(name: "versions trained but none published or matching → train, publish as the first version",
+             desired: [desired(base)], observed: [adding(ten, passed: true, to: ObservedModel(name: "iris"))],
+             expect: ["iris": expect([train(base, .noMatchingVersion), evaluate(base, .newVersion), publish(base, .firstVersion)], .progressing)]),
+        Case(name: "trained and gated before, never published → publish without training",
+             desired: [desired(base)], observed: [adding(base, passed: true, to: ObservedModel(name: "iris"))],
+             expect: ["iris": expect([publish(base, .alreadyTrained)], .progressing)]),
         Case(name: "up to date → unchanged",
              desired: [desired(base)], observed: [published(base)],
-             expect: ["iris": ([], .ready)]),
+             expect: ["iris": expect([], .ready, .upToDate)]),
         Case(name: "data changed → train",
              desired: [desired(base, data: newData)], observed: [published(base)],
-             expect: ["iris": (["train", "evaluate", "publish"], .progressing)]),
+             expect: ["iris": expect([train(base, .dataChanged, data: newData), evaluate(base, .newVersion, data: newData),
+                                      publish(base, .replacesChampion, data: newData)], .progressing)]),
+        Case(name: "test data changed → train",
+             desired: [DesiredModel(manifest: base, data: .resolved(dataDigest: data, testDigest: "t1t1"))], observed: [published(base)],
+             expect: ["iris": expect([Step(.train, .testDataChanged, version: VersionIdentity.id(base, dataDigest: data, testDigest: "t1t1")),
+                                      Step(.evaluate, .newVersion, version: VersionIdentity.id(base, dataDigest: data, testDigest: "t1t1")),
+                                      Step(.publish, .replacesChampion, version: VersionIdentity.id(base, dataDigest: data, testDigest: "t1t1"),
+                                           target: base.deploy)], .progressing)]),
         Case(name: "algorithm changed → train",
-             desired: [desired(manifest(params: ["nEstimators": 10]))], observed: [published(base)],
-             expect: ["iris": (["train", "evaluate", "publish"], .progressing)]),
+             desired: [desired(ten)], observed: [published(base)],
+             expect: ["iris": expect([train(ten, .algorithmChanged), evaluate(ten, .newVersion), publish(ten, .replacesChampion)], .progressing)]),
+        Case(name: "dataset spec changed → train",
+             desired: [desired(otherTarget)], observed: [published(base)],
+             expect: ["iris": expect([train(otherTarget, .datasetSpecChanged), evaluate(otherTarget, .newVersion),
+                                      publish(otherTarget, .replacesChampion)], .progressing)]),
+        Case(name: "task changed → train",
+             desired: [desired(inferredTask)], observed: [published(base)],
+             expect: ["iris": expect([train(inferredTask, .taskChanged), evaluate(inferredTask, .newVersion),
+                                      publish(inferredTask, .replacesChampion)], .progressing)]),
+        Case(name: "algorithm and data changed → train, one token for several inputs",
+             desired: [desired(ten, data: newData)], observed: [published(base)],
+             expect: ["iris": expect([train(ten, .inputsChanged, data: newData), evaluate(ten, .newVersion, data: newData),
+                                      publish(ten, .replacesChampion, data: newData)], .progressing)]),
+        Case(name: "same inputs, another engine → train",
+             desired: [desired(base)], observed: [publishedByAnOldEngine],
+             expect: ["iris": expect([train(base, .engineChanged), evaluate(base, .newVersion), publish(base, .replacesChampion)], .progressing)]),
         Case(name: "gate changed → evaluate only",
-             desired: [desired(manifest(gate: [GateRule(metric: "accuracy", min: 0.8)]))], observed: [published(base)],
-             expect: ["iris": (["evaluate"], .progressing)]),
+             desired: [desired(laxGate)], observed: [published(base)],
+             expect: ["iris": expect([evaluate(laxGate, .gateChanged)], .progressing)]),
+        Case(name: "gate changed and the champion fails it → rejected, champion stays",
+             desired: [desired(laxGate)], observed: [adding(laxGate, passed: false, to: published(base))],
+             expect: ["iris": expect([], .rejected, .championFailsGate)]),
         Case(name: "deploy changed → publish to the new target, retire the old, no training",
-             desired: [desired(manifest(deploy: "elsewhere"))], observed: [published(base)],
-             expect: ["iris": (["publish", "retire"], .progressing)]),
+             desired: [desired(elsewhere)], observed: [published(base)],
+             expect: ["iris": expect([publish(elsewhere, .deployChanged), retire(base, .targetMoved)], .progressing)]),
+        Case(name: "gate and deploy changed → evaluate, publish to the new target, retire the old",
+             desired: [desired(manifest(gate: laxGate.gate, deploy: "elsewhere"))], observed: [published(base)],
+             expect: ["iris": expect([evaluate(base, .gateChanged), publish(elsewhere, .deployChanged), retire(base, .targetMoved)], .progressing)]),
         Case(name: "reverted manifest → publish the earlier version, no training",
-             desired: [desired(base)], observed: [adding(base, passed: true, to: published(manifest(params: ["nEstimators": 10])))],
-             expect: ["iris": (["publish"], .progressing)]),
+             desired: [desired(base)], observed: [adding(base, passed: true, to: published(ten))],
+             expect: ["iris": expect([publish(base, .alreadyTrained)], .progressing)]),
         Case(name: "rejected candidate → nothing to do, champion stays",
-             desired: [desired(manifest(params: ["nEstimators": 10]))],
-             observed: [adding(manifest(params: ["nEstimators": 10]), passed: false, to: published(base))],
-             expect: ["iris": ([], .rejected)]),
+             desired: [desired(ten)], observed: [adding(ten, passed: false, to: published(base))],
+             expect: ["iris": expect([], .rejected, .gateFailed)]),
         Case(name: "rejected candidate with a drifted champion → repair the champion",
-             desired: [desired(manifest(params: ["nEstimators": 10]))],
-             observed: [adding(manifest(params: ["nEstimators": 10]), passed: false, to: published(base, target: .drifted("model.json is missing")))],
-             expect: ["iris": (["publish"], .rejected)]),
+             desired: [desired(ten)], observed: [adding(ten, passed: false, to: published(base, target: .drifted("model.json is missing")))],
+             expect: ["iris": expect([publish(base, .targetDrifted)], .rejected, .gateFailed)]),
         Case(name: "trained but never evaluated → evaluate, then publish",
-             desired: [desired(manifest(params: ["nEstimators": 10]))],
-             observed: [adding(manifest(params: ["nEstimators": 10]), passed: nil, to: published(base))],
-             expect: ["iris": (["evaluate", "publish"], .progressing)]),
+             desired: [desired(ten)], observed: [adding(ten, passed: nil, to: published(base))],
+             expect: ["iris": expect([evaluate(ten, .gateNotEvaluated), publish(ten, .alreadyTrained)], .progressing)]),
         Case(name: "target drifted → republish without training",
              desired: [desired(base)], observed: [published(base, target: .drifted("model.json is missing"))],
-             expect: ["iris": (["publish"], .progressing)]),
+             expect: ["iris": expect([publish(base, .targetDrifted)], .progressing)]),
         Case(name: "suspended → left alone, even when stale",
              desired: [desired(manifest(params: ["nEstimators": 10], suspend: true))], observed: [published(base)],
-             expect: ["iris": ([], .suspended)]),
+             expect: ["iris": expect([], .suspended, .suspended)]),
         Case(name: "retired flag → retire",
              desired: [desired(manifest(retired: true))], observed: [published(base)],
-             expect: ["iris": (["retire"], .retired)]),
+             expect: ["iris": expect([retire(base, .specRetired)], .retired)]),
         Case(name: "retired flag and not published → unchanged",
              desired: [desired(manifest(retired: true))], observed: [],
-             expect: ["iris": ([], .retired)]),
+             expect: ["iris": expect([], .retired, .specRetired)]),
         Case(name: "data unreadable → failed, champion kept",
              desired: [DesiredModel(manifest: base, data: .failed("no such file"))], observed: [published(base)],
-             expect: ["iris": ([], .failed)]),
+             expect: ["iris": expect([], .failed, .dataUnavailable)]),
         Case(name: "manifest removed → retire",
              desired: [desired(tree)], observed: [published(base), published(tree)],
-             expect: ["iris": (["retire"], .retired), "tree": ([], .ready)]),
+             expect: ["iris": expect([retire(base, .manifestRemoved)], .retired), "tree": expect([], .ready, .upToDate)]),
         Case(name: "manifest removed while another file is invalid → retirement withheld",
              desired: [desired(tree)], observed: [published(base), published(tree)],
              errors: [ManifestError(file: "manifests/x.json", position: nil, path: "", message: "invalid JSON")],
-             expect: ["iris": ([], .blocked), "tree": ([], .ready)]),
+             expect: ["iris": expect([], .blocked, .retirementWithheld), "tree": expect([], .ready, .upToDate)]),
         Case(name: "invalid manifest of a published model → not retired, failed",
              desired: [desired(tree)], observed: [published(base), published(tree)],
              errors: [ManifestError(file: "manifests/iris.json", position: nil, path: "spec", message: "bad", model: "iris")], invalid: ["iris"],
-             expect: ["iris": ([], .failed), "tree": ([], .ready)]),
+             expect: ["iris": expect([], .failed, .invalidManifest), "tree": expect([], .ready, .upToDate)]),
         Case(name: "every manifest removed → retirement withheld without allowEmpty",
              desired: [], observed: [published(base), published(tree)],
-             expect: ["iris": ([], .blocked), "tree": ([], .blocked)]),
+             expect: ["iris": expect([], .blocked, .retireAllWithheld), "tree": expect([], .blocked, .retireAllWithheld)]),
         Case(name: "every manifest removed with allowEmpty → retire all",
              desired: [], observed: [published(base), published(tree)], allowEmpty: true,
-             expect: ["iris": (["retire"], .retired), "tree": (["retire"], .retired)]),
+             expect: ["iris": expect([retire(base, .manifestRemoved)], .retired), "tree": expect([retire(tree, .manifestRemoved)], .retired)]),
         Case(name: "removing one model while the other is suspended → retire it",
              desired: [desired(manifest("tree", algorithm: "decision_tree", suspend: true))], observed: [published(base), published(tree)],
-             expect: ["iris": (["retire"], .retired), "tree": ([], .suspended)]),
+             expect: ["iris": expect([retire(base, .manifestRemoved)], .retired), "tree": expect([], .suspended, .suspended)]),
     ]
+
+    static func plan(_ c: Case) -> Plan {
+        let set = ManifestSet(manifests: c.desired.map(\.manifest), errors: c.errors, invalidModels: c.invalid)
+        let observed = ObservedState(models: Dictionary(uniqueKeysWithValues: c.observed.map { ($0.name, $0) }))
+        return Planner(options: .init(allowEmpty: c.allowEmpty)).plan(desired: c.desired, manifests: set, observed: observed)
+    }
 
     @Test(arguments: cases)
     func transition(_ c: Case) {
-        let set = ManifestSet(manifests: c.desired.map(\.manifest), errors: c.errors, invalidModels: c.invalid)
-        let observed = ObservedState(models: Dictionary(uniqueKeysWithValues: c.observed.map { ($0.name, $0) }))
-        let plan = Planner(options: .init(allowEmpty: c.allowEmpty)).plan(desired: c.desired, manifests: set, observed: observed)
-        for (model, (kinds, condition)) in c.expect {
+        let plan = Self.plan(c)
+        for (model, expected) in c.expect {
             let item = plan.item(model)
-            #expect(item?.actions.map(\.kind) == kinds, "\(model): \(String(describing: item))")
-            #expect(item?.condition == condition, "\(model): \(String(describing: item))")
+            #expect(item?.actions.map(Step.init) == expected.steps, "\(model): \(String(describing: item))")
+            #expect(item?.condition == expected.condition, "\(model): \(String(describing: item))")
+            #expect(item?.conditionReason?.token == expected.why, "\(model): \(String(describing: item))")
         }
         #expect(plan.items.count == c.expect.count)
     }
 
+    /// Every token the planner can emit shows up in the table above, so each one has a case that
+    /// pins down when it is emitted. (``ReasonToken/waitingToRetry`` comes from ``Retries``.)
+    @Test func theTableCoversEveryReasonToken() {
+        var seen: Set<ReasonToken> = [.waitingToRetry]
+        for c in Self.cases {
+            for e in c.expect.values {
+                seen.formUnion(e.steps.map(\.token))
+                if let why = e.why { seen.insert(why) }
+            }
+        }
+        #expect(Set(ReasonToken.allCases).subtracting(seen).isEmpty, "no case for \(Set(ReasonToken.allCases).subtracting(seen))")
+    }
+
+    @Test func warningsAreTypedAndSayWhatToDo() {
+        let broken = ManifestError(file: "manifests/x.json", position: nil, path: "", message: "invalid JSON")
+        let withheld = Self.plan(Self.cases.first { $0.name.hasPrefix("manifest removed while another file is invalid") }!)
+        #expect(withheld.warnings == [.invalidManifest(broken), .retirementWithheldForErrors(models: ["iris"])])
+        #expect(withheld.warnings.map(\.description) == [
+            "invalid manifest: \(broken)",
+            "not retiring iris: some manifest files failed to load, and a broken file must never look like a removed model. Fix the errors and run again",
+        ])
+        let all = Self.plan(Self.cases.first { $0.name.hasPrefix("every manifest removed → retirement withheld") }!)
+        #expect(all.warnings == [.retirementWithheldForAll(models: ["iris", "tree"])])
+        #expect(all.warnings.first?.description
+                == "not retiring iris, tree: that would retire every published model at once. If that is intended, run again with --allow-empty")
+        #expect(withheld.warnings.map(\.isInvalidManifest) == [true, false])
+    }
+
     @Test func planIsPureAndDeterministic() {
-        let c = Self.cases[5]
+        let c = Self.cases.first { $0.name.hasPrefix("deploy changed") }!
         let observed = ObservedState(models: Dictionary(uniqueKeysWithValues: c.observed.map { ($0.name, $0) }))
         let set = ManifestSet(manifests: c.desired.map(\.manifest))
         let a = Planner().plan(desired: c.desired, manifests: set, observed: observed)
@@ -155,10 +281,10 @@ import SluiceManifest
     @Test func reasonsSayWhatChanged() {
         let data = Planner().plan(desired: [Self.desired(Self.base, data: Self.newData)], manifests: ManifestSet(),
                                   observed: ObservedState(models: ["iris": Self.published(Self.base)]))
-        #expect(data.actions.first?.reason.contains("data changed") == true)
+        #expect(data.actions.first?.reason.message.contains("data changed") == true)
         let algo = Planner().plan(desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
                                   observed: ObservedState(models: ["iris": Self.published(Self.base)]))
-        #expect(algo.actions.first?.reason == "algorithm changed: nEstimators 100 → 10")
+        #expect(algo.actions.first?.reason == Reason(.algorithmChanged, "algorithm changed: nEstimators 100 → 10"))
         let rejected = Planner().plan(
             desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
             observed: ObservedState(models: ["iris": Self.adding(Self.manifest(params: ["nEstimators": 10]), passed: false, to: Self.published(Self.base))]))
@@ -168,7 +294,7 @@ import SluiceManifest
 
     static func trainReason(_ m: Manifest, over published: Manifest = PlannerTests.base) -> String? {
         Planner().plan(desired: [desired(m)], manifests: ManifestSet(), observed: ObservedState(models: ["iris": Self.published(published)]))
-            .actions.first { $0.kind == "train" }?.reason
+            .actions.first { $0.kind == .train }?.reason.message
     }
 
     @Test func trainingReasonsNameWhatChangedAndHow() {
@@ -196,11 +322,11 @@ import SluiceManifest
         guard case .publish(_, _, let reason, let conditional)? = plan.actions.last else { Issue.record("no publish: \(plan)"); return }
         #expect(conditional)
         let champion = VersionIdentity.short(VersionIdentity.id(Self.base, dataDigest: Self.data, testDigest: nil))
-        #expect(reason == "replaces \(champion)")
+        #expect(reason.message == "replaces \(champion)")
         let evaluated = Planner().plan(desired: [Self.desired(Self.manifest(params: ["nEstimators": 10]))], manifests: ManifestSet(),
                                        observed: ObservedState(models: ["iris": Self.adding(Self.manifest(params: ["nEstimators": 10]), passed: nil, to: Self.published(Self.base))]))
-        #expect(evaluated.actions.map(\.kind) == ["evaluate", "publish"])
-        #expect(evaluated.actions.allSatisfy { !$0.reason.contains("gate passes") }, "\(evaluated.actions)")
+        #expect(evaluated.actions.map(\.kind) == [.evaluate, .publish])
+        #expect(evaluated.actions.allSatisfy { !$0.reason.message.contains("gate passes") }, "\(evaluated.actions)")
     }
 
     @Test func aRollbackSaysThatMaxRegressionIsNotCheckedAgain() {
@@ -208,14 +334,14 @@ import SluiceManifest
         let newer = Self.manifest(params: ["nEstimators": 10], gate: withRegression.gate)
         let observed = Self.adding(withRegression, passed: true, to: Self.published(newer))
         let plan = Planner().plan(desired: [Self.desired(withRegression)], manifests: ManifestSet(), observed: ObservedState(models: ["iris": observed]))
-        #expect(plan.actions.map(\.kind) == ["publish"])
+        #expect(plan.actions.map(\.kind) == [.publish])
         let champion = VersionIdentity.short(VersionIdentity.id(newer, dataDigest: Self.data, testDigest: nil))
-        #expect(plan.actions.first?.reason.contains("replaces \(champion)") == true, "\(plan.actions)")
-        #expect(plan.actions.first?.reason.contains("maxRegression is not checked against \(champion)") == true, "\(plan.actions)")
+        #expect(plan.actions.first?.reason.message.contains("replaces \(champion)") == true, "\(plan.actions)")
+        #expect(plan.actions.first?.reason.message.contains("maxRegression is not checked against \(champion)") == true, "\(plan.actions)")
         // Without a maxRegression rule there is nothing to warn about.
         let plain = Planner().plan(desired: [Self.desired(Self.base)], manifests: ManifestSet(),
                                    observed: ObservedState(models: ["iris": Self.adding(Self.base, passed: true, to: Self.published(Self.manifest(params: ["nEstimators": 10])))]))
-        #expect(plain.actions.first?.reason.contains("maxRegression") == false)
+        #expect(plain.actions.first?.reason.message.contains("maxRegression") == false)
     }
 
     @Test func versionIdentityDependsOnInputsNotOnGateOrDeploy() {

@@ -27,7 +27,7 @@ public final class ControllerMetrics: Sendable {
         }
         for outcome in report.outcomes {
             for action in outcome.actions {
-                Counter(label: "sluice_actions_total", dimensions: [("kind", action.kind), ("outcome", action.succeeded ? "succeeded" : "failed")]).increment()
+                Counter(label: "sluice_actions_total", dimensions: [("kind", action.kind.rawValue), ("outcome", action.succeeded ? "succeeded" : "failed")]).increment()
             }
             for passed in outcome.verdicts {
                 Counter(label: "sluice_gate_verdicts_total", dimensions: [("verdict", passed ? "passed" : "failed")]).increment()

@@ -15,22 +15,22 @@ public struct ModelOutcome: Sendable, Equatable {
     public var verdicts: [Bool] = []
 }
 
-/// One action carried out: its kind (`train`, `evaluate`, `publish`, `retire`) and outcome.
+/// One action carried out: its kind and outcome.
 public struct ActionResult: Sendable, Equatable {
-    public var kind: String
+    public var kind: ActionKind
     public var succeeded: Bool
 }
 
 /// The result of carrying out a plan.
 public struct ApplyReport: Sendable, Equatable {
     public var outcomes: [ModelOutcome]
-    public var warnings: [String]
+    public var warnings: [ApplyWarning]
     public var trained = 0
     public var evaluated = 0
     public var published = 0
     public var retired = 0
 
-    public init(outcomes: [ModelOutcome] = [], warnings: [String] = []) {
+    public init(outcomes: [ModelOutcome] = [], warnings: [ApplyWarning] = []) {
         self.outcomes = outcomes
         self.warnings = warnings
     }
@@ -44,7 +44,7 @@ public struct ApplyReport: Sendable, Equatable {
     /// withheld, which leaves the state unconverged until a person acts), 3 a gate rejected a
     /// candidate. `plan` exits 1 for the same plans.
     public var exitCode: Int32 {
-        if !failed.isEmpty || !blocked.isEmpty || warnings.contains(where: { $0.hasPrefix("invalid manifest") }) { return 1 }
+        if !failed.isEmpty || !blocked.isEmpty || warnings.contains(where: \.isInvalidManifest) { return 1 }
         if !rejected.isEmpty { return 3 }
         return 0
     }
@@ -66,7 +66,7 @@ extension ApplyReport {
             "models": .array(outcomes.map { o in
                 ["name": .string(o.model), "condition": .string(o.condition.rawValue), "message": .string(o.message), "done": .strings(o.done)]
             }),
-            "warnings": .strings(warnings),
+            "warnings": .strings(warnings.map(\.description)),
         ]
     }
 }

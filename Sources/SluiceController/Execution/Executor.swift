@@ -72,7 +72,7 @@ public struct Executor: Sendable {
         }
         let workers = max(1, min(concurrency, items.filter { !$0.actions.isEmpty }.count))
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-        var report = ApplyReport(warnings: plan.warnings)
+        var report = ApplyReport(warnings: plan.warnings.map(ApplyWarning.plan))
         for case let (outcome, counts)? in results.withLock({ $0 }) {
             report.outcomes.append(outcome)
             report.trained += counts.trained
@@ -97,7 +97,7 @@ public struct Executor: Sendable {
         var verdict: GateReport?
         var skippedPublish = false
         var published = false
-        var current: String?
+        var current: ActionKind?
         do {
             for action in item.actions {
                 if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
@@ -152,7 +152,7 @@ public struct Executor: Sendable {
                     if owner == nil { try targets.target(target).retire(fence: fence) }
                     if !published { try store.recordRetirement(model: item.model, at: Date()) }
                     let left = owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
-                    try event(item.model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(left)")
+                    try event(item.model, .retired, "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(left)")
                     report.retired += 1
                     outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)\(left)")
                 }
@@ -160,7 +160,7 @@ public struct Executor: Sendable {
             if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
             if outcome.condition == .progressing { outcome.condition = .ready }
             if outcome.condition == .retired { outcome.message = "" }
-        } catch let error as LearnError where error == .cancelled {
+        } catch let error as LearnError where error.isCancellation {
             outcome.condition = .progressing
             let why = stopReason ?? "shutting down"
             outcome.message = "training abandoned: \(why); it starts again on the next run"
@@ -172,17 +172,18 @@ public struct Executor: Sendable {
             let message = Redaction.text("\(error)")
             outcome.message = "\(message)\(keep)"
             logger.error("action failed", metadata: ["error": "\(message)"])
-            try? event(item.model, "failed", message)
+            try? event(item.model, .failed, message)
         }
         return outcome
     }
 
     /// What is recorded for a publish that depended on the gate: what happened (the gate passed,
     /// the version replaced), not the plan's conditional wording.
-    static func recordedReason(_ planned: String, verdict: GateReport?, replacing previous: Publication?, version: String) -> String {
+    /// The token stays the planned one.
+    static func recordedReason(_ planned: Reason, verdict: GateReport?, replacing previous: Publication?, version: String) -> Reason {
         guard let verdict, verdict.passed else { return planned }
         let replaced = previous.flatMap { $0.version == version ? nil : "; replaced \(VersionIdentity.short($0.version))" } ?? ""
-        return "gate passed (\(verdict.summary))\(replaced)"
+        return Reason(planned.token, "gate passed (\(verdict.summary))\(replaced)")
     }
 
     private func headline(_ metrics: [String: Double]) -> String {
@@ -191,7 +192,7 @@ public struct Executor: Sendable {
     }
 
     /// Records an event (URLs in its message redacted).
-    private func event(_ model: String, _ kind: String, _ message: String) throws {
+    private func event(_ model: String, _ kind: EventKind, _ message: String) throws {
         try store.recordEvent(EventRecord(at: Date(), model: model, kind: kind, message: Redaction.text(message), revision: revision))
     }
 
@@ -207,7 +208,7 @@ public struct Executor: Sendable {
             record.manifestDigest = m.digest
             _ = try store.putArtifact(bytes)
             try store.recordVersion(record)
-            try event(m.name, "trained", "reused \(VersionIdentity.short(version)) from the cache \(cache.path) (\(headline(record.metrics)))")
+            try event(m.name, .trained, "reused \(VersionIdentity.short(version)) from the cache \(cache.path) (\(headline(record.metrics)))")
             return (record, true)
         }
         let record = try trainNow(d, version: version)
@@ -234,7 +235,7 @@ public struct Executor: Sendable {
                 progress("\(label) \(Int(done * 100))%")
                 return cancellation?.isCancelled != true && lease?.isLost != true
             }
-        } catch let e as LearnError where e != .cancelled {
+        } catch let e as LearnError where !e.isCancellation {
             throw DataError("training failed: \(e.message) (manifest \(m.origin.file), data \(Redaction.url(m.dataset.source)))")
         }
         let elapsed = ContinuousClock.now - start
@@ -246,7 +247,7 @@ public struct Executor: Sendable {
             trainSeconds: elapsed.seconds,
             trainedAt: Date(), revision: revision)
         try store.recordVersion(record)
-        try event(m.name, "trained", "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
+        try event(m.name, .trained, "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
         return record
     }
 
@@ -269,7 +270,7 @@ public struct Executor: Sendable {
         try store.recordVerdict(VerdictRecord(
             model: m.name, version: version, gateDigest: m.gateDigest, gate: m.gateJSON, passed: gate.passed, summary: gate.summary,
             details: gate.json, champion: measured == nil ? nil : champion?.version, evaluatedAt: Date(), revision: revision))
-        try event(m.name, gate.passed ? "evaluated" : "rejected",
+        try event(m.name, gate.passed ? .evaluated : .rejected,
                   "gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(version)): \(gate.summary)")
         return gate
     }
@@ -316,8 +317,9 @@ public struct Executor: Sendable {
         return (gate, championMetrics)
     }
 
-    /// Publishes a stored version to a target and records the publication.
-    func publish(_ model: String, version: String, to deploy: DeploySpec, reason: String, manifest: Manifest?) throws {
+    /// Publishes a stored version to a target and records the publication: a `repaired` event
+    /// when the reason is ``ReasonToken/targetDrifted``, else a `published` one.
+    func publish(_ model: String, version: String, to deploy: DeploySpec, reason: Reason, manifest: Manifest?) throws {
         guard let record = try store.version(model: model, id: version) else {
             throw StoreError("version \(VersionIdentity.short(version)) is not in the store")
         }
@@ -328,8 +330,9 @@ public struct Executor: Sendable {
         try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
         try store.recordPublication(PublicationRecord(
             model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,
-            publishedAt: now, revision: revision, reason: reason))
-        try event(model, reason.hasPrefix("target drifted") ? "repaired" : "published", "published \(VersionIdentity.short(version)) to \(deploy.summary): \(reason)")
+            publishedAt: now, revision: revision, reason: reason.message))
+        try event(model, reason.token == .targetDrifted ? .repaired : .published,
+                  "published \(VersionIdentity.short(version)) to \(deploy.summary): \(reason.message)")
     }
 
     /// The `metadata.json` published beside `model.json`.

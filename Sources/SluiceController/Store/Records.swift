@@ -102,12 +102,11 @@ public struct PublicationRecord: Sendable, Equatable {
 public struct EventRecord: Sendable, Equatable {
     public var at: Date
     public var model: String
-    /// `trained`, `evaluated`, `rejected`, `published`, `retired`, `failed`, `repaired`, `collected` (`sluice gc`).
-    public var kind: String
+    public var kind: EventKind
     public var message: String
     public var revision: String?
 
-    public init(at: Date, model: String, kind: String, message: String, revision: String?) {
+    public init(at: Date, model: String, kind: EventKind, message: String, revision: String?) {
         self.at = at
         self.model = model
         self.kind = kind

@@ -243,7 +243,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func recordEvent(_ e: EventRecord) throws {
         try write { db in
             try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [e.at.timeIntervalSince1970, e.model, e.kind, e.message, e.revision])
+                           arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
         }
     }
 
@@ -300,8 +300,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
-            return rows.reversed().map { r in
-                EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: r["kind"], message: r["message"], revision: r["revision"])
+            return try rows.reversed().map { r in
+                let word: String = r["kind"]
+                guard let kind = EventKind(rawValue: word) else {
+                    throw StoreError("the store \(path) holds an event of model \(r["model"] as String) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+                }
+                return EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: kind, message: r["message"], revision: r["revision"])
             }
         }
     }

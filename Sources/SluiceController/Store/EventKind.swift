@@ -1,0 +1,20 @@
+/// What happened to a model, in an ``EventRecord``. The raw value is what the store keeps and
+/// `history` shows; it never changes once released.
+public enum EventKind: String, Sendable, CaseIterable {
+    /// A version was trained, or taken from the version cache.
+    case trained
+    /// A version's gate was evaluated and passed.
+    case evaluated
+    /// A version's gate was evaluated and failed.
+    case rejected
+    /// A version was published to its target.
+    case published
+    /// A target that had drifted (its files missing or changed) was published to again.
+    case repaired
+    /// A version was removed from a target.
+    case retired
+    /// An action failed; the message says why.
+    case failed
+    /// `sluice gc` removed an artifact of a version.
+    case collected
+}
