@@ -114,9 +114,8 @@ public struct Planner: Sendable {
             if let pub, case .drifted(let how) = o.target {
                 actions.append(.publish(version: pub.version, target: pub.deploy, reason: "target drifted: \(how)", ifGatePasses: false))
             }
-            let keep = pub.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
             return PlanItem(model: name, actions: actions, condition: .rejected,
-                            message: "version \(short) failed its gate (\(verdict.summary))\(keep)")
+                            message: ConditionMessage.rejected(version: v, summary: verdict.summary, publication: pub))
         }
         if !isChampion {
             var reason = pub == nil ? "version \(short) already trained and passed its gate"
