@@ -124,8 +124,9 @@ public struct ModelRun: Sendable {
             if case .publish(_, let target, _, _) = action { outcome.done.append("published \(short) to \(target.summary)") }
         case .retired(leavingFilesTo: let owner):
             outcome.counts.retired += 1
-            let left = owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
-            if case .retire(_, let target, _) = action { outcome.done.append("retired \(short) from \(target.summary)\(left)") }
+            if case .retire(_, let target, _) = action {
+                outcome.done.append("retired \(short) from \(target.summary)\(Self.leavingFiles(to: owner))")
+            }
         }
         outcome.attempts.append(Attempt(action: action, succeeded: true))
         return next(from: i + 1)
@@ -154,6 +155,12 @@ public struct ModelRun: Sendable {
         outcome.condition = .progressing
         outcome.message = ConditionMessage.abandoned(because: why)
         return finish()
+    }
+
+    /// What a retirement says when another model deploys to the same place now and its files
+    /// were left: ", leaving the files to wine, which deploys there now" (empty without one).
+    public static func leavingFiles(to owner: String?) -> String {
+        owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
     }
 
     /// The step for action `i`, or the end.

@@ -133,6 +133,24 @@ import SluiceTesting
         #expect(report.published == 0)
     }
 
+    /// A removed model's retirement never deletes the files of the model that deploys there now.
+    @Test func retiringARemovedModelLeavesTheFilesOfTheModelDeployingThereNow() throws {
+        let h = ExecutorHarness()
+        try h.apply([Self.iris])
+        let removed = try #require(try h.inService("iris"))
+        var successor = Self.retrained(Self.flowers)
+        successor.deploy = .directory(path: "deploy/iris")
+        let (plan, report) = try h.apply([successor])
+        #expect(plan.items.map(\.model) == ["flowers", "iris"])
+        let flowers = try #require(try h.inService("flowers"))
+        #expect(report.outcomes.last?.condition == .retired)
+        #expect(report.outcomes.last?.done
+                == ["retired \(VersionIdentity.short(removed)) from directory deploy/iris, leaving the files to flowers, which deploys there now"])
+        #expect(h.targets[directory: "deploy/iris"].retirements == 0)
+        #expect(h.versionIn(.directory(path: "deploy/iris")) == flowers)
+        #expect(try h.inService("iris") == nil, "iris is out of service")
+    }
+
     @Test func everyRecordedTimeComesFromTheClock() throws {
         let h = ExecutorHarness()
         let start = h.clock.now

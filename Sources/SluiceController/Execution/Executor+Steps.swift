@@ -68,8 +68,7 @@ extension Executor {
             let owner = claimed[targets.identity(target)].flatMap { $0 == model ? nil : $0 }
             if owner == nil { try targets.target(target).retire(fence: fence) }
             if context.endsService { try store.recordRetirement(model: model, at: clock.now) }
-            let left = owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
-            try event(model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(left)")
+            try event(model, "retired", "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(ModelRun.leavingFiles(to: owner))")
             return .retired(leavingFilesTo: owner)
         }
     }
