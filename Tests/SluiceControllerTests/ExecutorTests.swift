@@ -12,6 +12,14 @@ import SluiceTesting
     static let iris = ManifestBuilder("iris")
     static let flowers = ManifestBuilder("flowers")
 
+    /// The kinds of a plan's actions, model by model, in words.
+    static func kinds(_ plan: Plan) -> [[String]] { plan.items.map { $0.actions.map { "\($0.kind)" } } }
+
+    /// The kinds of the events recorded for `model`, in words.
+    static func events(_ h: ExecutorHarness, _ model: String) throws -> [String] {
+        try h.store.events(model: model, limit: 50).map { "\($0.kind)" }
+    }
+
     /// `b` with a new training input (so a new version is trained).
     static func retrained(_ b: ManifestBuilder) -> ManifestBuilder {
         var b = b
@@ -28,7 +36,7 @@ import SluiceTesting
 
         h.targets[directory: "deploy/iris"].failPublishes("disk full")
         let (plan, report) = try h.apply([Self.retrained(Self.iris), Self.retrained(Self.flowers)], concurrency: concurrency)
-        #expect(plan.items.map { $0.actions.map(\.kind) } == [["train", "evaluate", "publish"], ["train", "evaluate", "publish"]])
+        #expect(Self.kinds(plan) == [["train", "evaluate", "publish"], ["train", "evaluate", "publish"]])
 
         let failed = try #require(report.outcomes.first { $0.model == "iris" })
         #expect(failed.condition == .failed)
@@ -36,7 +44,7 @@ import SluiceTesting
         #expect(failed.actions.map(\.succeeded) == [true, true, false])
         #expect(try h.inService("iris") == champion, "the store still has the champion in service")
         #expect(h.versionIn(.directory(path: "deploy/iris")) == champion, "the target still holds the champion")
-        #expect(try h.store.events(model: "iris", limit: 10).contains { $0.kind == "failed" && $0.message.contains("disk full") })
+        #expect(try h.store.events(model: "iris", limit: 10).contains { "\($0.kind)" == "failed" && $0.message.contains("disk full") })
 
         let other = try #require(report.outcomes.first { $0.model == "flowers" })
         #expect(other.condition == .ready)
@@ -56,7 +64,7 @@ import SluiceTesting
         moved.deploy = .directory(path: "deploy/moved")
         moved.gate = [GateRule(metric: "accuracy", max: 0.1)]
         let (plan, report) = try h.apply([moved])
-        #expect(plan.items.first?.actions.map(\.kind) == ["train", "evaluate", "publish", "retire"])
+        #expect(Self.kinds(plan) == [["train", "evaluate", "publish", "retire"]])
 
         let outcome = try #require(report.outcomes.first)
         #expect(outcome.condition == .rejected)
@@ -119,7 +127,7 @@ import SluiceTesting
         #expect(try h.store.claimLease(other, now: Date().addingTimeInterval(60)) == nil)
 
         let (plan, report) = try h.apply([Self.iris, Self.flowers], lease: lease)
-        #expect(plan.items.map { $0.actions.map(\.kind) } == [["publish"], ["publish"]], "both drifted targets are to be repaired")
+        #expect(Self.kinds(plan) == [["publish"], ["publish"]], "both drifted targets are to be repaired")
         let first = try #require(report.outcomes.first)
         #expect(first.condition == .failed)
         #expect(first.message.contains("lost the store's writer lease"), "\(first.message)")
@@ -131,6 +139,20 @@ import SluiceTesting
         }
         #expect(try (h.inService("flowers"), h.inService("iris")) == champions)
         #expect(report.published == 0)
+    }
+
+    @Test func aDriftedTargetIsRepairedWithoutTraining() throws {
+        let h = ExecutorHarness()
+        try h.apply([Self.iris])
+        let champion = try #require(try h.inService("iris"))
+        h.targets[directory: "deploy/iris"].drift("model.json is missing")
+        let (plan, report) = try h.apply([Self.iris])
+        #expect(Self.kinds(plan) == [["publish"]])
+        #expect(report.outcomes.first?.condition == .ready)
+        #expect((report.trained, report.published) == (0, 1))
+        #expect(h.targets[directory: "deploy/iris"].publishes.count == 2)
+        #expect(h.versionIn(.directory(path: "deploy/iris")) == champion)
+        #expect(try Self.events(h, "iris").filter { $0 == "repaired" }.count == 1)
     }
 
     /// A removed model's retirement never deletes the files of the model that deploys there now.
@@ -172,6 +194,6 @@ import SluiceTesting
         #expect(try h.store.publications(model: "iris").map(\.retiredAt) == [start.addingTimeInterval(3600)])
         let events = try h.store.events(model: "iris", limit: 20)
         #expect(Set(events.map(\.at)) == [start, start.addingTimeInterval(3600)])
-        #expect(events.filter { $0.kind == "retired" }.map(\.at) == [start.addingTimeInterval(3600)])
+        #expect(events.filter { "\($0.kind)" == "retired" }.map(\.at) == [start.addingTimeInterval(3600)])
     }
 }
