@@ -85,14 +85,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Fakes for in-process tests of the effectful code: a fixed clock, a fake deploy target,
         // a manifest builder (STYLE's "OperatorTesting", Hummingbird's HummingbirdTesting).
-        .target(name: "SluiceTesting", dependencies: ["SluiceController"], path: "Tests/SluiceTesting"),
+        .target(name: "SluiceTesting", dependencies: ["SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "SluiceReconcile", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceController", "SluiceTesting", "SluiceReconcile", "SluiceManifest", "SluiceCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SluiceServeTests",

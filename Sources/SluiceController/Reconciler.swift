@@ -193,25 +193,25 @@ public struct Reconciler: Sendable {
     ///   - cancellation: raised on shutdown; training stops, publishes finish.
     ///   - lease: the writer lease held for this apply: target writes are fenced by it, and its
     ///     loss stops the work as a shutdown does.
+    ///   - clock: the time recorded on what is written.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
-                      progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
+                      clock: any WallClock = SystemClock(), progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
                                 cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, lease: lease,
-                                progress: progress)
+                                clock: clock, progress: progress)
         var report = executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)
         // A store write refused by the fence fails a model before the heartbeat may have noticed
         // the loss: find out now, so that the caller reports the loss rather than the symptom.
         if let lease, !report.failed.isEmpty { try? lease.confirm() }
-        do { try recordConditions(report, revision: snapshot.revision) } catch {
+        do { try recordConditions(report, revision: snapshot.revision, now: clock.now) } catch {
             report.warnings.append(.conditionsNotRecorded("\(error)"))
         }
         return report
     }
 
     /// Records the condition each model is left in, with the version in service.
-    func recordConditions(_ report: ApplyReport, revision: String?) throws {
+    func recordConditions(_ report: ApplyReport, revision: String?, now: Date) throws {
         let inService = Dictionary(try store.activePublications().map { ($0.model, $0.version) }) { $1 }
-        let now = Date()
         try store.recordConditions(report.outcomes.map { o in
             ConditionRecord(model: o.model, condition: o.condition.rawValue, message: o.message, version: inService[o.model],
                             since: now, checkedAt: now, revision: revision)

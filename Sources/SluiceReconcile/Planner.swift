@@ -120,9 +120,8 @@ public struct Planner: Sendable {
             if let pub, case .drifted(let how) = o.target {
                 repair(pub.version, pub.deploy, how)
             }
-            let keep = pub.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
             return PlanItem(model: name, actions: actions, condition: .rejected,
-                            reason: Reason(.gateFailed, "version \(short) failed its gate (\(verdict.summary))\(keep)"))
+                            reason: Reason(.gateFailed, ConditionMessage.rejected(version: v, summary: verdict.summary, publication: pub)))
         }
         if !isChampion {
             var reason = pub == nil ? "version \(short) already trained and passed its gate"

@@ -11,7 +11,10 @@ import SluiceReconcile
 public struct Executor: Sendable {
     public let store: any Store
     public let data: DataResolver
-    public let targets: TargetFactory
+    /// The deployment targets: ``TargetFactory`` in production.
+    public let targets: any TargetProvider
+    /// The time recorded on everything written (when a version was trained, evaluated, published, retired).
+    public let clock: any WallClock
     public let logger: Logger
     /// The git revision of the manifests, recorded on everything written.
     public let revision: String?
@@ -27,12 +30,13 @@ public struct Executor: Sendable {
     /// no new model is started and training stops, as on shutdown.
     public let lease: WriterLease?
 
-    public init(store: any Store, data: DataResolver, targets: TargetFactory, logger: Logger, revision: String?,
+    public init(store: any Store, data: DataResolver, targets: any TargetProvider, logger: Logger, revision: String?,
                 cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
-                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                clock: any WallClock = SystemClock(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.data = data
         self.targets = targets
+        self.clock = clock
         self.logger = logger
         self.revision = revision
         self.cache = cache
@@ -59,15 +63,15 @@ public struct Executor: Sendable {
         let claimed = Dictionary(desired.filter { !$0.manifest.retired }.map { (targets.identity($0.manifest.deploy), $0.manifest.name) },
                                  uniquingKeysWith: { a, _ in a })
         let items = plan.items
-        let results = Mutex([(ModelOutcome, ApplyReport)?](repeating: nil, count: items.count))
+        let results = Mutex([(ModelOutcome, ModelRun.Counts)?](repeating: nil, count: items.count))
         let next = Atomic<Int>(0)
         let work = { @Sendable (_: Int) in
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < items.count else { return }
-                var counts = ApplyReport()
-                let outcome = apply(items[i], desired: byName[items[i].model], observed: observed[items[i].model], claimed: claimed, report: &counts)
-                results.withLock { $0[i] = (outcome, counts) }
+                let item = items[i]
+                let run = apply(item, desired: byName[item.model], observed: observed[item.model], claimed: claimed)
+                results.withLock { $0[i] = (ModelOutcome(item.model, run), run.counts) }
             }
         }
         let workers = max(1, min(concurrency, items.filter { !$0.actions.isEmpty }.count))
@@ -83,117 +87,22 @@ public struct Executor: Sendable {
         return report
     }
 
-    private func apply(_ item: PlanItem, desired: DesiredModel?, observed: ObservedModel, claimed: [String: String],
-                       report: inout ApplyReport) -> ModelOutcome {
-        var outcome = ModelOutcome(model: item.model, condition: item.condition, done: [], message: item.message)
-        guard !item.actions.isEmpty else { return outcome }
-        if let stop = stopReason {
-            outcome.condition = .progressing
-            outcome.message = "not started: \(stop)"
-            return outcome
-        }
-        var logger = self.logger
-        logger[metadataKey: "model.name"] = "\(item.model)"
-        var verdict: GateReport?
-        var skippedPublish = false
-        var published = false
-        var current: ActionKind?
-        do {
-            for action in item.actions {
-                if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
-                current = action.kind
-                logger.info("carrying out action", metadata: ["plan.action": "\(action.kind)", "plan.reason": "\(action.reason)",
-                                                              "model.version": "\(VersionIdentity.short(action.version))"])
-                switch action {
-                case .train(let v, _):
-                    guard let desired else { throw TargetError("no manifest to train from") }
-                    // Trained meanwhile (e.g. by `gate`), with its artifact still stored (`gc` may have collected it).
-                    if let known = try store.version(model: item.model, id: v), store.hasArtifact(known.artifactDigest) { current = nil; continue }
-                    progress("\(item.model): training \(desired.manifest.algorithm)")
-                    let (record, reused) = try train(desired, version: v)
-                    if reused {
-                        outcome.done.append("reused \(VersionIdentity.short(v)) from the cache, trained earlier (\(headline(record.metrics)))")
-                    } else {
-                        report.trained += 1
-                        outcome.done.append("trained \(VersionIdentity.short(v)) in \(String(format: "%.2f", record.trainSeconds)) s (\(headline(record.metrics)))")
-                    }
-                case .evaluate(let v, _):
-                    guard let desired else { throw TargetError("no manifest to evaluate against") }
-                    progress("\(item.model): evaluating the gate")
-                    let gate = try evaluate(desired, version: v, champion: observed.publication)
-                    verdict = gate
-                    outcome.verdicts.append(gate.passed)
-                    report.evaluated += 1
-                    outcome.done.append("gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(v)): \(gate.summary)")
-                    if !gate.passed {
-                        outcome.condition = .rejected
-                        if observed.publication?.version == v {
-                            outcome.message = "version \(VersionIdentity.short(v)), in service, fails the changed gate (\(gate.summary)); it stays in service until a version passes"
-                        } else {
-                            let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
-                            outcome.message = "version \(VersionIdentity.short(v)) failed its gate (\(gate.summary))\(keep)"
-                        }
-                    }
-                case .publish(let v, let target, let reason, let conditional):
-                    if conditional, verdict?.passed == false {
-                        skippedPublish = true
-                        current = nil
-                        continue
-                    }
-                    progress("\(item.model): publishing to \(target.summary)")
-                    let recorded = conditional ? Executor.recordedReason(reason, verdict: verdict, replacing: observed.publication, version: v) : reason
-                    try publish(item.model, version: v, to: target, reason: recorded, manifest: desired?.manifest)
-                    published = true
-                    report.published += 1
-                    outcome.done.append("published \(VersionIdentity.short(v)) to \(target.summary)")
-                case .retire(let v, let target, let reason):
-                    if skippedPublish { current = nil; continue }
-                    let owner = claimed[targets.identity(target)].flatMap { $0 == item.model ? nil : $0 }
-                    if owner == nil { try targets.target(target).retire(fence: fence) }
-                    if !published { try store.recordRetirement(model: item.model, at: Date()) }
-                    let left = owner.map { ", leaving the files to \($0), which deploys there now" } ?? ""
-                    try event(item.model, .retired, "removed \(VersionIdentity.short(v)) from \(target.summary): \(reason)\(left)")
-                    report.retired += 1
-                    outcome.done.append("retired \(VersionIdentity.short(v)) from \(target.summary)\(left)")
-                }
-            }
-            if let done = current { outcome.actions.append(ActionResult(kind: done, succeeded: true)) }
-            if outcome.condition == .progressing { outcome.condition = .ready }
-            if outcome.condition == .retired { outcome.message = "" }
-        } catch let error as LearnError where error.isCancellation {
-            outcome.condition = .progressing
-            let why = stopReason ?? "shutting down"
-            outcome.message = "training abandoned: \(why); it starts again on the next run"
-            logger.notice("training abandoned", metadata: ["reason": "\(why)"])
-        } catch {
-            if let failed = current { outcome.actions.append(ActionResult(kind: failed, succeeded: false)) }
-            outcome.condition = .failed
-            let keep = observed.publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? ""
-            let message = Redaction.text("\(error)")
-            outcome.message = "\(message)\(keep)"
-            logger.error("action failed", metadata: ["error": "\(message)"])
-            try? event(item.model, .failed, message)
-        }
-        return outcome
-    }
-
     /// What is recorded for a publish that depended on the gate: what happened (the gate passed,
-    /// the version replaced), not the plan's conditional wording.
-    /// The token stays the planned one.
-    static func recordedReason(_ planned: Reason, verdict: GateReport?, replacing previous: Publication?, version: String) -> Reason {
+    /// the version replaced), not the plan's conditional wording. The token stays the planned one.
+    static func recordedReason(_ planned: Reason, verdict: Verdict?, replacing previous: Publication?, version: String) -> Reason {
         guard let verdict, verdict.passed else { return planned }
         let replaced = previous.flatMap { $0.version == version ? nil : "; replaced \(VersionIdentity.short($0.version))" } ?? ""
         return Reason(planned.token, "gate passed (\(verdict.summary))\(replaced)")
     }
 
-    private func headline(_ metrics: [String: Double]) -> String {
+    func headline(_ metrics: [String: Double]) -> String {
         if let a = metrics["accuracy"] { return "accuracy \(String(format: "%.4f", a))" }
         return metrics.keys.sorted().first.map { "\($0) \(String(format: "%.4f", metrics[$0]!))" } ?? "no metrics"
     }
 
     /// Records an event (URLs in its message redacted).
-    private func event(_ model: String, _ kind: EventKind, _ message: String) throws {
-        try store.recordEvent(EventRecord(at: Date(), model: model, kind: kind, message: Redaction.text(message), revision: revision))
+    func event(_ model: String, _ kind: EventKind, _ message: String) throws {
+        try store.recordEvent(EventRecord(at: clock.now, model: model, kind: kind, message: Redaction.text(message), revision: revision))
     }
 
     /// Trains a version and records it with its artifact.
@@ -245,7 +154,7 @@ public struct Executor: Sendable {
             manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
             evaluation: Executor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
             trainSeconds: elapsed.seconds,
-            trainedAt: Date(), revision: revision)
+            trainedAt: clock.now, revision: revision)
         try store.recordVersion(record)
         try event(m.name, .trained, "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
         return record
@@ -269,7 +178,7 @@ public struct Executor: Sendable {
         let (gate, measured) = try gateReport(d, version: version, champion: source)
         try store.recordVerdict(VerdictRecord(
             model: m.name, version: version, gateDigest: m.gateDigest, gate: m.gateJSON, passed: gate.passed, summary: gate.summary,
-            details: gate.json, champion: measured == nil ? nil : champion?.version, evaluatedAt: Date(), revision: revision))
+            details: gate.json, champion: measured == nil ? nil : champion?.version, evaluatedAt: clock.now, revision: revision))
         try event(m.name, gate.passed ? .evaluated : .rejected,
                   "gate \(gate.passed ? "passed" : "failed") for \(VersionIdentity.short(version)): \(gate.summary)")
         return gate
@@ -325,7 +234,7 @@ public struct Executor: Sendable {
         }
         let bytes = try store.artifact(record.artifactDigest)
         let verdict = try store.verdicts(model: model).last { $0.version == version }
-        let now = Date()
+        let now = clock.now
         let metadata = Executor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
         try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
         try store.recordPublication(PublicationRecord(

@@ -1,0 +1,70 @@
+extension ModelRun {
+    /// What a step that succeeded produced, as the executor reports it.
+    public enum StepResult: Sendable, Equatable {
+        /// The version was trained now, in `seconds`; `headline` is its main metric ("accuracy 0.9556").
+        case trained(seconds: Double, headline: String)
+        /// The version was taken from the version cache (`--cache`), trained by an earlier run.
+        case reused(headline: String)
+        /// The version was already in the store with its artifact (trained meanwhile): nothing done.
+        case alreadyTrained
+        /// The gate was evaluated.
+        case evaluated(Verdict)
+        /// The version was published.
+        case published
+        /// The version was removed from the target; `leavingFilesTo` names the model that
+        /// deploys there now, whose files were left in place.
+        case retired(leavingFilesTo: String?)
+    }
+
+    /// One action carried out, and whether it succeeded (for metrics).
+    public struct Attempt: Sendable, Equatable {
+        public var action: Action
+        public var succeeded: Bool
+
+        public init(action: Action, succeeded: Bool) {
+            self.action = action
+            self.succeeded = succeeded
+        }
+    }
+
+    /// How many actions of each kind did their work.
+    public struct Counts: Sendable, Equatable {
+        /// Versions trained now (not those taken from the cache).
+        public var trained = 0
+        public var evaluated = 0
+        public var published = 0
+        public var retired = 0
+
+        public init(trained: Int = 0, evaluated: Int = 0, published: Int = 0, retired: Int = 0) {
+            self.trained = trained
+            self.evaluated = evaluated
+            self.published = published
+            self.retired = retired
+        }
+    }
+
+    /// Where a model's run ended.
+    public struct Outcome: Sendable, Equatable {
+        /// The model's condition after the run.
+        public var condition: Condition
+        /// Why the model is in its condition, when it is not ready.
+        public var message: String
+        /// One line per action carried out ("trained 1a2b3c4d5e6f in 0.12 s (accuracy 0.9556)").
+        public var done: [String] = []
+        /// Every action attempted, in order, and whether it succeeded.
+        public var attempts: [Attempt] = []
+        /// The gate verdicts reached (passed or not).
+        public var verdicts: [Bool] = []
+        public var counts = Counts()
+
+        public init(condition: Condition, message: String, done: [String] = [], attempts: [Attempt] = [],
+                    verdicts: [Bool] = [], counts: Counts = Counts()) {
+            self.condition = condition
+            self.message = message
+            self.done = done
+            self.attempts = attempts
+            self.verdicts = verdicts
+            self.counts = counts
+        }
+    }
+}
