@@ -92,12 +92,12 @@ let package = Package(
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceController", "SluiceReconcile", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

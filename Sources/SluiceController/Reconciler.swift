@@ -81,13 +81,18 @@ public struct Reconciler: Sendable {
     public let logger: Logger
     public let data: DataResolver
     public let targets: TargetFactory
+    /// The time of day the models' conditions are stamped with.
+    public let clock: any WallClock
 
     /// - Parameters:
     ///   - downloads: the dataset downloads to use, kept across cycles by the controller (which
     ///     then waits `patience` seconds for one under way); by default a new instance for
     ///     ``Configuration/downloads``, waited for to the end.
-    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil) {
+    ///   - clock: the time of day (the controller's).
+    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil,
+                clock: any WallClock = SystemClock()) {
         self.configuration = configuration
+        self.clock = clock
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
@@ -211,7 +216,7 @@ public struct Reconciler: Sendable {
     /// Records the condition each model is left in, with the version in service.
     func recordConditions(_ report: ApplyReport, revision: String?) throws {
         let inService = Dictionary(try store.activePublications().map { ($0.model, $0.version) }) { $1 }
-        let now = Date()
+        let now = clock.now
         try store.recordConditions(report.outcomes.map { o in
             ConditionRecord(model: o.model, condition: o.condition.rawValue, message: o.message, version: inService[o.model],
                             since: now, checkedAt: now, revision: revision)
