@@ -202,4 +202,26 @@ import SluiceTesting
         #expect(try f.store.conditions().isEmpty, "nothing is recorded")
         #expect(!f.repository.exists("deploy/iris/model.json"), "nothing is published")
     }
+
+    /// With nothing to change, no write fails for the loss to show in: the cycle must still find
+    /// it, rather than count as complete under a lease another process holds.
+    @Test func aConvergedCycleUnderALeaseTakenOverIsNotCounted() throws {
+        let f = try Fixture()
+        let lease = try WriterLease.acquire(store: f.store, command: "paused", duration: .seconds(30), timeout: .zero,
+                                            heartbeat: false, clock: f.clock)
+        defer { lease.release() }
+        f.controller.cycle(reason: "start", lease: lease)
+        #expect(f.controller.status.isReady)
+        let recorded = try f.store.conditions()
+
+        f.clock.advance(31)
+        let other = LeaseHolder(token: "other", pid: 1, host: "another-host", command: "sluice apply",
+                                acquiredAt: f.clock.now, expiresAt: f.clock.now.addingTimeInterval(30))
+        #expect(try f.store.claimLease(other, now: f.clock.now) == nil)
+        f.controller.cycle(reason: "interval", lease: lease)
+        let status = f.controller.status
+        #expect(status.lastError?.contains("lost the store's writer lease") == true, "\(status)")
+        #expect(status.cycles == 1 && !status.holdsLease && !status.isReady)
+        #expect(try f.store.conditions() == recorded, "nothing is recorded")
+    }
 }

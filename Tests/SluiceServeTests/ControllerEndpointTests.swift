@@ -110,6 +110,7 @@ import SluiceTesting
         #expect(lines.contains(#"sluice_gate_verdicts_total{verdict="passed"} 1"#), "\(r.text)")
         #expect(lines.contains("sluice_cycle_duration_seconds_count 1"), "\(r.text)")
         #expect(lines.contains("sluice_cycle_errors_total 0"), "\(r.text)")
+        #expect(lines.contains("sluice_last_cycle_timestamp_seconds \(e.clock.now.timeIntervalSince1970)"), "by the controller's clock: \(r.text)")
     }
 
     @Test func postReconcileStartsACycle() async throws {

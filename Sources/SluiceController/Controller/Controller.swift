@@ -235,6 +235,9 @@ public final class Controller: Sendable {
             let now = clock.now
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: lease)
+            // A cycle with nothing to change has no failed write to reveal a loss: check the holding
+            // before the cycle counts as complete under it (a renewal, one store write).
+            try? lease?.confirm()
             if let lost = lease?.lostReason {
                 // Nothing of this cycle is recorded (the store refuses it); the retries are not charged.
                 state.withLock { s in
@@ -242,7 +245,7 @@ public final class Controller: Sendable {
                     s.holdsLease = false
                     s.leaseLost = lost
                 }
-                metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+                metrics.cycle(duration: ContinuousClock.now - start, at: clock.now, report: nil, revision: nil)
                 cycleLogger.error("cycle stopped: the writer lease was lost", metadata: ["error": "\(lost)"])
                 return
             }
@@ -260,7 +263,7 @@ public final class Controller: Sendable {
                 s.lastRevision = snapshot.revision
                 s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })
             }
-            metrics.cycle(duration: elapsed, report: report, revision: snapshot.revision)
+            metrics.cycle(duration: elapsed, at: clock.now, report: report, revision: snapshot.revision)
             log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
         } catch let error as SourceError where error.waiting {
             // Backing off from an unreachable source: said once, when the attempt failed.
@@ -268,7 +271,7 @@ public final class Controller: Sendable {
             cycleLogger.debug("cycle skipped", metadata: ["error": "\(error)"])
         } catch {
             state.withLock { $0.lastError = Redaction.text("\(error)") }
-            metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+            metrics.cycle(duration: ContinuousClock.now - start, at: clock.now, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
         }
     }

@@ -27,10 +27,11 @@ public final class ControllerMetrics: Sendable {
     }
 
     /// Records a finished cycle and what its report says happened.
-    public func cycle(duration: Duration, report: ApplyReport?, revision: String?) {
+    /// - Parameter at: when it finished (`sluice_last_cycle_timestamp_seconds`).
+    public func cycle(duration: Duration, at: Date, report: ApplyReport?, revision: String?) {
         cycles.increment()
         cycleDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        lastCycle.record(Date().timeIntervalSince1970)
+        lastCycle.record(at.timeIntervalSince1970)
         guard let report else {
             cycleFailures.increment()
             return
