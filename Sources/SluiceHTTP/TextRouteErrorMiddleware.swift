@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// For a plain-text endpoint: a path the router does not match with the request's method, but
