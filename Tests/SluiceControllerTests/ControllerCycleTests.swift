@@ -127,6 +127,25 @@ import SluiceTesting
         #expect(f.controller.status.conditions == ["iris": .ready])
     }
 
+    @Test func aNewCommitReleasesTheHoldAtOnceAndIsTheLastRevision() throws {
+        let f = try Fixture()
+        try f.repository.write("data/iris.csv", Self.corrupt)
+        let first = try f.repository.commit("data without its target")
+        f.controller.cycle(reason: "start")
+        #expect(f.controller.status.lastRevision == first)
+        let error = try #require(try f.recorded()?.message)
+        f.controller.cycle(reason: "interval")
+        #expect(try f.recorded()?.message.contains("(failed 1 time; retrying in 5 s") == true, "held back")
+
+        // The manifest and the data are as they were; the commit is new: tried at once.
+        try f.repository.write("NOTES.md", "a new commit\n")
+        let second = try f.repository.commit("notes")
+        f.controller.cycle(reason: "interval")
+        #expect(f.controller.status.lastRevision == second)
+        #expect(try f.recorded()?.message == error, "tried again")
+        #expect(try f.recorded()?.revision == second)
+    }
+
     @Test func anUnreachableSourceBacksOffAndTheCycleReportsIt() throws {
         let f = try Fixture(failingSource: true)
         let fake = try #require(f.fake)

@@ -37,6 +37,43 @@ public final class ScratchRepository: Sendable {
 
     public func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: url(relative).path) }
 
+    /// Commits everything in the repository (a git repository from the first commit on).
+    /// - Returns: the new commit's id.
+    @discardableResult
+    public func commit(_ message: String) throws -> String {
+        if !exists(".git") { try git("init", "--quiet") }
+        try git("add", "--all")
+        try git("-c", "user.name=Sluice", "-c", "user.email=test@sluice.invalid", "commit", "--quiet", "--message", message)
+        return try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// What the `git` command line fails with.
+    public struct GitFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs `git` in the repository.
+    /// - Returns: its standard output.
+    /// - Throws: ``GitFailure`` with its standard error when it exits non-zero.
+    @discardableResult
+    public func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw GitFailure(description: "git \(arguments.joined(separator: " ")): \(String(decoding: error, as: UTF8.self))")
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// A decision-tree classification manifest over `source` (species as the target), gated at
     /// accuracy 0.8 and published to the directory `deploy`, by default `deploy/NAME`.
     public static func manifest(name: String, source: String = "data/iris.csv", deploy: String? = nil) -> String {
