@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -81,13 +81,18 @@ public struct Reconciler: Sendable {
     public let logger: Logger
     public let data: DataResolver
     public let targets: TargetFactory
+    /// The time of day the models' conditions are stamped with.
+    public let clock: any WallClock
 
     /// - Parameters:
     ///   - downloads: the dataset downloads to use, kept across cycles by the controller (which
     ///     then waits `patience` seconds for one under way); by default a new instance for
     ///     ``Configuration/downloads``, waited for to the end.
-    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil) {
+    ///   - clock: the time of day (the controller's).
+    public init(configuration: Configuration, store: any Store, logger: Logger, downloads: Downloads? = nil, patience: Double? = nil,
+                clock: any WallClock = SystemClock()) {
         self.configuration = configuration
+        self.clock = clock
         self.store = store
         self.logger = logger
         let digester = FileDigester(store: store)
@@ -193,9 +198,9 @@ public struct Reconciler: Sendable {
     ///   - cancellation: raised on shutdown; training stops, publishes finish.
     ///   - lease: the writer lease held for this apply: target writes are fenced by it, and its
     ///     loss stops the work as a shutdown does.
-    ///   - clock: the time recorded on what is written.
+    ///   The time recorded on what is written is ``clock``'s.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
-                      clock: any WallClock = SystemClock(), progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
+                      progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
                                 cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, lease: lease,
                                 clock: clock, progress: progress)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -13,10 +14,20 @@ import SluiceController
 ///   that lost it and waits to take it again, is alive but not ready).
 /// - `GET /metrics`: Prometheus text format.
 /// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202.
+///
+/// Another method on one of these paths is 405 with `Allow`; any other path is 404.
 public enum ControllerEndpoint {
+    /// The routes, for 405's `Allow` and 404's list.
+    static let routes: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/healthz"), (.get, "/readyz"), (.get, "/metrics"), (.post, "/reconcile"),
+    ]
+
     /// The router of the endpoint.
     public static func router(controller: Controller, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
         let router = Router()
+        var table = RouteTable()
+        for route in routes { table.add(route.method, route.path) }
+        router.add(middleware: TextRouteErrorMiddleware(routes: table, summary: routes.map { "\($0.method) \($0.path)" }.joined(separator: ", ")))
         router.get("healthz") { _, _ -> Response in
             controller.isStopping ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
         }

@@ -60,6 +60,8 @@ public final class Controller: Sendable {
         public var lastRevision: String?
         /// Condition of each model after the last cycle.
         public var conditions: [String: Condition] = [:]
+        /// The token of the holding ``cyclesHolding`` counts the cycles of.
+        fileprivate var holdingToken: String?
         /// Ready: holds the lease and has completed a cycle under it that read the desired state.
         public var isReady: Bool { holdsLease && cyclesHolding > 0 && lastError == nil }
     }
@@ -71,6 +73,9 @@ public final class Controller: Sendable {
     public let root: URL
     public let logger: Logger
     public let metrics: ControllerMetrics
+    /// The time of day: backoff deadlines (of failed models and of the source), the lease's
+    /// expiry, and the records' timestamps. Cycle durations are measured with `ContinuousClock`.
+    public let clock: any WallClock
     private let cancellation = CancellationFlag()
     private let wake = DispatchSemaphore(value: 0)
     private let pending = Mutex<String?>(nil)
@@ -82,9 +87,11 @@ public final class Controller: Sendable {
     /// Consecutive failures to bring the source up to date, and when to try again.
     private let sourceRetry = Mutex<(failures: Int, notBefore: Date)>((0, .distantPast))
 
+    /// - Parameter clock: the time of day (tests pass a `FixedClock` to move time on without sleeping).
     public init(options: Options, source: any ManifestSource, store: any Store, root: URL, logger: Logger,
-                metrics: ControllerMetrics = ControllerMetrics()) {
+                metrics: ControllerMetrics = ControllerMetrics(), clock: any WallClock = SystemClock()) {
         self.options = options
+        self.clock = clock
         self.source = source
         self.store = store
         self.root = root
@@ -94,6 +101,9 @@ public final class Controller: Sendable {
     }
 
     public var status: Status { state.withLock { $0 } }
+
+    /// Why the next cycle starts early: the reason of a ``trigger(_:)`` not yet taken up by a cycle.
+    public var pendingTrigger: String? { pending.withLock { $0 } }
 
     /// Starts a cycle now (or as soon as the one under way ends).
     public func trigger(_ reason: String) {
@@ -151,7 +161,7 @@ public final class Controller: Sendable {
         while !isStopping {
             do {
                 let lease = try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
-                                                    duration: options.leaseDuration, timeout: .seconds(1)) { [self] reason in
+                                                    duration: options.leaseDuration, timeout: .seconds(1), clock: clock) { [self] reason in
                     state.withLock { s in
                         s.holdsLease = false
                         s.leaseLost = reason
@@ -195,11 +205,14 @@ public final class Controller: Sendable {
     }
 
     /// One cycle: sync the source, snapshot, plan, hold back waiting models, apply.
-    /// - Parameter lease: the holding the cycle's writes are fenced by.
+    /// - Parameter lease: the holding the cycle's writes are fenced by. A cycle under a holding
+    ///   that is not lost counts towards readiness (``Status/isReady``); one that finds it lost
+    ///   records nothing and leaves the controller not ready, with the loss as its last error.
     public func cycle(reason: String, lease: WriterLease? = nil) {
         let start = ContinuousClock.now
         var cycleLogger = logger
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
+        if let lease { holding(lease) }
         do {
             try syncSource(reason: reason, cycleLogger)
             let reconciler = Reconciler(
@@ -207,7 +220,7 @@ public final class Controller: Sendable {
                                      planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
                                      downloads: options.downloads, downloadLimits: options.downloadLimits,
                                      storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
-                store: store, logger: cycleLogger, downloads: cycleDownloads(), patience: options.downloadPatience)
+                store: store, logger: cycleLogger, downloads: cycleDownloads(), patience: options.downloadPatience, clock: clock)
             let snapshot = try reconciler.snapshot()
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
@@ -219,20 +232,27 @@ public final class Controller: Sendable {
                 }
                 return (d.manifest.name, d.manifest.digest + " " + data + " " + revision)
             })
-            let now = Date()
+            let now = clock.now
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: lease)
+            // A cycle with nothing to change has no failed write to reveal a loss: check the holding
+            // before the cycle counts as complete under it (a renewal, one store write).
+            try? lease?.confirm()
             if let lost = lease?.lostReason {
                 // Nothing of this cycle is recorded (the store refuses it); the retries are not charged.
-                state.withLock { $0.lastError = lost }
-                metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+                state.withLock { s in
+                    s.lastError = lost
+                    s.holdsLease = false
+                    s.leaseLost = lost
+                }
+                metrics.cycle(duration: ContinuousClock.now - start, at: clock.now, report: nil, revision: nil)
                 cycleLogger.error("cycle stopped: the writer lease was lost", metadata: ["error": "\(lost)"])
                 return
             }
             let attempted = Set(plan.items.filter { !$0.actions.isEmpty }.map(\.model))
             let failed = Dictionary(uniqueKeysWithValues: report.failed.map { ($0.model, $0.message) })
             retries.withLock { r in
-                r.record(failed: failed, attempted: attempted, fingerprints: fingerprints, now: Date())
+                r.record(failed: failed, attempted: attempted, fingerprints: fingerprints, now: clock.now)
                 r.keep(only: Set(plan.items.map(\.model)))
             }
             let elapsed = ContinuousClock.now - start
@@ -243,7 +263,7 @@ public final class Controller: Sendable {
                 s.lastRevision = snapshot.revision
                 s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })
             }
-            metrics.cycle(duration: elapsed, report: report, revision: snapshot.revision)
+            metrics.cycle(duration: elapsed, at: clock.now, report: report, revision: snapshot.revision)
             log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
         } catch let error as SourceError where error.waiting {
             // Backing off from an unreachable source: said once, when the attempt failed.
@@ -251,8 +271,22 @@ public final class Controller: Sendable {
             cycleLogger.debug("cycle skipped", metadata: ["error": "\(error)"])
         } catch {
             state.withLock { $0.lastError = Redaction.text("\(error)") }
-            metrics.cycle(duration: ContinuousClock.now - start, report: nil, revision: nil)
+            metrics.cycle(duration: ContinuousClock.now - start, at: clock.now, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Notes that the controller holds `lease` (unless it was lost), as a new holding when its
+    /// token is not the one the last cycle ran under: its cycles are counted from zero.
+    private func holding(_ lease: WriterLease) {
+        state.withLock { s in
+            guard !lease.isLost else { return }
+            if s.holdingToken != lease.token {
+                s.holdingToken = lease.token
+                s.cyclesHolding = 0
+            }
+            s.holdsLease = true
+            s.leaseLost = nil
         }
     }
 
@@ -276,7 +310,7 @@ public final class Controller: Sendable {
     /// reconcile the source's last state if it has one.
     /// - Throws: when there is no state to reconcile (the first clone has not succeeded).
     private func syncSource(reason: String, _ logger: Logger) throws {
-        let now = Date()
+        let now = clock.now
         let (failures, notBefore) = sourceRetry.withLock { $0 }
         if reason == "interval", now < notBefore {
             let wait = Int(notBefore.timeIntervalSince(now).rounded(.up))

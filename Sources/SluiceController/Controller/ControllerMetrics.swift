@@ -6,35 +6,46 @@ import SluiceReconcile
 /// The controller's metrics, through swift-metrics: whichever backend the process bootstraps
 /// (Prometheus for `sluice run`) receives them. Names follow Prometheus conventions.
 public final class ControllerMetrics: Sendable {
-    private let cycles = Counter(label: "sluice_cycles_total")
-    private let cycleFailures = Counter(label: "sluice_cycle_errors_total")
-    private let cycleDuration = Metrics.Timer(label: "sluice_cycle_duration_seconds", preferredDisplayUnit: .seconds)
-    private let lastCycle = Gauge(label: "sluice_last_cycle_timestamp_seconds")
-    private let leaseHeld = Gauge(label: "sluice_lease_held")
+    private let factory: any MetricsFactory
+    private let cycles: Counter
+    private let cycleFailures: Counter
+    private let cycleDuration: Metrics.Timer
+    private let lastCycle: Gauge
+    private let leaseHeld: Gauge
     private let revision = Mutex<(String, Gauge)?>(nil)
     private static let conditions: [Condition] = [.ready, .progressing, .failed, .rejected, .suspended, .retired, .blocked]
 
-    public init() {}
+    /// - Parameter factory: where the metrics go; by default the process-wide `MetricsSystem`'s
+    ///   (tests pass a factory of their own, so that nothing is bootstrapped).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        cycles = Counter(label: "sluice_cycles_total", factory: factory)
+        cycleFailures = Counter(label: "sluice_cycle_errors_total", factory: factory)
+        cycleDuration = Metrics.Timer(label: "sluice_cycle_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        lastCycle = Gauge(label: "sluice_last_cycle_timestamp_seconds", factory: factory)
+        leaseHeld = Gauge(label: "sluice_lease_held", factory: factory)
+    }
 
     /// Records a finished cycle and what its report says happened.
-    public func cycle(duration: Duration, report: ApplyReport?, revision: String?) {
+    /// - Parameter at: when it finished (`sluice_last_cycle_timestamp_seconds`).
+    public func cycle(duration: Duration, at: Date, report: ApplyReport?, revision: String?) {
         cycles.increment()
         cycleDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        lastCycle.record(Date().timeIntervalSince1970)
+        lastCycle.record(at.timeIntervalSince1970)
         guard let report else {
             cycleFailures.increment()
             return
         }
         for outcome in report.outcomes {
             for action in outcome.actions {
-                Counter(label: "sluice_actions_total", dimensions: [("kind", action.kind.rawValue), ("outcome", action.succeeded ? "succeeded" : "failed")]).increment()
+                Counter(label: "sluice_actions_total", dimensions: [("kind", action.kind.rawValue), ("outcome", action.succeeded ? "succeeded" : "failed")], factory: factory).increment()
             }
             for passed in outcome.verdicts {
-                Counter(label: "sluice_gate_verdicts_total", dimensions: [("verdict", passed ? "passed" : "failed")]).increment()
+                Counter(label: "sluice_gate_verdicts_total", dimensions: [("verdict", passed ? "passed" : "failed")], factory: factory).increment()
             }
         }
         for condition in Self.conditions {
-            Gauge(label: "sluice_models", dimensions: [("condition", condition.rawValue)])
+            Gauge(label: "sluice_models", dimensions: [("condition", condition.rawValue)], factory: factory)
                 .record(report.outcomes.filter { $0.condition == condition }.count)
         }
         if let revision { applied(revision) }
@@ -48,7 +59,7 @@ public final class ControllerMetrics: Sendable {
         revision.withLock { current in
             if current?.0 == rev { return }
             current?.1.destroy()
-            let gauge = Gauge(label: "sluice_last_applied_revision_info", dimensions: [("revision", rev)])
+            let gauge = Gauge(label: "sluice_last_applied_revision_info", dimensions: [("revision", rev)], factory: factory)
             gauge.record(1)
             current = (rev, gauge)
         }

@@ -8,13 +8,15 @@ import SluiceCore
 /// A holding is one token. Once the lease is lost (another process took it over after this one
 /// failed to renew it in time, perhaps because it was paused), the holding is over for good: the
 /// heartbeat stops, every ``confirm()`` throws, the store refuses this holding's writes, and a
-/// process that wants to write again must ``acquire(store:command:duration:timeout:onLost:)`` a
+/// process that wants to write again must ``acquire(store:command:duration:timeout:heartbeat:clock:onLost:)`` a
 /// new holding, with a new token. The old token is never written back.
 public final class WriterLease: Sendable {
     public let store: any LeaseStore
     public let token: String
     /// How long the lease lasts without a renewal.
     public let duration: Duration
+    /// Where the lease's expiry is read from (renewals extend it to `clock.now + duration`).
+    public let clock: any WallClock
     private let holder: LeaseHolder
     private let onLost: @Sendable (String) -> Void
     private let state = Mutex(State())
@@ -25,11 +27,13 @@ public final class WriterLease: Sendable {
         var lost: String?
     }
 
-    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration, onLost: @escaping @Sendable (String) -> Void) {
+    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration, clock: any WallClock,
+                 onLost: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.holder = holder
         self.token = holder.token
         self.duration = duration
+        self.clock = clock
         self.onLost = onLost
     }
 
@@ -40,27 +44,30 @@ public final class WriterLease: Sendable {
     ///   - command: what the holder runs, shown to processes that wait (URLs in it redacted).
     ///   - heartbeat: whether to renew on a thread of its own (tests that drive the renewals
     ///     themselves with ``confirm()`` pass `false`).
+    ///   - clock: the time of day the lease's expiry is computed from and compared with (the
+    ///     wait for another holder and the heartbeat's interval are measured, not read from it).
     ///   - onLost: called once, on whichever thread finds out, if another process took the lease
     ///     over (which only happens when this one failed to renew it in time).
     /// - Throws: ``StoreError`` naming the holder when the wait times out.
     public static func acquire(store: any LeaseStore, command: String, duration: Duration = .seconds(30),
-                               timeout: Duration, heartbeat: Bool = true,
+                               timeout: Duration, heartbeat: Bool = true, clock: any WallClock = SystemClock(),
                                onLost: @escaping @Sendable (String) -> Void = { _ in }) throws -> WriterLease {
-        let now = Date()
+        let now = clock.now
         var claimant = LeaseHolder(token: UUID().uuidString.lowercased(), pid: getpid(), host: LeaseHolder.hostName,
                                    command: Redaction.text(command), acquiredAt: now, expiresAt: now.addingTimeInterval(duration.seconds))
         let deadline = ContinuousClock.now + timeout
         while true {
-            claimant.expiresAt = Date().addingTimeInterval(duration.seconds)
-            guard let current = try store.claimLease(claimant, now: Date()) else { break }
+            let now = clock.now
+            claimant.expiresAt = now.addingTimeInterval(duration.seconds)
+            guard let current = try store.claimLease(claimant, now: now) else { break }
             if ContinuousClock.now >= deadline {
-                let expires = max(0, current.expiresAt.timeIntervalSinceNow)
+                let expires = max(0, current.expiresAt.timeIntervalSince(now))
                 throw StoreError("the store is locked by another process (\(current)); waited \(timeout), its lease expires in \(Int(expires.rounded(.up))) s unless renewed. Wait for it to finish, or stop it")
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
         store.fence(claimant.token)
-        let lease = WriterLease(store: store, holder: claimant, duration: duration, onLost: onLost)
+        let lease = WriterLease(store: store, holder: claimant, duration: duration, clock: clock, onLost: onLost)
         if heartbeat {
             let thread = Thread { lease.heartbeat() }
             thread.name = "sluice.lease"
@@ -82,7 +89,7 @@ public final class WriterLease: Sendable {
     public func confirm() throws {
         if let lost = lostReason { throw StoreError(lost) }
         if state.withLock({ $0.released }) { throw StoreError("this process gave the store's writer lease up; nothing more is written") }
-        switch try store.renewLease(token: token, until: Date().addingTimeInterval(duration.seconds)) {
+        switch try store.renewLease(token: token, until: clock.now.addingTimeInterval(duration.seconds)) {
         case .renewed:
             return
         case .lost(let other):
@@ -110,7 +117,7 @@ public final class WriterLease: Sendable {
         while stopped.wait(timeout: .now() + interval) == .timedOut {
             if state.withLock({ $0.released || $0.lost != nil }) { return }
             do {
-                if case .lost(let other) = try store.renewLease(token: token, until: Date().addingTimeInterval(duration.seconds)) {
+                if case .lost(let other) = try store.renewLease(token: token, until: clock.now.addingTimeInterval(duration.seconds)) {
                     _ = lose(to: other)
                     return
                 }
