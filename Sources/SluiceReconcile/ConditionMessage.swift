@@ -1,3 +1,5 @@
+import SluiceManifest
+
 /// The sentences that explain a model's condition, written once for the planner and the executor.
 public enum ConditionMessage {
     /// Why a model is rejected: its version failed the gate, and what serves meanwhile.
@@ -14,6 +16,12 @@ public enum ConditionMessage {
         }
         let keep = publication.map { "; \(VersionIdentity.short($0.version)) stays in service" } ?? "; nothing is published"
         return "version \(short) failed its gate (\(summary))\(keep)"
+    }
+
+    /// Why a model is up to date: its version is published to its target.
+    /// - Returns: e.g. "version 1a2b3c4d5e6f is published to directory deploy/iris".
+    public static func published(version: String, to target: DeploySpec) -> String {
+        "version \(VersionIdentity.short(version)) is published to \(target.summary)"
     }
 
     /// Why a model failed: the error, and the version that stays in service, if any.

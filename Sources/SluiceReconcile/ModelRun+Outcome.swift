@@ -47,8 +47,9 @@ extension ModelRun {
     public struct Outcome: Sendable, Equatable {
         /// The model's condition after the run.
         public var condition: Condition
-        /// Why the model is in its condition, when it is not ready.
-        public var message: String
+        /// Why the model is in its condition: a stable token and a sentence (`nil` for a model
+        /// whose actions say it, as a retirement does).
+        public var reason: Reason?
         /// One line per action carried out ("trained 1a2b3c4d5e6f in 0.12 s (accuracy 0.9556)").
         public var done: [String] = []
         /// Every action attempted, in order, and whether it succeeded.
@@ -57,14 +58,17 @@ extension ModelRun {
         public var verdicts: [Bool] = []
         public var counts = Counts()
 
-        public init(condition: Condition, message: String, done: [String] = [], attempts: [Attempt] = [],
+        public init(condition: Condition, reason: Reason?, done: [String] = [], attempts: [Attempt] = [],
                     verdicts: [Bool] = [], counts: Counts = Counts()) {
             self.condition = condition
-            self.message = message
+            self.reason = reason
             self.done = done
             self.attempts = attempts
             self.verdicts = verdicts
             self.counts = counts
         }
+
+        /// The sentence of ``reason``, or empty.
+        public var message: String { reason?.message ?? "" }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceManifest
 
 /// One model's way through its plan item: the rules that decide, as each step's result comes
 /// in, what the executor does next and the condition the model is left in.
@@ -12,7 +13,7 @@ import Foundation
 /// - a step that fails ends the run: `failed`, naming the version that stays in service;
 /// - cancelled part-way (shutdown, the writer lease lost): `progressing`, "training abandoned";
 /// - stopping before the first step: `progressing`, "not started", and nothing is done;
-/// - done: `progressing` becomes `ready`, `retired` clears the message, and any other condition
+/// - done: `progressing` becomes `ready` (naming the version in service), `retired` clears the message, and any other condition
 ///   keeps the plan's (a rejected model whose champion was repaired stays rejected).
 ///
 /// Reasons are passed through, never read.
@@ -69,6 +70,8 @@ public struct ModelRun: Sendable {
     private var verdict: Verdict?
     private var skippedPublish = false
     private var published = false
+    /// The version this run published last, and where.
+    private var inService: (version: String, target: DeploySpec)?
     private var outcome: Outcome
 
     /// - Parameters:
@@ -77,7 +80,7 @@ public struct ModelRun: Sendable {
     public init(item: PlanItem, publication: Publication?) {
         self.item = item
         self.publication = publication
-        outcome = Outcome(condition: item.condition, message: item.message)
+        outcome = Outcome(condition: item.condition, reason: item.conditionReason)
     }
 
     /// Event: the executor is ready to begin.
@@ -88,7 +91,7 @@ public struct ModelRun: Sendable {
         guard !item.actions.isEmpty else { return finish() }
         if let stopping {
             outcome.condition = .progressing
-            outcome.message = ConditionMessage.notStarted(because: stopping)
+            outcome.reason = Reason(.notStarted, ConditionMessage.notStarted(because: stopping))
             return finish()
         }
         return next(from: 0)
@@ -116,10 +119,12 @@ public struct ModelRun: Sendable {
             outcome.done.append("gate \(v.passed ? "passed" : "failed") for \(short): \(v.summary)")
             if !v.passed {
                 outcome.condition = .rejected
-                outcome.message = ConditionMessage.rejected(version: action.version, summary: v.summary, publication: publication)
+                outcome.reason = Reason(publication?.version == action.version ? .championFailsGate : .gateFailed,
+                                        ConditionMessage.rejected(version: action.version, summary: v.summary, publication: publication))
             }
         case .published:
             published = true
+            if case .publish(let version, let target, _, _) = action { inService = (version, target) }
             outcome.counts.published += 1
             if case .publish(_, let target, _, _) = action { outcome.done.append("published \(short) to \(target.summary)") }
         case .retired(leavingFilesTo: let owner):
@@ -144,7 +149,7 @@ public struct ModelRun: Sendable {
         guard case .performing(let i) = state else { preconditionFailure("ModelRun.failed in \(state)") }
         outcome.attempts.append(Attempt(action: item.actions[i], succeeded: false))
         outcome.condition = .failed
-        outcome.message = ConditionMessage.failed(error, publication: publication)
+        outcome.reason = Reason(.actionFailed, ConditionMessage.failed(error, publication: publication))
         return finish()
     }
 
@@ -153,7 +158,7 @@ public struct ModelRun: Sendable {
     public mutating func cancelled(_ why: String) -> Step {
         guard case .performing = state else { preconditionFailure("ModelRun.cancelled in \(state)") }
         outcome.condition = .progressing
-        outcome.message = ConditionMessage.abandoned(because: why)
+        outcome.reason = Reason(.workAbandoned, ConditionMessage.abandoned(because: why))
         return finish()
     }
 
@@ -187,10 +192,16 @@ public struct ModelRun: Sendable {
         }
     }
 
-    /// Every action done or skipped: the condition the plan aimed for, unless the gate said otherwise.
+    /// Every action done or skipped: the condition the plan aimed for, unless the gate said
+    /// otherwise. A model left ready says what the next plan will say of it (the version in
+    /// service and its target), so that its recorded condition does not change in between.
     private mutating func complete() -> Step {
-        if outcome.condition == .progressing { outcome.condition = .ready }
-        if outcome.condition == .retired { outcome.message = "" }
+        if outcome.condition == .progressing {
+            outcome.condition = .ready
+            let current = inService ?? publication.map { ($0.version, $0.deploy) }
+            outcome.reason = current.map { Reason(.upToDate, ConditionMessage.published(version: $0.version, to: $0.target)) }
+        }
+        if outcome.condition == .retired { outcome.reason = nil }
         return finish()
     }
 

@@ -138,7 +138,7 @@ public struct Planner: Sendable {
         if actions.isEmpty {
             let note = verdict.passed ? "" : " (it fails the current gate: \(verdict.summary); it stays in service until a better version passes)"
             return PlanItem(model: name, actions: [], condition: verdict.passed ? .ready : .rejected,
-                            reason: Reason(verdict.passed ? .upToDate : .championFailsGate, "version \(short) is published to \(m.deploy.summary)\(note)"))
+                            reason: Reason(verdict.passed ? .upToDate : .championFailsGate, ConditionMessage.published(version: v, to: m.deploy) + note))
         }
         return PlanItem(model: name, actions: actions, condition: .progressing)
     }

@@ -90,4 +90,14 @@ public enum ReasonToken: String, Sendable, CaseIterable {
     case retirementWithheld = "RetirementWithheld"
     /// Retirement withheld: it would retire every published model without `--allow-empty` (`blocked`).
     case retireAllWithheld = "RetireAllWithheld"
+
+    // Why a model is in its condition after `apply` carried out its actions.
+    /// An action failed (training, evaluating, publishing or retiring): `failed`, the version in
+    /// service, if any, stays.
+    case actionFailed = "ActionFailed"
+    /// Training stopped part-way (shutdown, or the writer lease lost): `progressing`, it starts
+    /// again on the next run.
+    case workAbandoned = "WorkAbandoned"
+    /// The model's work was not started (shutdown, or the writer lease lost): `progressing`.
+    case notStarted = "NotStarted"
 }

@@ -56,6 +56,7 @@ import SluiceTesting
         #expect(try f.recorded()?.condition == "ready")
         #expect(try f.recorded()?.checkedAt == f.clock.now, "the condition is stamped with the controller's clock")
         let model = try #require(f.repository.bytes("deploy/iris/model.json"))
+        let readySince = try #require(try f.recorded()?.since)
 
         f.clock.advance(60)
         f.controller.cycle(reason: "interval")
@@ -67,6 +68,10 @@ import SluiceTesting
         #expect(try f.store.publications(model: "iris").count == 1, "nothing is published again")
         #expect(f.repository.bytes("deploy/iris/model.json") == model)
         #expect(try f.recorded()?.checkedAt == f.clock.now, "checked by this cycle, by the controller's clock")
+        // The cycle that published and the one that found nothing to do say the same of the model,
+        // so it has been ready since the first (a changed message would restart `since`).
+        #expect(try f.recorded()?.since == readySince)
+        #expect(try f.recorded()?.message.hasPrefix("version ") == true)
     }
 
     @Test func aFailedModelWaitsForItsBackoffAndIsTriedAgainOnceItPassed() throws {

@@ -59,6 +59,7 @@ import SluiceManifest
         Case(name: "new version passes its gate → trained, evaluated, published: ready",
              actions: [train(), evaluate(), publish()], events: [trained, passed, published],
              steps: ["train", "evaluate", "publish after the gate", "finish ready"], end: .ready,
+             says: "version 5555dddd6666 is published to directory deploy/iris",
              attempts: ["train ✓", "evaluate ✓", "publish ✓"], counts: .init(trained: 1, evaluated: 1, published: 1)),
         Case(name: "new version fails its gate, nothing published → publish skipped: rejected, nothing is published",
              actions: [train(), evaluate(), publish()], events: [trained, failed],
@@ -78,6 +79,7 @@ import SluiceManifest
         Case(name: "deploy moved and the new version passes → published, then the old target retired without ending service",
              actions: [train(), evaluate(), publish(to: there), retire()], publication: champion, events: [trained, passed, published, retired],
              steps: ["train", "evaluate", "publish after the gate", "retire", "finish ready"], end: .ready,
+             says: "version 5555dddd6666 is published to directory deploy/elsewhere",
              attempts: ["train ✓", "evaluate ✓", "publish ✓", "retire ✓"], counts: .init(trained: 1, evaluated: 1, published: 1, retired: 1)),
         Case(name: "manifest removed → retired, ending service: retired, message cleared",
              actions: [retire()], condition: .retired, message: "stale words", publication: champion, events: [retired],
@@ -101,10 +103,12 @@ import SluiceManifest
         Case(name: "version trained meanwhile → no training attempted, nothing said, then evaluated and published",
              actions: [train(), evaluate(), publish()], events: [.ok(.alreadyTrained), passed, published],
              steps: ["train", "evaluate", "publish after the gate", "finish ready"], end: .ready,
+             says: "version 5555dddd6666 is published to directory deploy/iris",
              attempts: ["evaluate ✓", "publish ✓"], counts: .init(evaluated: 1, published: 1)),
         Case(name: "version taken from the cache → attempted, but not counted as trained",
              actions: [train(), evaluate(), publish()], events: [.ok(.reused(headline: "accuracy 0.9667")), passed, published],
              steps: ["train", "evaluate", "publish after the gate", "finish ready"], end: .ready,
+             says: "version 5555dddd6666 is published to directory deploy/iris",
              attempts: ["train ✓", "evaluate ✓", "publish ✓"], counts: .init(evaluated: 1, published: 1)),
         Case(name: "publish fails → failed, naming the champion that stays; the steps before it count",
              actions: [train(), evaluate(), publish()], publication: champion, events: [trained, passed, .fail("disk full")],
@@ -164,7 +168,7 @@ import SluiceManifest
             case .perform:
                 guard let event = events.popFirst() else {
                     Issue.record("no event left for \(steps.last!)")
-                    return (steps, ModelRun.Outcome(condition: .failed, message: "test ran out of events"))
+                    return (steps, ModelRun.Outcome(condition: .failed, reason: Reason(.actionFailed, "test ran out of events")))
                 }
                 switch event {
                 case .ok(let result): step = run.succeeded(result)
@@ -178,6 +182,19 @@ import SluiceManifest
                 return (steps, outcome)
             }
         }
+    }
+
+    /// The token of each way a run ends (`conditionReason` in `apply --json`): the sentences above
+    /// are for people, these are what programs switch on.
+    @Test func everyEndCarriesItsReasonToken() {
+        func token(_ c: Case) -> ReasonToken? { Self.run(c).1.reason?.token }
+        #expect(token(Self.cases[0]) == .upToDate)
+        #expect(token(Self.cases[1]) == .gateFailed)
+        #expect(token(Self.cases.first { $0.name.hasPrefix("changed gate fails the champion →") }!) == .championFailsGate)
+        #expect(token(Self.cases.first { $0.name.hasPrefix("publish fails") }!) == .actionFailed)
+        #expect(token(Self.cases.first { $0.name.hasPrefix("cancelled while training") }!) == .workAbandoned)
+        #expect(token(Self.cases.first { $0.name.hasPrefix("stopping before the first step") }!) == .notStarted)
+        #expect(token(Self.cases.first { $0.name.hasPrefix("manifest removed") }!) == nil)
     }
 
     @Test(arguments: cases)

@@ -244,7 +244,8 @@ import SluiceManifest
     /// Every token the planner can emit shows up in the table above, so each one has a case that
     /// pins down when it is emitted. (``ReasonToken/waitingToRetry`` comes from ``Retries``.)
     @Test func theTableCoversEveryReasonToken() {
-        var seen: Set<ReasonToken> = [.waitingToRetry]
+        // ActionFailed, WorkAbandoned and NotStarted end a ModelRun (ModelRunTests.everyEndCarriesItsReasonToken).
+        var seen: Set<ReasonToken> = [.waitingToRetry, .actionFailed, .workAbandoned, .notStarted]
         for c in Self.cases {
             for e in c.expect.values {
                 seen.formUnion(e.steps.map(\.token))

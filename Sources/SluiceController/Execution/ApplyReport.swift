@@ -13,6 +13,9 @@ public struct ModelOutcome: Sendable, Equatable {
     public var actions: [ActionResult] = []
     /// The gate verdicts reached (passed or not).
     public var verdicts: [Bool] = []
+    /// The stable token of why the model is in its condition (`conditionReason` in `apply --json`;
+    /// `nil` when its actions say it, as a retirement does).
+    public var conditionReason: ReasonToken?
 }
 
 /// One action carried out: its kind and outcome.
@@ -64,7 +67,8 @@ extension ApplyReport {
             "counts": ["trained": .number(Double(trained)), "evaluated": .number(Double(evaluated)),
                        "published": .number(Double(published)), "retired": .number(Double(retired))],
             "models": .array(outcomes.map { o in
-                ["name": .string(o.model), "condition": .string(o.condition.rawValue), "message": .string(o.message), "done": .strings(o.done)]
+                ["name": .string(o.model), "condition": .string(o.condition.rawValue), "message": .string(o.message),
+                 "conditionReason": o.conditionReason.map { .string($0.rawValue) } ?? .null, "done": .strings(o.done)]
             }),
             "warnings": .strings(warnings.map(\.description)),
         ]

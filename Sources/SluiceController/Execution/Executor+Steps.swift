@@ -78,6 +78,7 @@ extension ModelOutcome {
     /// What `apply` reports for a model whose run ended with `run`.
     init(_ model: String, _ run: ModelRun.Outcome) {
         self.init(model: model, condition: run.condition, done: run.done, message: run.message,
-                  actions: run.attempts.map { ActionResult(kind: $0.action.kind, succeeded: $0.succeeded) }, verdicts: run.verdicts)
+                  actions: run.attempts.map { ActionResult(kind: $0.action.kind, succeeded: $0.succeeded) }, verdicts: run.verdicts,
+                  conditionReason: run.reason?.token)
     }
 }
