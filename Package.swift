@@ -3,10 +3,13 @@ import PackageDescription
 
 /// Sluice: a declarative, GitOps-style reconciler for machine-learning models.
 ///
-/// Purity decreases downward and imports only point down:
+/// Purity decreases downward and imports only point down (docs/architecture.md):
 /// SluiceCore (JSON, digests) → SluiceLearn (datasets, estimators, metrics, artifact)
 /// → SluiceManifest (manifest format) → SluiceReconcile (the pure planner)
-/// → SluiceController (store, targets, executor: the effects) → sluice (the CLI).
+/// → SluiceController (store, targets, executor: the effects) → SluiceHTTP → sluice (the CLI).
+/// SluiceSystem (files, atomic writes, watching, git) sits below both SluiceController and
+/// SluiceServe (the model repository and inference, without HTTP), which does not depend on the
+/// controller.
 let package = Package(
     name: "sluice",
     platforms: [.macOS(.v15)],
@@ -38,10 +41,11 @@ let package = Package(
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "CPrefetch"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
         .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceManifest"]),
+        .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile", "SluiceSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "SluiceServe",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceController",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -73,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceSystem", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,14 +94,15 @@ let package = Package(
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
+        .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceController", "SluiceSystem", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceSystem", "SluiceCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceSystem
 
 /// Where the controller's desired state comes from: a directory, or a branch of a git repository.
 public protocol ManifestSource: Sendable {

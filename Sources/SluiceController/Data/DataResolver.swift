@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// Finds, verifies and reads the datasets that manifests name, relative to the repository root.
 ///

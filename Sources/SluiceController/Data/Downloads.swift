@@ -4,6 +4,7 @@ import Synchronization
 import FoundationNetworking
 #endif
 import SluiceCore
+import SluiceSystem
 
 /// How long one dataset download may take and how large it may be (`--download-timeout`,
 /// `--download-max-size`).

@@ -3,6 +3,7 @@ import SluiceCore
 import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// One model's result in `sluice gate`.
 public struct GateResult: Sendable {
