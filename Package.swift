@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "CPrefetch"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
-        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceManifest"]),
+        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
@@ -82,6 +82,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // Run.swift and Serve.swift build the HTTP applications and metrics themselves for now.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
@@ -91,13 +95,17 @@ let package = Package(
         // a manifest builder (STYLE's "OperatorTesting", Hummingbird's HummingbirdTesting).
         .target(name: "SluiceTesting", dependencies: ["SluiceController"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
-        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
-        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
+        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "SluiceSystem", "SluiceTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceController", "SluiceSystem", "SluiceManifest", "SluiceCore", "SluiceTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SluiceServeTests",
@@ -105,13 +113,21 @@ let package = Package(
                 "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceSystem", "SluiceCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "SluiceCore", "SluiceController", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "sluice", "SluiceCore", "SluiceController", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
