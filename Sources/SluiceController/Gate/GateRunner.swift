@@ -34,7 +34,7 @@ public struct GateRunner: Sendable {
 
     /// Gates the selected models.
     /// - Throws: ``GateError`` when `--changed-since` cannot be answered or the `--baseline`
-    ///   directory does not exist; model problems are results.
+    ///   directory does not exist, ``GitError`` when git fails; model problems are results.
     public func run(_ options: Options = Options(), progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> GateRun {
         if let baseline = options.baseline { try checkBaseline(baseline) }
         let changed = try options.changedSince.map { try ChangedModels.since($0, root: reconciler.configuration.root) }
