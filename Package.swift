@@ -3,10 +3,13 @@ import PackageDescription
 
 /// Sluice: a declarative, GitOps-style reconciler for machine-learning models.
 ///
-/// Purity decreases downward and imports only point down:
+/// Purity decreases downward and imports only point down (docs/architecture.md):
 /// SluiceCore (JSON, digests) → SluiceLearn (datasets, estimators, metrics, artifact)
 /// → SluiceManifest (manifest format) → SluiceReconcile (the pure planner)
-/// → SluiceController (store, targets, executor: the effects) → sluice (the CLI).
+/// → SluiceController (store, targets, executor: the effects) → SluiceHTTP → sluice (the CLI).
+/// SluiceSystem (files, atomic writes, watching, git) sits below both SluiceController and
+/// SluiceServe (the model repository and inference, without HTTP), which does not depend on the
+/// controller.
 let package = Package(
     name: "sluice",
     platforms: [.macOS(.v15)],
@@ -37,11 +40,12 @@ let package = Package(
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "CPrefetch"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
-        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceManifest"]),
+        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
+        .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile", "SluiceSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "SluiceServe",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceController",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -73,11 +77,15 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceSystem", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // Run.swift and Serve.swift build the HTTP applications and metrics themselves for now.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
@@ -87,26 +95,39 @@ let package = Package(
         // a manifest builder (STYLE's "OperatorTesting", Hummingbird's HummingbirdTesting).
         .target(name: "SluiceTesting", dependencies: ["SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn"]),
-        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest"]),
-        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile"]),
+        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "SluiceTesting", "SluiceReconcile", "SluiceManifest", "SluiceCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SluiceController", "SluiceSystem", "SluiceReconcile", "SluiceManifest", "SluiceCore", "SluiceTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "SluiceCore", "SluiceController", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "sluice", "SluiceCore", "SluiceController", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

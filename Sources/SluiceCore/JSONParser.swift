@@ -1,9 +1,3 @@
-/// A syntax error in a JSON text, with where it was found.
-public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public var position: SourcePosition
-    public var description: String { "\(position): \(message)" }
-}
 
 /// A strict RFC 8259 JSON parser that records the line and column of every value and key.
 ///

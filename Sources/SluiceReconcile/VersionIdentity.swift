@@ -26,25 +26,3 @@ public enum VersionIdentity {
     /// The short form of an id shown to people (12 characters, like git).
     public static func short(_ id: String) -> String { String(id.prefix(12)) }
 }
-
-/// A model as desired: its manifest, and the content digests of its data (or why they could not be read).
-public struct DesiredModel: Sendable {
-    public enum Data: Sendable, Equatable {
-        case resolved(dataDigest: String, testDigest: String?)
-        case failed(String)
-    }
-
-    public var manifest: Manifest
-    public var data: Data
-
-    public init(manifest: Manifest, data: Data) {
-        self.manifest = manifest
-        self.data = data
-    }
-
-    /// The version id of these inputs, when the data could be read.
-    public var versionID: String? {
-        guard case .resolved(let d, let t) = data else { return nil }
-        return VersionIdentity.id(manifest, dataDigest: d, testDigest: t)
-    }
-}

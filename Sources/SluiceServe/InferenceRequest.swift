@@ -1,32 +1,5 @@
 import SluiceCore
 
-/// One input tensor of an inference request, its data flattened in row-major order.
-public struct InputTensor: Sendable, Equatable {
-    /// Element values: numbers (every numeric type and BOOL, as doubles) or strings (BYTES).
-    public enum Values: Sendable, Equatable {
-        case numbers([Double])
-        case strings([String])
-
-        var count: Int {
-            switch self {
-            case .numbers(let v): v.count
-            case .strings(let v): v.count
-            }
-        }
-    }
-
-    public var name: String
-    public var datatype: Datatype
-    public var shape: [Int]
-    public var values: Values
-}
-
-/// An output the client asked for, and whether it wants it in binary form.
-public struct RequestedOutput: Sendable, Equatable {
-    public var name: String
-    public var binary: Bool
-}
-
 /// A `POST …/infer` request of the Open Inference Protocol, with the binary tensor extension:
 /// the body is a JSON header, followed (when `Inference-Header-Content-Length` is sent) by the
 /// raw bytes of the inputs that carry `parameters.binary_data_size` instead of `data`.

@@ -1,5 +1,5 @@
 import Foundation
-import SluiceController
+import SluiceSystem
 import SluiceCore
 import SluiceLearn
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
-import SluiceController
+import SluiceSystem
 import SluiceCore
 import SluiceLearn
 import SluiceManifest
@@ -53,7 +53,7 @@ public final class ModelRepository: Sendable {
     private let observer: Observer?
 
     public init(root: String, logger: Logger, observer: Observer? = nil) {
-        self.root = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        self.root = PosixFiles.join(PosixFiles.currentDirectory, root)
         self.logger = logger
         self.observer = observer
     }

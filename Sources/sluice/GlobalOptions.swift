@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SluiceController
 import SluiceCore
+import SluiceSystem
 
 /// Options every command shares (DESIGN §3).
 struct GlobalOptions: ParsableArguments {
@@ -71,18 +72,18 @@ struct GlobalOptions: ParsableArguments {
     }
 
     var rootURL: URL {
-        URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        URL(fileURLWithPath: PosixFiles.join(PosixFiles.currentDirectory, root), isDirectory: true)
     }
 
     /// The store's file path.
     var storePath: String {
         let path = String(store.dropFirst("sqlite:".count))
-        return path.hasPrefix("/") ? path : rootURL.appendingPathComponent(path).path
+        return PosixFiles.join(rootURL.path, path)
     }
 
     /// `--deploy-root` directories, absolute (relative ones resolve against the current directory).
     var deployRootPaths: [String] {
-        deployRoots.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        deployRoots.map { PosixFiles.join(PosixFiles.currentDirectory, $0) }
     }
 
     /// The directory holding the store's file: its downloads, git checkouts and artifacts live
@@ -150,7 +151,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
-        let cachePath = cache.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path }
+        let cachePath = cache.map { PosixFiles.join(PosixFiles.currentDirectory, $0) }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
                                                downloads: downloadsPath, downloadLimits: downloadLimits,
                                                storeDirectory: storeDirectory,

@@ -8,6 +8,7 @@ import Prometheus
 import SluiceController
 import SluiceHTTP
 import SluiceReconcile
+import SluiceSystem
 #if canImport(Glibc)
 import Glibc
 #endif

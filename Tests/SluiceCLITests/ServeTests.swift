@@ -147,4 +147,17 @@ import SluiceCore
         #expect((stopped?.seconds ?? 99) < 5)
         #expect(server.output.contains("stopped"))
     }
+
+    @Test func theServerReportsTheVersionTheBinaryPrints() throws {
+        // `GET /v2` said 0.5.0 while `sluice --version` said 0.1.0: both now come from `sluiceVersion`.
+        let s = try Sandbox()
+        try FileManager.default.createDirectory(at: s.url("served"), withIntermediateDirectories: true)
+        let printed = try s.run("--version")
+        #expect(printed.status == 0, "\(printed.output)")
+        let server = try ControllerProcess(s, ["--repository", "served", "--port", "0"], name: "serve", command: "serve")
+        let port = try server.port()
+        let metadata = try JSONParser.parse(http("GET", "http://127.0.0.1:\(port)/v2").body).value
+        #expect(metadata["name"] == "sluice")
+        #expect(metadata["version"] == .string(printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(metadata.canonical())")
+    }
 }

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 @testable import SluiceController
+import SluiceSystem
 
 /// Which redirects are followed, and with which credentials (D7). The real requests are in
 /// SluiceCLITests/CredentialTests; these are the decisions alone.

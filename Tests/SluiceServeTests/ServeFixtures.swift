@@ -1,7 +1,7 @@
 import Foundation
-import SluiceController
 import SluiceCore
 import SluiceLearn
+import SluiceSystem
 
 /// Models and repositories for the serving tests: real artifacts trained here, published in the
 /// layout a `directory` target writes.

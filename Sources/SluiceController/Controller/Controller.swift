@@ -4,6 +4,7 @@ import Synchronization
 import SluiceCore
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// `sluice run`: reconciles continuously. Each cycle is the same snapshot → plan → apply as
 /// `sluice apply`, with three additions: the source is brought up to date first (a git fetch),

@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// Finds, verifies and reads the datasets that manifests name, relative to the repository root.
 ///
@@ -65,7 +66,7 @@ public final class DataResolver: Sendable {
     }
 
     /// The content digests of a manifest's data, with the `sha256` pins checked.
-    public func resolve(_ m: Manifest) -> DesiredModel.Data {
+    public func resolve(_ m: Manifest) -> DesiredModel.DataState {
         do {
             let source = try digest(m.dataset.source, field: "spec.dataset.source", pin: m.dataset.sha256, pinField: "spec.dataset.sha256", m)
             let test = try m.dataset.test.map { try digest($0, field: "spec.dataset.test", pin: m.dataset.testSha256, pinField: "spec.dataset.testSha256", m) }
@@ -105,21 +106,12 @@ public final class DataResolver: Sendable {
     }
 
     /// The training and test frames of a manifest.
-    public func partition(_ m: Manifest, data: DesiredModel.Data, spec: TrainingSpec) throws -> (train: DataFrame, test: DataFrame) {
+    public func partition(_ m: Manifest, data: DesiredModel.DataState, spec: TrainingSpec) throws -> (train: DataFrame, test: DataFrame) {
         guard case .resolved(let d, let t) = data else { throw DataError("data unavailable") }
         let frame = try self.frame(m.dataset.source, digest: d, field: "spec.dataset.source", manifest: m)
         let test = try m.dataset.test.map { try self.frame($0, digest: t!, field: "spec.dataset.test", manifest: m) }
         do { return try Trainer.partition(spec, data: frame, test: test) } catch let e as LearnError {
             throw DataError("\(Redaction.url(m.dataset.source)): \(e.message)")
         }
-    }
-}
-
-extension Manifest {
-    /// The training spec this manifest describes.
-    public var trainingSpec: TrainingSpec {
-        TrainingSpec(task: task, target: dataset.target, features: dataset.features,
-                     algorithm: AlgorithmCatalog.algorithm(named: algorithm)!, params: params, split: dataset.split,
-                     gateMetrics: gate.map(\.metric))
     }
 }

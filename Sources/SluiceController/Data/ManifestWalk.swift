@@ -1,3 +1,4 @@
+import SluiceSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -5,6 +5,7 @@ import SluiceCore
 import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// Carries out a plan: train → evaluate → publish → retire, model by model. A model's failure
 /// becomes its condition and never stops the others.

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceManifest
+import SluiceSystem
 
 /// Which models changed since a git revision: those whose manifest file, dataset or test file
 /// differs between the revision and the work tree (committed or not, and new untracked files).
@@ -9,7 +10,8 @@ public struct ChangedModels: Sendable {
     public let revision: String
 
     /// Asks git what changed.
-    /// - Throws: ``GateError`` when the root is not in a git work tree or the revision is unknown.
+    /// - Throws: ``GateError`` when the root is not in a git work tree or the revision is unknown,
+    ///   ``GitError`` when git fails.
     public static func since(_ revision: String, root: URL) throws -> ChangedModels {
         let git = Git(directory: root)
         guard (try? git.run(["rev-parse", "--is-inside-work-tree"])) == "true" else {
@@ -35,11 +37,4 @@ public struct ChangedModels: Sendable {
     private func normalised(_ path: String) -> String {
         PosixFiles.join("", path).dropFirst().description
     }
-}
-
-/// A `gate` run cannot proceed, with what to do.
-public struct GateError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

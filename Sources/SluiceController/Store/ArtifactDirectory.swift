@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceSystem
 
 /// Artifacts stored by their SHA-256 (`<dir>/sha256/ab/abcdef….json`), written atomically and
 /// verified on every read.

@@ -62,13 +62,6 @@ extension Store {
     public var artifactsDirectory: String? { nil }
 }
 
-/// An error from a store, saying what to do.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 extension Store {
     /// Builds the observed state from records (shared by both implementations).
     func buildObserved(versions: [VersionRecord], verdicts: [VerdictRecord], publications: [PublicationRecord]) -> ObservedState {

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceReconcile
+import SluiceSystem
 
 /// A directory of trained versions shared between runs that do not share a store — typically
 /// `gate` on a pull request and `apply` after the merge, through a CI cache. Keyed by version id

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SluiceCore
+import SluiceSystem
 
 /// Holds a store's writer lease for the life of a command or a controller: takes it (waiting
 /// a bounded time for another holder), renews it on a heartbeat thread, and gives it back.
@@ -143,9 +144,4 @@ public final class WriterLease: Sendable {
     }
 
     deinit { release() }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

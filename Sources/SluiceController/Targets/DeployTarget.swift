@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// A place models are published to. Publishing is atomic: the target shows the old model or
 /// the new one, never a half-written one.

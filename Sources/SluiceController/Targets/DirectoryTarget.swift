@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceReconcile
+import SluiceSystem
 
 /// Publishes `<path>/model.json` and `<path>/metadata.json`, each written atomically.
 ///

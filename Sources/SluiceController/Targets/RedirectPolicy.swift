@@ -44,16 +44,3 @@ public enum RedirectPolicy: Sendable {
     /// A task delegate applying this policy (set as `task.delegate` before `resume()`).
     var delegate: RedirectDelegate { RedirectDelegate(policy: self) }
 }
-
-/// Applies a ``RedirectPolicy`` to one URLSession task.
-final class RedirectDelegate: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    // Immutable after init.
-    let policy: RedirectPolicy
-
-    init(policy: RedirectPolicy) { self.policy = policy }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(policy.follow(request, from: task.originalRequest?.url))
-    }
-}

@@ -72,7 +72,7 @@ public enum PosixFiles {
     }
 
     /// What kind of file a mode describes, for messages ("a FIFO", "a directory").
-    static func fileKind(_ mode: mode_t) -> String {
+    public static func fileKind(_ mode: mode_t) -> String {
         switch mode & S_IFMT {
         case S_IFDIR: "a directory"
         case S_IFIFO: "a FIFO (named pipe)"
@@ -102,10 +102,19 @@ public enum PosixFiles {
         }
     }
 
-    /// `base` joined with `relative`, with `.` and `..` segments resolved lexically; an absolute
-    /// `relative` is returned as is (normalised).
-    static func join(_ base: String, _ relative: String) -> String {
-        let full = relative.hasPrefix("/") ? relative : base + "/" + relative
+    /// A path a user gave, made absolute: `path` itself when it is absolute, otherwise `path`
+    /// relative to `base`; either way normalised, with `.`, `..` and repeated `/` resolved
+    /// lexically (symbolic links are not followed: see ``resolved(_:)``).
+    ///
+    /// The one place Sluice resolves "absolute, or relative to a directory" (the manifests
+    /// directory, the store, caches, deploy roots and paths, the served repository), so that
+    /// every option and field reads a path the same way.
+    /// - Parameters:
+    ///   - base: the directory a relative `path` is relative to (absolute), e.g. the root or
+    ///     ``currentDirectory``.
+    ///   - path: absolute, or relative to `base`.
+    public static func join(_ base: String, _ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : base + "/" + path
         var parts: [Substring] = []
         for part in full.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -113,5 +122,12 @@ public enum PosixFiles {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// The process's current directory, absolute (`/` when it cannot be told).
+    public static var currentDirectory: String {
+        guard let cwd = getcwd(nil, 0) else { return "/" }
+        defer { free(cwd) }
+        return String(cString: cwd)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceManifest
+import SluiceSystem
 
 /// Reads every `*.json` file below a manifests directory (recursively, hidden entries skipped,
 /// in path order).
@@ -18,8 +19,7 @@ public enum ManifestDirectory {
     /// - Returns: the manifest set, with every problem as an error naming the path.
     public static func load(root: URL, directory: String, allowEmpty: Bool = false) -> ManifestSet {
         let rootPath = root.standardizedFileURL.path
-        let base = directory.hasPrefix("/") ? URL(fileURLWithPath: directory).standardizedFileURL.path
-            : root.appendingPathComponent(directory).standardizedFileURL.path
+        let base = PosixFiles.join(rootPath, directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
             return ManifestSet(errors: [ManifestError(file: directory, position: nil, path: "",

@@ -1,35 +1,6 @@
 import Foundation
 import SluiceCore
-
-/// Where the controller's desired state comes from: a directory, or a branch of a git repository.
-public protocol ManifestSource: Sendable {
-    /// The root the manifests directory and dataset paths resolve against.
-    var root: URL { get }
-    /// The manifests directory, relative to ``root``.
-    var manifests: String { get }
-    /// Brings the source up to date (a git fetch and checkout); a directory has nothing to do.
-    /// - Throws: when the source cannot be reached; the controller keeps the last state it had.
-    func sync() throws
-    /// Whether ``sync()`` ever succeeded, so there is a desired state to reconcile.
-    var isAvailable: Bool { get }
-    /// For logs: "directory /srv/models/manifests", "git https://… branch main".
-    var description: String { get }
-}
-
-/// Manifests in a local directory, read as they are each cycle.
-public struct DirectorySource: ManifestSource {
-    public let root: URL
-    public let manifests: String
-
-    public init(root: URL, manifests: String) {
-        self.root = root
-        self.manifests = manifests
-    }
-
-    public func sync() throws {}
-    public var isAvailable: Bool { true }
-    public var description: String { "directory \(PosixFiles.join(root.path, manifests))" }
-}
+import SluiceSystem
 
 /// Manifests on a branch of a git repository, through the `git` command line: cloned once into
 /// the store's directory, fetched each cycle, and checked out (detached, cleaned) at the

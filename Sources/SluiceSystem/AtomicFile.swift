@@ -7,7 +7,7 @@ import Glibc
 /// temporary file in the same directory, fsync it, rename it over the target, fsync the directory.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, creating the directory if needed.
-    /// - Throws: ``TargetError`` naming the path and the system's reason.
+    /// - Throws: ``FileWriteError`` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try stage(bytes, for: path).commit()
     }
@@ -26,13 +26,13 @@ public enum AtomicFile {
         }
 
         /// Renames the file into place and flushes the directory.
-        /// - Throws: ``TargetError`` naming the path.
+        /// - Throws: ``FileWriteError`` naming the path.
         public func commit() throws {
             guard !done else { return }
             guard rename(temp, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 discard()
-                throw TargetError("cannot rename into \(path): \(reason)")
+                throw FileWriteError("cannot rename into \(path): \(reason)")
             }
             done = true
             AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
@@ -50,13 +50,13 @@ public enum AtomicFile {
 
     /// Writes `bytes` to a temporary file beside `path` and flushes it, creating the directory
     /// if needed; nothing is visible at `path` until ``Staged/commit()``.
-    /// - Throws: ``TargetError`` naming the path and the system's reason.
+    /// - Throws: ``FileWriteError`` naming the path and the system's reason.
     public static func stage(_ bytes: [UInt8], for path: String) throws -> Staged {
         let directory = (path as NSString).deletingLastPathComponent
         try makeDirectory(directory)
         let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TargetError("cannot write in \(directory): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileWriteError("cannot write in \(directory): \(String(cString: strerror(errno)))") }
         let staged = Staged(path: path, temp: temp)
         var written = 0
         while written < bytes.count {
@@ -67,14 +67,14 @@ public enum AtomicFile {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
                 close(fd)
-                throw TargetError("cannot write \(temp): \(reason)")
+                throw FileWriteError("cannot write \(temp): \(reason)")
             }
             written += n
         }
         if fsync(fd) != 0 {
             let reason = String(cString: strerror(errno))
             close(fd)
-            throw TargetError("cannot fsync \(temp): \(reason)")
+            throw FileWriteError("cannot fsync \(temp): \(reason)")
         }
         close(fd)
         return staged
@@ -84,11 +84,11 @@ public enum AtomicFile {
     public static func makeDirectory(_ directory: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            if !isDirectory.boolValue { throw TargetError("\(directory) is a file, not a directory; move it or choose another deploy path") }
+            if !isDirectory.boolValue { throw FileWriteError("\(directory) is a file, not a directory; move it or choose another deploy path") }
             return
         }
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw TargetError("cannot create directory \(directory): \(reason(error))")
+            throw FileWriteError("cannot create directory \(directory): \(reason(error))")
         }
     }
 
@@ -108,11 +108,4 @@ public enum AtomicFile {
         }
         return ns.localizedDescription
     }
-}
-
-/// A deployment target could not be observed or changed.
-public struct TargetError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -8,7 +8,7 @@ import SluiceReconcile
 /// matches its pins, parses, and can train the declared model — without training it.
 public struct Validation: Sendable {
     /// One model's result.
-    public struct Result: Sendable {
+    public struct ModelResult: Sendable {
         public var model: String
         public var file: String
         /// `nil` when everything checks out.
@@ -26,13 +26,13 @@ public struct Validation: Sendable {
     }
 
     /// Checks every valid manifest of `set` (invalid ones already carry their errors).
-    public func check(_ set: ManifestSet) -> [Result] {
+    public func check(_ set: ManifestSet) -> [ModelResult] {
         data.prefetch(set.manifests)  // every URL at once: one slow server costs one deadline
         return set.manifests.map(check)
     }
 
-    private func check(_ m: Manifest) -> Result {
-        var result = Result(model: m.name, file: m.origin.file, problem: nil)
+    private func check(_ m: Manifest) -> ModelResult {
+        var result = ModelResult(model: m.name, file: m.origin.file, problem: nil)
         let resolved = data.resolve(m)
         if case .failed(let why) = resolved {
             result.problem = why

@@ -5,6 +5,7 @@ import Logging
 import SluiceCore
 import SluiceManifest
 import SluiceReconcile
+import SluiceSystem
 
 /// The reconcile loop's one pass, as `plan` and `apply` run it: read the desired state, observe
 /// the actual state, plan (purely), then carry the plan out.
@@ -50,7 +51,7 @@ public struct Reconciler: Sendable {
 
         /// The manifests directory, absolute.
         public var manifestsPath: String {
-            manifests.hasPrefix("/") ? DeployRules.normalise(manifests) : DeployRules.normalise(sourceRoot.path + "/" + manifests)
+            PosixFiles.join(sourceRoot.path, manifests)
         }
 
         /// Where models may be published: below the root or a deploy root, never into the
@@ -118,8 +119,7 @@ public struct Reconciler: Sendable {
         let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
-        let manifestsURL = configuration.manifests.hasPrefix("/") ? URL(fileURLWithPath: configuration.manifests)
-            : configuration.sourceRoot.appendingPathComponent(configuration.manifests)
+        let manifestsURL = URL(fileURLWithPath: configuration.manifestsPath)
         let dataFiles = manifests.manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
             .filter { !DatasetSpec.isURL($0) }
             .map { configuration.sourceRoot.appendingPathComponent($0) }

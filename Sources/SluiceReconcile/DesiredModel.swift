@@ -1,0 +1,25 @@
+import SluiceManifest
+
+/// A model as desired: its manifest, and the content digests of its data (or why they could not be read).
+public struct DesiredModel: Sendable {
+    /// The content digests of the dataset and test file, or why they could not be read.
+    /// (Not `Data`, which would hide Foundation's within this type.)
+    public enum DataState: Sendable, Equatable {
+        case resolved(dataDigest: String, testDigest: String?)
+        case failed(String)
+    }
+
+    public var manifest: Manifest
+    public var data: DataState
+
+    public init(manifest: Manifest, data: DataState) {
+        self.manifest = manifest
+        self.data = data
+    }
+
+    /// The version id of these inputs, when the data could be read.
+    public var versionID: String? {
+        guard case .resolved(let d, let t) = data else { return nil }
+        return VersionIdentity.id(manifest, dataDigest: d, testDigest: t)
+    }
+}

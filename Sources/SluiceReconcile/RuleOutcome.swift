@@ -1,0 +1,22 @@
+/// The outcome of one threshold of a gate rule.
+public struct RuleOutcome: Sendable, Equatable {
+    /// `skipped`: there is no champion to compare with; `notApplicable`: the candidate is the
+    /// champion (the version in service), so a regression rule has nothing to compare.
+    public enum Status: String, Sendable {
+        case passed, failed, skipped
+        case notApplicable = "not_applicable"
+
+        /// The status in words, for people: "passed", "not applicable".
+        public var words: String { self == .notApplicable ? "not applicable" : rawValue }
+    }
+    public var metric: String
+    /// `min`, `max` or `maxRegression`.
+    public var threshold: String
+    public var limit: Double
+    public var candidate: Double
+    /// The champion's value on the candidate's test data (for `maxRegression`).
+    public var champion: Double?
+    public var status: Status
+    /// A sentence for people: "accuracy 0.933 < min 0.99".
+    public var message: String
+}

@@ -1,0 +1,10 @@
+/// The outcome of evaluating a version's gate.
+public struct Verdict: Sendable, Equatable {
+    public var passed: Bool
+    /// One line per failed rule, e.g. "accuracy 0.933 < min 0.99".
+    public var summary: String
+    public init(passed: Bool, summary: String) {
+        self.passed = passed
+        self.summary = summary
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import SluiceController
+import SluiceCore
+import SluiceReconcile
+
+/// The rows of `status`, read from the store alone.
+enum StatusRows {
+    /// One JSON object per model the store knows (docs/json-output.md).
+    static func read(_ store: any Store) throws -> [JSON] {
+        let iso = ISO8601DateFormatter()
+        let conditions = Dictionary(try store.conditions().map { ($0.model, $0) }) { $1 }
+        let published = Dictionary(try store.activePublications().map { ($0.model, $0) }) { $1 }
+        var names = Set(try store.modelNames())
+        names.formUnion(conditions.keys)
+        return try names.sorted().map { name in
+            let pub = published[name]
+            let version = try pub.flatMap { try store.version(model: name, id: $0.version) }
+            let recorded = conditions[name]
+            return [
+                "name": .string(name),
+                "condition": .string(recorded?.condition ?? "unknown"),
+                "message": .string(recorded?.message
+                    ?? "no condition recorded yet (the store was written by an older sluice); the next apply or controller cycle records it"),
+                "since": recorded.map { .string(iso.string(from: $0.since)) } ?? .null,
+                "checkedAt": recorded.map { .string(iso.string(from: $0.checkedAt)) } ?? .null,
+                "revision": recorded?.revision.map(JSON.string) ?? .null,
+                "published": pub.map { p in
+                    ["version": .string(p.version), "target": p.deploy.json, "artifactDigest": .string(p.artifactDigest),
+                     "publishedAt": .string(iso.string(from: p.publishedAt)), "revision": p.revision.map(JSON.string) ?? .null]
+                } ?? .null,
+                "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,
+            ]
+        }
+    }
+}
