@@ -4,7 +4,7 @@ import SluiceCore
 /// Everything that decides what model gets trained.
 public struct TrainingSpec: Sendable {
     /// `nil` infers the task from the target column.
-    public var task: Task?
+    public var task: LearningTask?
     public var target: String
     /// `nil` uses every column but the target.
     public var features: [String]?
@@ -16,7 +16,7 @@ public struct TrainingSpec: Sendable {
     /// before any work, so a regression metric on a classifier is an error, not a silent NaN.
     public var gateMetrics: [String]
 
-    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
+    public init(task: LearningTask?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
                 gateMetrics: [String] = []) {
         self.task = task
         self.target = target
@@ -82,7 +82,7 @@ public enum Trainer {
 
     /// Infers the task from the target column: text means classification; integers with few
     /// distinct values are ambiguous; other numbers mean regression.
-    public static func inferTask(_ column: DataFrame.Column) throws -> Task {
+    public static func inferTask(_ column: DataFrame.Column) throws -> LearningTask {
         switch column.storage {
         case .string: return .classification
         case .numeric(let values):
@@ -137,7 +137,7 @@ public enum Trainer {
     }
 
     struct Prepared {
-        var task: Task
+        var task: LearningTask
         var target: TargetEncoding
         /// Class indices (classification).
         var y: [Int]

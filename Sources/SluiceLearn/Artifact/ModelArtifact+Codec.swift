@@ -140,7 +140,7 @@ private struct Reader {
             throw LearnError("model format version \(version) is not supported by this Sluice (it reads version \(ModelArtifact.formatVersion)); retrain the model or upgrade Sluice")
         }
         let taskName = try at("task") { try $0.string(o["task"]) }
-        guard let task = Task(rawValue: taskName) else { throw at("task") { $0.fail("unknown task \"\(taskName)\"") } }
+        guard let task = LearningTask(rawValue: taskName) else { throw at("task") { $0.fail("unknown task \"\(taskName)\"") } }
         let algorithm = try at("algorithm") { r in try r.object(o["algorithm"]) }
         let name = try at("algorithm.name") { try $0.string(algorithm["name"]) }
         let params = try at("algorithm.params") { try $0.object(algorithm["params"]) }

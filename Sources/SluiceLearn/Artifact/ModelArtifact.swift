@@ -23,14 +23,14 @@ public struct ModelArtifact: Sendable, Equatable {
         case naiveBayes(NaiveBayesModel)
     }
 
-    public var task: Task
+    public var task: LearningTask
     public var algorithm: String
     public var params: [String: JSON]
     public var encoder: FeatureEncoder
     public var target: TargetEncoding
     public var fitted: Fitted
 
-    public init(task: Task, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
+    public init(task: LearningTask, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
         self.task = task
         self.algorithm = algorithm
         self.params = params
