@@ -12,23 +12,39 @@ import Darwin
 /// obtained by subtracting the smaller's from its parent's, and histograms of big nodes built on
 /// both cores. Squared error for regression, log loss (one tree per iteration) for two classes,
 /// softmax (one tree per class per iteration) for more.
-public struct GradientBoostingEstimator: Sendable {
-    public var learningRate = 0.1
-    public var maxIterations = 100
-    public var maxLeafNodes = 31
+///
+/// The fields are the manifest's parameters (their defaults are ``AlgorithmCatalog``'s).
+public struct GradientBoostingEstimator: Estimator {
+    public var learningRate: Double
+    public var maxIter: Int
+    public var maxLeafNodes: Int
     public var maxDepth: Int?
-    public var minSamplesLeaf = 20
-    public var l2Regularization = 0.0
-    public var maxBins = 255
-    /// Hold out `validationFraction` of the rows and stop after `iterationsNoChange` iterations
-    /// without an improvement of the validation loss by more than `tolerance`.
-    public var earlyStopping = false
-    public var validationFraction = 0.1
-    public var iterationsNoChange = 10
-    public var tolerance = 1e-7
-    public var seed: UInt64 = 0
+    public var minSamplesLeaf: Int
+    public var l2Regularization: Double
+    public var maxBins: Int
+    /// Hold out `validationFraction` of the rows and stop after `nIterNoChange` iterations
+    /// without an improvement of the validation loss by more than `tol`.
+    public var earlyStopping: Bool
+    public var validationFraction: Double
+    public var nIterNoChange: Int
+    public var tol: Double
+    public var seed: UInt64
 
-    public init() {}
+    public init(learningRate: Double, maxIter: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int, l2Regularization: Double,
+                maxBins: Int, earlyStopping: Bool, validationFraction: Double, nIterNoChange: Int, tol: Double, seed: UInt64) {
+        self.learningRate = learningRate
+        self.maxIter = maxIter
+        self.maxLeafNodes = maxLeafNodes
+        self.maxDepth = maxDepth
+        self.minSamplesLeaf = minSamplesLeaf
+        self.l2Regularization = l2Regularization
+        self.maxBins = maxBins
+        self.earlyStopping = earlyStopping
+        self.validationFraction = validationFraction
+        self.nIterNoChange = nIterNoChange
+        self.tol = tol
+        self.seed = seed
+    }
 
     /// Fits a classifier; `y` holds class indices in `0..<classes`.
     public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: TrainingProgress? = nil) -> BoostedModel {
@@ -38,6 +54,11 @@ public struct GradientBoostingEstimator: Sendable {
     /// Fits a regressor.
     public func fit(_ x: Matrix, values y: [Double], progress: TrainingProgress? = nil) -> BoostedModel {
         fit(x, target: .values(y), progress: progress)
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .boosted(rows.task == .classification ? fit(rows.x, classes: rows.y, count: rows.target.classes.count, progress: progress)
+                                              : fit(rows.x, values: rows.values, progress: progress))
     }
 
     func fit(_ x: Matrix, target: TreeTarget, progress: TrainingProgress?) -> BoostedModel {
@@ -89,7 +110,7 @@ public struct GradientBoostingEstimator: Sendable {
         var sinceBest = 0
         var bestCount = 0
         var probabilities = [Double](repeating: 0, count: max(outputs, 2))
-        for iteration in 0..<maxIterations {
+        for iteration in 0..<maxIter {
             // Softmax probabilities are shared by the K trees of an iteration.
             var softmax: [Double] = []
             if link == .softmax {
@@ -148,16 +169,16 @@ public struct GradientBoostingEstimator: Sendable {
                 }
                 trees.append(tree)
             }
-            if progress?(Double(iteration + 1) / Double(maxIterations)) == false { break }
+            if progress?(Double(iteration + 1) / Double(maxIter)) == false { break }
             if !validRows.isEmpty {
                 let loss = validationLoss(validRaw, validRows, target, link, outputs, &probabilities)
-                if loss < bestLoss - tolerance {
+                if loss < bestLoss - tol {
                     bestLoss = loss
                     bestCount = trees.count
                     sinceBest = 0
                 } else {
                     sinceBest += 1
-                    if sinceBest >= iterationsNoChange { break }
+                    if sinceBest >= nIterNoChange { break }
                 }
             }
         }

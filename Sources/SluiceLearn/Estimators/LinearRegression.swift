@@ -5,13 +5,17 @@
 /// is positive definite, else (collinear features with `alpha` 0, e.g. one-hot columns) by an
 /// eigendecomposition giving the minimum-norm solution, as `lstsq` does.
 /// - Complexity: O(n · d²) to form XᵀX, O(d³) to solve.
-public struct LinearRegressionEstimator: Sendable {
+public struct LinearRegressionEstimator: Estimator {
     public var alpha: Double
     public var fitIntercept: Bool
 
-    public init(alpha: Double = 0, fitIntercept: Bool = true) {
+    public init(alpha: Double, fitIntercept: Bool) {
         self.alpha = alpha
         self.fitIntercept = fitIntercept
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .linear(fit(rows.x, rows.values))
     }
 
     public func fit(_ x: Matrix, _ y: [Double]) -> LinearModel {

@@ -10,17 +10,23 @@ import Darwin
 /// Minimises `C · Σ loss + ½‖W‖²` (the intercept is not penalised), scaled by `1/n` for
 /// conditioning, with L-BFGS until the largest gradient component is at most `tol` or `maxIter`
 /// iterations have run.
-public struct LogisticRegressionClassifier: Sendable {
-    public var c: Double = 1
-    public var maxIterations: Int = 100
-    public var tolerance: Double = 1e-4
-    public var fitIntercept = true
+///
+/// The fields are the manifest's parameters (their defaults are ``AlgorithmCatalog``'s).
+public struct LogisticRegressionClassifier: Estimator {
+    public var c: Double
+    public var maxIter: Int
+    public var tol: Double
+    public var fitIntercept: Bool
 
-    public init(c: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-4, fitIntercept: Bool = true) {
+    public init(c: Double, maxIter: Int, tol: Double, fitIntercept: Bool) {
         self.c = c
-        self.maxIterations = maxIterations
-        self.tolerance = tolerance
+        self.maxIter = maxIter
+        self.tol = tol
         self.fitIntercept = fitIntercept
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .linear(fit(rows.x, rows.y, classes: rows.target.classes.count))
     }
 
     /// Fits the weights.
@@ -83,7 +89,7 @@ public struct LogisticRegressionClassifier: Sendable {
             }
             return loss * scale + 0.5 * penalty * reg
         }
-        let solver = LBFGS(maxIterations: maxIterations, tolerance: tolerance)
+        let solver = LBFGS(maxIterations: maxIter, tolerance: tol)
         let result = solver.minimize(from: [Double](repeating: 0, count: width), objective)
         return LinearModel(
             weights: Array(result.x[0..<(outputs * d)]), intercepts: Array(result.x[(outputs * d)...]), features: d,

@@ -7,9 +7,13 @@ import Darwin
 /// Gaussian naive Bayes, as scikit-learn's `GaussianNB`: per class, a mean and a variance per
 /// feature, and the class prior; variances get `varSmoothing ×` the largest feature variance added.
 /// - Complexity: O(n · d) to fit, O(K · d) per prediction.
-public struct NaiveBayesEstimator: Sendable {
+public struct NaiveBayesEstimator: Estimator {
     public var varSmoothing: Double
-    public init(varSmoothing: Double = 1e-9) { self.varSmoothing = varSmoothing }
+    public init(varSmoothing: Double) { self.varSmoothing = varSmoothing }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .naiveBayes(fit(rows.x, rows.y, classes: rows.target.classes.count))
+    }
 
     public func fit(_ x: Matrix, _ y: [Int], classes: Int) -> NaiveBayesModel {
         let n = x.rows, d = x.cols

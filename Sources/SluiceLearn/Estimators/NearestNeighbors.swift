@@ -7,22 +7,28 @@ import Synchronization
 /// queries × four training rows at a time in registers over training rows packed in panels —
 /// and on all cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
 /// why scikit-learn picks brute force there too.
-public struct NeighborsEstimator: Sendable {
+///
+/// The fields are the manifest's parameters (their defaults are ``AlgorithmCatalog``'s).
+public struct NeighborsEstimator: Estimator {
     public enum Weighting: String, Sendable, CaseIterable { case uniform, distance }
-    public var k: Int
-    public var weighting: Weighting
+    public var nNeighbors: Int
+    public var weights: Weighting
 
-    public init(k: Int = 5, weighting: Weighting = .uniform) {
-        self.k = k
-        self.weighting = weighting
+    public init(nNeighbors: Int, weights: Weighting) {
+        self.nNeighbors = nNeighbors
+        self.weights = weights
     }
 
     public func fit(_ x: Matrix, classes y: [Int], count: Int) -> NeighborsModel {
-        NeighborsModel(x: x, labels: y, values: [], classes: count, k: min(k, x.rows), weighting: weighting)
+        NeighborsModel(x: x, labels: y, values: [], classes: count, k: min(nNeighbors, x.rows), weighting: weights)
     }
 
     public func fit(_ x: Matrix, values y: [Double]) -> NeighborsModel {
-        NeighborsModel(x: x, labels: [], values: y, classes: 0, k: min(k, x.rows), weighting: weighting)
+        NeighborsModel(x: x, labels: [], values: y, classes: 0, k: min(nNeighbors, x.rows), weighting: weights)
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .neighbors(rows.task == .classification ? fit(rows.x, classes: rows.y, count: rows.target.classes.count) : fit(rows.x, values: rows.values))
     }
 }
 

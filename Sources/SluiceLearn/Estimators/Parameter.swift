@@ -20,12 +20,17 @@ public struct Parameter: Sendable {
     public var name: String
     public var kind: Kind
     public var defaultValue: JSON
+    /// What `null` stands for, by task, where it means "scikit-learn's default for the task"
+    /// (`criterion`: gini or squared_error); a task missing here keeps `null` (no limit, all
+    /// features).
+    public var nullMeans: [LearningTask: JSON]
     public var summary: String
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: JSON, _ summary: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: JSON, nullMeans: [LearningTask: JSON] = [:], _ summary: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.nullMeans = nullMeans
         self.summary = summary
     }
 
