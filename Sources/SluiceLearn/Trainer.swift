@@ -1,52 +1,6 @@
 import Synchronization
 import SluiceCore
 
-/// Everything that decides what model gets trained.
-public struct TrainingSpec: Sendable {
-    /// `nil` infers the task from the target column.
-    public var task: LearningTask?
-    public var target: String
-    /// `nil` uses every column but the target.
-    public var features: [String]?
-    public var algorithm: Algorithm
-    /// The parameters as the artifact records them (a manifest's, with the catalog's defaults
-    /// filled in); training resolves them with ``HyperParameters``.
-    public var params: [String: JSON]
-    public var split: SplitSpec
-    /// The metrics the model's gate names: checked against the task (inferred or declared)
-    /// before any work, so a regression metric on a classifier is an error, not a silent NaN.
-    public var gateMetrics: [String]
-
-    public init(task: LearningTask?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
-                gateMetrics: [String] = []) {
-        self.task = task
-        self.target = target
-        self.features = features
-        self.algorithm = algorithm
-        self.params = params
-        self.split = split
-        self.gateMetrics = gateMetrics
-    }
-}
-
-/// A model's quality on a test set.
-public struct Evaluation: Sendable, Equatable {
-    public var metrics: [String: Double]
-    /// Labels of the confusion matrix's rows and columns (classification; empty for regression).
-    public var labels: [String]
-    public var confusion: ConfusionMatrix?
-    public var rows: Int
-}
-
-/// The product of training: the artifact, its bytes and digest, and its test-set evaluation.
-public struct TrainingOutcome: Sendable {
-    public var artifact: ModelArtifact
-    public var bytes: [UInt8]
-    public var digest: String
-    public var evaluation: Evaluation
-    public var trainRows: Int
-}
-
 /// Trains and evaluates models: pure functions of the data and the spec.
 public enum Trainer {
     /// Splits the data into training and test rows, or pairs it with a fixed test set.
