@@ -22,7 +22,3 @@ extension LearnError {
     /// Training was stopped by its caller (its progress callback returned `false`).
     public static let cancelled = LearnError(.cancelled, "training was cancelled")
 }
-
-/// Called during training with the fraction done, in 0...1; returns `false` to cancel the
-/// training, which then stops at its next checkpoint (a tree, a boosting iteration).
-public typealias TrainingProgress = @Sendable (Double) -> Bool

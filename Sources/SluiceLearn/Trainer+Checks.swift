@@ -14,12 +14,12 @@ extension Trainer {
     ///   - rows: the training rows.
     ///   - features: the feature columns the model sees.
     /// - Throws: ``LearnError`` naming the manifest field, its value and the limit.
-    static func checkParameters(_ spec: TrainingSpec, rows: Int, features: Int) throws {
+    static func checkParameters(_ parameters: HyperParameters, rows: Int, features: Int) throws {
         let p = "spec.algorithm.params"
-        if spec.algorithm.name == "knn", let k = spec.params["nNeighbors"]?.intValue, k > rows {
+        if parameters.has("nNeighbors"), case let k = parameters.int("nNeighbors"), k > rows {
             throw LearnError("\(p).nNeighbors is \(k), but the training part of the data has only \(rows) rows; a row cannot have more neighbours than there are rows (with uniform weights every prediction would be the same). Set nNeighbors to at most \(rows), or train on more data")
         }
-        guard let value = spec.params["maxFeatures"], case .number(let d) = value else { return }
+        guard parameters.has("maxFeatures"), case let value = parameters["maxFeatures"], case .number(let d) = value else { return }
         if let count = value.intValue {
             if count > features {
                 throw LearnError("\(p).maxFeatures is \(JSON.format(d)), but the model has only \(features) feature column(s); set it to at most \(features), to a fraction in (0, 1), or to null for all of them")

@@ -1,51 +1,6 @@
 import Synchronization
 import SluiceCore
 
-/// Everything that decides what model gets trained.
-public struct TrainingSpec: Sendable {
-    /// `nil` infers the task from the target column.
-    public var task: Task?
-    public var target: String
-    /// `nil` uses every column but the target.
-    public var features: [String]?
-    public var algorithm: Algorithm
-    /// Parameters with defaults filled in.
-    public var params: [String: JSON]
-    public var split: SplitSpec
-    /// The metrics the model's gate names: checked against the task (inferred or declared)
-    /// before any work, so a regression metric on a classifier is an error, not a silent NaN.
-    public var gateMetrics: [String]
-
-    public init(task: Task?, target: String, features: [String]?, algorithm: Algorithm, params: [String: JSON], split: SplitSpec,
-                gateMetrics: [String] = []) {
-        self.task = task
-        self.target = target
-        self.features = features
-        self.algorithm = algorithm
-        self.params = params
-        self.split = split
-        self.gateMetrics = gateMetrics
-    }
-}
-
-/// A model's quality on a test set.
-public struct Evaluation: Sendable, Equatable {
-    public var metrics: [String: Double]
-    /// Labels of the confusion matrix's rows and columns (classification; empty for regression).
-    public var labels: [String]
-    public var confusion: ConfusionMatrix?
-    public var rows: Int
-}
-
-/// The product of training: the artifact, its bytes and digest, and its test-set evaluation.
-public struct TrainingOutcome: Sendable {
-    public var artifact: ModelArtifact
-    public var bytes: [UInt8]
-    public var digest: String
-    public var evaluation: Evaluation
-    public var trainRows: Int
-}
-
 /// Trains and evaluates models: pure functions of the data and the spec.
 public enum Trainer {
     /// Splits the data into training and test rows, or pairs it with a fixed test set.
@@ -82,7 +37,7 @@ public enum Trainer {
 
     /// Infers the task from the target column: text means classification; integers with few
     /// distinct values are ambiguous; other numbers mean regression.
-    public static func inferTask(_ column: DataFrame.Column) throws -> Task {
+    public static func inferTask(_ column: DataFrame.Column) throws -> LearningTask {
         switch column.storage {
         case .string: return .classification
         case .numeric(let values):
@@ -119,7 +74,7 @@ public enum Trainer {
                 return false
             }
         }
-        let fitted = try fit(spec, p, progress: watched)
+        let fitted = spec.algorithm.estimator(p.parameters, p.x.cols).fit(p, progress: watched)
         // An estimator that was asked to stop returns what it had; that is never a model.
         if stopped.load(ordering: .relaxed) { throw LearnError.cancelled }
         if let what = fitted.nonFiniteParameter {
@@ -136,8 +91,11 @@ public enum Trainer {
         _ = try p.encoder.transform(test)
     }
 
+    /// Training rows ready for an ``Estimator``: encoded features, the target, and the resolved
+    /// hyperparameters.
     struct Prepared {
-        var task: Task
+        var task: LearningTask
+        var parameters: HyperParameters
         var target: TargetEncoding
         /// Class indices (classification).
         var y: [Int]
@@ -146,9 +104,6 @@ public enum Trainer {
         var encoder: FeatureEncoder
         var x: Matrix
     }
-
-    /// Algorithms that learn from one-hot columns (the others split ordinal codes).
-    static let oneHot: Set<String> = ["logistic_regression", "linear_regression", "ridge", "knn", "naive_bayes"]
 
     static func prepare(_ spec: TrainingSpec, train: DataFrame) throws -> Prepared {
         let targetColumn = try targetColumn(spec.target, in: train)
@@ -162,15 +117,17 @@ public enum Trainer {
                 throw LearnError("criterion \"\(c)\" is for \(regression ? "regression" : "classification"); this model does \(task.rawValue)")
             }
         }
+        let parameters = try HyperParameters(spec.params, of: spec.algorithm, task: task)
         for name in spec.gateMetrics {
             guard let metric = Metric.named(name), metric.task != task else { continue }
             let how = spec.task == nil ? "inferred from the target \"\(spec.target)\"; set spec.task if that is wrong" : "spec.task"
             throw LearnError("spec.gate.\(name): \(name) is a \(metric.task.rawValue) metric, but this model does \(task.rawValue) (\(how)); \(task.rawValue) metrics: \(Metric.names(of: task).joined(separator: ", "))")
         }
         let featureNames = try resolveFeatures(spec, columns: train.columnNames)
-        var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: oneHot.contains(spec.algorithm.name) ? .oneHot : .ordinal)
+        var encoder = try FeatureEncoder.fit(train, features: featureNames, encoding: spec.algorithm.encoding)
         var x = try encoder.transform(train)
-        if spec.params["standardize"]?.boolValue == true {
+        // Standardisation is a parameter of the algorithms that have it (an option, not a default).
+        if parameters.has("standardize"), parameters.bool("standardize") {
             x = encoder.standardize(x)
             if let c = encoder.means.indices.first(where: { !encoder.means[$0].isFinite || !encoder.scales[$0].isFinite }) {
                 throw LearnError("feature \"\(encoder.featureName(ofColumn: c))\" cannot be standardised: its values are too large in magnitude (its mean or standard deviation overflows); rescale the column")
@@ -181,8 +138,8 @@ public enum Trainer {
             guard case .numeric(let values) = targetColumn.storage else {
                 throw LearnError("target \"\(spec.target)\" holds text; regression needs numbers (or set spec.task to \"classification\")")
             }
-            try checkParameters(spec, rows: x.rows, features: x.cols)
-            return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
+            try checkParameters(parameters, rows: x.rows, features: x.cols)
+            return Prepared(task: task, parameters: parameters, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
         case .classification:
             let text = labelsText(targetColumn)
             let numericTarget = targetColumn.isNumeric
@@ -190,9 +147,9 @@ public enum Trainer {
             guard classes.count >= 2 else {
                 throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
             }
-            try checkParameters(spec, rows: x.rows, features: x.cols)
+            try checkParameters(parameters, rows: x.rows, features: x.cols)
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-            return Prepared(task: task, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
+            return Prepared(task: task, parameters: parameters, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
                             y: text.map { index[$0]! }, values: [], encoder: encoder, x: x)
         }
     }
@@ -231,75 +188,6 @@ public enum Trainer {
         return Evaluation(metrics: metrics, labels: labels, confusion: ConfusionMatrix(truth: truth, predicted: guesses, classes: labels.count), rows: rows)
     }
 
-    static func fit(_ spec: TrainingSpec, _ p: Prepared, progress: TrainingProgress?) throws -> ModelArtifact.Fitted {
-        let params = spec.params
-        let seed = UInt64(params["seed"]?.intValue ?? 0)
-        let classification = p.task == .classification
-        let k = p.target.classes.count
-        switch spec.algorithm.name {
-        case "decision_tree", "random_forest", "extra_trees":
-            let single = spec.algorithm.name == "decision_tree"
-            var growth = TreeGrowth()
-            growth.criterion = params["criterion"]?.stringValue.flatMap(SplitCriterion.init(rawValue:)) ?? (classification ? .gini : .squaredError)
-            growth.maxDepth = params["maxDepth"]?.intValue
-            growth.minSamplesSplit = params["minSamplesSplit"]?.intValue ?? 2
-            growth.minSamplesLeaf = params["minSamplesLeaf"]?.intValue ?? 1
-            let maxFeatures = params["maxFeatures"] ?? .null
-            growth.maxFeatures = maxFeatures == .null && !single && classification
-                ? featureCount("sqrt", of: p.x.cols) : featureCount(maxFeatures, of: p.x.cols)
-            growth.randomThresholds = spec.algorithm.name == "extra_trees"
-            let estimator = TreeEnsembleEstimator(
-                growth: growth, trees: single ? 1 : params["nEstimators"]?.intValue ?? 100,
-                bootstrap: !single && (params["bootstrap"]?.boolValue ?? !growth.randomThresholds), seed: seed,
-                maxBins: params["maxBins"]?.intValue ?? 255)
-            return .trees(classification ? estimator.fit(p.x, classes: p.y, count: k, progress: progress)
-                                         : estimator.fit(p.x, values: p.values, progress: progress))
-        case "gradient_boosting":
-            var e = GradientBoostingEstimator()
-            e.learningRate = params["learningRate"]?.doubleValue ?? 0.1
-            e.maxIterations = params["maxIter"]?.intValue ?? 100
-            e.maxLeafNodes = params["maxLeafNodes"]?.intValue ?? 31
-            e.maxDepth = params["maxDepth"]?.intValue
-            e.minSamplesLeaf = params["minSamplesLeaf"]?.intValue ?? 20
-            e.l2Regularization = params["l2Regularization"]?.doubleValue ?? 0
-            e.maxBins = params["maxBins"]?.intValue ?? 255
-            e.earlyStopping = params["earlyStopping"]?.boolValue ?? false
-            e.validationFraction = params["validationFraction"]?.doubleValue ?? 0.1
-            e.iterationsNoChange = params["nIterNoChange"]?.intValue ?? 10
-            e.tolerance = params["tol"]?.doubleValue ?? 1e-7
-            e.seed = seed
-            return .boosted(classification ? e.fit(p.x, classes: p.y, count: k, progress: progress) : e.fit(p.x, values: p.values, progress: progress))
-        case "logistic_regression":
-            let estimator = LogisticRegressionClassifier(
-                c: params["C"]?.doubleValue ?? 1, maxIterations: params["maxIter"]?.intValue ?? 100,
-                tolerance: params["tol"]?.doubleValue ?? 1e-4, fitIntercept: params["fitIntercept"]?.boolValue ?? true)
-            return .linear(estimator.fit(p.x, p.y, classes: k))
-        case "linear_regression", "ridge":
-            let alpha = spec.algorithm.name == "ridge" ? params["alpha"]?.doubleValue ?? 1 : 0
-            return .linear(LinearRegressionEstimator(alpha: alpha, fitIntercept: params["fitIntercept"]?.boolValue ?? true).fit(p.x, p.values))
-        case "knn":
-            let e = NeighborsEstimator(k: params["nNeighbors"]?.intValue ?? 5,
-                                       weighting: NeighborsEstimator.Weighting(rawValue: params["weights"]?.stringValue ?? "uniform") ?? .uniform)
-            return .neighbors(classification ? e.fit(p.x, classes: p.y, count: k) : e.fit(p.x, values: p.values))
-        case "naive_bayes":
-            return .naiveBayes(NaiveBayesEstimator(varSmoothing: params["varSmoothing"]?.doubleValue ?? 1e-9).fit(p.x, p.y, classes: k))
-        default:
-            throw LearnError("algorithm \(spec.algorithm.name) is not available in this engine")
-        }
-    }
-
-    /// The number of features a `maxFeatures` value means for `width` columns (scikit-learn's rules).
-    static func featureCount(_ v: JSON, of width: Int) -> Int? {
-        switch v {
-        case .string("sqrt"): return max(1, Int(Double(width).squareRoot()))
-        case .string("log2"): return max(1, Int(log2(Double(width))))
-        case .number(let d):
-            if let i = v.intValue { return min(i, width) }
-            return max(1, Int(d * Double(width)))
-        default: return nil
-        }
-    }
-
     private static func resolveFeatures(_ spec: TrainingSpec, columns: [String]) throws -> [String] {
         let names = spec.features ?? columns.filter { $0 != spec.target }
         guard !names.isEmpty else { throw LearnError("no feature columns: the dataset has only the target column \"\(spec.target)\"") }
@@ -332,9 +220,3 @@ public enum Trainer {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

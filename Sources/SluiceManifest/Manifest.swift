@@ -12,7 +12,7 @@ public struct Manifest: Sendable, Equatable {
     public var name: String
     public var labels: [String: String]
     /// `nil` means "infer from the target column".
-    public var task: Task?
+    public var task: LearningTask?
     public var dataset: DatasetSpec
     public var algorithm: String
     /// Parameters with defaults filled in.
@@ -24,7 +24,7 @@ public struct Manifest: Sendable, Equatable {
     /// Where the manifest was read from (relative to the root) and its position there.
     public var origin: Origin
 
-    public init(name: String, labels: [String: String], task: Task?, dataset: DatasetSpec, algorithm: String, params: [String: JSON],
+    public init(name: String, labels: [String: String], task: LearningTask?, dataset: DatasetSpec, algorithm: String, params: [String: JSON],
                 gate: [GateRule], deploy: DeploySpec, suspend: Bool, retired: Bool, origin: Origin) {
         self.name = name
         self.labels = labels

@@ -132,10 +132,10 @@ struct FieldReader {
         guard let specNode = root["spec"],
               let spec = object(specNode, "spec", allowed: ManifestFields.spec, required: ["dataset", "algorithm", "deploy"])
         else { return nil }
-        var task: Task?
+        var task: LearningTask?
         if let t = spec["task"], let s = string(t, "spec.task") {
-            task = Task(rawValue: s)
-            if task == nil { fail(t, "spec.task", "\(t.snippet) is not a task; expected \"classification\" or \"regression\"\(Suggestion.hint(s, Task.allCases.map(\.rawValue)))") }
+            task = LearningTask(rawValue: s)
+            if task == nil { fail(t, "spec.task", "\(t.snippet) is not a task; expected \"classification\" or \"regression\"\(Suggestion.hint(s, LearningTask.allCases.map(\.rawValue)))") }
         }
         let dataset = spec["dataset"].flatMap { self.dataset($0) }
         let algorithm = spec["algorithm"].flatMap { self.algorithm($0, task: task) }
@@ -293,7 +293,7 @@ struct FieldReader {
         return split
     }
 
-    mutating func algorithm(_ node: JSONNode, task: Task?) -> (name: String, params: [String: JSON])? {
+    mutating func algorithm(_ node: JSONNode, task: LearningTask?) -> (name: String, params: [String: JSON])? {
         let p = "spec.algorithm"
         guard let a = object(node, p, allowed: ManifestFields.algorithm, required: ["name"]) else { return nil }
         guard let nameNode = a["name"], let name = string(nameNode, "\(p).name") else { return nil }
@@ -320,7 +320,7 @@ struct FieldReader {
         return (name, algorithm.filled(params))
     }
 
-    mutating func gate(_ node: JSONNode, task declared: Task?, algorithm: String?) -> [GateRule] {
+    mutating func gate(_ node: JSONNode, task declared: LearningTask?, algorithm: String?) -> [GateRule] {
         let p = "spec.gate"
         guard case .object(let members) = node.kind else {
             fail(node, p, "expected an object of metric name → thresholds, got \(node.typeDescription)")
@@ -332,7 +332,7 @@ struct FieldReader {
         let why = declared != nil ? "spec.task is \(task?.rawValue ?? "")" : "algorithm \(algorithm ?? "") does \(task?.rawValue ?? "")"
         var rules: [GateRule] = []
         var seen = Set<String>()
-        var firstOfTask: [Task: String] = [:]
+        var firstOfTask: [LearningTask: String] = [:]
         for m in members {
             let path = "\(p).\(m.key)"
             guard let metric = Metric.named(m.key) else {

@@ -77,7 +77,7 @@ public enum ManifestSchema {
         let spec: JSON = [
             "type": "object", "additionalProperties": false, "required": ["dataset", "algorithm", "deploy"],
             "properties": [
-                "task": ["enum": .strings(Task.allCases.map(\.rawValue))],
+                "task": ["enum": .strings(LearningTask.allCases.map(\.rawValue))],
                 "dataset": dataset,
                 "algorithm": [
                     "type": "object", "additionalProperties": false, "required": ["name"],

@@ -56,7 +56,7 @@ if args.first == "--read" {
 guard args.count >= 4 else { fail("usage: sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]") }
 let train = readCSV(args[0]), test = readCSV(args[1])
 guard let algorithm = AlgorithmCatalog.algorithm(named: args[2]) else { fail("unknown algorithm \(args[2])") }
-guard let task = Task(rawValue: args[3]) else { fail("unknown task \(args[3])") }
+guard let task = LearningTask(rawValue: args[3]) else { fail("unknown task \(args[3])") }
 var params: [String: JSON] = [:]
 if args.count > 4 {
     guard let p = (try? JSONParser.parse(args[4]))?.value.objectValue else { fail("params must be a JSON object") }

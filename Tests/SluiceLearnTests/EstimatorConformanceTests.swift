@@ -7,7 +7,7 @@ import SluiceCore
 @Suite struct EstimatorConformanceTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var algorithm: String
-        var task: Task
+        var task: LearningTask
         var testDescription: String { "\(algorithm) \(task.rawValue)" }
     }
 
@@ -174,8 +174,8 @@ import SluiceCore
 }
 
 @Suite struct GradientBoostingTests {
-    @Test(arguments: [Task.classification, .regression])
-    func earlyStoppingKeepsTheBestIterationsAndStaysDeterministic(task: Task) throws {
+    @Test(arguments: [LearningTask.classification, .regression])
+    func earlyStoppingKeepsTheBestIterationsAndStaysDeterministic(task: LearningTask) throws {
         let (frame, base) = try EstimatorConformanceTests.data(.init(algorithm: "gradient_boosting", task: task))
         var spec = base
         spec.params = spec.algorithm.filled(["earlyStopping": true, "nIterNoChange": 3, "maxIter": 200, "learningRate": 0.3, "seed": 5])

@@ -16,7 +16,7 @@ enum Fixtures {
         try CSVReader.parse(Array(text.utf8))
     }
 
-    static func spec(_ algorithm: String, _ params: [String: JSON] = [:], target: String = "species", task: Task = .classification,
+    static func spec(_ algorithm: String, _ params: [String: JSON] = [:], target: String = "species", task: LearningTask = .classification,
                      split: SplitSpec = SplitSpec(testFraction: 0.3, seed: 42, stratify: true)) -> TrainingSpec {
         let algo = AlgorithmCatalog.algorithm(named: algorithm)!
         return TrainingSpec(task: task, target: target, features: nil, algorithm: algo, params: algo.filled(params), split: split)

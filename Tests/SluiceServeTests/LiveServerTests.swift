@@ -20,7 +20,7 @@ import FoundationNetworking
         let directory: String
         let repository: ModelRepository
         let port: Int
-        private let task: _Concurrency.Task<Void, any Error>
+        private let task: Task<Void, any Error>
 
         init(directory: String) async throws {
             self.directory = directory
@@ -32,7 +32,7 @@ import FoundationNetworking
             let bound = AsyncStream<Int>.makeStream()
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { bound.continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-            task = _Concurrency.Task(executorPreference: DedicatedExecutor.shared) { try await app.runService(gracefulShutdownSignals: []) }
+            task = Task(executorPreference: DedicatedExecutor.shared) { try await app.runService(gracefulShutdownSignals: []) }
             var iterator = bound.stream.makeAsyncIterator()
             port = await iterator.next() ?? 0
         }
@@ -108,13 +108,13 @@ import FoundationNetworking
         // in (however long a busy machine makes that take), then a little longer.
         let replacements = 12
         let done = Flag()
-        let publisher = _Concurrency.Task(executorPreference: DedicatedExecutor.shared) {
+        let publisher = Task(executorPreference: DedicatedExecutor.shared) {
             for n in 1...replacements {
-                try await _Concurrency.Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(150))
                 try ServeFixtures.publish(n % 2 == 0 ? ServeFixtures.iris : ServeFixtures.iris2, name: "iris",
                                           version: n % 2 == 0 ? "v1" : "v2", in: "\(dir)/iris", durable: false)
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(300))
             done.set()
         }
         let results = try await withThrowingTaskGroup(of: [String: Int].self) { group in

@@ -121,7 +121,7 @@ import SluiceLearn
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
                 if condition() { return true }
-                try await _Concurrency.Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(20))
             }
             return condition()
         }

@@ -13,7 +13,7 @@ enum ServeFixtures {
         try CSVReader.parse([UInt8](Data(contentsOf: root.appendingPathComponent(relative))))
     }
 
-    static func train(_ algorithm: String, _ params: [String: JSON], target: String, task: Task, frame: DataFrame) throws -> ModelArtifact {
+    static func train(_ algorithm: String, _ params: [String: JSON], target: String, task: LearningTask, frame: DataFrame) throws -> ModelArtifact {
         let algo = AlgorithmCatalog.algorithm(named: algorithm)!
         let spec = TrainingSpec(task: task, target: target, features: nil, algorithm: algo, params: algo.filled(params),
                                 split: SplitSpec(testFraction: 0.3, seed: 42, stratify: task == .classification))

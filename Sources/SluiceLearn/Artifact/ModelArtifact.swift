@@ -23,14 +23,14 @@ public struct ModelArtifact: Sendable, Equatable {
         case naiveBayes(NaiveBayesModel)
     }
 
-    public var task: Task
+    public var task: LearningTask
     public var algorithm: String
     public var params: [String: JSON]
     public var encoder: FeatureEncoder
     public var target: TargetEncoding
     public var fitted: Fitted
 
-    public init(task: Task, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
+    public init(task: LearningTask, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
         self.task = task
         self.algorithm = algorithm
         self.params = params
@@ -118,32 +118,5 @@ public struct ModelArtifact: Sendable, Equatable {
             if task == .regression { return Prediction(label: .number(p[0]), probabilities: []) }
             return Prediction(label: target.label(ModelArtifact.argmax(p)), probabilities: p)
         }
-    }
-}
-
-/// One prediction: the label (or value), and for classifiers the class probabilities in
-/// ``TargetEncoding/classes`` order.
-public struct Prediction: Sendable, Equatable {
-    public var label: JSON
-    public var probabilities: [Double]
-}
-
-/// The target column and, for classification, its classes in sorted order (numerically for
-/// numeric targets).
-public struct TargetEncoding: Sendable, Equatable {
-    public var name: String
-    public var numeric: Bool
-    /// Class labels as text (numbers in canonical form); empty for regression.
-    public var classes: [String]
-
-    public init(name: String, numeric: Bool, classes: [String]) {
-        self.name = name
-        self.numeric = numeric
-        self.classes = classes
-    }
-
-    /// The label of class `k`, as a JSON number for numeric targets.
-    public func label(_ k: Int) -> JSON {
-        numeric ? .number(Double(classes[k]) ?? .nan) : .string(classes[k])
     }
 }

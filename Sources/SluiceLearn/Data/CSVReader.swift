@@ -6,14 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-/// An error in a CSV file, with the line where it was found.
-public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    /// 1-based line number in the file, when the problem is on one line.
-    public var line: Int?
-    public var description: String { line.map { "line \($0): \(message)" } ?? message }
-}
-
 /// Reads RFC 4180 CSV: a header row, comma-separated fields, double-quoted fields that may hold
 /// commas, quotes (doubled) and line breaks; CRLF or LF line ends.
 ///
@@ -38,7 +30,7 @@ public enum CSVReader {
         try bytes.withUnsafeBufferPointer { buffer throws(CSVError) in
             var start = 0
             if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
-            var scanner = Scanner(bytes: buffer, index: start)
+            var scanner = CSVScanner(bytes: buffer, index: start)
             guard let header = try scanner.nextRecord(), !(header.count == 1 && header[0].isEmpty) else {
                 throw CSVError(message: "the file is empty: expected a header row and data rows", line: nil)
             }
@@ -348,83 +340,5 @@ public enum CSVReader {
             guard let end, end == UnsafeMutablePointer(mutating: base) + s.count, d.isFinite else { return nil }
             return d
         }
-    }
-}
-
-/// A field of a record: its bytes with quoting undone.
-struct CSVField {
-    var bytes: ArraySlice<UInt8>
-    var isEmpty: Bool { bytes.isEmpty }
-}
-
-/// Splits a buffer into records and fields.
-struct Scanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index: Int
-    var line = 1
-    /// The line on which the last record returned began.
-    var recordLine = 1
-
-    init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
-        self.bytes = bytes
-        self.index = index
-    }
-
-    mutating func nextRecord() throws(CSVError) -> [CSVField]? {
-        guard index < bytes.count else { return nil }
-        recordLine = line
-        var fields: [CSVField] = []
-        while true {
-            let field = try nextField()
-            fields.append(field)
-            if index >= bytes.count { return fields }
-            let b = bytes[index]
-            if b == UInt8(ascii: ",") { index += 1; if index >= bytes.count { fields.append(CSVField(bytes: [])); return fields }; continue }
-            if b == 0x0D { index += 1; if index < bytes.count, bytes[index] == 0x0A { index += 1 } ; line += 1; return fields }
-            if b == 0x0A { index += 1; line += 1; return fields }
-            throw CSVError(message: "unexpected character after a quoted field", line: line)
-        }
-    }
-
-    private mutating func nextField() throws(CSVError) -> CSVField {
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
-            let startLine = line
-            index += 1
-            var out: [UInt8] = []
-            while true {
-                guard index < bytes.count else {
-                    throw CSVError(message: "a quoted field opened here is never closed", line: startLine)
-                }
-                let b = bytes[index]
-                if b == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                        out.append(b)
-                        index += 2
-                        continue
-                    }
-                    index += 1
-                    return CSVField(bytes: out[...])
-                }
-                if b == 0x0A { line += 1 }
-                out.append(b)
-                index += 1
-            }
-        }
-        let start = index
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: ",") || b == 0x0A || b == 0x0D { break }
-            index += 1
-        }
-        return CSVField(bytes: Array(bytes[start..<index])[...])
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

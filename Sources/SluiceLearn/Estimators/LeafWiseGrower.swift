@@ -254,13 +254,17 @@ struct LeafWiseGrower {
     }
 }
 
-private struct SendableFloats: @unchecked Sendable {
-    let p: UnsafeMutablePointer<Float>
-}
+extension LeafWiseGrower {
+    /// A histogram being filled, shared by the threads of one pass (each fills its own part).
+    fileprivate struct SendableFloats: @unchecked Sendable {
+        let p: UnsafeMutablePointer<Float>
+    }
 
-private struct SendableInput: @unchecked Sendable {
-    let codes: UnsafePointer<UInt8>
-    let order: UnsafePointer<Int32>
-    let g: UnsafePointer<Double>
-    let h: UnsafePointer<Double>
+    /// The read-only inputs of a histogram pass, shared by its threads.
+    fileprivate struct SendableInput: @unchecked Sendable {
+        let codes: UnsafePointer<UInt8>
+        let order: UnsafePointer<Int32>
+        let g: UnsafePointer<Double>
+        let h: UnsafePointer<Double>
+    }
 }

@@ -1,10 +1,5 @@
 import SluiceCore
 
-/// What a model predicts.
-public enum Task: String, Sendable, CaseIterable, Codable {
-    case classification, regression
-}
-
 /// One hyperparameter of an algorithm: its name (scikit-learn's, in camelCase), what it accepts,
 /// and its default, which is written into the stored spec so a later change of default shows.
 public struct Parameter: Sendable {
@@ -25,12 +20,17 @@ public struct Parameter: Sendable {
     public var name: String
     public var kind: Kind
     public var defaultValue: JSON
+    /// What `null` stands for, by task, where it means "scikit-learn's default for the task"
+    /// (`criterion`: gini or squared_error); a task missing here keeps `null` (no limit, all
+    /// features).
+    public var nullMeans: [LearningTask: JSON]
     public var summary: String
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: JSON, _ summary: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: JSON, nullMeans: [LearningTask: JSON] = [:], _ summary: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.nullMeans = nullMeans
         self.summary = summary
     }
 
@@ -95,25 +95,5 @@ public struct Parameter: Sendable {
             ]
         }
         return .object(s)
-    }
-}
-
-/// A built-in algorithm: its name in manifests, the tasks it supports and its parameters.
-public struct Algorithm: Sendable {
-    public var name: String
-    public var tasks: [Task]
-    public var summary: String
-    public var parameters: [Parameter]
-
-    /// The parameter called `name`.
-    public func parameter(_ name: String) -> Parameter? {
-        parameters.first { $0.name == name }
-    }
-
-    /// `params` with every missing parameter set to its default.
-    public func filled(_ params: [String: JSON]) -> [String: JSON] {
-        var out = params
-        for p in parameters where out[p.name] == nil { out[p.name] = p.defaultValue }
-        return out
     }
 }

@@ -4,34 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// How a tree measures the impurity of a node.
-public enum SplitCriterion: String, Sendable, CaseIterable {
-    case gini, entropy
-    /// scikit-learn's alias of `entropy`.
-    case logLoss = "log_loss"
-    /// Regression: variance reduction.
-    case squaredError = "squared_error"
-}
-
-/// The growth limits of one tree, scikit-learn's names and meanings.
-public struct TreeGrowth: Sendable, Equatable {
-    public var criterion: SplitCriterion = .gini
-    public var maxDepth: Int? = nil
-    public var minSamplesSplit: Int = 2
-    public var minSamplesLeaf: Int = 1
-    /// Number of features examined at each node; `nil` means all.
-    public var maxFeatures: Int? = nil
-    /// Extremely randomised trees: one random threshold per examined feature instead of the best.
-    public var randomThresholds = false
-    public init() {}
-}
-
-/// What a tree predicts: class indices (leaves hold class frequencies) or numbers (leaves hold means).
-enum TreeTarget: Sendable {
-    case classes([Int], count: Int)
-    case values([Double])
-}
-
 /// Grows one CART tree depth-first on binned features. At each node the candidate features (a
 /// random `maxFeatures` of them, drawn until that many non-constant ones were examined, as
 /// scikit-learn does) each get a histogram of the node's rows by bin, and the histogram is swept

@@ -3,7 +3,7 @@ import SluiceCore
 /// A model quality measure that a gate can name.
 public struct Metric: Sendable, Equatable {
     public var name: String
-    public var task: Task
+    public var task: LearningTask
     /// Whether larger values are better; `maxRegression` is measured in this direction.
     public var higherIsBetter: Bool
     /// The values the metric can take (`r2` has no lower bound, errors no upper bound).
@@ -30,7 +30,7 @@ public struct Metric: Sendable, Equatable {
     public static func named(_ name: String) -> Metric? { all.first { $0.name == name } }
 
     /// The names of the metrics of `task`, in documentation order.
-    public static func names(of task: Task) -> [String] { all.filter { $0.task == task }.map(\.name) }
+    public static func names(of task: LearningTask) -> [String] { all.filter { $0.task == task }.map(\.name) }
 
     /// The range as a phrase for messages: "from 0 to 1", "≥ 0", "≤ 1".
     public var rangeDescription: String {
@@ -41,22 +41,4 @@ public struct Metric: Sendable, Equatable {
         case (false, false): "any number"
         }
     }
-}
-
-/// Counts of (true class, predicted class) pairs.
-public struct ConfusionMatrix: Sendable, Equatable {
-    public var classes: Int
-    /// `counts[truth * classes + predicted]`.
-    public var counts: [Int]
-
-    public init(truth: [Int], predicted: [Int], classes: Int) {
-        self.classes = classes
-        counts = [Int](repeating: 0, count: classes * classes)
-        for (t, p) in zip(truth, predicted) { counts[t * classes + p] += 1 }
-    }
-
-    public subscript(truth: Int, predicted: Int) -> Int { counts[truth * classes + predicted] }
-
-    /// Rows of the matrix, one per true class.
-    public var rows: [[Int]] { (0..<classes).map { Array(counts[($0 * classes)..<(($0 + 1) * classes)]) } }
 }

@@ -7,14 +7,14 @@ import Synchronization
 /// A forest grows each tree on a bootstrap sample (drawn with replacement, the draw counts used
 /// as weights, as scikit-learn does) with a seed derived from the model seed and the tree's index,
 /// so the forest does not depend on which thread grew which tree.
-public struct TreeEnsembleEstimator: Sendable {
+public struct TreeEnsembleEstimator: Estimator {
     public var growth: TreeGrowth
     public var trees: Int
     public var bootstrap: Bool
     public var seed: UInt64
     public var maxBins: Int
 
-    public init(growth: TreeGrowth, trees: Int = 1, bootstrap: Bool = false, seed: UInt64 = 0, maxBins: Int = 255) {
+    public init(growth: TreeGrowth, trees: Int, bootstrap: Bool, seed: UInt64, maxBins: Int) {
         self.growth = growth
         self.trees = trees
         self.bootstrap = bootstrap
@@ -30,6 +30,11 @@ public struct TreeEnsembleEstimator: Sendable {
     /// Fits a regressor.
     public func fit(_ x: Matrix, values y: [Double], progress: TrainingProgress? = nil) -> TreeEnsembleModel {
         TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .values(y), progress), outputs: 1)
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .trees(rows.task == .classification ? fit(rows.x, classes: rows.y, count: rows.target.classes.count, progress: progress)
+                                            : fit(rows.x, values: rows.values, progress: progress))
     }
 
     /// Grows the trees, in parallel on all cores.
@@ -62,32 +67,5 @@ public struct TreeEnsembleEstimator: Sendable {
         }
         // A cancelled fit returns the trees it finished; ``Trainer`` reports the cancellation.
         return result.withLock { $0.compactMap { $0 } }
-    }
-}
-
-/// Fitted trees whose leaf values are averaged: class distributions (classification) or means
-/// (regression, one output).
-public struct TreeEnsembleModel: Sendable, Equatable {
-    public let trees: [Tree]
-    /// Classes (classification) or 1 (regression).
-    public let outputs: Int
-    @usableFromInline let packed: PackedForest
-
-    public init(trees: [Tree], outputs: Int) {
-        self.trees = trees
-        self.outputs = outputs
-        packed = PackedForest(trees, outputs: outputs)
-    }
-
-    public static func == (a: TreeEnsembleModel, b: TreeEnsembleModel) -> Bool { a.trees == b.trees && a.outputs == b.outputs }
-
-    /// Writes the averaged leaf values for one encoded row into `out` (which must hold `outputs` values).
-    /// - Complexity: O(trees · depth).
-    @inlinable
-    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        for k in 0..<outputs { out[k] = 0 }
-        packed.accumulate(row, into: out)
-        let count = Double(trees.count)
-        for k in 0..<outputs { out[k] /= count }
     }
 }

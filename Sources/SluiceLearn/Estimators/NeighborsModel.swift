@@ -1,31 +1,3 @@
-import Dispatch
-import Synchronization
-
-/// k-nearest neighbours, as scikit-learn's `KNeighborsClassifier` / `Regressor` with the
-/// Euclidean metric: fitting stores the (standardised) training rows; predicting finds the `k`
-/// closest by brute force, vectorised — squared distances `‖t‖² − 2 q·t`, for batches four
-/// queries × four training rows at a time in registers over training rows packed in panels —
-/// and on all cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
-/// why scikit-learn picks brute force there too.
-public struct NeighborsEstimator: Sendable {
-    public enum Weighting: String, Sendable, CaseIterable { case uniform, distance }
-    public var k: Int
-    public var weighting: Weighting
-
-    public init(k: Int = 5, weighting: Weighting = .uniform) {
-        self.k = k
-        self.weighting = weighting
-    }
-
-    public func fit(_ x: Matrix, classes y: [Int], count: Int) -> NeighborsModel {
-        NeighborsModel(x: x, labels: y, values: [], classes: count, k: min(k, x.rows), weighting: weighting)
-    }
-
-    public func fit(_ x: Matrix, values y: [Double]) -> NeighborsModel {
-        NeighborsModel(x: x, labels: [], values: y, classes: 0, k: min(k, x.rows), weighting: weighting)
-    }
-}
-
 /// Fitted k-nearest neighbours: the training rows and their targets.
 public struct NeighborsModel: Sendable, Equatable {
     /// Training rows, column-major (as ``Matrix``).

@@ -10,17 +10,23 @@ import Darwin
 /// Minimises `C · Σ loss + ½‖W‖²` (the intercept is not penalised), scaled by `1/n` for
 /// conditioning, with L-BFGS until the largest gradient component is at most `tol` or `maxIter`
 /// iterations have run.
-public struct LogisticRegressionClassifier: Sendable {
-    public var c: Double = 1
-    public var maxIterations: Int = 100
-    public var tolerance: Double = 1e-4
-    public var fitIntercept = true
+///
+/// The fields are the manifest's parameters (their defaults are ``AlgorithmCatalog``'s).
+public struct LogisticRegressionClassifier: Estimator {
+    public var c: Double
+    public var maxIter: Int
+    public var tol: Double
+    public var fitIntercept: Bool
 
-    public init(c: Double = 1, maxIterations: Int = 100, tolerance: Double = 1e-4, fitIntercept: Bool = true) {
+    public init(c: Double, maxIter: Int, tol: Double, fitIntercept: Bool) {
         self.c = c
-        self.maxIterations = maxIterations
-        self.tolerance = tolerance
+        self.maxIter = maxIter
+        self.tol = tol
         self.fitIntercept = fitIntercept
+    }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .linear(fit(rows.x, rows.y, classes: rows.target.classes.count))
     }
 
     /// Fits the weights.
@@ -83,58 +89,10 @@ public struct LogisticRegressionClassifier: Sendable {
             }
             return loss * scale + 0.5 * penalty * reg
         }
-        let solver = LBFGS(maxIterations: maxIterations, tolerance: tolerance)
+        let solver = LBFGS(maxIterations: maxIter, tolerance: tol)
         let result = solver.minimize(from: [Double](repeating: 0, count: width), objective)
         return LinearModel(
             weights: Array(result.x[0..<(outputs * d)]), intercepts: Array(result.x[(outputs * d)...]), features: d,
             link: outputs == 1 ? .sigmoid : .softmax, iterations: result.iterations, converged: result.converged)
-    }
-}
-
-/// A fitted linear model: one weight vector and intercept per output, and a link that turns the
-/// scores into predictions (identity for regression, sigmoid for two classes, softmax for more).
-public struct LinearModel: Sendable, Equatable {
-    public enum Link: String, Sendable { case identity, sigmoid, softmax }
-    /// `weights[k * features + c]`.
-    public var weights: [Double]
-    public var intercepts: [Double]
-    public var features: Int
-    public var link: Link
-    /// Solver iterations run, and whether the convergence test passed (informational; iterative solvers only).
-    public var iterations: Int?
-    public var converged: Bool?
-
-    public init(weights: [Double], intercepts: [Double], features: Int, link: Link, iterations: Int? = nil, converged: Bool? = nil) {
-        self.weights = weights
-        self.intercepts = intercepts
-        self.features = features
-        self.link = link
-        self.iterations = iterations
-        self.converged = converged
-    }
-
-    /// Writes the prediction for one encoded row into `out`: the value, or class probabilities.
-    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        let outputs = intercepts.count
-        switch link {
-        case .identity, .sigmoid:
-            var z = intercepts[0]
-            for c in 0..<features { z += weights[c] * row[c] }
-            if link == .identity { out[0] = z; return }
-            let p = 1 / (1 + exp(-z))
-            out[0] = 1 - p
-            out[1] = p
-        case .softmax:
-            var top = -Double.infinity
-            for k in 0..<outputs {
-                var z = intercepts[k]
-                for c in 0..<features { z += weights[k * features + c] * row[c] }
-                out[k] = z
-                top = max(top, z)
-            }
-            var sum = 0.0
-            for k in 0..<outputs { out[k] = exp(out[k] - top); sum += out[k] }
-            for k in 0..<outputs { out[k] /= sum }
-        }
     }
 }

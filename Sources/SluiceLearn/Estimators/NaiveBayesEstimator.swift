@@ -1,15 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Gaussian naive Bayes, as scikit-learn's `GaussianNB`: per class, a mean and a variance per
 /// feature, and the class prior; variances get `varSmoothing ×` the largest feature variance added.
 /// - Complexity: O(n · d) to fit, O(K · d) per prediction.
-public struct NaiveBayesEstimator: Sendable {
+public struct NaiveBayesEstimator: Estimator {
     public var varSmoothing: Double
-    public init(varSmoothing: Double = 1e-9) { self.varSmoothing = varSmoothing }
+    public init(varSmoothing: Double) { self.varSmoothing = varSmoothing }
+
+    func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
+        .naiveBayes(fit(rows.x, rows.y, classes: rows.target.classes.count))
+    }
 
     public func fit(_ x: Matrix, _ y: [Int], classes: Int) -> NaiveBayesModel {
         let n = x.rows, d = x.cols
@@ -33,33 +31,5 @@ public struct NaiveBayesEstimator: Sendable {
         let epsilon = varSmoothing * largest
         for i in variances.indices { variances[i] += epsilon }
         return NaiveBayesModel(priors: counts.map { $0 / Double(n) }, means: means, variances: variances, features: d)
-    }
-}
-
-/// A fitted Gaussian naive Bayes model.
-public struct NaiveBayesModel: Sendable, Equatable {
-    public var priors: [Double]
-    /// `means[k * features + c]`.
-    public var means: [Double]
-    public var variances: [Double]
-    public var features: Int
-
-    /// Writes the class probabilities for one encoded row into `out`.
-    public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        let classes = priors.count
-        var top = -Double.infinity
-        for k in 0..<classes {
-            var ll = log(max(priors[k], 1e-300))
-            for c in 0..<features {
-                let v = variances[k * features + c]
-                let diff = row[c] - means[k * features + c]
-                ll -= 0.5 * (log(2 * Double.pi * v) + diff * diff / v)
-            }
-            out[k] = ll
-            top = max(top, ll)
-        }
-        var sum = 0.0
-        for k in 0..<classes { out[k] = exp(out[k] - top); sum += out[k] }
-        for k in 0..<classes { out[k] /= sum }
     }
 }

@@ -1,0 +1,4 @@
+/// What a model learns to predict: classes or quantities.
+public enum LearningTask: String, Sendable, CaseIterable, Codable {
+    case classification, regression
+}

@@ -1,0 +1,159 @@
+import Testing
+import SluiceCore
+@testable import SluiceLearn
+
+/// Pins the SHA-256 of the artifact every algorithm trains, for every task it supports, with its
+/// defaults and with explicit parameters: the guard that a refactoring of the catalog, the trainer
+/// or an estimator changes no trained bit (determinism and version identity depend on it, and the
+/// recorded `params` are part of the bytes).
+@Suite struct ArtifactDigestTests {
+    /// One training run: an algorithm, a data set and the parameters the manifest writes.
+    struct Run: Sendable, CustomTestStringConvertible {
+        var algorithm: String
+        var data: Data
+        var params: [String: JSON]
+        /// The run's name in ``pinned``.
+        var name: String
+        var testDescription: String { name }
+
+        enum Data: String, Sendable {
+            /// Iris: three classes (softmax boosting, multinomial logistic regression).
+            case multiclass
+            /// Breast cancer, target 0/1: two classes (sigmoid boosting, binary logistic regression).
+            case binary
+            /// ``Fixtures/regressionFrame(rows:)``: numbers and a text column.
+            case regression
+        }
+    }
+
+    /// Explicit parameter sets, each changing every parameter the algorithm has (but the ones that
+    /// would only repeat another set), by task where a value is task-specific.
+    static func explicit(_ algorithm: String, regression: Bool) -> [[String: JSON]] {
+        switch algorithm {
+        case "decision_tree":
+            return [["criterion": regression ? "squared_error" : "entropy", "maxDepth": 4, "minSamplesSplit": 4, "minSamplesLeaf": 2,
+                     "maxFeatures": "sqrt", "maxBins": 32, "seed": 7]]
+        case "random_forest":
+            return [["nEstimators": 10, "criterion": regression ? "squared_error" : "log_loss", "maxDepth": 5, "maxFeatures": 0.5,
+                     "bootstrap": false, "seed": 3],
+                    ["nEstimators": 7, "maxFeatures": .null, "minSamplesLeaf": 3, "maxBins": 16, "seed": 1]]
+        case "extra_trees":
+            return [["nEstimators": 10, "bootstrap": true, "maxFeatures": 2, "minSamplesSplit": 5, "minSamplesLeaf": 3, "seed": 11],
+                    ["nEstimators": 5, "maxFeatures": "log2", "maxDepth": 3, "criterion": regression ? "squared_error" : "gini"]]
+        case "gradient_boosting":
+            return [["learningRate": 0.3, "maxIter": 20, "maxLeafNodes": 8, "maxDepth": 3, "minSamplesLeaf": 5, "l2Regularization": 1,
+                     "maxBins": 64, "seed": 2],
+                    ["earlyStopping": true, "validationFraction": 0.2, "nIterNoChange": 3, "tol": 0.001, "maxIter": 200, "seed": 5]]
+        case "logistic_regression":
+            return [["C": 0.5, "maxIter": 50, "tol": 1e-6, "fitIntercept": false, "standardize": false],
+                    ["C": 10, "seed": 4]]
+        case "linear_regression":
+            return [["fitIntercept": false]]
+        case "ridge":
+            return [["alpha": 3.5, "fitIntercept": false], ["alpha": 0]]
+        case "knn":
+            return [["nNeighbors": 7, "weights": "distance", "standardize": true], ["nNeighbors": 1]]
+        case "naive_bayes":
+            return [["varSmoothing": 1e-6]]
+        default:
+            return []
+        }
+    }
+
+    static let runs: [Run] = AlgorithmCatalog.all.flatMap { algorithm -> [Run] in
+        let data: [Run.Data] = algorithm.tasks.flatMap { $0 == .classification ? [Run.Data.multiclass, .binary] : [.regression] }
+        return data.flatMap { d -> [Run] in
+            let sets = [[:]] + explicit(algorithm.name, regression: d == .regression)
+            return sets.enumerated().map { i, params in
+                Run(algorithm: algorithm.name, data: d, params: params, name: "\(algorithm.name) \(d.rawValue) \(i == 0 ? "defaults" : "explicit \(i)")")
+            }
+        }
+    }
+
+    static func outcome(_ run: Run) throws -> TrainingOutcome {
+        switch run.data {
+        case .multiclass:
+            return try Fixtures.train(Fixtures.spec(run.algorithm, run.params), Fixtures.csv("examples/data/iris.csv"))
+        case .binary:
+            return try Fixtures.train(Fixtures.spec(run.algorithm, run.params, target: "target"), Fixtures.csv("examples/data/breast_cancer.csv"))
+        case .regression:
+            let spec = Fixtures.spec(run.algorithm, run.params, target: "y", task: .regression,
+                                     split: SplitSpec(testFraction: 0.25, seed: 1, stratify: false))
+            return try Fixtures.train(spec, Fixtures.regressionFrame())
+        }
+    }
+
+    @Test func everyAlgorithmAndTaskIsPinnedWithDefaultsAndExplicitParameters() {
+        #expect(Set(Self.runs.map(\.name)) == Set(Self.pinned.keys), "a run without a pinned digest, or a pinned digest without a run")
+        for algorithm in AlgorithmCatalog.all {
+            #expect(!Self.explicit(algorithm.name, regression: false).isEmpty, "\(algorithm.name) has explicit parameters pinned")
+        }
+    }
+
+    @Test(arguments: runs)
+    func artifactBytesAreThePinnedOnes(_ run: Run) throws {
+        let outcome = try Self.outcome(run)
+        #expect(outcome.digest == Self.pinned[run.name], "\"\(run.name)\": \"\(outcome.digest)\",")
+    }
+
+    /// The digests trained before the catalog became the single source of the defaults.
+    static let pinned: [String: String] = [
+        "decision_tree binary defaults": "ca24c8eff31f045642f062437be406b47fb708866469a726a7c98770861c7d38",
+        "decision_tree binary explicit 1": "363d7527b9bb0c0f87e0bbcfa08cca8f28b999fdd8a4233681127620111c2eb3",
+        "decision_tree multiclass defaults": "cd95522bc4b337df12fa4c867b42bf0b46d0ad8f4d47a1877e118a15f6b5bcc6",
+        "decision_tree multiclass explicit 1": "35d489076749d826450ed0f599a466a48a9ff47d11d6ed73e8c568ffe939be88",
+        "decision_tree regression defaults": "96ccff5db879e54100ec10bde832a3605b824d45fd5d6c121a248877a80af5e6",
+        "decision_tree regression explicit 1": "ecbedb78ccf4e5d8df95f3668feb152d4d9d5d810117067372677076e6a3242d",
+        "extra_trees binary defaults": "198c51ca7a479fa15cb33ad700af23754e802520a68ec1d0b5bb90032668149f",
+        "extra_trees binary explicit 1": "5714400cc9df5ec527f9748bc4c9989e38c180fc65b15bcfb39ccf5e2ae06c80",
+        "extra_trees binary explicit 2": "5046350f3cff9846ef5bc74e326652ce34343a2d7ebe30131eb8972310abddea",
+        "extra_trees multiclass defaults": "2eb5c171c750f4abd93b646a063124e87952527f3b81204de11d8c21ae978569",
+        "extra_trees multiclass explicit 1": "0515d9dd64ed629b7d3d0c88de4fe538f7868617457da4f422d8583c8d7ac917",
+        "extra_trees multiclass explicit 2": "8f085fb83f8de9bbe95d9ea41b283c531f5deff0f02e46115f281475d366bd9f",
+        "extra_trees regression defaults": "b9dfbf1988dc4accbe7bff4d945d5eed2bcaa140bdbe63a6d9fb83a6de4b2d83",
+        "extra_trees regression explicit 1": "01a013ade3bb9a48b80cdb8c7ee049d8d85adeeed71e8d8a9ac235420abee5f9",
+        "extra_trees regression explicit 2": "95fe730f659007aa470836aa3dfd667cc5a18c5268012639ecf8d8adab3d4bb2",
+        "gradient_boosting binary defaults": "537420aa5c30f799cf62e2d4b9c5e20e36fca494d05cf72a11dc49bebbe43f9b",
+        "gradient_boosting binary explicit 1": "bca6da941d913b7cbd04b35a3285143a7f4d0fdb4a452ad48ef70307d27577c4",
+        "gradient_boosting binary explicit 2": "73c546f8d63c0104ddb02c05a3d93ec4026f627a84e9c72e2722651cc86c4429",
+        "gradient_boosting multiclass defaults": "fab87dae0b9729b3dd6fbac89b8f9c285c5c038ca53b64ba5a6f4ceeab960176",
+        "gradient_boosting multiclass explicit 1": "6d430c0c82d03febf73d9bbd175da82725f4773d8b6329aff28d36b02dc2e3ec",
+        "gradient_boosting multiclass explicit 2": "a06bd562c31518c0943c172e1a654d3309f0471184f5c8d8551e963272bc1055",
+        "gradient_boosting regression defaults": "4aa22f721bb800de4de5acf12efb1de51800ba209abda0ae6b98308745099941",
+        "gradient_boosting regression explicit 1": "291b14e40b93bfc3e70e5861a29041a5d328f231c6e108eabc46c1ae4587aa19",
+        "gradient_boosting regression explicit 2": "0cd0af7b5e9d80e63ef7df2e09417ea904054a9dd9524510cb31fd51e75bc5e9",
+        "knn binary defaults": "d7bb5cdf562a4174032b2f3b4dba0d283d0ba6f894ac6e59d2d60ba675c9a3c9",
+        "knn binary explicit 1": "981d1678eb2ebf0d194a9b6b46900711ee4250d8d1d9bd650e34810db5c2c837",
+        "knn binary explicit 2": "af0a03d339905f365b99f12ce28f4678e18605e2fefb11c9c1f0bb65941e3ee6",
+        "knn multiclass defaults": "95ec5fc16cee42fa01401bf08407b9ee740f57826cbaeb484fce04b5bfbf53e5",
+        "knn multiclass explicit 1": "8cf60b95b830ee748ff64b3455a356a35e937c5fae3f6b88f47e9ebfdfa3610d",
+        "knn multiclass explicit 2": "90984b6dbbaf0aa35c7527654a7534d9f95e771cb64c00bbd654691989147b46",
+        "knn regression defaults": "4a6532e27534e60aa39079eae3ce13732a18cdf659dce98331d15fe9587ac5d6",
+        "knn regression explicit 1": "93eb681dd80486f6b5abe07b0b71f06dbb9ffb80ca7c728f67173d5b44e4ab69",
+        "knn regression explicit 2": "db654d962bfbd925f02233499acf795d6b12492f7cb8b9c1225cd9d9398741ba",
+        "linear_regression regression defaults": "d93f76c4cb190fbed15be167cbcdba5ecaf444c62f46c958e25b014e705387ac",
+        "linear_regression regression explicit 1": "9e7b7a6c89e725e37a291a936810d570a772f3f0d7cab466c6b544c5d82314e8",
+        "logistic_regression binary defaults": "cf8fbfb065bfa8ac969facb9cd2775b0b56926e351fa59ae6ee32186e5664611",
+        "logistic_regression binary explicit 1": "1716a0194e1bc0a6dea954b87058a7524796ef3cb6619adcbedf7cc05c8e59bb",
+        "logistic_regression binary explicit 2": "3e0ad9c0ccb2af7d0b949d706e852024ad24db80335007b480969105a2ec7c97",
+        "logistic_regression multiclass defaults": "0d0866e4dd08674e751b0ddc9a4d4d21966cdc50bfc8a311634fafa255cbc0c0",
+        "logistic_regression multiclass explicit 1": "72ab952b89306d6eb3c60c5b887b84416a3215fc84803bbb0208912544022e1b",
+        "logistic_regression multiclass explicit 2": "a813269a7e635e1877834cb1d2ed5ecbe65d5624178193823f9efb0a8c41e9df",
+        "naive_bayes binary defaults": "2477dd9bb11958a42e0ec313d0594ce32f5a0a2882bf14a8cfc3905ec1ea3a42",
+        "naive_bayes binary explicit 1": "b7877d45d5d4916666f566e287f2bf8ecac2298120ba5ecde7277604fbc18bd0",
+        "naive_bayes multiclass defaults": "4f66543a6bae2d25daca723fce40218a04f37202b7cb5bbcd0675101922a33bf",
+        "naive_bayes multiclass explicit 1": "1c4041fd50382136e7100bc3dba883fdef265a02efe30da9a2a62b44b04b668b",
+        "random_forest binary defaults": "a6a9f46bc34abed38f997dc4c0289f6e9a35503b465cc820623ffa9f144380c2",
+        "random_forest binary explicit 1": "3b2bc84c76f8b67f89df7ea691d03504a4c1ef5faa3274a048c461bb0743dfae",
+        "random_forest binary explicit 2": "06401a4c15a7ead053c06a34499a441e0c6d39eb5a163daa0f37dbcaf2fd53d1",
+        "random_forest multiclass defaults": "675b01a965392cf0f7a40a59097fb9a66ade4e40ffc98fd5f30e24b1daba4a2a",
+        "random_forest multiclass explicit 1": "0d0537820f30cc8e7defa2abfb0c10509b137f93cb6d164ef423d79d4609d0a5",
+        "random_forest multiclass explicit 2": "fcb155e1e3a0056829ef1351a76c1b7045393d2e450e5f30d3b2b9fb4f20b52c",
+        "random_forest regression defaults": "200df7cf794006cc8d931811adc4c4583ea76c156b878278ab8a8d8f13ce01e3",
+        "random_forest regression explicit 1": "3279e9ca9aaef1be31e74f7541e4ec8f59d1ccf1d5eb8e58870f327b5a925c90",
+        "random_forest regression explicit 2": "cbb855e43f716312dc9b4bd4f4f97da5f1605b3e8db73b1292def123abfcb75e",
+        "ridge regression defaults": "7cb7993e44ab65123d3ea7a9938c6b224fa225aee22f6abd8318a3cce5e3d329",
+        "ridge regression explicit 1": "2269f2e0832f835755705d68971c50d6a6e8c5e930ff7cfc2f1bc62c70929b6e",
+        "ridge regression explicit 2": "bd00d33bf21bb025296b9825709e365f064fd24fcdd199a5716e62fb17ffc424",
+    ]
+}
