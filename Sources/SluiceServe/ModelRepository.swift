@@ -53,7 +53,7 @@ public final class ModelRepository: Sendable {
     private let observer: Observer?
 
     public init(root: String, logger: Logger, observer: Observer? = nil) {
-        self.root = PosixFiles.join(PosixFiles.currentDirectory, root)
+        self.root = PosixFiles.userPath(root, relativeTo: PosixFiles.currentDirectory)
         self.logger = logger
         self.observer = observer
     }

@@ -124,6 +124,27 @@ public enum PosixFiles {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// A path a person typed (an option, a `--config` value): `~` expanded, then absolute, or
+    /// relative to `base`, and otherwise left as written, so that the kernel resolves it when it
+    /// is opened: `..` after a symbolic link is the parent of the link's target, as in a shell
+    /// (``join(_:_:)`` would take it lexically). For the store, the served repository and the
+    /// deploy roots, where another directory than the one the user meant would be a silent
+    /// data loss (an empty store retrains and republishes everything).
+    /// - Parameters:
+    ///   - path: what the user wrote.
+    ///   - base: the directory a relative `path` is relative to (absolute).
+    public static func userPath(_ path: String, relativeTo base: String) -> String {
+        let path = expandingTilde(path)
+        return path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base : base + "/") + path
+    }
+
+    /// `path` with a leading `~` or `~/` replaced by the home directory (`$HOME`), as a shell
+    /// does; a `--config` file's values and `--option=~/x` reach Sluice unexpanded.
+    public static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else { return path }
+        return home + path.dropFirst()
+    }
+
     /// The process's current directory, absolute (`/` when it cannot be told).
     public static var currentDirectory: String {
         guard let cwd = getcwd(nil, 0) else { return "/" }

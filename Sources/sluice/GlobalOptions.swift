@@ -72,18 +72,18 @@ struct GlobalOptions: ParsableArguments {
     }
 
     var rootURL: URL {
-        URL(fileURLWithPath: PosixFiles.join(PosixFiles.currentDirectory, root), isDirectory: true)
+        URL(fileURLWithPath: PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde(root)), isDirectory: true)
     }
 
     /// The store's file path.
     var storePath: String {
         let path = String(store.dropFirst("sqlite:".count))
-        return PosixFiles.join(rootURL.path, path)
+        return PosixFiles.userPath(path, relativeTo: rootURL.path)
     }
 
     /// `--deploy-root` directories, absolute (relative ones resolve against the current directory).
     var deployRootPaths: [String] {
-        deployRoots.map { PosixFiles.join(PosixFiles.currentDirectory, $0) }
+        deployRoots.map { PosixFiles.userPath($0, relativeTo: PosixFiles.currentDirectory) }
     }
 
     /// The directory holding the store's file: its downloads, git checkouts and artifacts live
@@ -151,7 +151,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
-        let cachePath = cache.map { PosixFiles.join(PosixFiles.currentDirectory, $0) }
+        let cachePath = cache.map { PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde($0)) }
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
                                                downloads: downloadsPath, downloadLimits: downloadLimits,
                                                storeDirectory: storeDirectory,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SluiceSystem
 
@@ -15,6 +16,31 @@ import SluiceSystem
     ])
     func aPathIsAbsoluteOrRelativeToTheBaseAndNormalised(base: String, path: String, expected: String) {
         #expect(PosixFiles.join(base, path) == expected)
+    }
+
+    /// A typed path keeps `..` for the kernel: after a symbolic link it is the parent of the
+    /// link's target (a root at /srv/app/current → releases/7 with `--store sqlite:../shared/s.db`
+    /// opens releases/shared/s.db, as it always did and as a shell would), where `join` would not.
+    @Test func aTypedPathLeavesDotDotToTheKernelAfterASymbolicLink() throws {
+        let top = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-paths-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: top) }
+        try FileManager.default.createDirectory(atPath: top + "/releases/7", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: top + "/releases/shared", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: top + "/current", withDestinationPath: top + "/releases/7")
+        try Data("store".utf8).write(to: URL(fileURLWithPath: top + "/releases/shared/s.db"))
+        let typed = PosixFiles.userPath("../shared/s.db", relativeTo: top + "/current")
+        #expect(typed == top + "/current/../shared/s.db")
+        #expect(FileManager.default.contents(atPath: typed) == Data("store".utf8))
+        #expect(PosixFiles.join(top + "/current", "../shared/s.db") == top + "/shared/s.db", "join is lexical: another file")
+        #expect(PosixFiles.userPath("/abs/s.db", relativeTo: top) == "/abs/s.db")
+    }
+
+    @Test func aTypedPathExpandsTheHomeDirectory() throws {
+        let home = try #require(ProcessInfo.processInfo.environment["HOME"])
+        #expect(PosixFiles.userPath("~/models", relativeTo: "/srv") == home + "/models")
+        #expect(PosixFiles.userPath("~", relativeTo: "/srv") == home)
+        #expect(PosixFiles.userPath("~other/x", relativeTo: "/srv") == "/srv/~other/x", "only the user's own home")
+        #expect(PosixFiles.expandingTilde("a/~/b") == "a/~/b")
     }
 
     @Test func theCurrentDirectoryIsAbsolute() {
