@@ -14,5 +14,6 @@ public protocol WallClock: Sendable {
 /// The system's time of day.
 public struct SystemClock: WallClock {
     public init() {}
+    /// The current time of day, from the system (`Date()`).
     public var now: Date { Date() }
 }

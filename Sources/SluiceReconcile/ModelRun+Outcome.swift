@@ -14,11 +14,23 @@ extension ModelRun {
         /// The version was removed from the target; `leavingFilesTo` names the model that
         /// deploys there now, whose files were left in place.
         case retired(leavingFilesTo: String?)
+
+        /// The kind of action that produces this result.
+        var kind: ActionKind {
+            switch self {
+            case .trained, .reused, .alreadyTrained: .train
+            case .evaluated: .evaluate
+            case .published: .publish
+            case .retired: .retire
+            }
+        }
     }
 
     /// One action carried out, and whether it succeeded (for metrics).
     public struct Attempt: Sendable, Equatable {
+        /// The action attempted.
         public var action: Action
+        /// Whether it did its work (a failure ends the run).
         public var succeeded: Bool
 
         public init(action: Action, succeeded: Bool) {
@@ -31,8 +43,11 @@ extension ModelRun {
     public struct Counts: Sendable, Equatable {
         /// Versions trained now (not those taken from the cache).
         public var trained = 0
+        /// Gates evaluated (passed or failed).
         public var evaluated = 0
+        /// Publications to a target (repairs of a drifted target included).
         public var published = 0
+        /// Retirements from a target.
         public var retired = 0
 
         public init(trained: Int = 0, evaluated: Int = 0, published: Int = 0, retired: Int = 0) {
@@ -56,6 +71,7 @@ extension ModelRun {
         public var attempts: [Attempt] = []
         /// The gate verdicts reached (passed or not).
         public var verdicts: [Bool] = []
+        /// The actions that did their work, by kind.
         public var counts = Counts()
 
         public init(condition: Condition, reason: Reason?, done: [String] = [], attempts: [Attempt] = [],

@@ -102,6 +102,7 @@ public struct ModelRun: Sendable {
     public mutating func succeeded(_ result: StepResult) -> Step {
         guard case .performing(let i) = state else { preconditionFailure("ModelRun.succeeded in \(state)") }
         let action = item.actions[i]
+        precondition(result.kind == action.kind, "ModelRun: a \(result.kind) result reported for a \(action.kind) action")
         let short = VersionIdentity.short(action.version)
         switch result {
         case .alreadyTrained:

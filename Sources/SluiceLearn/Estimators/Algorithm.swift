@@ -3,9 +3,13 @@ import SluiceCore
 /// A built-in algorithm: its name in manifests, the tasks it supports, its parameters, how its
 /// features are encoded and how its estimator is built from resolved parameters.
 public struct Algorithm: Sendable {
+    /// The name manifests give in `spec.algorithm.name` (snake_case, as in the docs).
     public var name: String
+    /// The tasks it supports.
     public var tasks: [LearningTask]
+    /// One sentence for `sluice schema` and the docs, naming its scikit-learn counterpart.
     public var summary: String
+    /// Its parameters, with their allowed values and defaults: the one place defaults are written.
     public var parameters: [Parameter]
     /// How text features reach the estimator: one-hot columns (linear models, kNN, naive Bayes)
     /// or ordinal codes (trees split them).
