@@ -34,21 +34,21 @@ public struct GateReport: Sendable, Equatable {
             let v = fmt(value)
             if let lo = rule.min {
                 let ok = value >= lo
-                out.append(RuleOutcome(metric: rule.metric, threshold: "min", limit: lo, candidate: value, champion: nil,
+                out.append(RuleOutcome(metric: rule.metric, threshold: .min, limit: lo, candidate: value, champion: nil,
                                        status: ok ? .passed : .failed, message: "\(rule.metric) \(v) \(ok ? "≥" : "<") min \(fmt(lo))"))
             }
             if let hi = rule.max {
                 let ok = value <= hi
-                out.append(RuleOutcome(metric: rule.metric, threshold: "max", limit: hi, candidate: value, champion: nil,
+                out.append(RuleOutcome(metric: rule.metric, threshold: .max, limit: hi, candidate: value, champion: nil,
                                        status: ok ? .passed : .failed, message: "\(rule.metric) \(v) \(ok ? "≤" : ">") max \(fmt(hi))"))
             }
             if let allowed = rule.maxRegression, candidateInService {
-                out.append(RuleOutcome(metric: rule.metric, threshold: "maxRegression", limit: allowed, candidate: value, champion: value,
+                out.append(RuleOutcome(metric: rule.metric, threshold: .maxRegression, limit: allowed, candidate: value, champion: value,
                                        status: .notApplicable,
                                        message: "\(rule.metric) maxRegression not applicable: the candidate is the version in service"))
             } else if let allowed = rule.maxRegression {
                 guard let champ = champion?[rule.metric] else {
-                    out.append(RuleOutcome(metric: rule.metric, threshold: "maxRegression", limit: allowed, candidate: value, champion: nil,
+                    out.append(RuleOutcome(metric: rule.metric, threshold: .maxRegression, limit: allowed, candidate: value, champion: nil,
                                            status: .skipped, message: "\(rule.metric) maxRegression skipped: no champion to compare with"))
                     continue
                 }
@@ -57,7 +57,7 @@ public struct GateReport: Sendable, Equatable {
                 let message = ok
                     ? "\(rule.metric) \(v) vs champion \(fmt(champ)): regression \(fmt(max(regression, 0))) ≤ maxRegression \(fmt(allowed))"
                     : "\(rule.metric) \(v) vs champion \(fmt(champ)): regression \(fmt(regression)) > maxRegression \(fmt(allowed))"
-                out.append(RuleOutcome(metric: rule.metric, threshold: "maxRegression", limit: allowed, candidate: value, champion: champ,
+                out.append(RuleOutcome(metric: rule.metric, threshold: .maxRegression, limit: allowed, candidate: value, champion: champ,
                                        status: ok ? .passed : .failed, message: message))
             }
         }
@@ -87,7 +87,7 @@ extension GateReport {
     public var json: JSON {
         .array(outcomes.map { o in
             [
-                "metric": .string(o.metric), "threshold": .string(o.threshold), "limit": .number(o.limit),
+                "metric": .string(o.metric), "threshold": .string(o.threshold.rawValue), "limit": .number(o.limit),
                 "candidate": o.candidate.isFinite ? .number(o.candidate) : .null,
                 "champion": o.champion.map(JSON.number) ?? .null,
                 "status": .string(o.status.rawValue), "message": .string(o.message),

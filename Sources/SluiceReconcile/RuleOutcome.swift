@@ -9,9 +9,21 @@ public struct RuleOutcome: Sendable, Equatable {
         /// The status in words, for people: "passed", "not applicable".
         public var words: String { self == .notApplicable ? "not applicable" : rawValue }
     }
+    /// Which threshold of a rule: its raw value is the word of the manifest and of `gate --json`.
+    public enum Threshold: String, Sendable, Equatable, CustomStringConvertible {
+        /// The metric must be at least the limit.
+        case min
+        /// The metric must be at most the limit.
+        case max
+        /// The metric may fall at most this far below the champion's on the same test data.
+        case maxRegression
+
+        public var description: String { rawValue }
+    }
+    /// The metric the rule is about.
     public var metric: String
-    /// `min`, `max` or `maxRegression`.
-    public var threshold: String
+    /// Which threshold of the rule.
+    public var threshold: Threshold
     public var limit: Double
     public var candidate: Double
     /// The champion's value on the candidate's test data (for `maxRegression`).

@@ -76,7 +76,7 @@ extension Sluice {
                 let owners = r.versions.isEmpty ? "recorded by no version" : r.versions.map { "\($0.model) \($0.id.prefix(12))" }.joined(separator: ", ")
                 Terminal.print("\(verb) \(r.digest.prefix(12))  \(Downloads.bytes(r.bytes))  \(owners)")
             }
-            let published = collection.kept.values.filter { $0 == "published" }.count
+            let published = collection.kept.values.filter { $0 == .published }.count
             Terminal.print(Terminal.paint("gc:", .bold) + " \(verb) \(collection.removals.count) artifact(s), \(Downloads.bytes(collection.bytes)); "
                 + "kept \(collection.kept.count) (\(published) published, the rest among the newest \(keep) of each model).")
         }

@@ -60,7 +60,7 @@ import SluiceCore
         #expect(gc.removals.first?.versions.map(\.description) == ["a/a1", "b/b1"])
         #expect(gc.removals.last?.versions.map(\.description) == [])
         #expect(gc.bytes == 15)
-        #expect(gc.kept == ["d2": "published", "d3": "newest", "d4": "newest"])
+        #expect(gc.kept == ["d2": .published, "d3": .newest, "d4": .newest])
         let all = GarbageCollection.plan(stored: stored, versions: versions, published: [], keep: 5)
         #expect(all.removals.map(\.digest) == ["orphan"])
     }

@@ -174,7 +174,7 @@ public struct Executor: Sendable {
     func evaluate(_ d: DesiredModel, version: String, champion: Publication?) throws -> GateReport {
         let m = d.manifest
         let source = champion.map { p in
-            ChampionSource(version: p.version, digest: p.artifactDigest, origin: "store") { [store] in try store.artifact(p.artifactDigest) }
+            ChampionSource(version: p.version, digest: p.artifactDigest, origin: .store) { [store] in try store.artifact(p.artifactDigest) }
         }
         let (gate, measured) = try gateReport(d, version: version, champion: source)
         try store.recordVerdict(VerdictRecord(
@@ -203,7 +203,7 @@ public struct Executor: Sendable {
             // than blocking the model for good.)
             var artifact: ModelArtifact?
             do { artifact = try ModelArtifact.decode(try champion.load(), expectedDigest: champion.digest) } catch {
-                guard champion.origin == "store" else {
+                guard champion.origin == .store else {
                     throw GateError("champion \(VersionIdentity.short(champion.version)) from \(champion.origin) cannot be loaded, so \(m.name)'s maxRegression rule cannot be checked: \(error). Fix or remove it, or republish the champion")
                 }
                 championNote = "champion \(VersionIdentity.short(champion.version)) cannot be loaded from the store: \(error)"

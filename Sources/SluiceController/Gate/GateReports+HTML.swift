@@ -74,7 +74,7 @@ extension GateReports {
     /// candidate (highlighted); a `maxRegression` rule is drawn as the band below the champion
     /// that the candidate may fall into.
     static func historyChart(_ r: GateResult, metric: String) -> String {
-        let regression = r.report?.outcomes.first { $0.metric == metric && $0.threshold == "maxRegression" }
+        let regression = r.report?.outcomes.first { $0.metric == metric && $0.threshold == .maxRegression }
         let champion: (version: String, value: Double)? = r.candidateInService ? nil : r.champion.flatMap { c in
             (regression?.champion ?? c.metrics?[metric]).map { (c.version, $0) }
         }
@@ -96,7 +96,7 @@ extension GateReports {
         guard !points.isEmpty else { return svg + "<text x=\"\(left)\" y=\"\(height / 2)\">no data</text></svg>\n" }
         let values = points.map(\.value)
         var lo = values.min()!, hi = values.max()!
-        if let gate = r.report?.outcomes.first(where: { $0.metric == metric && $0.threshold != "maxRegression" }) {
+        if let gate = r.report?.outcomes.first(where: { $0.metric == metric && $0.threshold != .maxRegression }) {
             lo = min(lo, gate.limit)
             hi = max(hi, gate.limit)
         }
@@ -119,7 +119,7 @@ extension GateReports {
             svg += "<title>maxRegression \(fmt(o.limit)) below the champion: \(fmt(band.0)) to \(fmt(band.1))</title></rect>"
             svg += "<text x=\"\(left + 4)\" y=\"\(fmt1(y1 - 3))\" fill=\"#0969da\">maxRegression \(fmt(o.limit))</text>"
         }
-        for o in r.report?.outcomes ?? [] where o.metric == metric && o.threshold != "maxRegression" {
+        for o in r.report?.outcomes ?? [] where o.metric == metric && o.threshold != .maxRegression {
             svg += "<line x1=\"\(left)\" y1=\"\(fmt1(y(o.limit)))\" x2=\"\(left + plotW)\" y2=\"\(fmt1(y(o.limit)))\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/>"
             svg += "<text x=\"\(left + plotW)\" y=\"\(fmt1(y(o.limit) - 3))\" text-anchor=\"end\" fill=\"#cf222e\">\(o.threshold) \(fmt(o.limit))</text>"
         }

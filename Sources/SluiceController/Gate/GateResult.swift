@@ -47,7 +47,7 @@ public struct GateResult: Sendable {
         guard let n = testRows, n > 0 else { return [] }
         let step = 1 / Double(n)
         return (report?.outcomes ?? []).compactMap { o in
-            guard o.metric == "accuracy", o.threshold == "maxRegression", o.limit > 0, o.limit < step - 1e-12 else { return nil }
+            guard o.metric == "accuracy", o.threshold == .maxRegression, o.limit > 0, o.limit < step - 1e-12 else { return nil }
             return "\(o.metric) maxRegression \(JSON.format(o.limit)) is finer than one test row: with \(n) test rows one row is "
                 + "\(String(format: "%.4f", step)), so a single row decides the rule; use a larger test set or a threshold of at least \(String(format: "%.4f", step))"
         }

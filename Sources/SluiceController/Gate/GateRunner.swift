@@ -83,7 +83,7 @@ public struct GateRunner: Sendable {
             let champion = try findChampion(m, observed: observed, baseline: baseline)
             let (report, championMetrics) = try executor.gateReport(d, version: v, champion: champion)
             result.report = report
-            if let champion { result.champion = .init(version: champion.version, origin: champion.origin, metrics: championMetrics) }
+            if let champion { result.champion = .init(version: champion.version, origin: champion.origin.description, metrics: championMetrics) }
         } catch {
             result.error = Redaction.text("\(error)")
         }
@@ -143,7 +143,7 @@ public struct GateRunner: Sendable {
         }
         let store = reconciler.store
         if let p = observed.publication {
-            return ChampionSource(version: p.version, digest: p.artifactDigest, origin: "store") { try store.artifact(p.artifactDigest) }
+            return ChampionSource(version: p.version, digest: p.artifactDigest, origin: .store) { try store.artifact(p.artifactDigest) }
         }
         guard case .directory = m.deploy, let target = try reconciler.targets.target(m.deploy) as? DirectoryTarget else { return nil }
         return try Self.champion(in: target.path, display: target.display)
@@ -162,7 +162,7 @@ public struct GateRunner: Sendable {
             throw TargetError("\(display)/metadata.json is not Sluice metadata; cannot tell which model is in service")
         }
         let file = directory + "/model.json"
-        return ChampionSource(version: version, digest: digest, origin: display) {
+        return ChampionSource(version: version, digest: digest, origin: .files(display)) {
             do { return try PosixFiles.read(file, limit: PosixFiles.artifactLimit) } catch let error as FileReadError {
                 throw TargetError("\(display)/model.json \(error.isMissing ? "is missing" : "\(error)")")
             }

@@ -27,8 +27,16 @@ public struct GarbageCollection: Sendable, Equatable {
     }
 
     public var removals: [Removal]
-    /// Artifacts kept, and why ("published", "newest").
-    public var kept: [String: String]
+    /// Why an artifact is kept.
+    public enum KeepReason: String, Sendable, Equatable {
+        /// A version of it is published.
+        case published
+        /// It belongs to one of its model's newest versions (`--keep`).
+        case newest
+    }
+
+    /// Artifacts kept (by digest), and why.
+    public var kept: [String: KeepReason]
 
     public var bytes: Int64 { removals.reduce(0) { $0 + $1.bytes } }
 
@@ -38,11 +46,11 @@ public struct GarbageCollection: Sendable, Equatable {
     ///   - published: the artifact digests of open publications.
     ///   - keep: how many of each model's newest versions keep their artifacts.
     public static func plan(stored: [String: Int64], versions: [VersionRecord], published: Set<String>, keep: Int) -> GarbageCollection {
-        var kept: [String: String] = [:]
-        for digest in published where stored[digest] != nil { kept[digest] = "published" }
+        var kept: [String: KeepReason] = [:]
+        for digest in published where stored[digest] != nil { kept[digest] = .published }
         for (_, history) in Dictionary(grouping: versions, by: \.model) {
             let newest = history.sorted { ($0.trainedAt, $0.id) > ($1.trainedAt, $1.id) }.prefix(keep)
-            for v in newest where stored[v.artifactDigest] != nil && kept[v.artifactDigest] == nil { kept[v.artifactDigest] = "newest" }
+            for v in newest where stored[v.artifactDigest] != nil && kept[v.artifactDigest] == nil { kept[v.artifactDigest] = .newest }
         }
         let recordedBy = Dictionary(grouping: versions, by: \.artifactDigest).mapValues { $0.map { Owner(model: $0.model, id: $0.id) }.sorted { $0.description < $1.description } }
         let removals = stored.keys.filter { kept[$0] == nil }.sorted().map { digest in
