@@ -17,7 +17,7 @@ import SluiceReconcile
         v.artifactDigest = try store.putArtifact(Array("{\"artifact\":\"v1\"}".utf8))
         try store.recordVersion(v)
         let reconciler = Reconciler(configuration: .init(root: dir), store: store, logger: Logger(label: "test"))
-        let executor = Executor(store: store, data: reconciler.data, targets: reconciler.targets, logger: Logger(label: "test"), revision: nil)
+        let executor = PlanExecutor(store: store, data: reconciler.data, targets: reconciler.targets, logger: Logger(label: "test"), revision: nil)
         let target = DeploySpec.directory(path: "deploy/iris")
 
         try executor.publish("iris", version: "v1", to: target, reason: Reason(.targetDrifted, "model.json is missing"), manifest: nil)

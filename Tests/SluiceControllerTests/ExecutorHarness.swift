@@ -21,8 +21,8 @@ final class ExecutorHarness: Sendable {
         data = DataResolver(root: Self.repository, digester: FileDigester(store: store))
     }
 
-    func executor(cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil) -> Executor {
-        Executor(store: store, data: data, targets: targets, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), revision: "rev1",
+    func executor(cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil) -> PlanExecutor {
+        PlanExecutor(store: store, data: data, targets: targets, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), revision: "rev1",
                  cache: cache, cancellation: cancellation, lease: lease, clock: clock)
     }
 

@@ -24,7 +24,7 @@ import SluiceReconcile
             try store.recordVersion(v)
         }
         let reconciler = Reconciler(configuration: .init(root: dir), store: store, logger: Logger(label: "test"))
-        let executor = Executor(store: store, data: reconciler.data, targets: reconciler.targets, logger: Logger(label: "test"),
+        let executor = PlanExecutor(store: store, data: reconciler.data, targets: reconciler.targets, logger: Logger(label: "test"),
                                 revision: nil, lease: lease)
         let deploy = dir.appendingPathComponent("deploy/iris")
         try executor.publish("iris", version: "v1", to: .directory(path: "deploy/iris"), reason: Reason(.firstVersion, "first"), manifest: nil)

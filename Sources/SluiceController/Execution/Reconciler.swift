@@ -201,7 +201,7 @@ public struct Reconciler: Sendable {
     ///   The time recorded on what is written is ``clock``'s.
     public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
                       progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
-        let executor = Executor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
+        let executor = PlanExecutor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
                                 cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, lease: lease,
                                 clock: clock, progress: progress)
         var report = executor.apply(plan, desired: snapshot.desired, observed: snapshot.observed, concurrency: configuration.concurrency)

@@ -39,7 +39,7 @@ public struct GateRunner: Sendable {
         if let baseline = options.baseline { try checkBaseline(baseline) }
         let changed = try options.changedSince.map { try ChangedModels.since($0, root: reconciler.configuration.root) }
         let snapshot = try reconciler.snapshot()
-        let executor = Executor(store: reconciler.store, data: reconciler.data, targets: reconciler.targets, logger: reconciler.logger,
+        let executor = PlanExecutor(store: reconciler.store, data: reconciler.data, targets: reconciler.targets, logger: reconciler.logger,
                                 revision: snapshot.revision, cache: reconciler.configuration.cache.map(VersionCache.init(path:)),
                                 progress: progress)
         var run = GateRun(results: [], skipped: [], errors: snapshot.manifests.errors)
@@ -58,7 +58,7 @@ public struct GateRunner: Sendable {
         return run
     }
 
-    private func gate(_ d: DesiredModel, observed: ObservedModel, executor: Executor, baseline: String?,
+    private func gate(_ d: DesiredModel, observed: ObservedModel, executor: PlanExecutor, baseline: String?,
                       progress: @Sendable (String) -> Void) -> GateResult {
         let m = d.manifest
         var result = GateResult(model: m.name, file: m.origin.file, trained: false, metrics: [:], evaluation: .null)

@@ -4,7 +4,7 @@ import SluiceLearn
 import SluiceManifest
 import SluiceReconcile
 
-extension Executor {
+extension PlanExecutor {
     /// Carries out one model's plan item: performs the steps its ``ModelRun`` hands out and
     /// reports each result back. The decisions (what to skip, the condition, the message) are
     /// the run's; a failure becomes the model's condition and never reaches the other models.
@@ -61,7 +61,7 @@ extension Executor {
             return .evaluated(Verdict(passed: gate.passed, summary: gate.summary))
         case .publish(let v, let target, let reason, _):
             progress("\(model): publishing to \(target.summary)")
-            let recorded = context.gate.map { Executor.recordedReason(reason, verdict: $0, replacing: observed.publication, version: v) } ?? reason
+            let recorded = context.gate.map { PlanExecutor.recordedReason(reason, verdict: $0, replacing: observed.publication, version: v) } ?? reason
             try publish(model, version: v, to: target, reason: recorded, manifest: desired?.manifest)
             return .published
         case .retire(let v, let target, let reason):

@@ -9,7 +9,7 @@ import SluiceSystem
 
 /// Carries out a plan: train → evaluate → publish → retire, model by model. A model's failure
 /// becomes its condition and never stops the others.
-public struct Executor: Sendable {
+public struct PlanExecutor: Sendable {
     public let store: any Store
     public let data: DataResolver
     /// The deployment targets: ``TargetFactory`` in production.
@@ -153,7 +153,7 @@ public struct Executor: Sendable {
         let record = VersionRecord(
             model: m.name, id: version, artifactDigest: digest, inputs: Redaction.json(m.trainingInputs), manifestDigest: m.digest,
             manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
-            evaluation: Executor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
+            evaluation: PlanExecutor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
             trainSeconds: elapsed.seconds,
             trainedAt: clock.now, revision: revision)
         try store.recordVersion(record)
@@ -236,7 +236,7 @@ public struct Executor: Sendable {
         let bytes = try store.artifact(record.artifactDigest)
         let verdict = try store.verdicts(model: model).last { $0.version == version }
         let now = clock.now
-        let metadata = Executor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
+        let metadata = PlanExecutor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
         try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
         try store.recordPublication(PublicationRecord(
             model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,
