@@ -37,7 +37,9 @@ public final class InferenceServer: Sendable {
     let metrics: InferenceMetrics
     let stopping = Atomic<Bool>(false)
 
-    public init(repository: ModelRepository, options: Options, registry: PrometheusCollectorRegistry) {
+    /// - Parameter registry: where `GET /metrics` reads the serving metrics from (a registry of
+    ///   their own by default).
+    public init(repository: ModelRepository, options: Options, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.repository = repository
         self.options = options
         self.registry = registry

@@ -1,17 +1,11 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Hummingbird
 import Logging
-import Metrics
-import Prometheus
+import ServiceLifecycle
 import SluiceController
 import SluiceHTTP
 import SluiceReconcile
 import SluiceSystem
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Sluice {
     /// `sluice run`: the controller.
@@ -108,41 +102,6 @@ extension Sluice {
             return (host.isEmpty ? "127.0.0.1" : host, port)
         }
 
-        /// Starts the HTTP endpoint and waits until it listens.
-        /// - Throws: exit code 1, logging the bind error (a port already in use, an unknown host):
-        ///   a controller without its health and metrics endpoint must not run silently.
-        func startEndpoint(controller: Controller, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> Task<Void, any Error> {
-            let (host, port) = try endpoint()
-            let (started, signal) = AsyncStream<Result<Int, any Error>>.makeStream()
-            let app = ControllerEndpoint.application(controller: controller, registry: registry, host: host, port: port,
-                                                     logger: Logger(label: "sluice.http")) { bound in
-                signal.yield(.success(bound))
-            }
-            let server = Task {
-                do { try await app.runService(gracefulShutdownSignals: []) } catch {
-                    signal.yield(.failure(error))
-                    throw error
-                }
-                signal.finish()
-            }
-            var outcome: Result<Int, any Error>?
-            for await event in started {
-                outcome = event
-                break
-            }
-            switch outcome {
-            case .success(let bound)?:
-                logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
-                return server
-            case .failure(let error)?:
-                logger.critical("cannot listen on --listen \(listen)", metadata: ["address": "\(host):\(port)", "error": "\(error)"])
-                throw ExitCode(1)
-            case nil:
-                logger.critical("cannot listen on --listen \(listen): the endpoint stopped before it listened", metadata: ["address": "\(host):\(port)"])
-                throw ExitCode(1)
-            }
-        }
-
         /// Credentials for `--git` from `SLUICE_GIT_USERNAME` / `SLUICE_GIT_PASSWORD` (a URL with
         /// `user:token@` works too, but the command line is visible to every user in `ps`).
         static func gitCredentials(_ environment: [String: String]) -> GitCredentials? {
@@ -153,12 +112,7 @@ extension Sluice {
         func run() async throws {
             LineLogHandler.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel)!)
             let logger = Logger(label: "sluice.controller")
-            let registry = PrometheusCollectorRegistry()
-            var factory = PrometheusMetricsFactory(registry: registry)
-            factory.defaultDurationHistogramBuckets = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250),
-                                                       .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
-                                                       .seconds(30), .seconds(60), .seconds(300)]
-            MetricsSystem.bootstrap(factory)
+            let metrics = ControllerEndpoint.MetricsRegistry.bootstrap()
 
             if let git, GitCredentials.split(git).credentials != nil, CommandLine.arguments.contains(where: { $0.contains(git) }) {
                 logger.warning("the --git URL holds credentials, and every user of this host can read a command line (ps); put them in SLUICE_GIT_USERNAME and SLUICE_GIT_PASSWORD, or in the --config file, instead")
@@ -181,71 +135,53 @@ extension Sluice {
             settings.storeDirectory = options.storeDirectory
             settings.deployRoots = options.deployRootPaths
             settings.downloadLimits = options.downloadLimits
-            settings.cache = cache.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+            settings.shutdownTimeout = .seconds(shutdownTimeout)
+            settings.cache = cache.map { PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde($0)) }
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 
-            // The endpoint listens before the controller starts: a port in use is an error (exit 1).
-            var server: Task<Void, any Error>?
-            if listen != "off" { server = try await startEndpoint(controller: controller, registry: registry, logger: logger) }
-
-            let signals = Signals(controller: controller, logger: logger, shutdownTimeout: shutdownTimeout)
-            signals.install()
-            let outcome: Result<Void, any Error> = await withCheckedContinuation { done in
-                let thread = Thread { done.resume(returning: Result { try controller.run() }) }
-                thread.name = "sluice.controller"
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
-            server?.cancel()
-            _ = await server?.result
-            if case .failure(let error) = outcome {
+            let signals = await Signals(controller: controller, logger: logger)
+            // --shutdown-timeout is the controller's own (Options.shutdownTimeout), not the group's
+            // maximumGracefulShutdownDuration: a group that cancels its services at that timeout
+            // can end without the error of the one that gave its work up, and exit 0.
+            let group = ServiceGroup(configuration: .init(services: try services(controller, signals, metrics, logger), logger: logger))
+            signals.shutsDown(group)
+            do {
+                try await group.run()
+            } catch let error as ControllerEndpoint.ListenError {
+                logger.critical("cannot listen on --listen \(listen)", metadata: ["address": "\(error.address)", "error": "\(error.error)"])
+                throw ExitCode(1)
+            } catch is Signals.Again {
+                throw ExitCode(1)
+            } catch is WorkAbandoned {
+                logger.error("work under way did not stop within \(shutdownTimeout) s; exiting without it")
+                throw ExitCode(1)
+            } catch {
                 logger.critical("controller stopped", metadata: ["error": "\(error)"])
                 throw ExitCode(1)
             }
         }
-    }
-}
 
-/// SIGTERM and SIGINT stop the controller (a second one exits at once); SIGHUP starts a cycle.
-final class Signals: Sendable {
-    let controller: Controller
-    let logger: Logger
-    let shutdownTimeout: Double
-    private let queue = DispatchQueue(label: "sluice.signals")
-    nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
-
-    init(controller: Controller, logger: Logger, shutdownTimeout: Double) {
-        self.controller = controller
-        self.logger = logger
-        self.shutdownTimeout = shutdownTimeout
-    }
-
-    func install() {
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { [self] in handle(sig) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    private func handle(_ sig: Int32) {
-        if sig == SIGHUP {
-            logger.info("SIGHUP: starting a cycle")
-            controller.trigger("SIGHUP")
-            return
-        }
-        let name = sig == SIGTERM ? "SIGTERM" : "SIGINT"
-        if controller.isStopping {
-            logger.warning("\(name) again: exiting now")
-            exit(1)
-        }
-        logger.notice("\(name): stopping; a publish under way finishes, training is abandoned")
-        controller.stop()
-        queue.asyncAfter(deadline: .now() + shutdownTimeout) { [logger, shutdownTimeout] in
-            logger.error("work under way did not stop within \(shutdownTimeout) s; exiting without it")
-            exit(1)
+        /// The group's services, in the order they start (the reverse of the order they stop in):
+        /// the signals, the HTTP endpoint, and the controller, which starts once the endpoint
+        /// listens (a port in use is an error, exit 1, before any cycle runs) and stops first.
+        func services(_ controller: Controller, _ signals: Signals, _ metrics: ControllerEndpoint.MetricsRegistry,
+                      _ logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+            guard listen != "off" else { return [.init(service: signals), .init(service: controller)] }
+            let (host, port) = try endpoint()
+            let (listening, listened) = AsyncStream<Void>.makeStream()
+            let http = ControllerEndpoint.service(controller: controller, metrics: metrics, host: host, port: port,
+                                                  logger: Logger(label: "sluice.http")) { bound in
+                logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
+                listened.yield()
+            }
+            let afterEndpoint = ClosureService {
+                // Ends without a value when the group stops first (the endpoint could not listen).
+                for await _ in listening.cancelOnGracefulShutdown() {
+                    try await controller.run()
+                    return
+                }
+            }
+            return [.init(service: signals), .init(service: http), .init(service: afterEndpoint)]
         }
     }
 }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
+import ServiceLifecycle
 import SluiceController
-import Prometheus
 import SluiceHTTP
 import SluiceServe
 
@@ -64,7 +63,6 @@ extension Sluice {
         func run() async throws {
             LineLogHandler.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel)!)
             let logger = Logger(label: "sluice.serve")
-            let registry = PrometheusCollectorRegistry()
 
             var options = InferenceServer.Options()
             options.maxBodySize = maxBodySize << 20
@@ -87,21 +85,17 @@ extension Sluice {
             }
             let repo = ModelRepository(root: repository, logger: logger)
             repo.start(pollInterval: pollInterval)
-            let server = InferenceServer(repository: repo, options: options, registry: registry)
+            let server = InferenceServer(repository: repo, options: options)
             let (host, port, models, apiOn) = (host, port, repo.models.count, options.token != nil)
-            let app = Application(
-                router: server.router(),
-                server: InferenceServer.httpServer,
-                configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
-                onServerRunning: { channel in
-                    logger.notice("serving", metadata: [
-                        "address": "\(host):\(channel.localAddress?.port ?? port)", "models": "\(models)",
-                        "repository": "\(repo.root)", "repository_api": "\(apiOn ? "on" : "off")",
-                    ])
-                },
-                logger: Logger(label: "sluice.http"))
+            let app = server.application(host: host, port: port, logger: Logger(label: "sluice.http")) { bound in
+                logger.notice("serving", metadata: [
+                    "address": "\(host):\(bound)", "models": "\(models)",
+                    "repository": "\(repo.root)", "repository_api": "\(apiOn ? "on" : "off")",
+                ])
+            }
+            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
-                try await app.runService()
+                try await group.run()
             } catch {
                 repo.stop()
                 logger.critical("server stopped", metadata: ["error": "\(error)"])

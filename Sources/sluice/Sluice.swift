@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import NIOCore
-import NIOPosix
 import SluiceCore
+import SluiceHTTP
 
 /// `sluice`: a declarative, GitOps-style reconciler for machine-learning models.
 @main
@@ -23,7 +22,7 @@ struct Sluice: AsyncParsableCommand {
     /// socket and the handler); everything else uses the default executor.
     static func main() {
         if CommandLine.arguments.dropFirst().first == "serve" {
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            InferenceServer.runConcurrencyOnEventLoops()
         }
         Task {
             await asyncMain()

@@ -17,8 +17,10 @@ import SluiceSystem
 /// a new token; it never writes under the old one.
 ///
 /// A cycle starts every ``Options/interval`` (with jitter), and at once on ``trigger(_:)``
-/// (SIGHUP, `POST /reconcile`, a changed file of a directory source). ``stop()`` (SIGTERM)
-/// lets a publish under way finish, abandons training, releases the lease and returns.
+/// (SIGHUP, `POST /reconcile`, a changed file of a directory source). The controller is a
+/// swift-service-lifecycle `Service` (see `Controller+Service.swift`): its graceful shutdown
+/// (SIGTERM) or ``stop()`` lets a publish under way finish, abandons training, releases the lease
+/// and returns.
 public final class Controller: Sendable {
     /// How the controller runs.
     public struct Options: Sendable {
@@ -46,6 +48,8 @@ public final class Controller: Sendable {
         /// How long a cycle waits for a dataset download under way before it reconciles the
         /// other models without it; the download goes on, and its end starts a cycle.
         public var downloadPatience: Double = 2
+        /// How long a stop waits for work under way (a publish) before it gives it up.
+        public var shutdownTimeout: Duration = .seconds(20)
         public init() {}
     }
 
@@ -77,12 +81,16 @@ public final class Controller: Sendable {
     /// The time of day: backoff deadlines (of failed models and of the source), the lease's
     /// expiry, and the records' timestamps. Cycle durations are measured with `ContinuousClock`.
     public let clock: any WallClock
-    private let cancellation = CancellationFlag()
-    private let wake = DispatchSemaphore(value: 0)
-    private let pending = Mutex<String?>(nil)
-    private let state = Mutex(Status())
+    let cancellation = CancellationFlag()
+    /// Wakes ``run()`` while it waits: a trigger, a lost lease, a stop.
+    let wakeups = Wakeups()
+    /// Finished by ``stop()``: starts the shutdown timeout.
+    let stopRequests = AsyncStream.makeStream(of: Void.self)
+    /// Why the next cycle runs, when a trigger asked for it.
+    let pending = Mutex<String?>(nil)
+    let state = Mutex(Status())
     private let retries: Mutex<Retries>
-    private let watcher = Mutex<FileWatcher?>(nil)
+    let watcher = Mutex<FileWatcher?>(nil)
     /// Dataset downloads, kept across cycles so that a slow one goes on while cycles run.
     private let downloads = Mutex<Downloads?>(nil)
     /// Consecutive failures to bring the source up to date, and when to try again.
@@ -105,105 +113,6 @@ public final class Controller: Sendable {
 
     /// Why the next cycle starts early: the reason of a ``trigger(_:)`` not yet taken up by a cycle.
     public var pendingTrigger: String? { pending.withLock { $0 } }
-
-    /// Starts a cycle now (or as soon as the one under way ends).
-    public func trigger(_ reason: String) {
-        pending.withLock { $0 = $0 ?? reason }
-        wake.signal()
-    }
-
-    /// Asks the controller to stop: no new work, training abandoned, publishes finished.
-    public func stop() {
-        cancellation.cancel()
-        wake.signal()
-    }
-
-    public var isStopping: Bool { cancellation.isCancelled }
-
-    /// Runs until ``stop()``. Blocks the calling thread. A lost lease is taken again (with a
-    /// new token) once its new holder lets it go.
-    /// - Throws: when the store cannot be read while waiting for the lease.
-    public func run() throws {
-        logger.info("controller starting", metadata: ["source": "\(source.description)", "interval": "\(options.interval)"])
-        defer {
-            watcher.withLock { $0?.stop() }
-            logger.info("controller stopped; lease released")
-        }
-        if source is DirectorySource {
-            watcher.withLock { $0 = FileWatcher { [weak self] in self?.trigger("a watched file changed") } }
-        }
-        var reason = "start"
-        while !isStopping {
-            guard let lease = try acquireLease() else { return }
-            reason = hold(lease, reason: reason)
-            lease.release()
-            state.withLock { $0.holdsLease = false }
-            metrics.lease(held: false)
-        }
-    }
-
-    /// Runs cycles under one holding of the lease until the controller stops or the lease is lost.
-    /// - Returns: why the next cycle (under the next holding) runs.
-    private func hold(_ lease: WriterLease, reason first: String) -> String {
-        var reason = first
-        while !isStopping {
-            if lease.isLost { return "the writer lease was taken again" }
-            cycle(reason: reason, lease: lease)
-            if lease.isLost { return "the writer lease was taken again" }
-            reason = waitForNextCycle(lease)
-        }
-        return "stopping"
-    }
-
-    /// Waits for the lease (a new holding, with a new token), logging who holds it; `nil` when
-    /// stopped meanwhile.
-    private func acquireLease() throws -> WriterLease? {
-        var lastHolder: String?
-        while !isStopping {
-            do {
-                let lease = try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
-                                                    duration: options.leaseDuration, timeout: .seconds(1), clock: clock) { [self] reason in
-                    state.withLock { s in
-                        s.holdsLease = false
-                        s.leaseLost = reason
-                    }
-                    metrics.lease(held: false)
-                    logger.critical("lost the store's writer lease; stopping work, then waiting to take it again with a new token",
-                                    metadata: ["reason": "\(reason)"])
-                    wake.signal()
-                }
-                state.withLock { s in
-                    s.holdsLease = true
-                    s.leaseLost = nil
-                    s.cyclesHolding = 0
-                }
-                metrics.lease(held: true)
-                logger.info("holding the store's writer lease")
-                return lease
-            } catch let error as StoreError {
-                let holder = try store.leaseHolder().map(String.init(describing:))
-                if holder != lastHolder {
-                    logger.notice("waiting for the store's writer lease", metadata: ["holder": "\(holder ?? "none")", "error": "\(error)"])
-                    lastHolder = holder
-                }
-                _ = wake.wait(timeout: .now() + 0.5)
-            }
-        }
-        return nil
-    }
-
-    /// Sleeps until the interval has passed, a trigger arrives or the lease is lost; returns why
-    /// the next cycle runs.
-    private func waitForNextCycle(_ lease: WriterLease) -> String {
-        let spread = options.interval.seconds * options.jitter
-        let wait = max(0.05, options.interval.seconds + Double.random(in: -spread...spread))
-        let deadline = DispatchTime.now() + wait
-        while !isStopping && !lease.isLost {
-            if let reason = pending.withLock({ p in defer { p = nil }; return p }) { return reason }
-            if wake.wait(timeout: deadline) == .timedOut { return "interval" }
-        }
-        return "stopping"
-    }
 
     /// One cycle: sync the source, snapshot, plan, hold back waiting models, apply.
     /// - Parameter lease: the holding the cycle's writes are fenced by. A cycle under a holding
