@@ -43,7 +43,7 @@ import SluiceTesting
 
     @Test func aFirstCycleTrainsAndPublishesAndASecondChangesNothing() throws {
         let f = try Fixture()
-        f.controller.cycle(reason: "start")
+        f.controller.cycle(reason: .start)
         var status = f.controller.status
         #expect(status.cycles == 1)
         #expect(status.lastError == nil)
@@ -59,7 +59,7 @@ import SluiceTesting
         let readySince = try #require(try f.recorded()?.since)
 
         f.clock.advance(60)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         status = f.controller.status
         #expect(status.cycles == 2)
         #expect(status.lastError == nil)
@@ -77,7 +77,7 @@ import SluiceTesting
     @Test func aFailedModelWaitsForItsBackoffAndIsTriedAgainOnceItPassed() throws {
         let f = try Fixture()
         try f.repository.write("data/iris.csv", Self.corrupt)
-        f.controller.cycle(reason: "start")
+        f.controller.cycle(reason: .start)
         #expect(f.controller.status.conditions == ["iris": .failed])
         #expect(f.controller.status.lastError == nil, "a failed model is the model's condition, not the cycle's error")
         let error = try #require(try f.recorded()?.message)
@@ -87,16 +87,16 @@ import SluiceTesting
         // Within the backoff (5 s after one failure), the model is held back: no attempt.
         for (advance, wait) in [(0.0, 5), (4.0, 1)] {
             f.clock.advance(advance)
-            f.controller.cycle(reason: "interval")
+            f.controller.cycle(reason: .interval)
             #expect(f.controller.status.conditions == ["iris": .failed])
             #expect(try f.recorded()?.message == "\(error) (failed 1 time; retrying in \(wait) s, or at once when its manifest, data or revision changes)")
         }
 
         // Once it has passed, the model is tried again (and fails again: the wait doubles).
         f.clock.advance(1)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(try f.recorded()?.message == error, "tried again")
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         let again = try f.recorded()?.message ?? ""
         #expect(again.contains("(failed 2 times; retrying in 10 s"), "\(again)")
         #expect(try f.store.versions(model: "iris").isEmpty)
@@ -107,13 +107,13 @@ import SluiceTesting
         let f = try Fixture()
         try f.repository.write("data/broken.csv", Self.corrupt)
         try f.repository.write("manifests/iris.json", ScratchRepository.manifest(name: "iris", source: "data/broken.csv"))
-        f.controller.cycle(reason: "start")
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .start)
+        f.controller.cycle(reason: .interval)
         #expect(try f.recorded()?.message.contains("(failed 1 time; retrying in 5 s") == true, "held back")
 
         // The clock has not moved: the fix is tried at once.
         try f.repository.write("manifests/iris.json", ScratchRepository.manifest(name: "iris"))
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(f.controller.status.conditions == ["iris": .ready])
         #expect(f.repository.exists("deploy/iris/model.json"))
     }
@@ -121,14 +121,14 @@ import SluiceTesting
     @Test func changedDataReleasesTheHoldAtOnce() throws {
         let f = try Fixture()
         try f.repository.write("data/iris.csv", Self.corrupt)
-        f.controller.cycle(reason: "start")
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .start)
+        f.controller.cycle(reason: .interval)
         #expect(try f.recorded()?.message.contains("(failed 1 time; retrying in 5 s") == true, "held back")
 
         try FileManager.default.removeItem(at: f.repository.url("data/iris.csv"))
         try FileManager.default.copyItem(at: ScratchRepository.package.appendingPathComponent("examples/data/iris.csv"),
                                          to: f.repository.url("data/iris.csv"))
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(f.controller.status.conditions == ["iris": .ready])
     }
 
@@ -136,16 +136,16 @@ import SluiceTesting
         let f = try Fixture()
         try f.repository.write("data/iris.csv", Self.corrupt)
         let first = try f.repository.commit("data without its target")
-        f.controller.cycle(reason: "start")
+        f.controller.cycle(reason: .start)
         #expect(f.controller.status.lastRevision == first)
         let error = try #require(try f.recorded()?.message)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(try f.recorded()?.message.contains("(failed 1 time; retrying in 5 s") == true, "held back")
 
         // The manifest and the data are as they were; the commit is new: tried at once.
         try f.repository.write("NOTES.md", "a new commit\n")
         let second = try f.repository.commit("notes")
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(f.controller.status.lastRevision == second)
         #expect(try f.recorded()?.message == error, "tried again")
         #expect(try f.recorded()?.revision == second)
@@ -155,7 +155,7 @@ import SluiceTesting
         let f = try Fixture(failingSource: true)
         let fake = try #require(f.fake)
 
-        f.controller.cycle(reason: "start")
+        f.controller.cycle(reason: .start)
         #expect(fake.syncs == 1)
         #expect(f.controller.status.lastError == "connection refused; retrying in 5 s")
         #expect(f.controller.status.cycles == 0)
@@ -163,19 +163,19 @@ import SluiceTesting
 
         // Interval cycles within the backoff do not try.
         f.clock.advance(3)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(fake.syncs == 1)
         #expect(f.controller.status.lastError == "fake source \(f.repository.root.path) is unavailable (failed 1 time); retrying in 2 s")
 
         // Past it, they do; the next wait is twice as long.
         f.clock.advance(2)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(fake.syncs == 2)
         #expect(f.controller.status.lastError == "connection refused; retrying in 10 s")
 
         // A trigger tries at once; the source is back, and the cycle reconciles.
         fake.fail(nil)
-        f.controller.cycle(reason: "POST /reconcile")
+        f.controller.cycle(reason: .triggered("POST /reconcile"))
         #expect(fake.syncs == 3)
         #expect(f.controller.status.lastError == nil)
         #expect(f.controller.status.cycles == 1)
@@ -183,11 +183,11 @@ import SluiceTesting
 
         // Once it has a state, a failing source is backed off from, and its last state reconciled.
         fake.fail("connection reset")
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(fake.syncs == 4)
         #expect(f.controller.status.lastError == nil)
         #expect(f.controller.status.cycles == 2)
-        f.controller.cycle(reason: "interval")
+        f.controller.cycle(reason: .interval)
         #expect(fake.syncs == 4, "backing off")
         #expect(f.controller.status.cycles == 3)
     }
@@ -198,7 +198,7 @@ import SluiceTesting
                                             heartbeat: false, clock: f.clock)
         defer { lease.release() }
         #expect(!f.controller.status.isReady)
-        f.controller.cycle(reason: "start", lease: lease)
+        f.controller.cycle(reason: .start, lease: lease)
         let status = f.controller.status
         #expect(status.holdsLease && status.cyclesHolding == 1 && status.isReady)
         #expect(status.conditions == ["iris": .ready])
@@ -215,7 +215,7 @@ import SluiceTesting
                                 acquiredAt: f.clock.now, expiresAt: f.clock.now.addingTimeInterval(30))
         #expect(try f.store.claimLease(other, now: f.clock.now) == nil, "the lease expired by the clock it was taken with")
 
-        f.controller.cycle(reason: "interval", lease: lease)
+        f.controller.cycle(reason: .interval, lease: lease)
         let status = f.controller.status
         let lost = try #require(status.lastError)
         #expect(lost.contains("lost the store's writer lease"), "\(lost)")
@@ -234,7 +234,7 @@ import SluiceTesting
         let lease = try WriterLease.acquire(store: f.store, command: "paused", duration: .seconds(30), timeout: .zero,
                                             heartbeat: false, clock: f.clock)
         defer { lease.release() }
-        f.controller.cycle(reason: "start", lease: lease)
+        f.controller.cycle(reason: .start, lease: lease)
         #expect(f.controller.status.isReady)
         let recorded = try f.store.conditions()
 
@@ -242,7 +242,7 @@ import SluiceTesting
         let other = LeaseHolder(token: "other", pid: 1, host: "another-host", command: "sluice apply",
                                 acquiredAt: f.clock.now, expiresAt: f.clock.now.addingTimeInterval(30))
         #expect(try f.store.claimLease(other, now: f.clock.now) == nil)
-        f.controller.cycle(reason: "interval", lease: lease)
+        f.controller.cycle(reason: .interval, lease: lease)
         let status = f.controller.status
         #expect(status.lastError?.contains("lost the store's writer lease") == true, "\(status)")
         #expect(status.cycles == 1 && !status.holdsLease && !status.isReady)

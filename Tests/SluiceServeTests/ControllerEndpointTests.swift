@@ -53,14 +53,14 @@ import SluiceTesting
         #expect(r.text == "not ready: waiting for the store's writer lease\n")
 
         // A cycle without the lease (a standby cannot run one, but say it did) does not make it ready.
-        e.controller.cycle(reason: "start")
+        e.controller.cycle(reason: .start)
         r = try await e.client.get("/readyz")
         #expect(r.status == 503)
         #expect(r.text == "not ready: waiting for the store's writer lease\n")
 
         let lease = try e.lease()
         defer { lease.release() }
-        e.controller.cycle(reason: "interval", lease: lease)
+        e.controller.cycle(reason: .interval, lease: lease)
         r = try await e.client.get("/readyz")
         #expect(r.status == 200)
         #expect(r.text == "ready: 2 cycles, revision none\n")
@@ -71,7 +71,7 @@ import SluiceTesting
                                 acquiredAt: e.clock.now, expiresAt: e.clock.now.addingTimeInterval(30))
         #expect(try e.store.claimLease(other, now: e.clock.now) == nil)
         try e.repository.write("manifests/tree.json", ScratchRepository.manifest(name: "tree"))
-        e.controller.cycle(reason: "interval", lease: lease)
+        e.controller.cycle(reason: .interval, lease: lease)
         r = try await e.client.get("/readyz")
         #expect(r.status == 503)
         #expect(r.text.hasPrefix("not ready: this process lost the store's writer lease (taken over by pid 1 on another-host"), "\(r.text)")
@@ -82,13 +82,13 @@ import SluiceTesting
         let e = try Endpoint(failingSource: true)
         let lease = try e.lease()
         defer { lease.release() }
-        e.controller.cycle(reason: "start", lease: lease)
+        e.controller.cycle(reason: .start, lease: lease)
         var r = try await e.client.get("/readyz")
         #expect(r.status == 503)
         #expect(r.text == "not ready: the last cycle failed: connection refused; retrying in 5 s\n")
 
         e.fake?.fail(nil)
-        e.controller.cycle(reason: "POST /reconcile", lease: lease)
+        e.controller.cycle(reason: .triggered("POST /reconcile"), lease: lease)
         r = try await e.client.get("/readyz")
         #expect(r.status == 200)
         #expect(r.text == "ready: 1 cycles, revision none\n")
@@ -98,7 +98,7 @@ import SluiceTesting
         let e = try Endpoint()
         let lease = try e.lease()
         defer { lease.release() }
-        e.controller.cycle(reason: "start", lease: lease)
+        e.controller.cycle(reason: .start, lease: lease)
         let r = try await e.client.get("/metrics")
         #expect(r.status == 200)
         #expect(r.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")

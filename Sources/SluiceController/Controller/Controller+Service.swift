@@ -69,7 +69,7 @@ extension Controller: Service {
 
     /// Takes the lease, holds it for cycles, and takes it again when it is lost, until stopped.
     private func reconcileWhileRunning() async throws {
-        var reason = "start"
+        var reason = CycleReason.start
         while !isStopping {
             guard let lease = try await acquireLease() else { return }
             reason = try await hold(lease, reason: reason)
@@ -82,16 +82,17 @@ extension Controller: Service {
 
     /// Runs cycles under one holding of the lease until the controller stops or the lease is lost.
     /// - Returns: why the next cycle (under the next holding) runs.
-    private func hold(_ lease: WriterLease, reason first: String) async throws -> String {
+    private func hold(_ lease: WriterLease, reason first: CycleReason) async throws -> CycleReason {
         var reason = first
         while !isStopping {
-            if lease.isLost { return "the writer lease was taken again" }
+            if lease.isLost { return .leaseRetaken }
             let why = reason
             try await WorkThread.run("sluice.controller") { [self] in cycle(reason: why, lease: lease) }
-            if lease.isLost { return "the writer lease was taken again" }
-            reason = await waitForNextCycle(lease)
+            if lease.isLost { return .leaseRetaken }
+            guard let next = await waitForNextCycle(lease) else { continue }
+            reason = next
         }
-        return "stopping"
+        return reason
     }
 
     /// Waits for the lease (a new holding, with a new token), logging who holds it; `nil` when
@@ -145,16 +146,16 @@ extension Controller: Service {
     }
 
     /// Sleeps until the interval has passed, a trigger arrives or the lease is lost; returns why
-    /// the next cycle runs.
-    private func waitForNextCycle(_ lease: WriterLease) async -> String {
+    /// the next cycle runs, or `nil` when the controller is stopping or lost the lease.
+    private func waitForNextCycle(_ lease: WriterLease) async -> CycleReason? {
         let spread = options.interval.seconds * options.jitter
         let wait = max(0.05, options.interval.seconds + Double.random(in: -spread...spread))
         let deadline = ContinuousClock.now + .seconds(wait)
         while !isStopping && !lease.isLost {
-            if let reason = pending.withLock({ p in defer { p = nil }; return p }) { return reason }
-            if await !wakeups.wait(until: deadline) { return "interval" }
+            if let reason = pending.withLock({ p in defer { p = nil }; return p }) { return .triggered(reason) }
+            if await !wakeups.wait(until: deadline) { return .interval }
         }
-        return "stopping"
+        return nil
     }
 }
 

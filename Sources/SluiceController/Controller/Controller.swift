@@ -118,7 +118,7 @@ public final class Controller: Sendable {
     /// - Parameter lease: the holding the cycle's writes are fenced by. A cycle under a holding
     ///   that is not lost counts towards readiness (``Status/isReady``); one that finds it lost
     ///   records nothing and leaves the controller not ready, with the loss as its last error.
-    public func cycle(reason: String, lease: WriterLease? = nil) {
+    public func cycle(reason: CycleReason, lease: WriterLease? = nil) {
         let start = ContinuousClock.now
         var cycleLogger = logger
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
@@ -219,10 +219,10 @@ public final class Controller: Sendable {
     /// (``RetryPolicy``): while it waits, interval cycles do not try (a trigger does), and
     /// reconcile the source's last state if it has one.
     /// - Throws: when there is no state to reconcile (the first clone has not succeeded).
-    private func syncSource(reason: String, _ logger: Logger) throws {
+    private func syncSource(reason: CycleReason, _ logger: Logger) throws {
         let now = clock.now
         let (failures, notBefore) = sourceRetry.withLock { $0 }
-        if reason == "interval", now < notBefore {
+        if reason == .interval, now < notBefore {
             let wait = Int(notBefore.timeIntervalSince(now).rounded(.up))
             guard source.isAvailable else {
                 throw SourceError("\(source.description) is unavailable (failed \(failures) time\(failures == 1 ? "" : "s")); retrying in \(wait) s", waiting: true)
