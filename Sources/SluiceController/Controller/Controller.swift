@@ -146,8 +146,8 @@ public final class Controller: Sendable {
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: lease)
             // A cycle with nothing to change has no failed write to reveal a loss: check the holding
-            // before the cycle counts as complete under it (a renewal, one store write).
-            try? lease?.confirm()
+            // before the cycle counts as complete under it (one read of the store).
+            try? lease?.check()
             if let lost = lease?.lostReason {
                 // Nothing of this cycle is recorded (the store refuses it); the retries are not charged.
                 state.withLock { s in

@@ -98,6 +98,18 @@ public final class WriterLease: Sendable {
         }
     }
 
+    /// Checks, by reading the store without writing to it, that no other process has taken the
+    /// lease over: what the controller asks at the end of a cycle that changed nothing, where no
+    /// failed write would have revealed a loss. Cheaper than ``confirm()`` (no renewal, so no
+    /// commit to wait for); the heartbeat keeps renewing.
+    /// - Throws: ``StoreError`` saying that the lease was lost and to whom; from then on always.
+    public func check() throws {
+        if let lost = lostReason { throw StoreError(lost) }
+        if state.withLock({ $0.released }) { throw StoreError("this process gave the store's writer lease up; nothing more is written") }
+        let holder = try store.leaseHolder()
+        guard holder?.token == token else { throw StoreError(lose(to: holder)) }
+    }
+
     /// Records the loss (once) and tells the owner; returns the reason.
     private func lose(to other: LeaseHolder?) -> String {
         let who = other.map { "taken over by \($0)" } ?? "taken over by another process (which has since released it)"
