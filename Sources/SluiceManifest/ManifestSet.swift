@@ -11,6 +11,10 @@ public struct ManifestSet: Sendable {
     public var files: [String]
     /// Names of models whose manifest exists but is invalid (so they are not "removed").
     public var invalidModels: Set<String>
+    /// Why no desired state could be read at all (the manifests directory is missing, or holds no
+    /// manifest and emptiness was not asked for); `nil` when it was read, even with errors in some
+    /// files. A controller whose last cycle read nothing is not ready (`/readyz`).
+    public var unreadable: String?
 
     public init(manifests: [Manifest] = [], errors: [ManifestError] = [], files: [String] = [], invalidModels: Set<String> = []) {
         self.manifests = manifests

@@ -204,6 +204,40 @@ import SluiceTesting
         #expect(status.conditions == ["iris": .ready])
     }
 
+    /// A cycle that reads no desired state (the manifests directory gone, or holding no manifest)
+    /// retires nothing, and the controller says it is not ready, with the reason, until a cycle
+    /// reads the manifests again.
+    @Test func aCycleThatReadsNoManifestsLeavesTheControllerNotReady() throws {
+        let f = try Fixture()
+        let lease = try WriterLease.acquire(store: f.store, command: "test", duration: .seconds(30), timeout: .zero,
+                                            heartbeat: false, clock: f.clock)
+        defer { lease.release() }
+        f.controller.cycle(reason: .start, lease: lease)
+        #expect(f.controller.status.isReady)
+        let manifests = f.repository.root.appendingPathComponent("manifests")
+        let aside = f.repository.root.appendingPathComponent("manifests.aside")
+        try FileManager.default.moveItem(at: manifests, to: aside)
+
+        f.controller.cycle(reason: .interval, lease: lease)
+        var status = f.controller.status
+        #expect(!status.isReady)
+        #expect(status.lastError?.contains("the manifests directory does not exist") == true, "\(status.lastError ?? "nil")")
+        #expect(try f.store.activePublications().map(\.model) == ["iris"], "nothing is retired")
+
+        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: false)
+        f.controller.cycle(reason: .interval, lease: lease)
+        status = f.controller.status
+        #expect(!status.isReady)
+        #expect(status.lastError?.contains("holds no manifest") == true, "\(status.lastError ?? "nil")")
+        #expect(try f.store.activePublications().map(\.model) == ["iris"], "nothing is retired")
+
+        try FileManager.default.removeItem(at: manifests)
+        try FileManager.default.moveItem(at: aside, to: manifests)
+        f.controller.cycle(reason: .interval, lease: lease)
+        #expect(f.controller.status.isReady)
+        #expect(f.controller.status.lastError == nil)
+    }
+
     @Test func aCycleUnderALeaseTakenOverRecordsNothingAndSaysSo() throws {
         let f = try Fixture()
         let lease = try WriterLease.acquire(store: f.store, command: "paused", duration: .seconds(30), timeout: .zero,

@@ -169,7 +169,9 @@ public final class Controller: Sendable {
             state.withLock { s in
                 s.cycles += 1
                 s.cyclesHolding += 1
-                s.lastError = nil
+                // A cycle that read no desired state did its part (nothing is retired for it), but
+                // the controller is not converging on anything: not ready until the manifests are back.
+                s.lastError = snapshot.manifests.unreadable
                 s.lastRevision = snapshot.revision
                 s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })
             }

@@ -22,8 +22,11 @@ public enum ManifestDirectory {
         let base = PosixFiles.join(rootPath, directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return ManifestSet(errors: [ManifestError(file: directory, position: nil, path: "",
-                message: "the manifests directory does not exist (looked for \(base)); create it or pass --manifests")])
+            let error = ManifestError(file: directory, position: nil, path: "",
+                message: "the manifests directory does not exist (looked for \(base)); create it or pass --manifests")
+            var set = ManifestSet(errors: [error])
+            set.unreadable = error.description
+            return set
         }
         let prefix = base.hasPrefix(rootPath + "/") ? String(base.dropFirst(rootPath.count + 1)) + "/" : base + "/"
         func display(_ relative: String) -> String { relative.isEmpty ? String(prefix.dropLast()) : prefix + relative }
@@ -46,6 +49,7 @@ public enum ManifestDirectory {
         if set.files.isEmpty, set.errors.isEmpty, !allowEmpty {
             set.errors = [ManifestError(file: display(""), position: nil, path: "",
                 message: "holds no manifest (*.json) file, so there is nothing to reconcile. Add a manifest, check --root and --manifests, or pass --allow-empty if every published model should be retired")]
+            set.unreadable = set.errors[0].description
         }
         return set
     }
