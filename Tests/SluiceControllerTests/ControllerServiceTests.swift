@@ -22,6 +22,8 @@ import TestSupport
         var options = Controller.Options()
         options.interval = .seconds(3600)
         options.shutdownTimeout = shutdownTimeout
+        // The manifests directory is empty on purpose (without it, no desired state: not ready).
+        options.allowEmpty = true
         let store = InMemoryStore()
         let controller = Controller(options: options, source: source ?? DirectorySource(root: directory, manifests: "manifests"),
                                     store: store, root: directory, logger: Self.quiet)
