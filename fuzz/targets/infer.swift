@@ -13,7 +13,7 @@ import SluiceLearn
 import SluiceServe
 
 /// Trains one small model on a generated CSV text.
-private func train(_ algorithm: String, _ params: [String: JSON], target: String, task: Task, csv: String) -> ServedModel {
+private func train(_ algorithm: String, _ params: [String: JSON], target: String, task: LearningTask, csv: String) -> ServedModel {
     let algo = AlgorithmCatalog.algorithm(named: algorithm)!
     let spec = TrainingSpec(task: task, target: target, features: nil, algorithm: algo, params: algo.filled(params),
                             split: SplitSpec(testFraction: 0.25, seed: 1, stratify: false))
