@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
         .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
+        // Pure monitoring statistics: reference bins, histograms, drift, calibration (issue 14).
+        .target(name: "SluiceMonitor", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceCore"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
+        .testTarget(name: "SluiceMonitorTests", dependencies: ["SluiceMonitor", "SluiceCore"]),
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: [
