@@ -9,7 +9,8 @@ import PackageDescription
 /// → SluiceController (store, targets, executor: the effects) → SluiceHTTP → sluice (the CLI).
 /// SluiceSystem (files, atomic writes, watching, git) sits below both SluiceController and
 /// SluiceServe (the model repository and inference, without HTTP), which does not depend on the
-/// controller.
+/// controller. SluiceMonitor (the pure monitoring statistics: bins, drift, calibration) depends on
+/// SluiceCore alone.
 let package = Package(
     name: "sluice",
     platforms: [.macOS(.v15)],
