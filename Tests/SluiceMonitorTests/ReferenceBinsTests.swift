@@ -61,6 +61,23 @@ struct ReferenceBinsTests {
         #expect(throws: MonitorError.self) { try Histogram(bins: bins).proportions() }
     }
 
+    @Test("counting in buckets and merging equals counting everything at once")
+    func bucketsMerge() throws {
+        let e2e = Fixtures.json["endToEnd"]!
+        let values = Fixtures.optionalDoubles(e2e["current"])
+        let bins = ReferenceBins.numeric(edges: Fixtures.doubles(e2e["edges"]))
+        var whole = Histogram(bins: bins)
+        for v in values { whole.add(v) }
+        var merged = Histogram(bins: bins)
+        for start in stride(from: 0, to: values.count, by: 97) {
+            var bucket = Histogram(bins: bins)
+            for v in values[start..<min(start + 97, values.count)] { bucket.add(v) }
+            try merged.merge(bucket)
+        }
+        #expect(merged == whole)
+        #expect(merged.total == values.count)
+    }
+
     @Test("the JSON form round-trips through canonical text")
     func jsonRoundTrip() throws {
         let values = Fixtures.doubles(Fixtures.json["quantiles"]!.arrayValue![0]["values"])
