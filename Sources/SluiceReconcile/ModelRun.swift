@@ -69,8 +69,7 @@ public struct ModelRun: Sendable {
     /// The gate verdict this run reached, if it evaluated one.
     private var verdict: Verdict?
     private var skippedPublish = false
-    private var published = false
-    /// The version this run published last, and where.
+    /// The version this run published last, and where (`nil` while it published none).
     private var inService: (version: String, target: DeploySpec)?
     private var outcome: Outcome
 
@@ -124,10 +123,11 @@ public struct ModelRun: Sendable {
                                         ConditionMessage.rejected(version: action.version, summary: v.summary, publication: publication))
             }
         case .published:
-            published = true
-            if case .publish(let version, let target, _, _) = action { inService = (version, target) }
             outcome.counts.published += 1
-            if case .publish(_, let target, _, _) = action { outcome.done.append("published \(short) to \(target.summary)") }
+            if case .publish(let version, let target, _, _) = action {
+                inService = (version, target)
+                outcome.done.append("published \(short) to \(target.summary)")
+            }
         case .retired(leavingFilesTo: let owner):
             outcome.counts.retired += 1
             if case .retire(_, let target, _) = action {
@@ -186,7 +186,7 @@ public struct ModelRun: Sendable {
             return .skip(action, because: .publishSkipped)
         case .retire:
             state = .performing(i)
-            return .perform(action, Context(endsService: !published))
+            return .perform(action, Context(endsService: inService == nil))
         case .train, .evaluate:
             state = .performing(i)
             return .perform(action, Context())

@@ -150,8 +150,14 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
+    /// `--cache DIR` (of `apply`, `gate` and `run`) as an absolute path: `~` expanded, relative to
+    /// the current directory.
+    static func cachePath(_ cache: String?) -> String? {
+        cache.map { PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde($0)) }
+    }
+
     func reconciler(store: any Store, allowEmpty: Bool = false, cache: String? = nil) -> Reconciler {
-        let cachePath = cache.map { PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde($0)) }
+        let cachePath = Self.cachePath(cache)
         return Reconciler(configuration: .init(root: rootURL, manifests: manifests, planner: .init(allowEmpty: allowEmpty), cache: cachePath,
                                                downloads: downloadsPath, downloadLimits: downloadLimits,
                                                storeDirectory: storeDirectory,

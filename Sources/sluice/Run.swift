@@ -136,7 +136,7 @@ extension Sluice {
             settings.deployRoots = options.deployRootPaths
             settings.downloadLimits = options.downloadLimits
             settings.shutdownTimeout = .seconds(shutdownTimeout)
-            settings.cache = cache.map { PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde($0)) }
+            settings.cache = GlobalOptions.cachePath(cache)
             let controller = Controller(options: settings, source: source, store: store, root: options.rootURL, logger: logger)
 
             let signals = await Signals(controller: controller, logger: logger)
