@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(name: "CPrefetch"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
-        .target(name: "SluiceLearn", dependencies: ["SluiceCore", "CPrefetch"]),
+        .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
         .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMonitor
 
 /// Strict field access for artifact decoding (``ModelArtifact/decode(_:expectedDigest:)``), with a JSON path in every error.
 struct ArtifactReader {
@@ -59,8 +60,8 @@ struct ArtifactReader {
         let format = try at("format") { try $0.string(o["format"]) }
         guard format == ModelArtifact.formatName else { throw LearnError("not a Sluice model: format is \"\(format)\", expected \"\(ModelArtifact.formatName)\"") }
         let version = try at("formatVersion") { try $0.int(o["formatVersion"]) }
-        guard version == ModelArtifact.formatVersion else {
-            throw LearnError("model format version \(version) is not supported by this Sluice (it reads version \(ModelArtifact.formatVersion)); retrain the model or upgrade Sluice")
+        guard ModelArtifact.readableFormatVersions.contains(version) else {
+            throw LearnError("model format version \(version) is not supported by this Sluice (it reads versions \(ModelArtifact.readableFormatVersions.lowerBound) to \(ModelArtifact.readableFormatVersions.upperBound)); retrain the model or upgrade Sluice")
         }
         let taskName = try at("task") { try $0.string(o["task"]) }
         guard let task = LearningTask(rawValue: taskName) else { throw at("task") { $0.fail("unknown task \"\(taskName)\"") } }
@@ -174,7 +175,25 @@ struct ArtifactReader {
         default: throw at("model.kind") { $0.fail("unknown model kind \"\(kind)\"") }
         }
         if let what = fitted.nonFiniteParameter { throw at("model") { $0.fail("\(what) overflows: the model cannot predict") } }
-        return ModelArtifact(task: task, algorithm: name, params: params, encoder: encoder, target: target, fitted: fitted)
+        var reference: ReferenceProfile?
+        if version >= 3 {
+            reference = try at("reference") { r in
+                guard let j = o["reference"] else { throw r.fail("format version 3 needs a reference profile") }
+                let profile: ReferenceProfile
+                do { profile = try ReferenceProfile(json: j) } catch { throw r.fail("\(error)") }
+                guard profile.features.map(\.name) == features.map(\.name) else {
+                    throw r.fail("the reference profile's features do not match the artifact's features")
+                }
+                guard profile.isClassifier == (task == .classification),
+                      task == .regression || profile.classes == target.classes else {
+                    throw r.fail("the reference profile's prediction bins do not match the model's \(task == .classification ? "classes" : "task")")
+                }
+                return profile
+            }
+        } else if o["reference"] != nil {
+            throw at("reference") { $0.fail("a reference profile needs format version 3") }
+        }
+        return ModelArtifact(task: task, algorithm: name, params: params, encoder: encoder, target: target, fitted: fitted, reference: reference)
     }
 
     /// The trees of a model, each checked.

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMonitor
 
 extension ModelArtifact {
     /// The artifact as a JSON document.
@@ -44,7 +45,7 @@ extension ModelArtifact {
         }
         var doc: [String: JSON] = [
             "format": .string(ModelArtifact.formatName),
-            "formatVersion": .number(Double(ModelArtifact.formatVersion)),
+            "formatVersion": .number(Double(reference == nil ? 2 : ModelArtifact.formatVersion)),
             "task": .string(task.rawValue),
             "algorithm": ["name": .string(algorithm), "params": .object(params)],
             "features": .array(features),
@@ -52,6 +53,7 @@ extension ModelArtifact {
             "target": ["name": .string(target.name), "type": target.numeric ? "numeric" : "string", "classes": .strings(target.classes)],
             "model": model,
         ]
+        if let reference { doc["reference"] = reference.json }
         if !encoder.means.isEmpty { doc["standardize"] = ["means": .numbers(encoder.means), "scales": .numbers(encoder.scales)] }
         return .object(doc)
     }

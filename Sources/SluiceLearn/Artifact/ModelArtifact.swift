@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMonitor
 
 /// A trained model as data: what it was trained on, how it encodes raw rows, and its fitted
 /// parameters. It is written as canonical JSON (`model.json`), never as code, so loading one
@@ -6,8 +7,11 @@ import SluiceCore
 public struct ModelArtifact: Sendable, Equatable {
     /// The document's format name; a reader refuses any other.
     public static let formatName = "sluice.model"
-    /// The version of the document format; a reader refuses any other.
-    public static let formatVersion = 2
+    /// The version of the document format written for an artifact with a reference profile (3); one
+    /// without is written as version 2, byte for byte as before. A reader reads both and refuses any other.
+    public static let formatVersion = 3
+    /// The format versions a reader accepts.
+    public static let readableFormatVersions = 2...3
     /// The version of the engine's training behaviour: part of every version identity, so that a
     /// change to how models are trained retrains them (while artifacts trained before, of the
     /// same format, still load and serve). 3: gradient-boosting histograms summed in single
@@ -29,14 +33,19 @@ public struct ModelArtifact: Sendable, Equatable {
     public var encoder: FeatureEncoder
     public var target: TargetEncoding
     public var fitted: Fitted
+    /// What the model saw at training time, for monitoring (format version 3); `nil` in artifacts
+    /// written before monitoring existed.
+    public var reference: ReferenceProfile?
 
-    public init(task: LearningTask, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted) {
+    public init(task: LearningTask, algorithm: String, params: [String: JSON], encoder: FeatureEncoder, target: TargetEncoding, fitted: Fitted,
+                reference: ReferenceProfile? = nil) {
         self.task = task
         self.algorithm = algorithm
         self.params = params
         self.encoder = encoder
         self.target = target
         self.fitted = fitted
+        self.reference = reference
     }
 
     /// The artifact's bytes: canonical JSON, so equal models give equal bytes.
