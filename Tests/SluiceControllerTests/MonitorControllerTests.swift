@@ -1,6 +1,10 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Prometheus
+import ServiceLifecycle
 import Testing
 import SluiceCore
 import SluiceLearn
@@ -8,6 +12,7 @@ import SluiceManifest
 import SluiceMonitor
 import SluiceReconcile
 import SluiceTesting
+import TestSupport
 @testable import SluiceController
 
 /// The controller's watch over a model in service: a scratch repository whose iris manifest has
@@ -167,6 +172,39 @@ import SluiceTesting
         #expect(try f.events().map(\.kind) == [.raised, .breached, .cleared])
         #expect(f.gauge("sluice_monitor_condition", #"type="Drifted""#, #"reason="FeatureDrift""#) == 0)
         #expect(f.gauge("sluice_monitor_breach", #"type="Drifted""#, #"reason="FeatureDrift""#) == 0)
+        await f.server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRunningControllerChecksBesideItsCyclesWhileHoldingTheLease() async throws {
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) {
+            let f = try await Fixture(persistFor: "0s")
+            f.serve(shift: 100)
+            let group = ServiceGroup(configuration: .init(services: [f.controller], logger: ControllerServiceTests.quiet))
+            let running = ControllerServiceTests.start(group)
+            try await ControllerServiceTests.until("a monitor check") { try f.store.monitorStates().first?.breaches.isEmpty == false }
+            #expect(f.controller.status.holdsLease)
+            await group.triggerGracefulShutdown()
+            _ = try await ControllerServiceTests.outcome(of: running)
+            #expect(try f.events().map(\.kind) == [.breached])
+            await f.server.stop()
+        }
+    }
+
+    @Test func anHTTPTargetsTokenGoesToItsOwnServerOnly() async throws {
+        let f = try await Fixture()
+        f.serve()
+        setenv("SLUICE_TEST_MONITOR_TOKEN", "s3cret", 1)
+        let target = DeploySpec.http(url: "\(f.server.base)/v2/repository/models/iris", tokenEnv: "SLUICE_TEST_MONITOR_TOKEN")
+        var spec = MonitorSpec()
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: spec, deploy: target)])
+        #expect(try f.check().problem == nil)
+        // Another origin named by spec.monitor.server gets no token.
+        spec.server = "http://localhost:\(f.server.port)"
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: spec, deploy: target)])
+        f.clock.advance(spec.interval)
+        #expect(try f.check().problem == nil)
+        #expect(f.server.authorizations == ["Bearer s3cret", nil])
         await f.server.stop()
     }
 

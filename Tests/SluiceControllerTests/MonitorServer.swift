@@ -19,6 +19,7 @@ final class MonitorServer: Sendable {
     private final class Shared: Sendable {
         let answer = Mutex(Answer(status: 503, body: Array("not yet".utf8)))
         let paths = Mutex<[String]>([])
+        let authorizations = Mutex<[String?]>([])
     }
     private let shared = Shared()
     private let task = Mutex<Task<Void, any Error>?>(nil)
@@ -29,6 +30,7 @@ final class MonitorServer: Sendable {
         let shared = self.shared
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             shared.paths.withLock { $0.append(request.uri.description) }
+            shared.authorizations.withLock { $0.append(request.headers[.authorization]) }
             let a = shared.answer.withLock { $0 }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
@@ -52,6 +54,9 @@ final class MonitorServer: Sendable {
 
     /// The paths (with queries) requested so far.
     var requested: [String] { shared.paths.withLock { $0 } }
+
+    /// The `Authorization` header of each request so far.
+    var authorizations: [String?] { shared.authorizations.withLock { $0 } }
 
     /// Stops the server and waits for it.
     func stop() async {
