@@ -159,7 +159,7 @@ public final class Monitoring: Sendable {
         case .breached(let c):
             (.breached, "\(name(c)) on version \(short) has held for \(Self.text(now.timeIntervalSince(c.since))) (spec.monitor.persistFor \(Self.text(m.spec.persistFor))): \(c.condition.message); onBreach \(m.spec.onBreach.rawValue): reported")
         case .cleared(let c):
-            (.cleared, "\(name(c)) no longer holds: \(c.condition.message.isEmpty ? "" : "it was: \(c.condition.message)")")
+            (.cleared, "\(name(c)) no longer holds (it was: \(c.condition.message))")
         }
         return EventRecord(at: now, model: m.name, kind: kind, message: message, revision: revision)
     }
