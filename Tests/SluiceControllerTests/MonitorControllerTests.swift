@@ -190,6 +190,22 @@ import TestSupport
         }
     }
 
+    @Test func aRetiredModelIsNoLongerCheckedAndItsStateIsForgotten() async throws {
+        let f = try await Fixture()
+        f.serve(shift: 100)
+        #expect(try !f.check().conditions.isEmpty)
+        let manifest = String(decoding: try #require(f.repository.bytes("manifests/iris.json")), as: UTF8.self)
+        try f.repository.write("manifests/iris.json", manifest.replacingOccurrences(of: #""task":"#, with: #""retired": true, "task":"#))
+        f.controller.cycle(reason: .interval)
+        #expect(try f.store.activePublications().isEmpty)
+        f.clock.advance(60)
+        f.controller.monitoring.checkDue()
+        #expect(try f.store.monitorStates().isEmpty)
+        #expect(f.server.requested.count == 1, "nothing in service: the server is not asked")
+        #expect(f.gauge("sluice_monitor_up", #"model="iris""#) == nil)
+        await f.server.stop()
+    }
+
     @Test func anHTTPTargetsTokenGoesToItsOwnServerOnly() async throws {
         let f = try await Fixture()
         f.serve()
@@ -298,6 +314,7 @@ import TestSupport
         f.controller.cycle(reason: .interval)
         #expect(f.controller.monitoring.watched.isEmpty)
         #expect(f.gauge("sluice_monitor_up", #"model="iris""#) == nil)
+        #expect(try f.store.monitorStates().isEmpty, "status shows no stale monitor state")
         #expect(try f.store.versions(model: "iris").count == 1, "removing monitor retrains nothing")
         #expect(try f.store.publications(model: "iris").count == 1, "and republishes nothing")
         await f.server.stop()
