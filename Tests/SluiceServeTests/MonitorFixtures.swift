@@ -95,8 +95,17 @@ enum MonitorFixtures {
     }
 }
 
-/// A repository served in process with a monitor: profiled iris (`iris`), the unprofiled mixed-type
-/// regressor (`mixed`), and a profiled regressor (`ridge`).
+extension MonitorFixtures {
+    /// `artifact` as written before monitoring: without a reference profile (format version 2).
+    static func unprofiled(_ artifact: ModelArtifact) -> ModelArtifact {
+        var a = artifact
+        a.reference = nil
+        return a
+    }
+}
+
+/// A repository served in process with a monitor: profiled iris (`iris`), the mixed-type regressor
+/// without a profile (`mixed`, an artifact from before monitoring), and a profiled regressor (`ridge`).
 struct MonitoredServer {
     let directory: String
     let repository: ModelRepository
@@ -108,7 +117,7 @@ struct MonitoredServer {
     init(options: ((inout MonitorOptions) -> Void)? = nil, hooks: MonitorRecorder.Hooks = MonitorFixtures.hooks()) throws {
         directory = ServeFixtures.temporaryDirectory()
         try ServeFixtures.publish(MonitorFixtures.iris, name: "iris", version: "v-iris-1", in: "\(directory)/iris")
-        try ServeFixtures.publish(ServeFixtures.mixed, name: "mixed", version: "v-mixed-1", in: "\(directory)/mixed")
+        try ServeFixtures.publish(MonitorFixtures.unprofiled(ServeFixtures.mixed), name: "mixed", version: "v-mixed-1", in: "\(directory)/mixed")
         try ServeFixtures.publish(MonitorFixtures.ridge, name: "ridge", version: "v-ridge-1", in: "\(directory)/ridge")
         repository = ModelRepository(root: directory, logger: MonitorFixtures.logger)
         repository.scan()
