@@ -54,7 +54,7 @@ import SluiceCore
         #expect(server.signal(SIGTERM)?.status == 0, "\(server.output)")
     }
 
-    @Test func noMonitorRecordsNothingAndBadFlagsAreRefused() throws {
+    @Test func noMonitorRecordsNothing() throws {
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
         let server = try ControllerProcess(s, ["--repository", "deploy", "--port", "0", "--no-monitor"], name: "serve", command: "serve")
@@ -65,12 +65,5 @@ import SluiceCore
         #expect(try http("GET", "\(base)/v2/models/iris/monitor").status == 404)
         #expect(server.signal(SIGTERM)?.status == 0)
         #expect(!s.exists("deploy/.sluice-monitor"))
-
-        for (flags, message) in [(["--monitor-log-rows", "2"], "--monitor-log-rows"), (["--monitor-bucket", "1.5s"], "--monitor-bucket"),
-                                 (["--monitor-max-bytes", "lots"], "KiB, MiB, GiB"), (["--monitor-retention-rows", "0s"], "--monitor-retention-rows")] {
-            let r = try s.run(["serve", "--repository", "deploy", "--port", "0"] + flags)
-            #expect(r.status != 0, "\(flags)")
-            #expect(r.stderr.contains(message), "\(flags): \(r.output)")
-        }
     }
 }
