@@ -18,6 +18,64 @@ import Glibc
         let bytes = Mutex<[UInt8]?>(nil)
     }
 
+    /// An inference request of every iris row, each feature moved by `shift`.
+    static func irisRequest(shift: Double) throws -> String {
+        let lines = try String(contentsOf: Sandbox.repository.appendingPathComponent("examples/data/iris.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        let values = lines.flatMap { $0.split(separator: ",").prefix(4).map { (Double($0) ?? 0) + shift } }
+        let data = values.map { JSON.format($0) }.joined(separator: ",")
+        return #"{"inputs":[{"name":"input-0","shape":[\#(lines.count),4],"datatype":"FP64","data":[\#(data)]}]}"#
+    }
+
+    /// The issue's loop with both real binaries on loopback: `sluice serve` records traffic, `sluice run`
+    /// reads its window. In-distribution traffic: no condition; shifted traffic: `Drifted`, naming the
+    /// features, in `status` and `/metrics`. Adding `spec.monitor` trains and publishes nothing.
+    @Test func serveAndRunTogetherSeeInDistributionTrafficAsHealthyAndShiftedTrafficAsDrifted() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let serve = try ControllerProcess(s, ["--repository", "deploy", "--port", "0"], name: "serve", command: "serve")
+        let serveBase = "http://127.0.0.1:\(try serve.port())"
+        try s.edit("manifests/iris.json") {
+            $0.set("spec.monitor", ["server": .string(serveBase), "interval": "1s", "window": "1h", "minSamples": 300, "persistFor": "0s"])
+        }
+        let plan = try s.run("plan", "--detailed-exitcode")
+        #expect(plan.status == 0, "adding spec.monitor trains and publishes nothing: \(plan.output)")
+
+        for _ in 0..<4 {
+            let r = try http("POST", "\(serveBase)/v2/models/iris/infer", body: try Self.irisRequest(shift: 0))
+            #expect(r.status == 200, "\(r.body)")
+        }
+        let run = try ControllerProcess(s, ["--interval", "30", "--listen", "127.0.0.1:0"])
+        let runBase = "http://127.0.0.1:\(try run.port())"
+        func monitor() -> JSON? {
+            let out = (try? s.run("status", "--json").stdout) ?? ""
+            return (try? JSONParser.parse(out).value)?["models"]?.arrayValue?.first { $0["name"] == "iris" }?["monitor"]
+        }
+        #expect(waitUntil(timeout: 60) { (monitor()?["report"]?["rows"]?.intValue ?? 0) >= 600 }, "\(monitor() ?? .null)\n\(run.output)")
+        let healthy = try #require(monitor())
+        #expect(healthy["problem"] == .null, "\(healthy)")
+        #expect(healthy["conditions"]?.arrayValue?.isEmpty == true, "in-distribution traffic raises nothing: \(healthy)")
+
+        for _ in 0..<4 {
+            #expect(try http("POST", "\(serveBase)/v2/models/iris/infer", body: try Self.irisRequest(shift: 10)).status == 200)
+        }
+        let drifted = waitUntil(timeout: 60) {
+            monitor()?["conditions"]?.arrayValue?.contains { $0["reason"] == "FeatureDrift" && $0["breached"] == true } == true
+        }
+        #expect(drifted, "\(monitor() ?? .null)\n\(run.output)")
+        let condition = monitor()?["conditions"]?.arrayValue?.first { $0["reason"] == "FeatureDrift" }
+        #expect(condition?["features"]?.arrayValue?.contains("petal_length") == true, "\(condition ?? .null)")
+        let text = try s.run("status")
+        #expect(text.stdout.contains("monitor: Drifted (FeatureDrift) breach since"), "\(text.output)")
+        let metrics = try Prometheus.parse(try http("GET", runBase + "/metrics").body)
+        #expect(metrics.contains { $0.key.hasPrefix("sluice_monitor_breach{") && $0.key.contains(#"reason="FeatureDrift""#) && $0.value == 1 },
+                "\(metrics.keys.sorted())")
+        #expect(metrics.contains { $0.key.hasPrefix("sluice_feature_psi{") && $0.key.contains(#"feature="petal_length""#) && $0.value >= 0.2 })
+        #expect(try s.history("iris")["versions"]?.arrayValue?.count == 1, "nothing was trained again")
+        #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")
+        #expect(serve.signal(SIGTERM)?.status == 0, "\(serve.output)")
+    }
+
     @Test func sluiceRunReportsDriftInStatusHistoryAndMetrics() async throws {
         let window = Window()
         let server = try await LoopbackServer { received in
