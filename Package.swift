@@ -42,15 +42,15 @@ let package = Package(
         .target(name: "CPrefetch"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch"]),
-        .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
-        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
+        .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn", "SluiceMonitor"]),
+        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         // Pure monitoring statistics: reference bins, histograms, drift, calibration (issue 14).
         .target(name: "SluiceMonitor", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile", "SluiceSystem",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -60,14 +60,15 @@ let package = Package(
         .target(
             name: "SluiceServe",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem", "SluiceMonitor",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SluiceHTTP",
             dependencies: [
-                "SluiceController", "SluiceServe", "SluiceCore",
+                "SluiceController", "SluiceServe", "SluiceMonitor", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -99,23 +100,28 @@ let package = Package(
         .target(name: "SluiceTesting", dependencies: ["SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceMonitor", "SluiceCore"]),
-        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceCore"]),
-        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
+        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(name: "SluiceMonitorTests", dependencies: ["SluiceMonitor", "SluiceCore"]),
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: [
-                "SluiceController", "SluiceSystem", "SluiceReconcile", "SluiceManifest", "SluiceCore", "SluiceTesting", "TestSupport",
+                "SluiceController", "SluiceSystem", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: [
-                "sluice", "SluiceCore", "SluiceController", "TestSupport",
+                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "SluiceLearn", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
