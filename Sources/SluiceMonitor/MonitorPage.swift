@@ -30,14 +30,16 @@ public enum MonitorPage {
     ///   - stats: the statistics the report judged.
     ///   - report: ``MonitorReport/evaluate(profile:stats:policy:)`` of `stats`.
     ///   - series: the window's steps, oldest first (empty for a batch file).
+    ///   - policy: the policy the report was judged with (for the notes on thresholds).
     /// - Returns: the HTML document.
     public static func html(heading: Heading, profile: ReferenceProfile, stats: WindowStats, report: MonitorReport,
-                            series: [MonitorWindow.Point]) -> String {
+                            series: [MonitorWindow.Point], policy: MonitorPolicy = MonitorPolicy()) -> String {
         var body = "<h1>Monitor: \(esc(heading.model))</h1>\n"
         body += "<p class=\"summary\">Version <code>\(esc(String(heading.version.prefix(12))))</code>, \(esc(heading.source)): "
         body += "\(report.rows) rows, \(report.labelled) labelled.</p>\n"
         body += conditions(report)
         body += featureTable(report)
+        if let note = shareNote(report, policy: policy) { body += "<p class=\"warn\">\(esc(note))</p>\n" }
         body += "<div class=\"charts\">\n"
         for i in chartedFeatures(report) where i < profile.features.count && i < stats.features.count {
             let d = report.features[i]
@@ -57,7 +59,7 @@ public enum MonitorPage {
             body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
             .breach{color:#cf222e}.warn{color:#9a6700}.ok{color:#1a7f37}.info{color:#57606a}
             table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-            td:first-child{text-align:left}tr.breach td{background:#ffebe9}tr.warn td{background:#fff8c5}
+            td:first-child{text-align:left}tr.ok{color:inherit}tr.breach td{background:#ffebe9}tr.warn td{background:#fff8c5}
             .charts{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}
             svg text{font:11px system-ui,sans-serif}
             </style></head><body>
@@ -102,14 +104,24 @@ public enum MonitorPage {
         return out + "</p>\n"
     }
 
+    /// Why features in breach did not make the model `Drifted`: too small a share of them; `nil` otherwise.
+    public static func shareNote(_ report: MonitorReport, policy: MonitorPolicy) -> String? {
+        let breached = report.breachedFeatures
+        guard !breached.isEmpty, !report.conditions.contains(where: { $0.reason == .featureDrift }),
+              report.rows >= policy.minSamples else { return nil }
+        return "In breach: \(breached.joined(separator: ", ")) (\(breached.count) of \(report.features.count) features); "
+            + "the model counts as Drifted when at least \(JSON.format(policy.driftShare)) of its features are (monitor.drift.share)."
+    }
+
     /// The labels of a histogram's bins: `≤ e1`, `e1 – e2`, `> ek`, categories, `other`, `missing`.
     public static func binLabels(_ bins: ReferenceBins) -> [String] {
         switch bins {
         case .numeric(let edges):
             guard !edges.isEmpty else { return ["all", "missing"] }
-            var labels = ["≤ \(JSON.format(edges[0]))"]
-            for i in edges.indices.dropFirst() { labels.append("\(JSON.format(edges[i - 1]))–\(JSON.format(edges[i]))") }
-            labels.append("> \(JSON.format(edges[edges.count - 1]))")
+            // Deciles are rarely round (6.5200000000000005): four decimals are enough to tell bins apart.
+            var labels = ["≤ \(fmt(edges[0]))"]
+            for i in edges.indices.dropFirst() { labels.append("\(fmt(edges[i - 1]))–\(fmt(edges[i]))") }
+            labels.append("> \(fmt(edges[edges.count - 1]))")
             return labels + ["missing"]
         case .categorical(let categories):
             return categories + ["other", "missing"]

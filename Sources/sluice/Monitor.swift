@@ -60,7 +60,8 @@ extension Sluice {
             let report = MonitorReport.evaluate(profile: judged.subject.profile, stats: judged.stats, policy: judged.policy)
             if let html {
                 let page = MonitorPage.html(heading: .init(model: name, version: judged.subject.version, source: judged.source),
-                                            profile: judged.subject.profile, stats: judged.stats, report: report, series: judged.series)
+                                            profile: judged.subject.profile, stats: judged.stats, report: report, series: judged.series,
+                                            policy: judged.policy)
                 do { try page.write(toFile: html, atomically: true, encoding: .utf8) } catch {
                     Terminal.error("cannot write --html \(html): \(error.localizedDescription)")
                     throw ExitCode(1)

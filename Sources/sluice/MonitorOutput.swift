@@ -69,6 +69,7 @@ enum MonitorOutput {
             lines.append("estimated accuracy (calibrated confidence, no labels needed): \(fmt(e))"
                 + (judged.subject.profile.testMetrics["accuracy"].map { "; test \(fmt($0))" } ?? ""))
         }
+        if let note = MonitorPage.shareNote(report, policy: judged.policy) { lines.append(note) }
         if report.conditions.isEmpty {
             lines.append(Terminal.paint("no condition holds", .green))
         }

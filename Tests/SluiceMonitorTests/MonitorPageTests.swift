@@ -78,3 +78,19 @@ import Testing
         #expect(!html.contains("<b>&x"))
     }
 }
+
+extension MonitorPageTests {
+    @Test("a feature in breach below the drift share is explained, not silently ignored")
+    func shareNoteExplainsABreachThatIsNoCondition() {
+        let p = MonitorReportTests.profile()
+        let stats = MonitorReportTests.window(p, seed: 11, rows: 1000, shift: 1, shifted: 1)
+        let report = MonitorReport.evaluate(profile: p, stats: stats, policy: MonitorPolicy())
+        #expect(report.breachedFeatures == ["x1"])
+        #expect(!report.conditions.contains { $0.reason == .featureDrift })
+        #expect(MonitorPage.shareNote(report, policy: MonitorPolicy()) == "In breach: x1 (1 of 4 features); the model counts as Drifted when at least 0.5 of its features are (monitor.drift.share).")
+        var share = MonitorPolicy()
+        share.driftShare = 0.25
+        #expect(MonitorPage.shareNote(MonitorReport.evaluate(profile: p, stats: stats, policy: share), policy: share) == nil)
+        #expect(MonitorPage.binLabels(.numeric(edges: [6.5200000000000005, 7])) == ["≤ 6.52", "6.52–7", "> 7", "missing"])
+    }
+}
