@@ -56,9 +56,10 @@ public enum Trainer {
     ///   text in a numeric feature) or an algorithm that does not support the task.
     public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame,
                              progress: TrainingProgress? = nil) throws -> TrainingOutcome {
-        let artifact = try fit(spec, train: train, progress: progress)
+        var artifact = try fit(spec, train: train, progress: progress)
+        let (evaluation, predictions) = try evaluated(artifact, on: test)
+        artifact.reference = try reference(of: artifact, train: train, test: test, predictions: predictions, evaluation: evaluation)
         let bytes = artifact.encoded()
-        let evaluation = try evaluate(artifact, on: test)
         return TrainingOutcome(artifact: artifact, bytes: bytes, digest: SHA256.hex(of: bytes), evaluation: evaluation, trainRows: train.rowCount)
     }
 
@@ -156,6 +157,11 @@ public enum Trainer {
 
     /// Measures a model on a test set (used for candidates and, on the candidate's test set, for the champion).
     public static func evaluate(_ artifact: ModelArtifact, on test: DataFrame) throws -> Evaluation {
+        try evaluated(artifact, on: test).evaluation
+    }
+
+    /// The evaluation of ``evaluate(_:on:)`` and the predictions it was computed from, one per test row.
+    static func evaluated(_ artifact: ModelArtifact, on test: DataFrame) throws -> (evaluation: Evaluation, predictions: [[Double]]) {
         let column = try targetColumn(artifact.target.name, in: test)
         let predictions: [[Double]]
         let x = try artifact.encoder.transform(test)
@@ -166,7 +172,7 @@ public enum Trainer {
         if let bad = evaluation.metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
             throw LearnError("metric \(bad.key) is not a finite number on the test set (the target's values are too large in magnitude, such as ±1e308); rescale the target")
         }
-        return evaluation
+        return (evaluation, predictions)
     }
 
     private static func measure(_ artifact: ModelArtifact, column: DataFrame.Column, predictions: [[Double]], rows: Int) throws -> Evaluation {

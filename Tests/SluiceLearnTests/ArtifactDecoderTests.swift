@@ -7,7 +7,7 @@ import SluiceCore
     /// A k-nearest-neighbours artifact written by hand.
     static func knn(features: [JSON], rows: Double, width: Int, points: [Double], labels: [Int], classes: [String] = ["a", "b"]) -> [UInt8] {
         JSON.object([
-            "format": "sluice.model", "formatVersion": .number(Double(ModelArtifact.formatVersion)), "task": "classification",
+            "format": "sluice.model", "formatVersion": 2, "task": "classification",
             "algorithm": ["name": "knn", "params": [:]], "features": .array(features), "encoding": "one_hot",
             "target": ["name": "y", "type": "string", "classes": .strings(classes)],
             "model": ["kind": "neighbors", "k": 1, "weights": "uniform", "rows": .number(rows), "features": .number(Double(width)),

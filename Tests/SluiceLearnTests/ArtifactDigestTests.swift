@@ -85,6 +85,7 @@ import SluiceCore
 
     @Test func everyAlgorithmAndTaskIsPinnedWithDefaultsAndExplicitParameters() {
         #expect(Set(Self.runs.map(\.name)) == Set(Self.pinned.keys), "a run without a pinned digest, or a pinned digest without a run")
+        #expect(Set(Self.runs.map(\.name)) == Set(Self.pinnedModels.keys), "a run without a pinned model digest, or one without a run")
         for algorithm in AlgorithmCatalog.all {
             #expect(!Self.explicit(algorithm.name, regression: false).isEmpty, "\(algorithm.name) has explicit parameters pinned")
         }
@@ -96,8 +97,81 @@ import SluiceCore
         #expect(outcome.digest == Self.pinned[run.name], "\"\(run.name)\": \"\(outcome.digest)\",")
     }
 
-    /// The digests trained before the catalog became the single source of the defaults.
+    /// The artifact without its reference profile is written as format version 2, byte for byte as
+    /// engine 3 wrote it: the profile is the only change engine 4 made to trained bytes.
+    @Test(arguments: runs)
+    func modelBytesWithoutTheProfileAreTheOnesEngineThreeTrained(_ run: Run) throws {
+        var model = try Self.outcome(run).artifact
+        #expect(model.reference != nil)
+        model.reference = nil
+        let digest = SHA256.hex(of: model.encoded())
+        #expect(digest == Self.pinnedModels[run.name], "\"\(run.name)\": \"\(digest)\",")
+    }
+
+    /// The digests of the artifacts engine 4 trains, reference profile included.
     static let pinned: [String: String] = [
+        "decision_tree binary defaults": "882dcd890ec11ff54f5100b973a4308f17cc61f45786ee513c1b7faec1b3dcf9",
+        "decision_tree binary explicit 1": "0a4a1bb5738fe10d9ef67c75f21769545ad281c9b6a94587867cd2ea107ab244",
+        "decision_tree multiclass defaults": "09867b92d1fcfe4dc13eb9b5843fd33536d70b8b7ab81ef6737d9d017ab7647e",
+        "decision_tree multiclass explicit 1": "80529d881358851cd1309ab4db343c59281f4bc5a0cc7a860f56398edeb53e09",
+        "decision_tree regression defaults": "8c5430909a06dd46f907d239ecb484966922c055a75b228e02c148db2db7865b",
+        "decision_tree regression explicit 1": "ce8072360b21051180ff177b1db0e3a73f631c5285d705c92006817e07d6eb27",
+        "extra_trees binary defaults": "eb352db536025b97ba04815b91f6065fc38b0474517e43910e5ed3a92f4cfde5",
+        "extra_trees binary explicit 1": "71f96b42e192a1a67c1ad43b5aa3f0e5ff5a6804bc0793f0ebd9112bf2a90f31",
+        "extra_trees binary explicit 2": "eb62aa69bd2cfa12b18779ac0c92c319f2e6ac1ae3f8e5a7fcd89814d36b817d",
+        "extra_trees multiclass defaults": "3b3b0ed1efdc74824112c6eae03b7d6e18a6c723acd2ff49d1b490ee61bd00d1",
+        "extra_trees multiclass explicit 1": "266b410f87591b5c3e6a527df0fe7e939eb1f789001ac80a287a9fafcd07e012",
+        "extra_trees multiclass explicit 2": "f98015d02277bd464cb1994a0d278815c60fcda50507f1a093cd9028bb9209b4",
+        "extra_trees regression defaults": "4fc49b725eaa4f810d4081dfb7e4a8cca6d899b7e2326639418b4f3d95a84ea3",
+        "extra_trees regression explicit 1": "725c9237ead1e0712dcf1f440d4c559e11b0f6294c05bef0b0bc22da1a5895c1",
+        "extra_trees regression explicit 2": "4aa432355a657500b7a73895d90da9f93b2f093a33be67e59eb71f9cec6cb733",
+        "gradient_boosting binary defaults": "123085152fc0e56f7dc8ec2244ec0591efd763771d3889f9b7076eca03072510",
+        "gradient_boosting binary explicit 1": "891cc5867c7f1b3dc35605707bb6266860c5e59802712d396b8527970fe41d28",
+        "gradient_boosting binary explicit 2": "25f5ff678f528d98a151025595cecafed02fbac39f19a74496071182dea43e1f",
+        "gradient_boosting multiclass defaults": "72c364e6e1bfda10be477cdc3e6ddece78e76fbeb07cd5ccdd57f7ac63ed0d7c",
+        "gradient_boosting multiclass explicit 1": "b0e07e404f72bbc1830f6bbb78188823b702e146ae1be1fbb279d4056fc06d37",
+        "gradient_boosting multiclass explicit 2": "178a681d9d0ea2e80d74591564aee2517bedb4559dc9c532283aaf66843038bd",
+        "gradient_boosting regression defaults": "3c75e416dcaeea82d3d664edab691725732a6b469940a3d29035c1d4b68c47c7",
+        "gradient_boosting regression explicit 1": "2167d8ebd8b0e7ea9e92d5b96271d3332aae41350bf5c45b09307e638fbaf001",
+        "gradient_boosting regression explicit 2": "882a0c549b715432e7584757a55409e366d9a9b9c438a4f18f39645b060abb5c",
+        "knn binary defaults": "58963d57eb2a93e491121aadb47d9d8897d01d76fb91aba0167823c883d9f212",
+        "knn binary explicit 1": "af42f3938bbb159970d62392ba544e0fca764f3c9e1a882a41d810bb0a41e789",
+        "knn binary explicit 2": "80ba11c1f96c67e3f338c6ee4f784ac66e3ba7b54868cc5233428650e2fc994f",
+        "knn multiclass defaults": "04de2dde9d89ecc191058b5dba5d5f29084348f316d1ff39fc78d4ebf1241463",
+        "knn multiclass explicit 1": "bae8aae7d5ffeeedc1dec76cffa002d07353729cad3e5b8fb663226e08e6cc7f",
+        "knn multiclass explicit 2": "b8ee430ff8e10a194898d672308252ad63ad1f0b0fc7f2a313e62d8950ddfd21",
+        "knn regression defaults": "48fe53b60f04bf95e788aa2a4676fa856aa32beff20132e0986bab03e7692efd",
+        "knn regression explicit 1": "458bec201edadd6061410b1f587a0a584d81462c2fec054a2bac2bccf5b616ca",
+        "knn regression explicit 2": "3cb8936f302b59fecb3f6db3ab73f6207bfd696be4e4453fd90701be8f8d3050",
+        "linear_regression regression defaults": "5c94f0cb4d74d2f2851a8570f4bedfed349f6b7346eaa6618d472e9734c7372e",
+        "linear_regression regression explicit 1": "cc658c923845f1a5d50b7c502c1ec9bb42df163a256e1ff7542986105af1964e",
+        "logistic_regression binary defaults": "2b65b35e7312e36207ec4248605bf92ae5578972d3703ac46a69da411b6c3007",
+        "logistic_regression binary explicit 1": "08bab425147be46fb051c43055502e224f6efbcd53044d42f853371ef0928913",
+        "logistic_regression binary explicit 2": "e3cb3d242fedee5fccc25ae812611b33b5455d6ff4a8a0973ff463f7c6441c8d",
+        "logistic_regression multiclass defaults": "361f72d1b5abb0ab2fd0895c755047be53d02066de0fc3279d9445c407d338b7",
+        "logistic_regression multiclass explicit 1": "c7e634c5c6b39c4298294d3e69397111cb4ee2991528c922fdda5184808ea25b",
+        "logistic_regression multiclass explicit 2": "e90c1a03aaf8be9e9dee47f6eb7b33d0b2411cdf1c0bc2af7d93d1af705662a1",
+        "naive_bayes binary defaults": "cddb426ef2f23b12ef0ca35aa747fb9d78504b3530b8788fe37728606fb67123",
+        "naive_bayes binary explicit 1": "801282d0b2588067d36309071d154b0240da82231a52054a84755f28ef621572",
+        "naive_bayes multiclass defaults": "37ed58bf7afc1f1227d24db91d0c8792cdb12175b52246435ec56690b0a2bc4f",
+        "naive_bayes multiclass explicit 1": "c9ca73601e223464cb3a0ce2f892dcb9d48f31110d42a2d31fe3af120add0946",
+        "random_forest binary defaults": "8cc77fa2b571179acc04422a1d49a97bcffdfd22ede378f1f2cab725bed4a49f",
+        "random_forest binary explicit 1": "9db880d03e2b8e53d4af19b17c8be40c509aa4a7812dcee083b06bb1984b124a",
+        "random_forest binary explicit 2": "7aab0938bfb201def118e821bc6b5d6da642467e49e8776cf551ce0fff5b5b69",
+        "random_forest multiclass defaults": "35014e5f369b9a226bbfc33058f9a32fbd8f18bbd48ca6ef57e6d952c5e3b0c9",
+        "random_forest multiclass explicit 1": "7757a5853f8bd959337ddc0503fa92c802e5cbe443021da775f1c341480e592b",
+        "random_forest multiclass explicit 2": "8d3d4f695a1c4bf3eeebcef60d5e9415388fd8feacf680ae62d2447f4336e733",
+        "random_forest regression defaults": "1e4ed71d63660e31e559cafdbbbbb495a4fc9591b2a496fa2903a39bf4dd0cd4",
+        "random_forest regression explicit 1": "99cdca8ad69626555c9f2c2993830f616bb907586cc9b56cd8371f675ff43e31",
+        "random_forest regression explicit 2": "40fef6adf188c0dfc9ef31ef9cf9dbfabc4d177a3dc282b46b401e7b0a16a1a6",
+        "ridge regression defaults": "3960f4c71bc26a4fba8bfa004fadf34a74ba0d4f2ae7a9930bc33627f098968f",
+        "ridge regression explicit 1": "ecca78a2e15836e336a0c1362afc5942a262cd3c51f08d132efa419a754940ff",
+        "ridge regression explicit 2": "becc9523b1f5999f0210e141f1e19afe9a9d476da191ddd4479aed16effc9cc2",
+    ]
+
+    /// The digests engine 3 trained (before the reference profile), the same since the catalog became the
+    /// single source of the defaults.
+    static let pinnedModels: [String: String] = [
         "decision_tree binary defaults": "ca24c8eff31f045642f062437be406b47fb708866469a726a7c98770861c7d38",
         "decision_tree binary explicit 1": "363d7527b9bb0c0f87e0bbcfa08cca8f28b999fdd8a4233681127620111c2eb3",
         "decision_tree multiclass defaults": "cd95522bc4b337df12fa4c867b42bf0b46d0ad8f4d47a1877e118a15f6b5bcc6",

@@ -34,6 +34,7 @@ import SluiceCore
         let (frame, spec) = try Self.data(c)
         let a = try Fixtures.train(spec, frame)
         let b = try Fixtures.train(spec, frame)
+        #expect(a.artifact.reference != nil && a.artifact.reference == b.artifact.reference)
         #expect(a.bytes == b.bytes)
         #expect(a.digest == SHA256.hex(of: a.bytes))
         #expect(a.evaluation == b.evaluation)

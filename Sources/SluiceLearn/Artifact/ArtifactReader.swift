@@ -184,6 +184,7 @@ struct ArtifactReader {
                 guard profile.features.map(\.name) == features.map(\.name) else {
                     throw r.fail("the reference profile's features do not match the artifact's features")
                 }
+                try Self.checkCounts(profile, features: features, fail: r.fail)
                 guard profile.isClassifier == (task == .classification),
                       task == .regression || profile.classes == target.classes else {
                     throw r.fail("the reference profile's prediction bins do not match the model's \(task == .classification ? "classes" : "task")")
@@ -194,6 +195,37 @@ struct ArtifactReader {
             throw at("reference") { $0.fail("a reference profile needs format version 3") }
         }
         return ModelArtifact(task: task, algorithm: name, params: params, encoder: encoder, target: target, fitted: fitted, reference: reference)
+    }
+
+    /// Checks that a reference profile's bins fit the features' types and that its counts add up: every
+    /// feature counted every training row, the prediction every test row.
+    static func checkCounts(_ profile: ReferenceProfile, features: [FeatureEncoder.Feature], fail: (String) -> LearnError) throws {
+        for (f, p) in zip(features, profile.features) {
+            let numeric: Bool
+            if case .numeric = f.kind { numeric = true } else { numeric = false }
+            let numericBins: Bool
+            if case .numeric = p.bins { numericBins = true } else { numericBins = false }
+            guard numeric == numericBins else {
+                throw fail("feature \"\(f.name)\" is \(numeric ? "numeric" : "categorical"), but its reference bins are not")
+            }
+            guard let total = sum(p.histogram.counts), total == profile.trainingRows else {
+                throw fail("feature \"\(f.name)\"'s counts do not add up to the \(profile.trainingRows) training rows")
+            }
+        }
+        guard let total = sum(profile.prediction.counts), total == profile.testRows else {
+            throw fail("the prediction's counts do not add up to the \(profile.testRows) test rows")
+        }
+    }
+
+    /// The sum of counts read from the file, or `nil` when it overflows.
+    static func sum(_ counts: [Int]) -> Int? {
+        var total = 0
+        for c in counts {
+            let (s, overflow) = total.addingReportingOverflow(c)
+            if overflow { return nil }
+            total = s
+        }
+        return total
     }
 
     /// The trees of a model, each checked.

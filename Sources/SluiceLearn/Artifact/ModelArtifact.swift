@@ -15,8 +15,9 @@ public struct ModelArtifact: Sendable, Equatable {
     /// The version of the engine's training behaviour: part of every version identity, so that a
     /// change to how models are trained retrains them (while artifacts trained before, of the
     /// same format, still load and serve). 3: gradient-boosting histograms summed in single
-    /// precision per pass.
-    public static let engineVersion = 3
+    /// precision per pass. 4: a reference profile (``ReferenceProfile``) in every artifact, so every
+    /// stored version retrains once and then carries one.
+    public static let engineVersion = 4
 
     /// The fitted parameters of one of the estimator families.
     public enum Fitted: Sendable, Equatable {
