@@ -46,7 +46,7 @@ extension Sluice.Feedback {
         var timeout: Double = 30
 
         func validate() throws {
-            guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size \(batchSize): expected 1 to 100000 labels per request") }
+            guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size \(batchSize): expected 1 to 10000 labels per request (the most sluice serve takes in one)") }
             for (option, value) in [("--id-column", idColumn), ("--row-column", rowColumn), ("--truth-column", truthColumn)] where value.isEmpty {
                 throw ValidationError("\(option): expected a column name")
             }

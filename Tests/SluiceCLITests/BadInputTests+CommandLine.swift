@@ -54,6 +54,17 @@ extension BadInputTests {
 
     /// `sluice monitor`: bad batch files and bad options.
     static let monitorCases: [CommandCase] = [
+        CommandCase(name: "monitor a ragged batch file", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": irisHeader + "5.1,3.5,1.4,0.2\n5.1,3.5\n"],
+             expect: ["data/bad.csv: line 3: row has 2 fields but the header has 4"]),
+        CommandCase(name: "monitor a batch file without a feature column", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": "sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n"],
+             expect: ["data/bad.csv: the data has no column \"petal_width\"", "sepal_length, sepal_width, petal_length, petal_width"]),
+        CommandCase(name: "monitor a batch file with text in a numeric feature", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": irisHeader + "wide,3.5,1.4,0.2\n"],
+             expect: ["data/bad.csv: feature \"sepal_length\" must be numeric", "wide"]),
+        CommandCase(name: "monitor a batch file that does not exist", arguments: ["monitor", "iris", "--data", "data/nope.csv"],
+             expect: ["--data data/nope.csv: cannot read the file"]),
         CommandCase(name: "monitor an unknown model", arguments: ["monitor", "irsi", "--data", "data/nope.csv"],
              expect: ["the store has no model named irsi"]),
         CommandCase(name: "monitor an unknown version", arguments: ["monitor", "iris", "--data", "data/b.csv", "--version", "abcdef"],
