@@ -42,15 +42,15 @@ let package = Package(
         .target(name: "CPrefetch"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch"]),
-        .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn"]),
-        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest"]),
+        .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn", "SluiceMonitor"]),
+        .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         // Pure monitoring statistics: reference bins, histograms, drift, calibration (issue 14).
         .target(name: "SluiceMonitor", dependencies: ["SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceReconcile", "SluiceSystem",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,17 +99,21 @@ let package = Package(
         .target(name: "SluiceTesting", dependencies: ["SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceMonitor", "SluiceCore"]),
-        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceCore"]),
-        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"]),
+        .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
+        .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(name: "SluiceMonitorTests", dependencies: ["SluiceMonitor", "SluiceCore"]),
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: [
-                "SluiceController", "SluiceSystem", "SluiceReconcile", "SluiceManifest", "SluiceCore", "SluiceTesting", "TestSupport",
+                "SluiceController", "SluiceSystem", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
@@ -128,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: [
-                "sluice", "SluiceCore", "SluiceController", "TestSupport",
+                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

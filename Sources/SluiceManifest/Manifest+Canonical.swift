@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceLearn
+import SluiceMonitor
 
 extension Manifest {
     /// The inputs that decide what model is trained, in canonical form, without the content
@@ -37,8 +38,9 @@ extension Manifest {
     public var gateDigest: String { SHA256.hex(of: gateJSON.canonical()) }
 
     /// The whole manifest in canonical form (lineage: which manifest produced a version).
+    /// `monitor` is there only when the manifest has one, so that manifests without it keep their digests.
     public var canonicalJSON: JSON {
-        [
+        var o: [String: JSON] = [
             "name": .string(name),
             "labels": .object(labels.mapValues(JSON.string)),
             "training": trainingInputs,
@@ -47,10 +49,31 @@ extension Manifest {
             "suspend": .bool(suspend),
             "retired": .bool(retired),
         ]
+        if let monitor { o["monitor"] = monitor.json }
+        return .object(o)
     }
 
     /// The digest of the whole manifest.
     public var digest: String { SHA256.hex(of: canonicalJSON.canonical()) }
+}
+
+extension MonitorSpec {
+    /// The monitor spec in canonical form, defaults filled in, durations in seconds (the watched
+    /// metric and floor come from the gate, which has its own place).
+    public var json: JSON {
+        [
+            "server": server.map(JSON.string) ?? .null,
+            "interval": .number(interval), "window": .number(window), "persistFor": .number(persistFor),
+            "minSamples": .number(Double(policy.minSamples)),
+            "drift": ["method": .string(policy.driftMethod.rawValue), "warn": .number(policy.driftWarn),
+                      "breach": .number(policy.driftBreach), "share": .number(policy.driftShare)],
+            "prediction": ["breach": .number(policy.predictionBreach)],
+            "quality": ["missingIncrease": .number(policy.missingIncrease), "unknownShare": .number(policy.unknownShare)],
+            "performance": ["minLabels": .number(Double(policy.minLabels)), "maxDegradation": .number(policy.maxDegradation)],
+            "onBreach": .string(onBreach.rawValue),
+            "retrain": ["cooldown": .number(retrain.cooldown), "maxPerWeek": .number(Double(retrain.maxPerWeek))],
+        ]
+    }
 }
 
 extension SplitSpec {

@@ -21,11 +21,13 @@ public struct Manifest: Sendable, Equatable {
     public var deploy: DeploySpec
     public var suspend: Bool
     public var retired: Bool
+    /// `spec.monitor`, when the model is watched in service.
+    public var monitor: MonitorSpec?
     /// Where the manifest was read from (relative to the root) and its position there.
     public var origin: Origin
 
     public init(name: String, labels: [String: String], task: LearningTask?, dataset: DatasetSpec, algorithm: String, params: [String: JSON],
-                gate: [GateRule], deploy: DeploySpec, suspend: Bool, retired: Bool, origin: Origin) {
+                gate: [GateRule], deploy: DeploySpec, suspend: Bool, retired: Bool, monitor: MonitorSpec? = nil, origin: Origin) {
         self.name = name
         self.labels = labels
         self.task = task
@@ -36,6 +38,7 @@ public struct Manifest: Sendable, Equatable {
         self.deploy = deploy
         self.suspend = suspend
         self.retired = retired
+        self.monitor = monitor
         self.origin = origin
     }
 

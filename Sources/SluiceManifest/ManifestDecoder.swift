@@ -143,13 +143,14 @@ struct FieldReader {
         let deploy = spec["deploy"].flatMap { self.deploy($0) }
         let suspend = bool(spec["suspend"], "spec.suspend", default: false)
         let retired = bool(spec["retired"], "spec.retired", default: false)
+        let monitor = spec["monitor"].flatMap { self.monitor($0, deploy: deploy, gate: gate) }
         if let dataset, let f = dataset.features, f.contains(dataset.target) {
             fail(spec["dataset"], "spec.dataset.features", "lists the target \"\(dataset.target)\"; a column cannot be both target and feature")
         }
         guard let name, let dataset, let algorithm, let deploy else { return nil }
         return Manifest(
             name: name, labels: labels, task: task, dataset: dataset, algorithm: algorithm.name, params: algorithm.params,
-            gate: gate, deploy: deploy, suspend: suspend, retired: retired,
+            gate: gate, deploy: deploy, suspend: suspend, retired: retired, monitor: monitor,
             origin: .init(file: file, position: node.position))
     }
 

@@ -3,7 +3,7 @@
 public enum ManifestFields {
     public static let root = ["apiVersion", "kind", "metadata", "spec"]
     public static let metadata = ["name", "labels"]
-    public static let spec = ["task", "dataset", "algorithm", "gate", "deploy", "suspend", "retired"]
+    public static let spec = ["task", "dataset", "algorithm", "gate", "deploy", "suspend", "retired", "monitor"]
     public static let dataset = ["source", "target", "features", "split", "test", "sha256", "testSha256"]
     public static let split = ["method", "testFraction", "testSize", "seed", "stratify"]
     public static let algorithm = ["name", "params"]
@@ -11,6 +11,13 @@ public enum ManifestFields {
     public static let directoryDeploy = ["target", "path"]
     public static let httpDeploy = ["target", "url", "tokenEnv"]
     public static let deployTargets = ["directory", "http"]
+    public static let monitor = ["server", "interval", "window", "minSamples", "persistFor", "drift", "prediction", "quality",
+                                 "performance", "onBreach", "retrain"]
+    public static let monitorDrift = ["method", "warn", "breach", "share"]
+    public static let monitorPrediction = ["breach"]
+    public static let monitorQuality = ["missingIncrease", "unknownShare"]
+    public static let monitorPerformance = ["minLabels", "maxDegradation"]
+    public static let monitorRetrain = ["cooldown", "maxPerWeek"]
     /// The pattern of `metadata.name`: a DNS label.
     public static let namePattern = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
     /// The pattern of a `sha256` pin.

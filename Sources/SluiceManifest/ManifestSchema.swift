@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceLearn
+import SluiceMonitor
 
 /// The JSON Schema (draft 2020-12) of the manifest format, built from the same field lists,
 /// parameter catalog and metric list as the decoder. `schema/manifest.schema.json` is this
@@ -74,6 +75,48 @@ public enum ManifestSchema {
                                 "tokenEnv": ["type": "string", "pattern": .string(ManifestFields.envPattern)]]],
             ],
         ]
+        let duration: JSON = ["type": "string", "pattern": "^\\s*[0-9.]+(ms|s|m|h|d)?\\s*$",
+                              "description": "A duration: 250ms, 30s, 5m, 24h, 7d, or plain seconds."]
+        func share(_ d: Double, _ description: String) -> JSON {
+            ["type": "number", "minimum": 0, "maximum": 1, "default": .number(d), "description": .string(description)]
+        }
+        func level(_ d: Double, _ description: String) -> JSON {
+            ["type": "number", "minimum": 0, "default": .number(d), "description": .string(description)]
+        }
+        func object(_ properties: [String: JSON]) -> JSON { ["type": "object", "additionalProperties": false, "properties": .object(properties)] }
+        let defaults = MonitorPolicy()
+        let monitor: JSON = [
+            "type": "object", "additionalProperties": false,
+            "description": "Watch the model in service: drift, data quality and live performance (docs/monitoring.md). Changing it retrains nothing.",
+            "properties": [
+                "server": ["type": "string", "pattern": "^https?://",
+                           "description": "Base URL of the sluice serve that serves the model; required for a directory target, the target's server for an http one."],
+                "interval": .object(duration.objectValue!.merging(["default": "5m"]) { $1 }),
+                "window": .object(duration.objectValue!.merging(["default": "24h"]) { $1 }),
+                "persistFor": .object(duration.objectValue!.merging(["default": "1h"]) { $1 }),
+                "minSamples": ["type": "integer", "minimum": 1, "default": .number(Double(defaults.minSamples))],
+                "drift": object([
+                    "method": ["enum": .strings(MonitorPolicy.DriftMethod.allCases.map(\.rawValue)), "default": "psi"],
+                    "warn": level(defaults.driftWarn, "A feature at or above this is a warning (at most breach; at most 1 for ks)."),
+                    "breach": level(defaults.driftBreach, "A feature at or above this is in breach (at most 1 for ks)."),
+                    "share": share(defaults.driftShare, "The share of features in breach that makes the model Drifted."),
+                ]),
+                "prediction": object(["breach": level(defaults.predictionBreach, "Prediction PSI at or above this makes the model Drifted.")]),
+                "quality": object([
+                    "missingIncrease": share(defaults.missingIncrease, "A rise of a feature's missing rate (absolute) that makes the model Drifted."),
+                    "unknownShare": share(defaults.unknownShare, "A share of unseen categories that makes the model Drifted."),
+                ]),
+                "performance": object([
+                    "minLabels": ["type": "integer", "minimum": 1, "default": .number(Double(defaults.minLabels))],
+                    "maxDegradation": level(defaults.maxDegradation, "How far live performance may fall below the test value."),
+                ]),
+                "onBreach": ["enum": ["alert"], "default": "alert", "description": "alert: report breaches. (retrain is not supported yet.)"],
+                "retrain": object([
+                    "cooldown": .object(duration.objectValue!.merging(["default": "24h"]) { $1 }),
+                    "maxPerWeek": ["type": "integer", "minimum": 1, "default": 3],
+                ]),
+            ],
+        ]
         let spec: JSON = [
             "type": "object", "additionalProperties": false, "required": ["dataset", "algorithm", "deploy"],
             "properties": [
@@ -91,7 +134,10 @@ public enum ManifestSchema {
                 "deploy": deploy,
                 "suspend": ["type": "boolean", "default": false],
                 "retired": ["type": "boolean", "default": false],
+                "monitor": monitor,
             ],
+            "if": ["required": ["monitor"], "properties": ["deploy": ["properties": ["target": ["const": "directory"]]]]],
+            "then": ["properties": ["monitor": ["required": ["server"]]]],
         ]
         let model: JSON = [
             "type": "object", "additionalProperties": false, "required": .strings(ManifestFields.root),

@@ -49,6 +49,26 @@ extension Sluice {
                 if let since = row["since"]?.stringValue { line += Terminal.paint("  since \(since)", .dim) }
                 Terminal.print(line)
                 if let m = row["message"]?.stringValue, !m.isEmpty, condition != "ready" { Terminal.print("    \(m)") }
+                if let monitor = row["monitor"], monitor != .null { printMonitor(monitor) }
+            }
+        }
+
+        /// The monitor lines of a model: each condition (breaches in red), or why the last check
+        /// could not judge, or that nothing holds.
+        private func printMonitor(_ monitor: JSON) {
+            let conditions = monitor["conditions"]?.arrayValue ?? []
+            for c in conditions {
+                let breached = c["breached"]?.boolValue == true
+                let head = "\(c["type"]?.stringValue ?? "") (\(c["reason"]?.stringValue ?? ""))"
+                let style: Terminal.Style = breached ? .red : (c["type"]?.stringValue == "InsufficientData" ? .dim : .yellow)
+                let state = breached ? "breach" : "holds"
+                Terminal.print("    monitor: " + Terminal.paint(head, style) + " \(state) since \(c["since"]?.stringValue ?? ""): \(c["message"]?.stringValue ?? "")")
+            }
+            if let problem = monitor["problem"]?.stringValue {
+                Terminal.print("    monitor: " + Terminal.paint("cannot judge", .yellow) + " (checked \(monitor["checkedAt"]?.stringValue ?? "")): \(problem)")
+            } else if conditions.isEmpty {
+                let rows = monitor["report"]?["rows"]?.intValue.map { "\($0) rows" } ?? "no report"
+                Terminal.print("    monitor: " + Terminal.paint("no condition", .green) + Terminal.paint(" (\(rows), checked \(monitor["checkedAt"]?.stringValue ?? ""))", .dim))
             }
         }
     }

@@ -10,6 +10,7 @@ enum StatusRows {
         let iso = ISO8601DateFormatter()
         let conditions = Dictionary(try store.conditions().map { ($0.model, $0) }) { $1 }
         let published = Dictionary(try store.activePublications().map { ($0.model, $0) }) { $1 }
+        let monitored = Dictionary(try store.monitorStates().map { ($0.model, $0) }) { $1 }
         var names = Set(try store.modelNames())
         names.formUnion(conditions.keys)
         return try names.sorted().map { name in
@@ -29,7 +30,26 @@ enum StatusRows {
                      "publishedAt": .string(iso.string(from: p.publishedAt)), "revision": p.revision.map(JSON.string) ?? .null]
                 } ?? .null,
                 "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,
+                "monitor": monitored[name].map { monitor($0, iso) } ?? .null,
             ]
         }
+    }
+
+    /// A model's monitor state: `{"version", "checkedAt", "problem", "conditions": [{"type", "reason",
+    /// "message", "features", "since", "breached"}], "report"}`.
+    static func monitor(_ m: MonitorState, _ iso: ISO8601DateFormatter) -> JSON {
+        [
+            "version": m.version.map(JSON.string) ?? .null,
+            "checkedAt": .string(iso.string(from: m.checkedAt)),
+            "problem": m.problem.map(JSON.string) ?? .null,
+            "conditions": .array(m.conditions.map { c in
+                [
+                    "type": .string(c.condition.kind.rawValue), "reason": .string(c.condition.reason.rawValue),
+                    "message": .string(c.condition.message), "features": .strings(c.condition.features),
+                    "since": .string(iso.string(from: c.since)), "breached": .bool(c.breached),
+                ]
+            }),
+            "report": m.report.flatMap { try? JSONParser.parse(Array($0.utf8)).value } ?? .null,
+        ]
     }
 }

@@ -166,6 +166,14 @@ import Glibc
         ] },
              expect: ["manifests/bad.json", "spec.deploy.url", "is also the deploy target of \"bad2\" (manifests/bad2.json)",
                       "manifests/bad2.json", "is also the deploy target of \"bad\" (manifests/bad.json)"]),
+        Case(name: "monitor of a directory target without a server", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["interval": "1m"]) }] },
+             expect: ["manifests/bad.json:", "spec.monitor.server", "is needed for a directory target: the URL of the sluice serve that serves it"]),
+        Case(name: "monitor asking to retrain on breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "onBreach": "retrain"]) }] },
+             expect: ["spec.monitor.onBreach", "\"retrain\" is not supported yet", "use \"alert\""]),
+        Case(name: "monitor duration without a unit people write", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "persistFor": "1 hour"]) }] },
+             expect: ["spec.monitor.persistFor", "\"1 hour\" is not a duration", "30s, 5m, 1h, 7d"]),
+        Case(name: "monitor warn above breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "drift": ["warn": 0.5]]) }] },
+             expect: ["spec.monitor.drift.warn", "0.5 is above drift.breach 0.2"]),
     ]
 
     @Test(arguments: cases)

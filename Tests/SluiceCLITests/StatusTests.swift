@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import SluiceCore
+import SluiceController
+import SluiceMonitor
+import SluiceReconcile
 
 /// `sluice status` reports what the store recorded, and read-only commands never create a store.
 @Suite struct StatusTests {
@@ -47,6 +50,33 @@ import SluiceCore
         let revision = try JSONParser.parse(try ctl.run("status", "--json").stdout).value["models"]?.arrayValue?.first?["revision"]?.stringValue
         #expect(revision?.isEmpty == false, "the revision the controller reconciled")
         #expect(c.signal(SIGTERM)?.status == 0)
+    }
+
+    @Test func statusShowsTheMonitorConditionsTheControllerRecorded() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let store = try SQLiteStore(path: s.url(".sluice/state.db").path)
+        let since = Date(timeIntervalSince1970: 1_767_225_600)
+        try store.recordMonitor(MonitorState(
+            model: "iris", version: "v1", checkedAt: since.addingTimeInterval(3_600),
+            conditions: [.init(condition: MonitorCondition(kind: .drifted, reason: .featureDrift, message: "feature drift: petal_width (PSI 0.42) at or above 0.2, 1 of 4 features",
+                                                           features: ["petal_width"]), since: since, breached: true)],
+            report: #"{"rows": 800}"#), events: [])
+        let text = try s.run("status")
+        #expect(text.status == 0, "\(text.output)")
+        #expect(text.stdout.contains("monitor: Drifted (FeatureDrift) breach since 2026-01-01T00:00:00Z: feature drift: petal_width (PSI 0.42)"), "\(text.output)")
+        let json = try JSONParser.parse(try s.run("status", "--json").stdout).value
+        let monitor = try #require(json["models"]?.arrayValue?.first { $0["name"] == "iris" }?["monitor"])
+        let condition = try #require(monitor["conditions"]?.arrayValue?.first)
+        #expect(condition["type"] == "Drifted" && condition["breached"] == true, "\(monitor)")
+        #expect(condition["since"] == "2026-01-01T00:00:00Z")
+        #expect(condition["features"] == ["petal_width"])
+        #expect(monitor["problem"] == .null && monitor["report"]?["rows"] == 800)
+
+        // A check that could not judge says why.
+        try store.recordMonitor(MonitorState(model: "iris", version: nil, checkedAt: since, problem: "GET http://127.0.0.1:1/v2/models/iris/monitor: connection refused"), events: [])
+        let refused = try s.run("status")
+        #expect(refused.stdout.contains("monitor: cannot judge (checked 2026-01-01T00:00:00Z): GET http://127.0.0.1:1/v2/models/iris/monitor: connection refused"), "\(refused.output)")
     }
 
     @Test func readOnlyCommandsNeverCreateAStore() throws {

@@ -51,6 +51,10 @@ import SluiceLearn
             "gate": ["accuracy": ["min": 0.5, "max": 1, "maxRegression": 0.1], "log_loss": ["max": 2]],
             "deploy": ["target": "directory", "path": "out"],
             "suspend": true, "retired": false,
+            "monitor": ["server": "http://127.0.0.1:8080", "interval": "30s", "window": "1h", "minSamples": 50, "persistFor": "0s",
+                        "drift": ["method": "ks", "warn": 0.05, "breach": 0.3, "share": 0.25], "prediction": ["breach": 0.3],
+                        "quality": ["missingIncrease": 0.2, "unknownShare": 0.05], "performance": ["minLabels": 20, "maxDegradation": 0.1],
+                        "onBreach": "alert", "retrain": ["cooldown": "12h", "maxPerWeek": 2]],
         ],
     ]
 
@@ -71,7 +75,9 @@ import SluiceLearn
         for a in AlgorithmCatalog.all {
             for p in a.parameters { #expect(schema.contains("\"\(p.name)\":{"), "\(a.name).\(p.name) missing from the schema") }
         }
-        for field in ManifestFields.spec + ManifestFields.dataset + ManifestFields.split + ManifestFields.metadata {
+        let monitorFields = ManifestFields.monitor + ManifestFields.monitorDrift + ManifestFields.monitorQuality
+            + ManifestFields.monitorPerformance + ManifestFields.monitorRetrain
+        for field in ManifestFields.spec + ManifestFields.dataset + ManifestFields.split + ManifestFields.metadata + monitorFields {
             #expect(schema.contains("\"\(field)\":"), "\(field) missing from the schema")
         }
     }

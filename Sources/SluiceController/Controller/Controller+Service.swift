@@ -45,6 +45,7 @@ extension Controller: Service {
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask { try await self.reconcileWhileRunning(); return true }
                     group.addTask { try await self.giveUpAfterShutdownTimeout(); return false }
+                    group.addTask { await self.monitorWhileRunning(); return false }
                     // Until the loop ends; the timeout's WorkAbandoned cancels it (leaving the group).
                     while let loopEnded = try await group.next() {
                         if loopEnded { group.cancelAll() }
@@ -57,6 +58,19 @@ extension Controller: Service {
             stop()
         }
         logger.info("controller stopped; lease released")
+    }
+
+    /// Checks the monitored models that are due, once a second, while this process holds the
+    /// writer lease: beside the cycles, on a thread of its own, so that a slow server never delays
+    /// a reconcile. Returns when the controller stops or the task is cancelled.
+    private func monitorWhileRunning() async {
+        while !isStopping {
+            if state.withLock({ $0.holdsLease }), monitoring.anyDue {
+                let revision = state.withLock { $0.lastRevision }
+                _ = try? await WorkThread.run("sluice.monitor") { [monitoring] in monitoring.checkDue(revision: revision) }
+            }
+            guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
+        }
     }
 
     /// Throws ``WorkAbandoned`` once ``Options/shutdownTimeout`` has passed since ``stop()``;

@@ -81,6 +81,8 @@ public final class Controller: Sendable {
     /// The time of day: backoff deadlines (of failed models and of the source), the lease's
     /// expiry, and the records' timestamps. Cycle durations are measured with `ContinuousClock`.
     public let clock: any WallClock
+    /// The watch over models in service (`spec.monitor`); `sluice run` checks it from a task beside the cycles.
+    public let monitoring: Monitoring
     let cancellation = CancellationFlag()
     /// Wakes ``run()`` while it waits: a trigger, a lost lease, a stop.
     let wakeups = Wakeups()
@@ -107,6 +109,7 @@ public final class Controller: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.retries = Mutex(Retries(policy: options.retry))
+        self.monitoring = Monitoring(store: store, clock: clock, logger: logger, metrics: metrics.monitor)
     }
 
     public var status: Status { state.withLock { $0 } }
@@ -134,6 +137,7 @@ public final class Controller: Sendable {
             let snapshot = try reconciler.snapshot()
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
+            monitoring.watch(MonitoredModel.of(snapshot.desired.map(\.manifest)))
             let revision = snapshot.revision ?? ""
             let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
                 let data = switch d.data {

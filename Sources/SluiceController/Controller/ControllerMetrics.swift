@@ -13,12 +13,15 @@ public final class ControllerMetrics: Sendable {
     private let lastCycle: Gauge
     private let leaseHeld: Gauge
     private let revision = Mutex<(String, Gauge)?>(nil)
+    /// The monitor's gauges (``MonitorMetrics``), on the same factory.
+    public let monitor: MonitorMetrics
     private static let conditions: [Condition] = [.ready, .progressing, .failed, .rejected, .suspended, .retired, .blocked]
 
     /// - Parameter factory: where the metrics go; by default the process-wide `MetricsSystem`'s
     ///   (tests pass a factory of their own, so that nothing is bootstrapped).
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
+        monitor = MonitorMetrics(factory: factory)
         cycles = Counter(label: "sluice_cycles_total", factory: factory)
         cycleFailures = Counter(label: "sluice_cycle_errors_total", factory: factory)
         cycleDuration = Metrics.Timer(label: "sluice_cycle_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)

@@ -17,4 +17,10 @@ public enum EventKind: String, Sendable, CaseIterable {
     case failed
     /// `sluice gc` removed an artifact of a version.
     case collected
+    /// A monitored model's `Drifted` or `Degraded` condition was first seen (not yet a breach).
+    case raised
+    /// A monitored model's condition has held for `spec.monitor.persistFor`: a breach.
+    case breached
+    /// A monitored model's condition no longer holds (or its version left service).
+    case cleared
 }

@@ -11,6 +11,7 @@ public final class InMemoryStore: Store {
         var publications: [PublicationRecord] = []
         var events: [EventRecord] = []
         var conditions: [String: ConditionRecord] = [:]
+        var monitor: [String: MonitorState] = [:]
         var artifacts: [String: [UInt8]] = [:]
         var digests: [String: (FileStamp, String)] = [:]
         var lease: LeaseHolder?
@@ -108,6 +109,17 @@ public final class InMemoryStore: Store {
     }
 
     public func recordEvent(_ e: EventRecord) throws { try mutate { $0.events.append(e) } }
+
+    public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
+        try mutate { s in
+            s.monitor[state.model] = state
+            s.events += events
+        }
+    }
+
+    public func monitorStates() throws -> [MonitorState] {
+        state.withLock { $0.monitor.values.sorted { $0.model < $1.model } }
+    }
 
     public func version(model: String, id: String) throws -> VersionRecord? {
         state.withLock { $0.versions.first { $0.model == model && $0.id == id } }

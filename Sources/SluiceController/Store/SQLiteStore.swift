@@ -142,6 +142,13 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     since REAL NOT NULL, checked_at REAL NOT NULL, revision TEXT);
                 """)
         }
+        m.registerMigration("v4: monitor") { db in
+            try db.execute(sql: """
+                CREATE TABLE monitor_states (
+                    model TEXT PRIMARY KEY, version TEXT, checked_at REAL NOT NULL, problem TEXT,
+                    conditions TEXT NOT NULL, report TEXT);
+                """)
+        }
         return m
     }
 
@@ -269,6 +276,34 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 ConditionRecord(model: r["model"], condition: r["condition"], message: r["message"], version: r["version"],
                                 since: Date(timeIntervalSince1970: r["since"]), checkedAt: Date(timeIntervalSince1970: r["checked_at"]),
                                 revision: r["revision"])
+            }
+        }
+    }
+
+    public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO monitor_states (model, version, checked_at, problem, conditions, report)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [state.model, state.version, state.checkedAt.timeIntervalSince1970, state.problem,
+                                 MonitorState.Tracked.text(state.conditions), state.report])
+            for e in events {
+                try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
+            }
+        }
+    }
+
+    public func monitorStates() throws -> [MonitorState] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM monitor_states ORDER BY model").map { r in
+                let model: String = r["model"]
+                let conditions: [MonitorState.Tracked]
+                do { conditions = try MonitorState.Tracked.read(r["conditions"]) } catch {
+                    throw StoreError("the store \(path) holds monitor conditions of model \(model) that do not read (\(error)); a newer Sluice may have written them")
+                }
+                return MonitorState(model: model, version: r["version"], checkedAt: Date(timeIntervalSince1970: r["checked_at"]),
+                                    problem: r["problem"], conditions: conditions, report: r["report"])
             }
         }
     }

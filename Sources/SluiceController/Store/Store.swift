@@ -23,6 +23,12 @@ public protocol Store: LeaseStore {
     /// The last recorded condition of every model, by name.
     func conditions() throws -> [ConditionRecord]
 
+    /// Records a monitored model's state (replacing its previous one) and the events of its
+    /// transitions, in one transaction.
+    func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws
+    /// The monitor state of every monitored model, by name.
+    func monitorStates() throws -> [MonitorState]
+
     func version(model: String, id: String) throws -> VersionRecord?
     /// Every version of a model, oldest first.
     func versions(model: String) throws -> [VersionRecord]
