@@ -14,7 +14,7 @@ extension Sluice.Feedback {
                 no (id, row) twice); a file with any bad line is refused with its line and column, and nothing is \
                 sent. Then the labels are posted in chunks of --batch-size. The truth is sent as a number when the \
                 model's target is numeric (from the store, when there is one; else when the cell reads as a number), \
-                as text otherwise. The server is --server URL, else the model's http deploy target.
+                as text otherwise. The server is --server URL, else spec.monitor.server, else the model's http deploy target.
                 Exit codes: 0 every chunk accepted, 1 an error (a bad file, or a chunk refused: the chunks before it \
                 were accepted).
                 """)
@@ -68,7 +68,8 @@ extension Sluice.Feedback {
                 Terminal.error("\(error); nothing was sent")
                 throw ExitCode(1)
             }
-            let server = try MonitorServer.resolve(server, model: name, options: options)
+            let server = try MonitorServer.resolve(server, model: name, options: options,
+                                                   manifest: MonitorManifest.load(options, model: name, warn: false))
             let client = HTTPClient(timeout: timeout, attempts: 3, backoff: 0.5)
             let url = server.url(model: name, endpoint: "feedback")
             var accepted = 0

@@ -16,8 +16,9 @@ extension Sluice {
                 With --data FILE.csv, no server is needed: every row of the file is scored with the version in \
                 service (or --version) and compared with that version's reference profile; when the file has \
                 the target column, the live metrics are measured on it too. Without --data, the window of rows \
-                recorded by `sluice serve` is read from the server (--server URL, else the model's http deploy \
-                target) and judged against the profile of the version the server names, from the store.
+                recorded by `sluice serve` is read from the server (--server URL, else spec.monitor.server, else \
+                the model's http deploy target) and judged against the profile of the version the server names, \
+                from the store. The thresholds are the manifest's spec.monitor (defaults filled in, the gate's metric).
                 The conditions are those that hold now (the controller's persistFor does not apply).
                 Exit codes: 0 no Drifted or Degraded condition (InsufficientData only informs), 3 a Drifted or \
                 Degraded condition holds, 1 an error.
@@ -94,13 +95,15 @@ extension Sluice {
                     + subject.artifact.encoder.features.map(\.name).joined(separator: ", "))
                 throw ExitCode(1)
             }
-            return .init(subject: subject, stats: stats, series: [], policy: MonitorPolicy(), source: "\(frame.rowCount) rows of \(path)",
+            let policy = MonitorManifest.load(options, model: name, warn: true).policy
+            return .init(subject: subject, stats: stats, series: [], policy: policy, source: "\(frame.rowCount) rows of \(path)",
                          data: path, server: nil, window: nil)
         }
 
         /// Reads the server's window and the profile of the version it names.
         func judgeServer() throws -> MonitorOutput.Judged {
-            let server = try MonitorServer.resolve(server, model: name, options: options)
+            let manifest = MonitorManifest.load(options, model: name, warn: true)
+            let server = try MonitorServer.resolve(server, model: name, options: options, manifest: manifest)
             let body = try server.window(model: name, window: window, client: HTTPClient(timeout: timeout, attempts: 2, backoff: 0.5))
             let identity: (model: String, version: String)
             do { identity = try MonitorWindow.identity(json: body) } catch {
@@ -119,7 +122,7 @@ extension Sluice {
                     + "\(VersionIdentity.short(subject.version))'s reference profile: \(error)")
                 throw ExitCode(1)
             }
-            return .init(subject: subject, stats: window.stats, series: window.series, policy: MonitorPolicy(),
+            return .init(subject: subject, stats: window.stats, series: window.series, policy: manifest.policy,
                          source: "the last \(self.window) on \(server.base)", data: nil, server: server.base, window: window)
         }
     }

@@ -7,9 +7,9 @@ import SluiceController
 import SluiceCore
 import SluiceManifest
 
-/// The `sluice serve` instance a command talks to about a model: `--server URL`, else the server of the
-/// model's `http` deploy target as the store recorded it (its repository URL without the
-/// `/v2/repository/models/NAME` path).
+/// The `sluice serve` instance a command talks to about a model: `--server URL`, else the manifest's
+/// `spec.monitor.server`, else the server of the model's `http` deploy target as the store recorded it (its
+/// repository URL without the `/v2/repository/models/NAME` path, with its `tokenEnv` token).
 struct MonitorServer {
     /// The base URL, without a trailing slash (`http://127.0.0.1:8080`).
     var base: String
@@ -18,10 +18,17 @@ struct MonitorServer {
 
     /// Resolves the server of `model`.
     /// - Throws: exit code 1 with a message when there is none to talk to.
-    static func resolve(_ server: String?, model: String, options: GlobalOptions) throws -> MonitorServer {
+    static func resolve(_ server: String?, model: String, options: GlobalOptions, manifest: MonitorManifest) throws -> MonitorServer {
         if let server {
             guard let base = baseURL(server) else {
                 Terminal.error("--server \(server): expected an http(s) URL such as http://127.0.0.1:8080")
+                throw ExitCode(1)
+            }
+            return MonitorServer(base: base, token: nil)
+        }
+        if let named = manifest.server {
+            guard let base = baseURL(named) else {
+                Terminal.error("\(manifest.manifest?.origin.file ?? "the manifest"): spec.monitor.server \(named): expected an http(s) URL")
                 throw ExitCode(1)
             }
             return MonitorServer(base: base, token: nil)
@@ -30,7 +37,7 @@ struct MonitorServer {
         let publication = try store.activePublications().first { $0.model == model }
         guard case .http(let url, let tokenEnv)? = publication?.deploy, let base = baseURL(url) else {
             let where_ = publication.map { "it is published to \($0.deploy.summary)" } ?? "it is not published"
-            Terminal.error("no server to ask about \(model): \(where_); name the `sluice serve` that serves it with --server URL, "
+            Terminal.error("no server to ask about \(model): \(where_); name the `sluice serve` that serves it with --server URL (or spec.monitor.server), "
                 + "or use --data FILE.csv to judge a batch file")
             throw ExitCode(1)
         }

@@ -115,3 +115,43 @@ import SluiceCore
         #expect(page.contains("Drifted</b> (FeatureDrift)"))
     }
 }
+
+extension MonitorDataTests {
+    @Test func theManifestsSpecMonitorSetsTheThresholdsAndTheServer() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        try s.write("data/shifted.csv", try Self.irisRows(copies: 1, labelled: false, shift: ("sepal_length", 1.5)))
+        // The defaults: 150 rows are too few to judge drift (500).
+        let defaults = try Self.report(try s.run("monitor", "iris", "--data", "data/shifted.csv", "--json"))
+        #expect(defaults["conditions"]?.arrayValue?.map { $0["reason"] } == ["TooFewRows"])
+        // spec.monitor: judged from 100 rows, one feature of four is enough. Changing it retrains nothing.
+        try s.edit("manifests/iris.json") { $0.set("spec.monitor", ["server": "http://127.0.0.1:9", "minSamples": 100, "drift": ["share": 0.25]]) }
+        let r = try s.run("monitor", "iris", "--data", "data/shifted.csv")
+        #expect(r.status == 3, "\(r.output)")
+        #expect(r.stdout.contains("Drifted (FeatureDrift): feature drift: sepal_length (PSI "), "\(r.stdout)")
+        #expect(r.stdout.contains("1 of 4 features"), "\(r.stdout)")
+        // Without --data, spec.monitor.server is the server asked.
+        let unreachable = try s.run("monitor", "iris")
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stderr.contains("cannot reach the server: GET http://127.0.0.1:9/v2/models/iris/monitor?window=24h"), "\(unreachable.stderr)")
+    }
+
+    @Test func theGatesMetricIsWatchedWithoutSpecMonitor() throws {
+        let s = try Sandbox()
+        try s.edit("manifests/iris.json") { $0.set("spec.gate", ["f1_macro": ["min": 0.5]]) }
+        #expect(try s.run("apply").status == 0)
+        try s.write("data/labelled.csv", try Self.irisRows(copies: 1, labelled: true))
+        let j = try Self.report(try s.run("monitor", "iris", "--data", "data/labelled.csv", "--json"))
+        #expect(j["metric"]?["name"] == "f1_macro")
+        #expect(j["live"]?["metric"] == "f1_macro")
+    }
+
+    @Test func aModelNoManifestDeclaresIsJudgedWithTheDefaultsAndAWarning() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        try s.write("data/batch.csv", try Self.irisRows(copies: 1, labelled: false))
+        let r = try s.run("monitor", "iris", "--data", "data/batch.csv", "--manifests", "elsewhere")
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stderr.contains("warning: no valid manifest in elsewhere/ declares iris; judging with the default thresholds"), "\(r.stderr)")
+    }
+}
