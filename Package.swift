@@ -60,14 +60,15 @@ let package = Package(
         .target(
             name: "SluiceServe",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceSystem", "SluiceMonitor",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SluiceHTTP",
             dependencies: [
-                "SluiceController", "SluiceServe", "SluiceCore",
+                "SluiceController", "SluiceServe", "SluiceMonitor", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "SluiceServeTests",
             dependencies: [
-                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
+                "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -20,6 +20,8 @@ import Synchronization
 /// | `GET /v2/models/{m}[/versions/{v}]` | model metadata: inputs and outputs from the artifact |
 /// | `GET /v2/models/{m}[/versions/{v}]/ready` | 200 when served, 400 when not (with the reason), 404 unknown |
 /// | `POST /v2/models/{m}[/versions/{v}]/infer` | inference, JSON or binary tensors |
+/// | `POST /v2/models/{m}/feedback` | ground truth for answered rows (202), when monitoring is on |
+/// | `GET /v2/models/{m}/monitor[?window=24h&metric=…]` | the monitor window of the version in service |
 /// | `PUT`/`DELETE`/`GET /v2/repository/models/{m}`, `GET /v2/repository/models` | the repository API, bearer token |
 /// | `GET /metrics` | Prometheus text |
 public final class InferenceServer: Sendable {
@@ -35,15 +37,23 @@ public final class InferenceServer: Sendable {
     public let options: Options
     let registry: PrometheusCollectorRegistry
     let metrics: InferenceMetrics
+    /// Records what is served (`nil`: `--no-monitor`).
+    public let monitor: MonitorRecorder?
+    let monitorMetrics: MonitorMetrics
     let stopping = Atomic<Bool>(false)
 
-    /// - Parameter registry: where `GET /metrics` reads the serving metrics from (a registry of
-    ///   their own by default).
-    public init(repository: ModelRepository, options: Options, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// - Parameters:
+    ///   - registry: where `GET /metrics` reads the serving metrics from (a registry of their own by default).
+    ///   - monitor: records every answered row, and serves the feedback and monitor routes; `nil` turns
+    ///     monitoring off (requests then get no generated `id`).
+    public init(repository: ModelRepository, options: Options, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                monitor: MonitorRecorder? = nil) {
         self.repository = repository
         self.options = options
         self.registry = registry
         self.metrics = InferenceMetrics(registry: registry)
+        self.monitor = monitor
+        self.monitorMetrics = MonitorMetrics(registry: registry)
     }
 
     /// Marks the server as stopping: `/v2/health/ready` answers 503 so load balancers drain it.
@@ -73,6 +83,8 @@ public final class InferenceServer: Sendable {
             (.get, "v2/models/:name/versions/:version/ready", { [self] _, context in try modelReady(context, versioned: true) }),
             (.post, "v2/models/:name/infer", { [self] request, context in try await infer(request, context, versioned: false) }),
             (.post, "v2/models/:name/versions/:version/infer", { [self] request, context in try await infer(request, context, versioned: true) }),
+            (.post, "v2/models/:name/feedback", { [self] request, context in try await feedback(request, context) }),
+            (.get, "v2/models/:name/monitor", { [self] request, context in try await monitorWindow(request, context) }),
             (.get, "v2/repository/models", { [self] request, _ in
                 try authorize(request)
                 return JSONResponse.bytes(200, JSON.array(repository.statuses.map(Self.json)).canonicalBytes())
@@ -95,6 +107,7 @@ public final class InferenceServer: Sendable {
                 let statuses = repository.statuses
                 metrics.modelsLoaded.record(statuses.filter(\.ready).count)
                 metrics.modelsFailing.record(statuses.filter { $0.reason != nil }.count)
+                if let monitor { monitorMetrics.update(from: monitor) }
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
@@ -110,7 +123,7 @@ public final class InferenceServer: Sendable {
 
     /// Refuses a body whose declared `Content-Length` is above the limit before reading any of
     /// it (413 at once, instead of waiting for bytes that would be refused anyway).
-    private func checkDeclaredLength(_ request: Request) throws {
+    func checkDeclaredLength(_ request: Request) throws {
         if let value = request.headers[.contentLength], let length = Int(value), length > options.maxBodySize {
             throw ServeError(413, "the request body is \(length) bytes, larger than the server's limit of \(options.maxBodySize) bytes (--max-body-size)")
         }
@@ -119,7 +132,7 @@ public final class InferenceServer: Sendable {
     // MARK: Models
 
     /// The served model a request names, checked against the version in the path.
-    private func resolve(_ context: some RequestContext, versioned: Bool) throws -> ServedModel {
+    func resolve(_ context: some RequestContext, versioned: Bool) throws -> ServedModel {
         let name = try parameter("name", context)
         guard let model = repository.model(name) else {
             if let status = repository.status(name) {
@@ -138,7 +151,7 @@ public final class InferenceServer: Sendable {
         return model
     }
 
-    private func parameter(_ key: String, _ context: some RequestContext) throws -> String {
+    func parameter(_ key: String, _ context: some RequestContext) throws -> String {
         let raw = try context.parameters.require(key)
         return raw.removingPercentEncoding ?? raw
     }
@@ -179,7 +192,8 @@ public final class InferenceServer: Sendable {
                 headerLength = n
             }
             let body = try await request.body.collect(upTo: options.maxBodySize)
-            let response = try await InferenceWork.shared.infer(body, headerLength: headerLength, model: model)
+            let (response, rows) = try await InferenceWork.shared.infer(body, headerLength: headerLength, model: model, assignID: monitor != nil)
+            monitor?.offer(rows)
             var headers = HTTPFields()
             if let length = response.headerLength { headers[Self.headerLength] = String(length) }
             metrics.record(model: model.name, status: 200, since: start)

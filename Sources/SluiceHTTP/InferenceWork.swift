@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import SluiceServe
@@ -24,19 +25,24 @@ struct InferenceWork: Sendable {
     }
 
     /// Decodes and runs an inference request, on the pool when it is large.
-    func infer(_ body: ByteBuffer, headerLength: Int?, model: ServedModel) async throws -> InferenceResponse {
+    /// - Parameter assignID: give a request without an `id` a generated one (a UUID), echoed in the
+    ///   response, so that its rows can be labelled later.
+    /// - Returns: the response, and the request's rows for the monitor.
+    func infer(_ body: ByteBuffer, headerLength: Int?, model: ServedModel, assignID: Bool = false) async throws -> (response: InferenceResponse, rows: InferenceRows) {
         let decode = { @Sendable () throws(ServeError) -> InferenceRequest in
-            try body.withUnsafeReadableBytes { raw throws(ServeError) in
+            var request = try body.withUnsafeReadableBytes { raw throws(ServeError) in
                 try InferenceRequest.decode(raw.assumingMemoryBound(to: UInt8.self), headerLength: headerLength, limit: model.inputLimit)
             }
+            if assignID, request.id == nil { request.id = UUID().uuidString.lowercased() }
+            return request
         }
         if body.readableBytes >= Self.largeBody {
-            return try await pool.runIfActive { try model.infer(try decode()) }
+            return try await pool.runIfActive { try model.run(try decode()) }
         }
         let request = try decode()
         if model.cost(of: request) >= Self.largeCost {
-            return try await pool.runIfActive { try model.infer(request) }
+            return try await pool.runIfActive { try model.run(request) }
         }
-        return try model.infer(request)
+        return try model.run(request)
     }
 }

@@ -102,7 +102,8 @@ struct ModelFiles: Equatable {
             for entry in entries {
                 if entry.name == "model.json" { files.model = FileIdentity("\(directory)/model.json") }
                 else if entry.name == "metadata.json" { files.metadata = FileIdentity("\(directory)/metadata.json") }
-                else if entry.isDirectory, depth < maxDepth { children.append(relative.isEmpty ? entry.name : "\(relative)/\(entry.name)") }
+                // The monitor's state (`sluice serve --monitor-dir`'s default) is not a model.
+                else if entry.isDirectory, depth < maxDepth, !(depth == 0 && entry.name == MonitorOptions.defaultDirectoryName) { children.append(relative.isEmpty ? entry.name : "\(relative)/\(entry.name)") }
             }
             if files.model != nil || files.metadata != nil {
                 models.append(files)  // a model directory: nothing below it is another model

@@ -132,6 +132,13 @@ public final class ServedModel: Sendable {
     /// - Throws: ``ServeError`` (400) naming the input, feature, row or output at fault: also for
     ///   a row whose values are so large that the model's arithmetic overflows.
     public func infer(_ request: InferenceRequest) throws(ServeError) -> InferenceResponse {
+        try run(request).response
+    }
+
+    /// Runs a request like ``infer(_:)``, and also returns its rows for the monitor: the decoded
+    /// inputs and the model's outputs, shared with the request (not copied).
+    /// - Throws: ``ServeError``, as ``infer(_:)``.
+    public func run(_ request: InferenceRequest) throws(ServeError) -> (response: InferenceResponse, rows: InferenceRows) {
         let wanted = try requestedOutputs(request)
         let rows = try rowSource(request.inputs)
         let encodedWidth = artifact.encoder.width
@@ -175,7 +182,8 @@ public final class ServedModel: Sendable {
             }
             outputs.append(OutputTensor(name: output.name, shape: [rows.count, 1], binary: output.binary, values: values))
         }
-        return InferenceResponse.encode(model: name, version: version, id: request.id, outputs: outputs)
+        let response = InferenceResponse.encode(model: name, version: version, id: request.id, outputs: outputs)
+        return (response, InferenceRows(model: self, id: request.id ?? "", inputs: request.inputs, predictions: predictions, count: rows.count))
     }
 
     private func requestedOutputs(_ request: InferenceRequest) throws(ServeError) -> [RequestedOutput] {

@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+import SluiceCore
+import SluiceLearn
+import SluiceMonitor
+@testable import SluiceServe
+
+/// `POST /v2/models/{name}/feedback`, `GET /v2/models/{name}/monitor`, generated request ids and the
+/// monitor's metrics, in process on real SQLite files.
+@Suite struct MonitorRouteTests {
+    static let rows = MonitorRecorderTests.rows(12)
+
+    func infer(_ s: MonitoredServer, _ rows: [[Double]] = rows, id: String?, model: String = "iris") async throws -> InProcessClient.Response {
+        let r = try await s.client.post("/v2/models/\(model)/infer", json: MonitorFixtures.irisRequest(rows, id: id))
+        #expect(r.status == 200, "\(r.text)")
+        return r
+    }
+
+    func feedback(_ s: MonitoredServer, _ items: [JSON], model: String = "iris") async throws -> InProcessClient.Response {
+        try await s.client.post("/v2/models/\(model)/feedback", json: ["items": .array(items)])
+    }
+
+    func window(_ s: MonitoredServer, query: String = "", model: String = "iris") async throws -> (JSON, MonitorWindow) {
+        let r = try await s.client.get("/v2/models/\(model)/monitor\(query)")
+        #expect(r.status == 200, "\(r.text)")
+        let profile = try #require(s.repository.model(model)?.artifact.reference)
+        return (r.json, try MonitorWindow(json: r.json, profile: profile))
+    }
+
+    @Test func labelsJoinWhetherTheyArriveBeforeOrAfterThePrediction() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let truth = IrisRows.expected(Self.rows, artifact: MonitorFixtures.iris).map(\.label)
+        // Before: labels for rows 0–5 of a request not yet answered.
+        let early = try await feedback(s, (0..<6).map { ["id": "req-1", "row": .number(Double($0)), "truth": truth[$0]] })
+        #expect(early.status == 202, "\(early.text)")
+        #expect(early.json == ["accepted": 6])
+        _ = try await infer(s, id: "req-1")
+        // After: rows 6–11, the last one wrong on purpose.
+        var late = (6..<11).map { ["id": "req-1", "row": .number(Double($0)), "truth": truth[$0]] as JSON }
+        let other = MonitorFixtures.iris.target.classes.first { .string($0) != truth[11] }!
+        late.append(["id": "req-1", "row": 11, "truth": .string(other)])
+        #expect(try await feedback(s, late).status == 202)
+        let (json, window) = try await window(s)
+        #expect(window.stats.rows == 12)
+        #expect(window.stats.labelled.labelled == 12)
+        #expect(window.stats.labelled.metric("accuracy")?.value == 11.0 / 12)
+        #expect(json["unmatchedLabels"] == 0)
+        #expect(json["report"]?["labelled"] == 12)
+        #expect(window.version == "v-iris-1")
+    }
+
+    @Test func aGeneratedIDIsEchoedAndItsRowsCanBeLabelled() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let r = try await infer(s, Array(Self.rows.prefix(2)), id: nil)
+        let id = try #require(r.json["id"]?.stringValue)
+        #expect(UUID(uuidString: id) != nil, "a UUID: \(id)")
+        let truth = IrisRows.expected(Array(Self.rows.prefix(2)), artifact: MonitorFixtures.iris).map(\.label)
+        #expect(try await feedback(s, [["id": .string(id), "row": 0, "truth": truth[0]], ["id": .string(id), "row": 1, "truth": truth[1]]]).status == 202)
+        #expect(try await window(s).1.stats.labelled.labelled == 2)
+    }
+
+    @Test func aLabelCountsForTheVersionThatServedTheRow() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let v1 = try #require(s.repository.model("iris"))
+        _ = try await infer(s, id: "served-by-v1")
+        try ServeFixtures.publish(MonitorFixtures.iris2, name: "iris", version: "v-iris-2", in: "\(s.directory)/iris")
+        s.repository.scan()
+        #expect(s.repository.model("iris")?.version == "v-iris-2")
+        _ = try await infer(s, Array(Self.rows.prefix(3)), id: "served-by-v2")
+        let items: [JSON] = (0..<12).map { ["id": "served-by-v1", "row": .number(Double($0)), "truth": "setosa"] }
+            + (0..<3).map { ["id": "served-by-v2", "row": .number(Double($0)), "truth": "setosa"] }
+        #expect(try await feedback(s, items).status == 202)
+        let (_, current) = try await window(s)
+        #expect(current.version == "v-iris-2")
+        #expect(current.stats.rows == 3)
+        #expect(current.stats.labelled.labelled == 3)
+        let old = try s.monitor.window(model: v1, seconds: 86_400)
+        #expect(old.window.stats.rows == 12)
+        #expect(old.window.stats.labelled.labelled == 12)
+    }
+
+    @Test func regressorsGetErrorSums() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let body: JSON = ["id": "q", "inputs": [["name": "input-0", "shape": [2, 2], "datatype": "FP64", "data": [1, 2, 3, 4]]]]
+        let r = try await s.client.post("/v2/models/ridge/infer", json: body)
+        #expect(r.status == 200, "\(r.text)")
+        let data = r.json["outputs"]?[0]?["data"]?.arrayValue ?? []
+        let predicted = data.compactMap(\.doubleValue)
+        try #require(predicted.count == 2)
+        #expect(try await feedback(s, [["id": "q", "row": 0, "truth": 0.5], ["id": "q", "row": 1, "truth": 2.5]], model: "ridge").status == 202)
+        let (_, window) = try await window(s, query: "?window=1h&metric=mae", model: "ridge")
+        #expect(window.stats.labelled.count == 2)
+        let mae = (abs(0.5 - predicted[0]) + abs(2.5 - predicted[1])) / 2
+        #expect(abs((window.stats.labelled.metric("mae")?.value ?? -1) - mae) < 1e-12)
+    }
+
+    @Test(arguments: [
+        (#"{"items": [{"id": "a", "truth": "setosa"},"#, 400, "not valid JSON"),
+        (#"["id"]"#, 400, "\"items\""),
+        (#"{"items": []}"#, 400, "\"items\" is empty"),
+        (#"{"items": [{"id": "a", "truth": "setosa"}, {"row": 0, "truth": "setosa"}]}"#, 400, "items[1].id"),
+        (#"{"items": [{"id": "a", "truth": "setosa"}, {"id": "", "truth": "setosa"}]}"#, 400, "items[1].id"),
+        (#"{"items": [{"id": "a", "row": -1, "truth": "setosa"}]}"#, 400, "items[0].row"),
+        (#"{"items": [{"id": "a", "row": 0.5, "truth": "setosa"}]}"#, 400, "items[0].row"),
+        (#"{"items": [{"id": "a"}]}"#, 400, "items[0].truth is missing"),
+        (#"{"items": [{"id": "a", "truth": true}]}"#, 400, "items[0].truth must be a class label"),
+        (#"{"items": [{"id": "a", "truth": "setosa", "ts": "yesterday"}]}"#, 400, "items[0].ts"),
+        (#"{"items": ["a"]}"#, 400, "items[0] must be an object"),
+    ])
+    func badFeedbackIsRefusedWholeNamingTheItem(body: String, status: Int, message: String) async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let r = try await s.client.request(.post, "/v2/models/iris/feedback", body: Array(body.utf8))
+        #expect(r.status == status, "\(r.text)")
+        #expect(r.error?.contains(message) == true, "\(r.text)")
+        #expect(try await window(s).0["unmatchedLabels"] == 0, "nothing of a refused batch is stored")
+    }
+
+    @Test func feedbackOfTheWrongTypeForARegressorIsRefused() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let r = try await feedback(s, [["id": "a", "truth": 1], ["id": "a", "row": 1, "truth": "1.5"]], model: "ridge")
+        #expect(r.status == 400)
+        #expect(r.error?.contains("items[1].truth must be a number for model ridge") == true, "\(r.text)")
+    }
+
+    @Test func aLabelThatIsNoClassIsAcceptedAndCountedAsUnknown() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        _ = try await infer(s, Array(Self.rows.prefix(1)), id: "u")
+        #expect(try await feedback(s, [["id": "u", "row": 0, "truth": "dandelion"]]).status == 202)
+        let (json, window) = try await window(s)
+        #expect(window.stats.labelled.unknownTruth == 1)
+        #expect(json["stats"]?["labelled"]?["unknownTruth"] == 1)
+    }
+
+    @Test func hugeBatchesUnknownModelsAndModelsWithoutAProfile() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let huge = try await feedback(s, (0...FeedbackItem.maxItems).map { ["id": .string("r\($0)"), "truth": "setosa"] })
+        #expect(huge.status == 413)
+        #expect(huge.error?.contains("split it") == true, "\(huge.text)")
+        let unknown = try await feedback(s, [["id": "a", "truth": "x"]], model: "nosuch")
+        #expect(unknown.status == 404)
+        let untracked = try await feedback(s, [["id": "a", "truth": 1]], model: "mixed")
+        #expect(untracked.status == 409)
+        #expect(untracked.error?.contains("version v-mixed-1 was trained before monitoring") == true, "\(untracked.text)")
+        let monitor = try await s.client.get("/v2/models/mixed/monitor")
+        #expect(monitor.status == 409)
+        #expect(monitor.error?.contains("retrain it to monitor it") == true, "\(monitor.text)")
+        // Unprofiled models are still served as before.
+        let mixed = try await s.client.post("/v2/models/mixed/infer", json: [
+            "inputs": [["name": "a", "shape": [1], "datatype": "FP64", "data": [1]], ["name": "b", "shape": [1], "datatype": "FP64", "data": [2]],
+                       ["name": "colour", "shape": [1], "datatype": "BYTES", "data": ["red"]]]])
+        #expect(mixed.status == 200, "\(mixed.text)")
+        let badWindow = try await s.client.get("/v2/models/iris/monitor?window=soon")
+        #expect(badWindow.status == 400)
+        #expect(badWindow.error?.contains("window=soon") == true, "\(badWindow.text)")
+        let badMetric = try await s.client.get("/v2/models/iris/monitor?metric=rmse")
+        #expect(badMetric.status == 400)
+        #expect(badMetric.error?.contains("accuracy") == true, "\(badMetric.text)")
+    }
+
+    @Test func withMonitoringOffTheRoutesSaySoAndNoIDIsMadeUp() async throws {
+        let s = try Served(publish: false)
+        defer { s.remove() }
+        try ServeFixtures.publish(MonitorFixtures.iris, name: "iris", version: "v1", in: "\(s.directory)/iris")
+        s.repository.scan()
+        let r = try await s.client.post("/v2/models/iris/infer", json: MonitorFixtures.irisRequest(Self.rows))
+        #expect(r.status == 200)
+        #expect(r.json["id"] == nil)
+        for path in ["/v2/models/iris/monitor"] {
+            let m = try await s.client.get(path)
+            #expect(m.status == 404)
+            #expect(m.error?.contains("--no-monitor") == true, "\(m.text)")
+        }
+        #expect(try await s.client.post("/v2/models/iris/feedback", json: ["items": [["id": "a", "truth": "setosa"]]]).status == 404)
+    }
+
+    @Test func withTheWriterStalledInferenceAnswersAndDropsAreCounted() async throws {
+        let gate = Gate()
+        let s = try MonitoredServer(options: { $0.queueCapacity = 5 }, hooks: MonitorFixtures.hooks(beforeDrain: { gate.wait() }))
+        defer { s.remove() }
+        for i in 0..<10 {
+            // Every request completes although the writer takes nothing from the queue.
+            _ = try await infer(s, Array(Self.rows[i..<(i + 3)]), id: "b\(i)")
+        }
+        let metrics = try await s.client.get("/metrics").text
+        #expect(metrics.contains(#"sluice_monitor_dropped_total{model="iris"} 27"#), "\(metrics)")
+        #expect(metrics.contains("sluice_monitor_queue_depth 3.0"), "\(metrics)")
+        gate.open()
+        let (json, window) = try await window(s)
+        #expect(window.stats.rows == 3)
+        #expect(json["dropped"] == 27)
+        #expect(try await s.client.get("/metrics").text.contains("sluice_monitor_flush_seconds"))
+    }
+
+    @Test func theMonitorDirectoryIsNotAModel() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        _ = try await infer(s, id: "x")
+        _ = try await window(s)
+        s.repository.scan()
+        #expect(s.repository.statuses.map(\.name) == ["iris", "mixed", "ridge"])
+    }
+}
