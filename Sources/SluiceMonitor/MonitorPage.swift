@@ -194,9 +194,20 @@ public enum MonitorPage {
                 svg += "<circle cx=\"\(fmt1(x(i)))\" cy=\"\(fmt1(y(v)))\" r=\"3\" fill=\"\(colour)\"><title>\(name) \(fmt(v))</title></circle>"
             }
         }
+        if let first = series.first, let last = series.last {
+            svg += "<text x=\"\(left)\" y=\"\(fmt1(top + plotH + 16))\">\(clock(first.from)) UTC</text>"
+            svg += "<text x=\"\(left + plotW)\" y=\"\(fmt1(top + plotH + 16))\" text-anchor=\"end\">\(clock(last.from))</text>"
+        }
         svg += "<rect x=\"\(left)\" y=\"20\" width=\"8\" height=\"8\" fill=\"#0969da\"/><text x=\"\(left + 12)\" y=\"28\">live</text>"
         svg += "<rect x=\"\(left + 50)\" y=\"20\" width=\"8\" height=\"8\" fill=\"#bf8700\"/><text x=\"\(left + 62)\" y=\"28\">estimate</text>"
         return svg + "</svg>\n"
+    }
+
+    /// `HH:MM` (UTC) of a Unix time, for the ends of the time axis.
+    static func clock(_ t: Int64) -> String {
+        let day = ((t % 86_400) + 86_400) % 86_400
+        let h = day / 3600, m = (day % 3600) / 60
+        return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
     }
 
     static func esc(_ s: String) -> String {

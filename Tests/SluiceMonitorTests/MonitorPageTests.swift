@@ -69,6 +69,7 @@ import Testing
         #expect(html.contains("<title>accuracy over the window</title>"))
         #expect(html.contains("test 0.9</text>"))
         #expect(Self.count("<polyline", in: html) == 2, "live and estimate")
+        #expect(html.contains(">00:00 UTC</text>") && html.contains(">00:15</text>"), "the time axis runs from the first step to the last")
     }
 
     @Test("names are escaped")
