@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceController
 import SluiceCore
 
 /// `sluice monitor NAME --data FILE.csv`: a batch file judged against the reference profile frozen in the
@@ -153,5 +154,34 @@ extension MonitorDataTests {
         let r = try s.run("monitor", "iris", "--data", "data/batch.csv", "--manifests", "elsewhere")
         #expect(r.status == 0, "\(r.output)")
         #expect(r.stderr.contains("warning: no valid manifest in elsewhere/ declares iris; judging with the default thresholds"), "\(r.stderr)")
+    }
+}
+
+extension MonitorDataTests {
+    @Test func aVersionTrainedBeforeMonitoringSaysToRetrainIt() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        // The in-service artifact as an engine before monitoring wrote it: format 2, no "reference", stored
+        // as another version of iris.
+        let store = try SQLiteStore(path: s.url(".sluice/state.db").path)
+        let current = try #require(try store.versions(model: "iris").first)
+        var artifact = try JSONParser.parse(try store.artifact(current.artifactDigest)).value
+        #expect(artifact["reference"] != nil)
+        artifact.set("formatVersion", 2)
+        guard case .object(var fields) = artifact else { Issue.record("an artifact is an object"); return }
+        fields["reference"] = nil
+        let old = JSON.object(fields).canonicalBytes()
+        var record = current
+        record.id = String(repeating: "0", count: 64)
+        record.artifactDigest = try store.putArtifact(old)
+        try store.recordVersion(record)
+
+        try s.write("data/batch.csv", try Self.irisRows(copies: 1, labelled: false))
+        let r = try s.run("monitor", "iris", "--data", "data/batch.csv", "--version", "000000")
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.stderr.contains("version 000000000000 of iris was trained before monitoring and has no reference profile to compare with; retrain it"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        // The version in service has its profile.
+        #expect(try s.run("monitor", "iris", "--data", "data/batch.csv").status == 0)
     }
 }
