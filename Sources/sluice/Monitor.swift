@@ -35,8 +35,8 @@ extension Sluice {
         @Option(help: ArgumentHelp("With --data: the version to score with (an id or its first 12 characters); default the one in service.", valueName: "ID"))
         var version: String?
 
-        @Option(help: ArgumentHelp("Without --data: how far back the server's window reaches (30s, 5m, 24h, 7d).", valueName: "DURATION"))
-        var window: String = "24h"
+        @Option(help: ArgumentHelp("Without --data: how far back the server's window reaches (30s, 5m, 24h, 7d; default 24h).", valueName: "DURATION"))
+        var window: String?
 
         @Option(help: ArgumentHelp("Without --data: the base URL of the `sluice serve` to ask (default: the model's http deploy target).", valueName: "URL"))
         var server: String?
@@ -51,7 +51,10 @@ extension Sluice {
         var timeout: Double = 30
 
         func validate() throws {
-            do { _ = try DurationText.seconds(window) } catch { throw ValidationError("--window \(window): \(error.description)") }
+            if let window {
+                do { _ = try DurationText.seconds(window) } catch { throw ValidationError("--window \(window): \(error.description)") }
+                if data != nil { throw ValidationError("--window needs a server: a --data file is judged whole") }
+            }
             if data != nil, server != nil { throw ValidationError("--data and --server exclude each other: --data judges a file, --server a server's window") }
             if data == nil, version != nil { throw ValidationError("--version needs --data: without it, the server names the version whose rows it recorded") }
         }
@@ -97,13 +100,14 @@ extension Sluice {
             }
             let policy = MonitorManifest.load(options, model: name, warn: true).policy
             return .init(subject: subject, stats: stats, series: [], policy: policy, source: "\(frame.rowCount) rows of \(path)",
-                         data: path, server: nil, window: nil)
+                         data: path, server: nil, window: nil, unmatchedLabels: nil, dropped: nil)
         }
 
         /// Reads the server's window and the profile of the version it names.
         func judgeServer() throws -> MonitorOutput.Judged {
             let manifest = MonitorManifest.load(options, model: name, warn: true)
             let server = try MonitorServer.resolve(server, model: name, options: options, manifest: manifest)
+            let window = self.window ?? "24h"
             let body = try server.window(model: name, window: window, client: HTTPClient(timeout: timeout, attempts: 2, backoff: 0.5))
             let identity: (model: String, version: String)
             do { identity = try MonitorWindow.identity(json: body) } catch {
@@ -116,14 +120,15 @@ extension Sluice {
             }
             let store = try options.requireStoreReadOnly()
             let subject = try MonitorSubject.named(store, model: name, version: identity.version, server: server.base)
-            let window: MonitorWindow
-            do { window = try MonitorWindow(json: body, profile: subject.profile) } catch {
+            let parsed: MonitorWindow
+            do { parsed = try MonitorWindow(json: body, profile: subject.profile) } catch {
                 Terminal.error("the server \(server.base) answered with a monitor window that does not fit version "
                     + "\(VersionIdentity.short(subject.version))'s reference profile: \(error)")
                 throw ExitCode(1)
             }
-            return .init(subject: subject, stats: window.stats, series: window.series, policy: manifest.policy,
-                         source: "the last \(self.window) on \(server.base)", data: nil, server: server.base, window: window)
+            return .init(subject: subject, stats: parsed.stats, series: parsed.series, policy: manifest.policy,
+                         source: "the last \(window) on \(server.base)", data: nil, server: server.base, window: parsed,
+                         unmatchedLabels: body["unmatchedLabels"]?.intValue, dropped: body["dropped"]?.intValue)
         }
     }
 }

@@ -17,6 +17,9 @@ enum MonitorOutput {
         var data: String?
         var server: String?
         var window: MonitorWindow?
+        /// What the server says beside the window: labels still waiting for their row, rows it could not record.
+        var unmatchedLabels: Int?
+        var dropped: Int?
     }
 
     /// The `--json` document: ``MonitorReport/json`` with `formatVersion`, `model`, `version`, `data`,
@@ -28,6 +31,8 @@ enum MonitorOutput {
         out["version"] = .string(judged.subject.version)
         out["data"] = judged.data.map(JSON.string) ?? .null
         out["server"] = judged.server.map(JSON.string) ?? .null
+        out["unmatchedLabels"] = judged.unmatchedLabels.map { .number(Double($0)) } ?? .null
+        out["dropped"] = judged.dropped.map { .number(Double($0)) } ?? .null
         if let w = judged.window {
             out["window"] = ["from": .number(Double(w.from)), "to": .number(Double(w.to)), "seconds": .number(Double(w.to - w.from))]
             out["series"] = .array(w.series.map { p in
@@ -68,6 +73,13 @@ enum MonitorOutput {
         if let e = report.estimatedAccuracy {
             lines.append("estimated accuracy (calibrated confidence, no labels needed): \(fmt(e))"
                 + (judged.subject.profile.testMetrics["accuracy"].map { "; test \(fmt($0))" } ?? ""))
+        }
+        if let n = judged.unmatchedLabels, n > 0 {
+            lines.append("\(n) label(s) on the server match no logged row (not sampled, pruned, or still to come; "
+                + "sluice serve --monitor-log-rows 1 logs every row)")
+        }
+        if let n = judged.dropped, n > 0 {
+            lines.append(Terminal.paint("the server dropped \(n) row(s) since it started, its monitor queue being full (sluice_monitor_dropped_total)", .yellow))
         }
         if let note = MonitorPage.shareNote(report, policy: judged.policy) { lines.append(note) }
         if report.conditions.isEmpty {

@@ -72,6 +72,8 @@ extension BadInputTests {
              expect: ["--version abcdef: no such version", "versions of iris: "]),
         CommandCase(name: "monitor with a bad window", arguments: ["monitor", "iris", "--window", "2x"],
              expect: ["--window 2x", "30s, 5m, 1h, 7d"]),
+        CommandCase(name: "monitor a file with a window", arguments: ["monitor", "iris", "--data", "data/b.csv", "--window", "1h"],
+             expect: ["--window needs a server"]),
         CommandCase(name: "monitor --version without --data", arguments: ["monitor", "iris", "--version", "abcdef"],
              expect: ["--version needs --data"]),
         CommandCase(name: "monitor a model with no server to ask", arguments: ["monitor", "iris"],

@@ -124,3 +124,20 @@ import SluiceCore
         #expect(refused.stderr.contains("nothing was accepted"), "\(refused.stderr)")
     }
 }
+
+extension MonitorServerTests {
+    @Test func labelsWithoutALoggedRowAreReportedAsUnmatched() throws {
+        let (s, server, base) = try Self.start()
+        defer { _ = server.signal(SIGTERM) }
+        try Self.infer(base, Array(try Self.rows().prefix(100)))
+        try s.write("labels.csv", "id,row,truth\nr0,0,setosa\nnever-served,0,setosa\nnever-served,1,virginica\n")
+        let imported = try s.run(["feedback", "import", "iris", "labels.csv", "--server", base])
+        #expect(imported.stdout.contains("3 label(s) of 3 accepted"), "\(imported.output)")
+        let r = try s.run(["monitor", "iris", "--server", base])
+        #expect(r.stdout.contains("100 rows, 1 labelled"), "\(r.stdout)")
+        #expect(r.stdout.contains("2 label(s) on the server match no logged row"), "\(r.stdout)")
+        let j = try JSONParser.parse(try s.run(["monitor", "iris", "--server", base, "--json"]).stdout).value
+        #expect(j["unmatchedLabels"] == 2)
+        #expect(j["dropped"] == 0)
+    }
+}
