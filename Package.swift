@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: [
-                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "TestSupport",
+                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "SluiceLearn", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import SluiceCore
 import SluiceMonitor
 import SluiceServe
@@ -60,5 +62,41 @@ extension InferenceServer {
         o["unmatchedLabels"] = .number(Double(reading.unmatchedLabels))
         o["dropped"] = .number(Double(reading.dropped))
         return JSONResponse.bytes(200, JSON.object(o).canonicalBytes())
+    }
+
+    /// `GET /v2/models/{name}/monitor/rows?labelled=true&since=…&limit=…`: the logged rows of the model as JSON
+    /// lines (see ``MonitorRecorder/loggedRows(model:since:labelledOnly:limit:)``), for retraining on labelled
+    /// traffic. They hold raw inputs, so when the server has a repository API token this route needs it too.
+    func monitorRows(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let monitor = try recorder()
+        if options.token != nil { try authorize(request) }
+        let model = try resolve(context, versioned: false)
+        guard model.artifact.reference != nil else { throw MonitorRecorder.untracked(model) }
+        let query = request.uri.queryParameters
+        var since = 0.0
+        if let text = query["since"].map(String.init) {
+            if let d = Double(text), d.isFinite { since = d } else if let date = ISO8601DateFormatter().date(from: text) {
+                since = date.timeIntervalSince1970
+            } else {
+                throw ServeError(400, "since=\(text): give Unix seconds or an ISO 8601 time (2026-12-01T06:00:00Z)")
+            }
+        }
+        var labelledOnly = false
+        if let text = query["labelled"].map(String.init) {
+            guard let b = Bool(text) else { throw ServeError(400, "labelled=\(text): give true or false") }
+            labelledOnly = b
+        }
+        var limit = MonitorRecorder.maxLoggedRows
+        if let text = query["limit"].map(String.init) {
+            guard let n = Int(text), (1...MonitorRecorder.maxLoggedRows).contains(n) else {
+                throw ServeError(400, "limit=\(text): give a number of rows from 1 to \(MonitorRecorder.maxLoggedRows)")
+            }
+            limit = n
+        }
+        _ = await monitor.sync(timeout: Self.monitorSyncSeconds)
+        let body = try monitor.loggedRows(model: model, since: since, labelledOnly: labelledOnly, limit: limit)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -22,6 +22,7 @@ import Synchronization
 /// | `POST /v2/models/{m}[/versions/{v}]/infer` | inference, JSON or binary tensors |
 /// | `POST /v2/models/{m}/feedback` | ground truth for answered rows (202), when monitoring is on |
 /// | `GET /v2/models/{m}/monitor[?window=24h&metric=…]` | the monitor window of the version in service |
+/// | `GET /v2/models/{m}/monitor/rows[?labelled=true&since=…&limit=…]` | logged rows (with labels) as JSON lines |
 /// | `PUT`/`DELETE`/`GET /v2/repository/models/{m}`, `GET /v2/repository/models` | the repository API, bearer token |
 /// | `GET /metrics` | Prometheus text |
 public final class InferenceServer: Sendable {
@@ -85,6 +86,7 @@ public final class InferenceServer: Sendable {
             (.post, "v2/models/:name/versions/:version/infer", { [self] request, context in try await infer(request, context, versioned: true) }),
             (.post, "v2/models/:name/feedback", { [self] request, context in try await feedback(request, context) }),
             (.get, "v2/models/:name/monitor", { [self] request, context in try await monitorWindow(request, context) }),
+            (.get, "v2/models/:name/monitor/rows", { [self] request, context in try await monitorRows(request, context) }),
             (.get, "v2/repository/models", { [self] request, _ in
                 try authorize(request)
                 return JSONResponse.bytes(200, JSON.array(repository.statuses.map(Self.json)).canonicalBytes())
@@ -209,7 +211,7 @@ public final class InferenceServer: Sendable {
     // MARK: Repository API
 
     /// Checks `Authorization: Bearer <token>` in constant time.
-    private func authorize(_ request: Request) throws {
+    func authorize(_ request: Request) throws {
         guard let token = options.token else {
             throw ServeError(404, "the repository API is off; start sluice serve with --token-env NAME to turn it on")
         }

@@ -48,6 +48,14 @@ extension BadInputTests {
              expect: ["--root no-such-dir: no such directory"]),
         CommandCase(name: "history with a root that is a file", arguments: ["history", "iris", "--root", "manifests/iris.json"],
              expect: ["--root manifests/iris.json is a file, not a directory"]),
+        CommandCase(name: "serve with a row-log share above 1", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-log-rows", "2"],
+             expect: ["--monitor-log-rows 2.0: must be a share between 0 and 1"]),
+        CommandCase(name: "serve with a fractional monitor bucket", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-bucket", "1.5s"],
+             expect: ["--monitor-bucket 1.5s: must be a whole number of seconds"]),
+        CommandCase(name: "serve with a row-log size that is no size", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-max-bytes", "lots"],
+             expect: ["--monitor-max-bytes", "\"lots\" is not a size", "KiB, MiB, GiB or TiB"]),
+        CommandCase(name: "serve keeping rows for no time", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-retention-rows", "0s"],
+             expect: ["--monitor-retention-rows 0.0: must be a positive duration"]),
     ] + monitorCases + feedbackCases
 
     static let irisHeader = "sepal_length,sepal_width,petal_length,petal_width\n"

@@ -32,8 +32,8 @@ import TestSupport
         let version: String
         let profile: ReferenceProfile
 
-        /// Publishes iris with a cycle, then gives its artifact a reference profile (the trainer of
-        /// this branch does not compute one yet).
+        /// Publishes iris with a cycle, then gives its artifact a reference profile of known values
+        /// (or none, with `profile` false).
         init(persistFor: String = "10m", profile withProfile: Bool = true) async throws {
             server = try await MonitorServer()
             repository = try ScratchRepository()
@@ -49,11 +49,10 @@ import TestSupport
             var record = try #require(try store.version(model: "iris", id: version))
             var artifact = try ModelArtifact.decode(try store.artifact(record.artifactDigest), expectedDigest: record.artifactDigest)
             profile = Self.profile(features: artifact.encoder.features.map(\.name), classes: artifact.target.classes)
-            if withProfile {
-                artifact.reference = profile
-                record.artifactDigest = try store.putArtifact(artifact.encoded())
-                try store.recordVersion(record)
-            }
+            // With `profile` false the artifact is made one without (as a version trained before profiles).
+            artifact.reference = withProfile ? profile : nil
+            record.artifactDigest = try store.putArtifact(artifact.encoded())
+            try store.recordVersion(record)
         }
 
         static func controller(store: any Store, repository: ScratchRepository, clock: FixedClock, registry: PrometheusCollectorRegistry) -> Controller {
@@ -191,6 +190,22 @@ import TestSupport
         }
     }
 
+    @Test func aRetiredModelIsNoLongerCheckedAndItsStateIsForgotten() async throws {
+        let f = try await Fixture()
+        f.serve(shift: 100)
+        #expect(try !f.check().conditions.isEmpty)
+        let manifest = String(decoding: try #require(f.repository.bytes("manifests/iris.json")), as: UTF8.self)
+        try f.repository.write("manifests/iris.json", manifest.replacingOccurrences(of: #""task":"#, with: #""retired": true, "task":"#))
+        f.controller.cycle(reason: .interval)
+        #expect(try f.store.activePublications().isEmpty)
+        f.clock.advance(60)
+        f.controller.monitoring.checkDue()
+        #expect(try f.store.monitorStates().isEmpty)
+        #expect(f.server.requested.count == 1, "nothing in service: the server is not asked")
+        #expect(f.gauge("sluice_monitor_up", #"model="iris""#) == nil)
+        await f.server.stop()
+    }
+
     @Test func anHTTPTargetsTokenGoesToItsOwnServerOnly() async throws {
         let f = try await Fixture()
         f.serve()
@@ -299,7 +314,9 @@ import TestSupport
         f.controller.cycle(reason: .interval)
         #expect(f.controller.monitoring.watched.isEmpty)
         #expect(f.gauge("sluice_monitor_up", #"model="iris""#) == nil)
+        #expect(try f.store.monitorStates().isEmpty, "status shows no stale monitor state")
         #expect(try f.store.versions(model: "iris").count == 1, "removing monitor retrains nothing")
+        #expect(try f.store.publications(model: "iris").count == 1, "and republishes nothing")
         await f.server.stop()
     }
 }

@@ -35,5 +35,8 @@ import SluiceReconcile
         if kind == .sqlite {
             #expect(try SQLiteStore(path: dir.appendingPathComponent("state.db").path, readOnly: true).monitorStates() == [later])
         }
+        try store.removeMonitorStates(models: ["iris", "never-monitored"])
+        #expect(try store.monitorStates().isEmpty)
+        #expect(try store.events(model: "iris", limit: 10) == [event], "history stays")
     }
 }

@@ -114,7 +114,7 @@ struct MonitoredServer {
     let client: InProcessClient
     let registry = PrometheusCollectorRegistry()
 
-    init(options: ((inout MonitorOptions) -> Void)? = nil, hooks: MonitorRecorder.Hooks = MonitorFixtures.hooks()) throws {
+    init(options: ((inout MonitorOptions) -> Void)? = nil, hooks: MonitorRecorder.Hooks = MonitorFixtures.hooks(), token: String? = nil) throws {
         directory = ServeFixtures.temporaryDirectory()
         try ServeFixtures.publish(MonitorFixtures.iris, name: "iris", version: "v-iris-1", in: "\(directory)/iris")
         try ServeFixtures.publish(MonitorFixtures.unprofiled(ServeFixtures.mixed), name: "mixed", version: "v-mixed-1", in: "\(directory)/mixed")
@@ -124,7 +124,9 @@ struct MonitoredServer {
         var o = MonitorFixtures.options("\(directory)/\(MonitorOptions.defaultDirectoryName)")
         options?(&o)
         monitor = try MonitorRecorder(options: o, logger: MonitorFixtures.logger, hooks: hooks)
-        server = InferenceServer(repository: repository, options: .init(), registry: registry, monitor: monitor)
+        var serverOptions = InferenceServer.Options()
+        serverOptions.token = token
+        server = InferenceServer(repository: repository, options: serverOptions, registry: registry, monitor: monitor)
         client = InProcessClient(router: server.router())
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 import SluiceCore
 import SluiceLearn
@@ -206,5 +207,32 @@ import SluiceMonitor
         _ = try await window(s)
         s.repository.scan()
         #expect(s.repository.statuses.map(\.name) == ["iris", "mixed", "ridge"])
+    }
+
+    @Test func loggedRowsComeBackAsJSONLinesWithTheirLabels() async throws {
+        let s = try MonitoredServer(token: "t0ken")
+        defer { s.remove() }
+        _ = try await infer(s, Array(Self.rows.prefix(3)), id: "a")
+        #expect(try await feedback(s, [["id": "a", "row": 1, "truth": "virginica"]]).status == 202)
+        let auth: HTTPFields = [.authorization: "Bearer t0ken"]
+        #expect(try await s.client.get("/v2/models/iris/monitor/rows").status == 401, "raw inputs need the token when there is one")
+        let all = try await s.client.get("/v2/models/iris/monitor/rows", headers: auth)
+        #expect(all.status == 200, "\(all.text)")
+        #expect(all.headers[.contentType] == "application/x-ndjson")
+        let lines = all.text.split(separator: "\n").map { try! JSONParser.parse(Array($0.utf8)).value }
+        #expect(lines.map { $0["row"] } == [0, 1, 2])
+        #expect(lines[0]["features"]?["sepal_length"] == .number(Self.rows[0][0]))
+        #expect(lines[0]["version"] == "v-iris-1")
+        let labelled = try await s.client.get("/v2/models/iris/monitor/rows?labelled=true&since=0&limit=10", headers: auth)
+        let only = labelled.text.split(separator: "\n").map { try! JSONParser.parse(Array($0.utf8)).value }
+        #expect(only.count == 1)
+        #expect(only.first?["truth"] == "virginica")
+        #expect(only.first?["id"] == "a")
+        let later = try await s.client.get("/v2/models/iris/monitor/rows?since=\(Int(MonitorFixtures.now) + 1)", headers: auth)
+        #expect(later.status == 200)
+        #expect(later.body.isEmpty)
+        let bad = try await s.client.get("/v2/models/iris/monitor/rows?limit=0", headers: auth)
+        #expect(bad.status == 400)
+        #expect(bad.error?.contains("limit=0") == true, "\(bad.text)")
     }
 }

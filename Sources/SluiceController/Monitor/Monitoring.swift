@@ -38,13 +38,22 @@ public final class Monitoring: Sendable {
         self.client = MonitorClient(timeout: timeout)
     }
 
-    /// Sets the monitored models (each cycle, from the manifests it read); the gauges of models no
-    /// longer monitored are removed.
+    /// Sets the monitored models (each cycle, from the manifests it read); the gauges and the stored
+    /// state of models no longer monitored are removed, so `status` does not show stale conditions.
     public func watch(_ list: [MonitoredModel]) {
         models.withLock { $0 = list }
         let names = Set(list.map(\.name))
         for gone in metrics.models.subtracting(names) { metrics.remove(model: gone) }
         lastCheck.withLock { $0 = $0.filter { names.contains($0.key) } }
+        forget(try? store.monitorStates().map(\.model).filter { !names.contains($0) })
+    }
+
+    /// Removes the stored monitor state of `models` (logging a failure: it is retried next cycle).
+    private func forget(_ models: [String]?) {
+        guard let models, !models.isEmpty else { return }
+        do { try store.removeMonitorStates(models: models) } catch {
+            logger.error("cannot remove the monitor state of models no longer watched", metadata: ["error": "\(error)", "models": "\(models)"])
+        }
     }
 
     /// The monitored models, as the last ``watch(_:)`` set them.
@@ -76,10 +85,14 @@ public final class Monitoring: Sendable {
             return []
         }
         var checked: [String] = []
+        // Nothing in service (not yet, or retired): nothing to watch, and no stale conditions.
+        forget(due.map(\.name).filter { serving[$0] == nil && previous[$0] != nil })
         for m in due {
             lastCheck.withLock { $0[m.name] = now }
-            // Nothing in service: nothing to watch yet.
-            guard serving[m.name] != nil else { continue }
+            guard serving[m.name] != nil else {
+                metrics.remove(model: m.name)
+                continue
+            }
             check(m, previous: previous[m.name], now: now, revision: revision)
             checked.append(m.name)
         }
@@ -159,7 +172,7 @@ public final class Monitoring: Sendable {
         case .breached(let c):
             (.breached, "\(name(c)) on version \(short) has held for \(Self.text(now.timeIntervalSince(c.since))) (spec.monitor.persistFor \(Self.text(m.spec.persistFor))): \(c.condition.message); onBreach \(m.spec.onBreach.rawValue): reported")
         case .cleared(let c):
-            (.cleared, "\(name(c)) no longer holds: \(c.condition.message.isEmpty ? "" : "it was: \(c.condition.message)")")
+            (.cleared, "\(name(c)) no longer holds (it was: \(c.condition.message))")
         }
         return EventRecord(at: now, model: m.name, kind: kind, message: message, revision: revision)
     }

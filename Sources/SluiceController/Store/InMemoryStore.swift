@@ -117,6 +117,10 @@ public final class InMemoryStore: Store {
         }
     }
 
+    public func removeMonitorStates(models: [String]) throws {
+        try mutate { s in for model in models { s.monitor[model] = nil } }
+    }
+
     public func monitorStates() throws -> [MonitorState] {
         state.withLock { $0.monitor.values.sorted { $0.model < $1.model } }
     }

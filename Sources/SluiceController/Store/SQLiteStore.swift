@@ -294,6 +294,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    public func removeMonitorStates(models: [String]) throws {
+        try write { db in
+            for model in models { try db.execute(sql: "DELETE FROM monitor_states WHERE model = ?", arguments: [model]) }
+        }
+    }
+
     public func monitorStates() throws -> [MonitorState] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM monitor_states ORDER BY model").map { r in

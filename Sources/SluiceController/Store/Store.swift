@@ -28,6 +28,8 @@ public protocol Store: LeaseStore {
     func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws
     /// The monitor state of every monitored model, by name.
     func monitorStates() throws -> [MonitorState]
+    /// Forgets the monitor state of models no longer watched (no `spec.monitor`, or nothing in service).
+    func removeMonitorStates(models: [String]) throws
 
     func version(model: String, id: String) throws -> VersionRecord?
     /// Every version of a model, oldest first.

@@ -85,4 +85,38 @@ extension MonitorRecorder {
     public static func untracked(_ model: ServedModel) -> ServeError {
         ServeError(409, "model \(model.name) version \(model.version) was trained before monitoring (its artifact has no reference profile); retrain it to monitor it")
     }
+
+    /// The most rows ``loggedRows(model:since:labelledOnly:limit:)`` returns at once.
+    public static let maxLoggedRows = 100_000
+
+    /// The logged rows of a model (every version) from `since` (Unix seconds) on, oldest first, as JSON lines:
+    /// `{"id", "row", "version", "ts", "features": {name: raw value}, "prediction", "confidence"?, "truth"?}`.
+    ///
+    /// - Parameters:
+    ///   - labelledOnly: only the rows that have a label.
+    ///   - limit: at most this many rows (continue from the last row's `ts`).
+    /// - Throws: ``ServeError`` 500 when the store cannot be read.
+    public func loggedRows(model: ServedModel, since: Double, labelledOnly: Bool, limit: Int) throws(ServeError) -> [UInt8] {
+        let rows: [(row: MonitorStore.LoggedRow, truth: String?)]
+        do { rows = try store.loggedRows(model: model.name, since: since, labelledOnly: labelledOnly, limit: min(limit, Self.maxLoggedRows)) } catch {
+            throw ServeError(500, "cannot read the monitor database \(store.path): \(error)")
+        }
+        let names = model.artifact.encoder.features.map(\.name)
+        var out: [UInt8] = []
+        for (row, truth) in rows {
+            let values = (try? JSONParser.parse(Array(row.features.utf8)).value.arrayValue) ?? nil
+            var features: [String: JSON] = [:]
+            for (i, name) in names.enumerated() { features[name] = values.flatMap { i < $0.count ? $0[i] : nil } ?? .null }
+            var o: [String: JSON] = [
+                "id": .string(row.id), "row": .number(Double(row.row)), "version": .string(row.version), "ts": .number(row.time),
+                "features": .object(features),
+                "prediction": (try? JSONParser.parse(Array(row.prediction.utf8)).value) ?? .string(row.prediction),
+            ]
+            if let c = row.confidence { o["confidence"] = .number(c) }
+            if let truth { o["truth"] = (try? JSONParser.parse(Array(truth.utf8)).value) ?? .string(truth) }
+            out.append(contentsOf: JSON.object(o).canonicalBytes())
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
 }
