@@ -92,10 +92,17 @@ extension Sluice {
                 Terminal.error("\(path): \(error)")
                 throw ExitCode(1)
             }
+            let features = subject.artifact.encoder.features.map(\.name)
+            let absent = features.filter { frame.column(named: $0) == nil }
+            guard absent.isEmpty else {
+                Terminal.error("\(path): no column " + absent.map { "\"\($0)\"" }.joined(separator: ", ") + ", which \(name) needs; "
+                    + "the file needs a column for every feature (\(features.joined(separator: ", "))), and may have the target "
+                    + "\"\(subject.artifact.target.name)\" for live metrics")
+                throw ExitCode(1)
+            }
             let stats: WindowStats
             do { stats = try subject.artifact.batchStats(of: frame, profile: subject.profile) } catch {
-                Terminal.error("\(path): \(error); the file needs a column for every feature of \(name): "
-                    + subject.artifact.encoder.features.map(\.name).joined(separator: ", "))
+                Terminal.error("\(path): \(error)")
                 throw ExitCode(1)
             }
             let policy = MonitorManifest.load(options, model: name, warn: true).policy
