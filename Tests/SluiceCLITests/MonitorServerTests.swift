@@ -130,6 +130,15 @@ extension MonitorServerTests {
         let (s, server, base) = try Self.start()
         defer { _ = server.signal(SIGTERM) }
         try Self.infer(base, Array(try Self.rows().prefix(100)))
+        // A file with a bad line sends nothing, not even its good lines.
+        try s.write("bad.csv", "id,row,truth\nr0,0,setosa\nr0,one,setosa\n")
+        let refused = try s.run(["feedback", "import", "iris", "bad.csv", "--server", base])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.csv:3: column \"row\": \"one\" is not a row index"), "\(refused.stderr)")
+        let before = try JSONParser.parse(try s.run(["monitor", "iris", "--server", base, "--json"]).stdout).value
+        #expect(before["labelled"] == 0)
+        #expect(before["unmatchedLabels"] == 0)
+
         try s.write("labels.csv", "id,row,truth\nr0,0,setosa\nnever-served,0,setosa\nnever-served,1,virginica\n")
         let imported = try s.run(["feedback", "import", "iris", "labels.csv", "--server", base])
         #expect(imported.stdout.contains("3 label(s) of 3 accepted"), "\(imported.output)")
