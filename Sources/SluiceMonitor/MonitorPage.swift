@@ -9,7 +9,9 @@ import SluiceCore
 public enum MonitorPage {
     /// What the page is about: the model, its version and where the rows came from.
     public struct Heading: Sendable {
+        /// The model's name.
         public var model: String
+        /// The full version id (the page shows its first 12 characters).
         public var version: String
         /// "600 rows of data/batch.csv", "the last 24h on http://127.0.0.1:8080", …
         public var source: String
