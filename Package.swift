@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceSystem", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,10 +12,10 @@ struct Sluice: AsyncParsableCommand {
         discussion: """
             Manifests in the manifests directory declare the models that should exist. `plan` shows what \
             `apply` would do to make the store and the deployment targets match them.
-            Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate.
+            Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate (monitor: a Drifted or Degraded condition holds).
             """,
         version: sluiceVersion,
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Split.self, Predict.self, Run.self, Serve.self, GC.self, Schema.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Split.self, Predict.self, Run.self, Serve.self, Monitor.self, Feedback.self, GC.self, Schema.self]
     )
 
     /// `serve` runs Swift concurrency on SwiftNIO's event loops (no thread hop between the

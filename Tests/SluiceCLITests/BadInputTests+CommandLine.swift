@@ -10,6 +10,8 @@ extension BadInputTests {
         var name: String
         var arguments: [String]
         var stdin: String? = nil
+        /// Files to write in the sandbox (relative path → content) after the clean `apply`.
+        var files: [String: String] = [:]
         var status: Int32 = 1
         /// Text the output (standard output and error) must contain.
         var expect: [String]
@@ -54,6 +56,74 @@ extension BadInputTests {
              expect: ["--monitor-max-bytes", "\"lots\" is not a size", "KiB, MiB, GiB or TiB"]),
         CommandCase(name: "serve keeping rows for no time", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-retention-rows", "0s"],
              expect: ["--monitor-retention-rows 0.0: must be a positive duration"]),
+    ] + monitorCases + feedbackCases
+
+    static let irisHeader = "sepal_length,sepal_width,petal_length,petal_width\n"
+
+    /// `sluice monitor`: bad batch files and bad options.
+    static let monitorCases: [CommandCase] = [
+        CommandCase(name: "monitor a ragged batch file", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": irisHeader + "5.1,3.5,1.4,0.2\n5.1,3.5\n"],
+             expect: ["data/bad.csv: line 3: row has 2 fields but the header has 4"]),
+        CommandCase(name: "monitor a batch file without a feature column", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": "sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n"],
+             expect: ["data/bad.csv: no column \"petal_width\", which iris needs", "(sepal_length, sepal_width, petal_length, petal_width)",
+                      "may have the target \"species\""]),
+        CommandCase(name: "monitor a batch file with text in a numeric feature", arguments: ["monitor", "iris", "--data", "data/bad.csv"],
+             files: ["data/bad.csv": irisHeader + "wide,3.5,1.4,0.2\n"],
+             expect: ["data/bad.csv: feature \"sepal_length\" must be numeric", "wide"]),
+        CommandCase(name: "monitor a batch file that does not exist", arguments: ["monitor", "iris", "--data", "data/nope.csv"],
+             expect: ["--data data/nope.csv: cannot read the file"]),
+        CommandCase(name: "monitor an unknown model", arguments: ["monitor", "irsi", "--data", "data/nope.csv"],
+             expect: ["the store has no model named irsi"]),
+        CommandCase(name: "monitor an unknown version", arguments: ["monitor", "iris", "--data", "data/b.csv", "--version", "abcdef"],
+             files: ["data/b.csv": irisHeader + "5.1,3.5,1.4,0.2\n"],
+             expect: ["--version abcdef: no such version", "versions of iris: "]),
+        CommandCase(name: "monitor with a bad window", arguments: ["monitor", "iris", "--window", "2x"],
+             expect: ["--window 2x", "30s, 5m, 1h, 7d"]),
+        CommandCase(name: "monitor a file with a window", arguments: ["monitor", "iris", "--data", "data/b.csv", "--window", "1h"],
+             expect: ["--window needs a server"]),
+        CommandCase(name: "monitor --version without --data", arguments: ["monitor", "iris", "--version", "abcdef"],
+             expect: ["--version needs --data"]),
+        CommandCase(name: "monitor a model with no server to ask", arguments: ["monitor", "iris"],
+             expect: ["no server to ask about iris: it is published to directory deploy/iris", "--server URL", "--data FILE.csv"]),
+        CommandCase(name: "monitor a server that is not there", arguments: ["monitor", "iris", "--server", "http://127.0.0.1:1"],
+             expect: ["cannot reach the server", "127.0.0.1:1", "is `sluice serve` running there?"]),
+        CommandCase(name: "monitor a server URL that is not http", arguments: ["monitor", "iris", "--server", "ftp://x"],
+             expect: ["--server ftp://x: expected an http(s) URL"]),
+    ]
+
+    /// `sluice feedback import`: files refused before anything is sent (the server named does not exist,
+    /// so a binary that sent anything would fail differently).
+    static let feedbackCases: [CommandCase] = [
+        CommandCase(name: "feedback without a truth column", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,label\na,0,setosa\n"],
+             expect: ["l.csv:1: no column \"truth\" in the header (columns: id, row, label)", "--truth-column", "nothing was sent"]),
+        CommandCase(name: "feedback with a bad row index", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\na,0,setosa\nb,-1,setosa\n"],
+             expect: ["l.csv:3: column \"row\": \"-1\" is not a row index", "nothing was sent"]),
+        CommandCase(name: "feedback with an empty id", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\na,0,setosa\n,1,setosa\n"],
+             expect: ["l.csv:3: column \"id\" is empty", "nothing was sent"]),
+        CommandCase(name: "feedback with an empty truth", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,truth\na,setosa\nb,\n"],
+             expect: ["l.csv:3: column \"truth\" is empty", "nothing was sent"]),
+        CommandCase(name: "feedback labelling a row twice", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\na,0,setosa\nb,0,setosa\na,,virginica\n"],
+             expect: ["l.csv:4: id \"a\" row 0 is labelled twice (first on line 2)", "nothing was sent"]),
+        CommandCase(name: "feedback with a ragged line", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\na,0,setosa\n\"b\n2\",0\n"],
+             expect: ["l.csv:3: 2 fields but the header has 3", "nothing was sent"]),
+        CommandCase(name: "feedback with an unclosed quote", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\na,0,setosa\nb,0,\"setosa\n"],
+             expect: ["l.csv:3: a quoted field opened here is never closed", "nothing was sent"]),
+        CommandCase(name: "feedback with only a header", arguments: ["feedback", "import", "iris", "l.csv", "--server", "http://127.0.0.1:1"],
+             files: ["l.csv": "id,row,truth\n"],
+             expect: ["l.csv: the file has a header but no labels", "nothing was sent"]),
+        CommandCase(name: "feedback from a file that does not exist", arguments: ["feedback", "import", "iris", "nope.csv"],
+             expect: ["nope.csv: cannot read the file"]),
+        CommandCase(name: "feedback with the same column twice", arguments: ["feedback", "import", "iris", "l.csv", "--truth-column", "id"],
+             expect: ["must name three different columns"]),
     ]
 
     @Test(arguments: commandCases)
@@ -61,6 +131,7 @@ extension BadInputTests {
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
         let model = try s.bytes("deploy/iris/model.json")
+        for (path, text) in c.files { try s.write(path, text) }
         let r = try s.run(c.arguments, stdin: c.stdin)
         #expect(r.status == c.status, "\(r.output)")
         for text in c.expect { #expect(r.output.contains(text), "\(c.arguments.joined(separator: " ")) should say \"\(text)\":\n\(r.output)") }
