@@ -83,7 +83,7 @@ public final class MonitorRecorder: Sendable {
     /// queue they are dropped and counted (``droppedRows``). Models without a reference profile are not
     /// recorded.
     public func offer(_ rows: InferenceRows) {
-        guard rows.model.artifact.reference != nil, rows.count > 0 else { return }
+        guard rows.model.isMonitored, rows.count > 0 else { return }
         let time = hooks.now()
         let capacity = options.queueCapacity
         let first = queue.withLock { q -> Bool in
