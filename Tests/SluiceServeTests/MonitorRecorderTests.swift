@@ -153,6 +153,31 @@ import SluiceMonitor
     }
 }
 
+extension MonitorRecorderTests {
+    @Test func theWriterPrunesWhatIsPastRetention() async throws {
+        let dir = ServeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = MonitorFixtures.now, day = 86_400.0
+        let store = try MonitorStore(directory: dir)
+        func row(_ id: String, _ t: Double) -> MonitorStore.LoggedRow {
+            .init(model: "iris", version: "v1", id: id, row: 0, time: t, features: "[1,2,3,4]", prediction: "\"setosa\"", classIndex: 0)
+        }
+        try store.write(buckets: [(model: "iris", version: "v1", start: Int64(now - 36 * day), stats: try Self.direct(Self.rows(5))),
+                                  (model: "iris", version: "v1", start: Int64(now - 34 * day), stats: try Self.direct(Self.rows(3)))],
+                        rows: [row("old", now - 8 * day), row("recent", now - 6 * day)])
+        try await store.addFeedback(model: "iris", items: [FeedbackItem(id: "gone", row: 0, truth: "setosa")], received: now - 31 * day)
+        try await store.addFeedback(model: "iris", items: [FeedbackItem(id: "kept", row: 0, truth: "setosa")], received: now - 29 * day)
+        store.close()
+        let recorder = try MonitorRecorder(options: MonitorFixtures.options(dir), logger: MonitorFixtures.logger, hooks: MonitorFixtures.hooks())
+        defer { recorder.stop() }
+        #expect(await recorder.sync(timeout: 30))
+        #expect(try recorder.store.loggedRows(model: "iris", since: 0, labelledOnly: false, limit: 10).map(\.row.id) == ["recent"])
+        let reading = try recorder.window(model: Self.model, seconds: 40 * day)
+        #expect(reading.window.stats.rows == 3, "buckets older than 35 days are gone")
+        #expect(reading.unmatchedLabels == 1, "labels older than 30 days are gone")
+    }
+}
+
 /// A gate a writer thread waits at until a test opens it.
 final class Gate: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)

@@ -235,4 +235,20 @@ import SluiceMonitor
         #expect(bad.status == 400)
         #expect(bad.error?.contains("limit=0") == true, "\(bad.text)")
     }
+
+    @Test func manyRequestsInFlightAreCountedExactly() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    try await s.client.post("/v2/models/iris/infer", json: MonitorFixtures.irisRequest(Array(Self.rows[(i % 10)..<(i % 10 + 2)]), id: "c\(i)")).status
+                }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        let (json, window) = try await window(s)
+        #expect(window.stats.rows == 400)
+        #expect(json["dropped"] == 0)
+    }
 }

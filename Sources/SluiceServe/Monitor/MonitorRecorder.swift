@@ -172,12 +172,12 @@ public final class MonitorRecorder: Sendable {
                 }
                 lastFlush = DispatchTime.now()
             }
-            for b in barriers { b() }
             let now = hooks.now()
             if now - lastPrune >= options.pruneInterval {
                 lastPrune = now
                 prune(now: now)
             }
+            for b in barriers { b() }
             if stopping {
                 finished.signal()
                 return
