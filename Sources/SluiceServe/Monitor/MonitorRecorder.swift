@@ -192,7 +192,8 @@ public final class MonitorRecorder: Sendable {
         guard let profile = model.artifact.reference else { return 0 }
         let b = Int64(options.bucketSeconds)
         let key = BucketKey(model: model.name, version: model.version, start: Self.floor(Int64(record.time.rounded(.down)), b))
-        let observations = (0..<rows.count).map(rows.observation(row:))
+        let cells = rows.cells()
+        let observations = (0..<rows.count).map { rows.observation(row: $0, cells: cells) }
         if buckets.withLock({ $0[key] == nil }) {
             // A bucket stored before (by an earlier run) is continued, not restarted.
             let stored: WindowStats?
@@ -209,13 +210,13 @@ public final class MonitorRecorder: Sendable {
         // The row log is bounded: a store that keeps failing does not grow it without end.
         guard log.count < 10 * options.queueCapacity else { return rows.count }
         for r in 0..<rows.count where sampler.admit(model: model.name, id: rows.id, row: r, now: record.time) {
-            log.append(Self.logged(rows, row: r, observation: observations[r], time: record.time))
+            log.append(Self.logged(rows, row: r, cells: cells, observation: observations[r], time: record.time))
         }
         return rows.count
     }
 
-    static func logged(_ rows: InferenceRows, row r: Int, observation: RowObservation, time: Double) -> MonitorStore.LoggedRow {
-        let features = JSON.array((0..<rows.model.artifact.encoder.features.count).map { rows.raw(row: r, feature: $0) })
+    static func logged(_ rows: InferenceRows, row r: Int, cells: InferenceRows.Cells, observation: RowObservation, time: Double) -> MonitorStore.LoggedRow {
+        let features = JSON.array(cells.columns.indices.map { cells.raw(r, $0) })
         var row = MonitorStore.LoggedRow(model: rows.model.name, version: rows.model.version, id: rows.id, row: r, time: time,
                                          features: String(decoding: features.canonicalBytes(), as: UTF8.self), prediction: "")
         switch observation.prediction {
