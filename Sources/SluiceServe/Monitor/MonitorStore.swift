@@ -52,6 +52,18 @@ final class MonitorStore: Sendable {
     init(directory: String) throws(ServeError) {
         self.directory = directory
         path = directory + "/monitor.db"
+        // Checked now, so that a directory that can never hold the file stops the server at its start.
+        var ancestor = directory
+        while !FileManager.default.fileExists(atPath: ancestor), ancestor != "/", !ancestor.isEmpty {
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ServeError(500, "\(ancestor) is a file, not a directory; point --monitor-dir at a directory (or leave it out: <repository>/.sluice-monitor)")
+        }
+        guard FileManager.default.isWritableFile(atPath: ancestor.isEmpty ? "." : ancestor) else {
+            throw ServeError(500, "\(ancestor) is not writable; point --monitor-dir at a directory sluice serve may write to")
+        }
         _ = try pool(create: false)
     }
 
