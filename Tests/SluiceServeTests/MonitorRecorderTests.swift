@@ -112,6 +112,18 @@ import SluiceMonitor
         #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 10)
     }
 
+    @Test func generatedRequestIDsAreUUIDsAndDistinct() {
+        let ids = (0..<10_000).map { _ in RequestID.next() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            let uuid = UUID(uuidString: id)
+            #expect(uuid != nil, "\(id)")
+            #expect(uuid?.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4", "version 4: \(id)")
+            #expect("89ab".contains(Array(id)[19]), "RFC 9562 variant: \(id)")
+        }
+    }
+
     @Test func samplingIsDeterministicAndNearTheRate() {
         let sampled = (0..<10_000).filter { RowSampler.sampled(id: "req-\($0)", row: 0, rate: 0.1) }.count
         #expect((850...1150).contains(sampled))

@@ -12,7 +12,7 @@ extension MonitorRecorder {
         var lastPrune = -Double.infinity
         while true {
             let deadline = lastFlush + options.flushInterval
-            _ = wake.wait(timeout: deadline)
+            _ = wake.wait(timeout: min(deadline, .now() + options.drainInterval))
             hooks.beforeDrain()
             let (records, barriers, stopping) = queue.withLock { q in
                 defer {

@@ -85,17 +85,19 @@ public final class MonitorRecorder: Sendable {
     public func offer(_ rows: InferenceRows) {
         guard rows.model.isMonitored, rows.count > 0 else { return }
         let time = hooks.now()
-        let capacity = options.queueCapacity
-        let first = queue.withLock { q -> Bool in
+        let (capacity, busy) = (options.queueCapacity, options.flushRows)
+        // The writer drains on its own every ``MonitorOptions/drainInterval``; it is woken only when the
+        // queue fills past `flushRows`, so a request costs no wake-up (a system call and a thread switch).
+        let wakeWriter = queue.withLock { q -> Bool in
             guard !q.stopping, q.rows + rows.count <= capacity else {
                 q.dropped[rows.model.name, default: 0] += rows.count
                 return false
             }
             q.records.append(Queued(rows: rows, time: time))
             q.rows += rows.count
-            return q.records.count == 1
+            return q.rows >= busy && q.rows - rows.count < busy
         }
-        if first { wake.signal() }
+        if wakeWriter { wake.signal() }
     }
 
     /// Rows dropped because the queue was full, by model, since the start.
