@@ -8,8 +8,8 @@ import PackageDescription
 /// → SluiceManifest (manifest format) → SluiceReconcile (the pure planner)
 /// → SluiceController (store, targets, executor: the effects) → SluiceHTTP → sluice (the CLI).
 /// SluiceSystem (files, atomic writes, watching, git) sits below both SluiceController and
-/// SluiceServe (the model repository and inference, without HTTP), which does not depend on the
-/// controller. SluiceMonitor (the pure monitoring statistics: bins, drift, calibration) depends on
+/// SluiceServe (the model repository and inference, without HTTP, and what the server records for
+/// monitoring), which does not depend on the controller. SluiceMonitor (the pure monitoring statistics: bins, drift, calibration) depends on
 /// SluiceCore alone.
 let package = Package(
     name: "sluice",

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import NIOPosix
 import SluiceServe
@@ -26,14 +25,14 @@ struct InferenceWork: Sendable {
 
     /// Decodes and runs an inference request, on the pool when it is large.
     /// - Parameter assignID: give a request without an `id` a generated one (a UUID), echoed in the
-    ///   response, so that its rows can be labelled later.
+    ///   response, so that its rows can be labelled later (``RequestID``).
     /// - Returns: the response, and the request's rows for the monitor.
     func infer(_ body: ByteBuffer, headerLength: Int?, model: ServedModel, assignID: Bool = false) async throws -> (response: InferenceResponse, rows: InferenceRows) {
         let decode = { @Sendable () throws(ServeError) -> InferenceRequest in
             var request = try body.withUnsafeReadableBytes { raw throws(ServeError) in
                 try InferenceRequest.decode(raw.assumingMemoryBound(to: UInt8.self), headerLength: headerLength, limit: model.inputLimit)
             }
-            if assignID, request.id == nil { request.id = UUID().uuidString.lowercased() }
+            if assignID, request.id == nil { request.id = RequestID.next() }
             return request
         }
         if body.readableBytes >= Self.largeBody {

@@ -16,6 +16,8 @@ public final class ServedModel: Sendable {
     public let path: String
     public let loadedAt: Date
     public let artifact: ModelArtifact
+    /// Whether the artifact carries a reference profile, so that its rows are recorded for monitoring.
+    public let isMonitored: Bool
 
     /// How the predicted label is typed on the wire.
     enum LabelType { case bytes, int64, fp64 }
@@ -32,6 +34,7 @@ public final class ServedModel: Sendable {
         self.path = path
         self.artifact = artifact
         self.loadedAt = loadedAt
+        isMonitored = artifact.reference != nil
         numericLabels = artifact.target.numeric ? artifact.target.classes.map { Double($0) ?? .nan } : []
         if artifact.task == .regression {
             labelType = .fp64

@@ -50,7 +50,7 @@ extension Sluice {
         @Flag(help: "Record nothing: no monitor statistics, row log or feedback, and no generated request ids.")
         var noMonitor = false
 
-        @Option(help: ArgumentHelp("Where the monitor keeps its SQLite file (default: <repository>/.sluice-monitor).", valueName: "DIR"))
+        @Option(help: ArgumentHelp("Where the monitor keeps its SQLite file (default: <repository>/.sluice-monitor, which the repository scan skips; put another directory outside the repository).", valueName: "DIR"))
         var monitorDir: String?
 
         @Option(help: "The length of a monitor time bucket: 30s, 1m, … (whole seconds).", transform: DurationOption.seconds)

@@ -56,6 +56,8 @@ extension BadInputTests {
              expect: ["--monitor-max-bytes", "\"lots\" is not a size", "KiB, MiB, GiB or TiB"]),
         CommandCase(name: "serve keeping rows for no time", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-retention-rows", "0s"],
              expect: ["--monitor-retention-rows 0.0: must be a positive duration"]),
+        CommandCase(name: "serve with a monitor directory that is a file", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-dir", "manifests/iris.json/state"],
+             expect: ["--monitor-dir manifests/iris.json/state", "manifests/iris.json is a file, not a directory"]),
     ] + monitorCases + feedbackCases
 
     static let irisHeader = "sepal_length,sepal_width,petal_length,petal_width\n"

@@ -112,6 +112,18 @@ import SluiceMonitor
         #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 10)
     }
 
+    @Test func generatedRequestIDsAreUUIDsAndDistinct() {
+        let ids = (0..<10_000).map { _ in RequestID.next() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            let uuid = UUID(uuidString: id)
+            #expect(uuid != nil, "\(id)")
+            #expect(uuid?.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4", "version 4: \(id)")
+            #expect("89ab".contains(Array(id)[19]), "RFC 9562 variant: \(id)")
+        }
+    }
+
     @Test func samplingIsDeterministicAndNearTheRate() {
         let sampled = (0..<10_000).filter { RowSampler.sampled(id: "req-\($0)", row: 0, rate: 0.1) }.count
         #expect((850...1150).contains(sampled))
@@ -150,6 +162,31 @@ import SluiceMonitor
         #expect(try store.loggedRows(model: "m", since: 0, labelledOnly: false, limit: 10).map(\.row.id) == ["a", "b", "c"])
         try store.prune(now: 1010, aggregates: 100, rows: 100, feedback: 100, maxRowBytes: row("c", 0).bytes * 2)
         #expect(try store.loggedRows(model: "m", since: 0, labelledOnly: false, limit: 10).map(\.row.id) == ["b", "c"], "the oldest go first")
+    }
+}
+
+extension MonitorRecorderTests {
+    @Test func theWriterPrunesWhatIsPastRetention() async throws {
+        let dir = ServeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = MonitorFixtures.now, day = 86_400.0
+        let store = try MonitorStore(directory: dir)
+        func row(_ id: String, _ t: Double) -> MonitorStore.LoggedRow {
+            .init(model: "iris", version: "v1", id: id, row: 0, time: t, features: "[1,2,3,4]", prediction: "\"setosa\"", classIndex: 0)
+        }
+        try store.write(buckets: [(model: "iris", version: "v1", start: Int64(now - 36 * day), stats: try Self.direct(Self.rows(5))),
+                                  (model: "iris", version: "v1", start: Int64(now - 34 * day), stats: try Self.direct(Self.rows(3)))],
+                        rows: [row("old", now - 8 * day), row("recent", now - 6 * day)])
+        try await store.addFeedback(model: "iris", items: [FeedbackItem(id: "gone", row: 0, truth: "setosa")], received: now - 31 * day)
+        try await store.addFeedback(model: "iris", items: [FeedbackItem(id: "kept", row: 0, truth: "setosa")], received: now - 29 * day)
+        store.close()
+        let recorder = try MonitorRecorder(options: MonitorFixtures.options(dir), logger: MonitorFixtures.logger, hooks: MonitorFixtures.hooks())
+        defer { recorder.stop() }
+        #expect(await recorder.sync(timeout: 30))
+        #expect(try recorder.store.loggedRows(model: "iris", since: 0, labelledOnly: false, limit: 10).map(\.row.id) == ["recent"])
+        let reading = try recorder.window(model: Self.model, seconds: 40 * day)
+        #expect(reading.window.stats.rows == 3, "buckets older than 35 days are gone")
+        #expect(reading.unmatchedLabels == 1, "labels older than 30 days are gone")
     }
 }
 

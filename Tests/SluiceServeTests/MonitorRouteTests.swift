@@ -235,4 +235,46 @@ import SluiceMonitor
         #expect(bad.status == 400)
         #expect(bad.error?.contains("limit=0") == true, "\(bad.text)")
     }
+
+    @Test func manyRequestsInFlightAreCountedExactly() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    try await s.client.post("/v2/models/iris/infer", json: MonitorFixtures.irisRequest(Array(Self.rows[(i % 10)..<(i % 10 + 2)]), id: "c\(i)")).status
+                }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        let (json, window) = try await window(s)
+        #expect(window.stats.rows == 400)
+        #expect(json["dropped"] == 0)
+    }
+
+    @Test func perFeatureInputsAndUnknownCategoriesAreCountedAsSent() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let artifact = ServeFixtures.mixed
+        let profile = try #require(artifact.reference, "the trainer writes a reference profile")
+        try ServeFixtures.publish(artifact, name: "shop", version: "v-shop-1", in: "\(s.directory)/shop")
+        s.repository.scan()
+        let r = try await s.client.post("/v2/models/shop/infer", json: [
+            "id": "p",
+            "inputs": [["name": "colour", "shape": [3, 1], "datatype": "BYTES", "data": ["red", "purple", "blue"]],
+                       ["name": "b", "shape": [3], "datatype": "FP64", "data": [1, 2, 3]],
+                       ["name": "a", "shape": [3, 1], "datatype": "FP64", "data": [4, 5, 6]]]])
+        #expect(r.status == 200, "\(r.text)")
+        let predicted = (r.json["outputs"]?[0]?["data"]?.arrayValue ?? []).compactMap(\.doubleValue)
+        try #require(predicted.count == 3)
+        var expected = WindowStats(profile: profile)
+        let names = artifact.encoder.features.map(\.name)
+        for (i, (a, b, colour)) in [(4.0, 1.0, "red"), (5, 2, "purple"), (6, 3, "blue")].enumerated() {
+            let byName: [String: RowObservation.Value] = ["a": .number(a), "b": .number(b), "colour": .category(colour, known: colour != "purple")]
+            expected.add(RowObservation(values: names.map { byName[$0]! }, prediction: .value(predicted[i])), profile: profile)
+        }
+        let (_, window) = try await window(s, model: "shop")
+        #expect(window.stats == expected)
+        #expect(window.stats.unknown[try #require(names.firstIndex(of: "colour"))] == 1)
+    }
 }

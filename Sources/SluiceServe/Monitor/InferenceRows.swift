@@ -26,37 +26,46 @@ public struct InferenceRows: Sendable {
         self.count = count
     }
 
-    /// The raw value of feature `j` in row `r`, as the client sent it (number, text, or null for NaN).
-    ///
-    /// The inputs were checked by ``ServedModel/run(_:)``: one `[N, n]` tensor, or one tensor per feature.
-    public func raw(row r: Int, feature j: Int) -> JSON {
-        let features = model.artifact.encoder.features
-        let n = features.count
-        let values: InputTensor.Values
-        let index: Int
-        if inputs.count == 1, !features.contains(where: { $0.name == inputs[0].name }) || n == 1 {
-            values = inputs[0].values
-            index = r * n + j
-        } else if let input = inputs.first(where: { $0.name == features[j].name }) {
-            values = input.values
-            index = r
-        } else {
-            return .null
-        }
-        switch values {
-        case .numbers(let v): return index < v.count && !v[index].isNaN ? .number(v[index]) : .null
-        case .strings(let v): return index < v.count ? .string(v[index]) : .null
+    /// Where each feature's values are in the inputs, found once per request (not per cell).
+    struct Cells {
+        /// Per feature: the tensor's values, and the index of row `r` as `r * stride + offset`.
+        let columns: [(values: InputTensor.Values, stride: Int, offset: Int)?]
+
+        /// The raw value of feature `j` in row `r` (number, text, or null for NaN).
+        func raw(_ r: Int, _ j: Int) -> JSON {
+            guard let c = columns[j] else { return .null }
+            let index = r * c.stride + c.offset
+            switch c.values {
+            case .numbers(let v): return index < v.count && !v[index].isNaN ? .number(v[index]) : .null
+            case .strings(let v): return index < v.count ? .string(v[index]) : .null
+            }
         }
     }
 
+    /// The layout of the inputs, checked by ``ServedModel/run(_:)``: one `[N, n]` tensor, or one tensor per feature.
+    func cells() -> Cells {
+        let features = model.artifact.encoder.features
+        let n = features.count
+        if inputs.count == 1, !features.contains(where: { $0.name == inputs[0].name }) || n == 1 {
+            return Cells(columns: (0..<n).map { (inputs[0].values, n, $0) })
+        }
+        return Cells(columns: features.map { f in inputs.first { $0.name == f.name }.map { ($0.values, 1, 0) } })
+    }
+
+    /// The raw value of feature `j` in row `r`, as the client sent it (number, text, or null for NaN).
+    public func raw(row r: Int, feature j: Int) -> JSON { cells().raw(r, j) }
+
     /// Row `r` as the monitor counts it: each raw value typed by the model's encoder (a category the
     /// encoder never saw is `known: false`), and the predicted label with its probability, or the value.
-    public func observation(row r: Int) -> RowObservation {
-        let artifact = model.artifact
+    public func observation(row r: Int) -> RowObservation { observation(row: r, cells: cells()) }
+
+    /// Row `r` as the monitor counts it, with the inputs' layout found once for all rows.
+    func observation(row r: Int, cells: Cells) -> RowObservation {
+        let features = model.artifact.encoder.features
         var values: [RowObservation.Value] = []
-        values.reserveCapacity(artifact.encoder.features.count)
-        for (j, f) in artifact.encoder.features.enumerated() {
-            values.append(Self.value(raw(row: r, feature: j), feature: f))
+        values.reserveCapacity(features.count)
+        for (j, f) in features.enumerated() {
+            values.append(Self.value(cells.raw(r, j), feature: f))
         }
         return RowObservation(values: values, prediction: prediction(row: r))
     }

@@ -21,6 +21,9 @@ public struct MonitorOptions: Sendable, Equatable {
     /// The most rows waiting for the writer; a request whose rows do not fit is not recorded, and
     /// counted in `sluice_monitor_dropped_total` (default 10,000).
     public var queueCapacity: Int = 10_000
+    /// The writer takes what is queued at least this often, in seconds (default 0.1), and sooner when
+    /// `flushRows` rows are waiting.
+    public var drainInterval: Double = 0.1
     /// The writer stores changed buckets and logged rows at least this often, in seconds (default 1)…
     public var flushInterval: Double = 1
     /// …or as soon as this many rows were counted since the last store (default 1,000).

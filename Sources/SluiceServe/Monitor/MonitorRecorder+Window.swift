@@ -30,27 +30,33 @@ extension MonitorRecorder {
                 .map { (start: $0.key.start, stats: $0.value.stats) }
         }
         let heldStarts = Set(held.map(\.start))
-        let stored: [(start: Int64, stats: WindowStats)]
-        let labelledRows: [MonitorStore.LabelledRow]
-        let unmatched: Int
-        do {
-            stored = try store.buckets(model: model.name, version: model.version, from: from, to: to, profile: profile)
-            labelledRows = try store.labelledRows(model: model.name, version: model.version, from: Double(from), to: Double(to))
-            unmatched = try store.unmatchedLabels(model: model.name)
-        } catch {
-            throw ServeError(500, "cannot read the monitor database \(store.path): \(error)")
-        }
         let n = max(1, steps)
         let stepLength = Double(to - from) / Double(n)
         func step(_ t: Double) -> Int { min(n - 1, max(0, Int((t - Double(from)) / stepLength))) }
-        var total = WindowStats(profile: profile)
-        var perStep = Array(repeating: WindowStats(profile: profile), count: n)
+        var sum = BucketSum(profile: profile)
+        var perStep = Array(repeating: BucketSum(profile: profile), count: n)
+        let labelledRows: [MonitorStore.LabelledRow]
+        let unmatched: Int
         do {
-            for bucket in held + stored.filter({ !heldStarts.contains($0.start) }) {
-                try total.merge(bucket.stats)
-                try perStep[step(Double(bucket.start))].merge(bucket.stats)
+            for bucket in held {
+                try sum.add(bucket.stats)
+                try perStep[step(Double(bucket.start))].add(bucket.stats)
             }
+            // The writer's copy of a bucket is complete, so a stored copy of the same bucket is skipped.
+            try store.forEachBucket(model: model.name, version: model.version, from: from, to: to) { start, blob in
+                guard !heldStarts.contains(start) else { return }
+                try sum.add(blob: blob)
+                try perStep[step(Double(start))].add(blob: blob)
+            }
+            labelledRows = try store.labelledRows(model: model.name, version: model.version, from: Double(from), to: Double(to))
+            unmatched = try store.unmatchedLabels(model: model.name)
+        } catch let error as MonitorError {
+            throw ServeError(500, "the monitor buckets of model \(model.name) do not fit its reference profile: \(error)")
         } catch {
+            throw ServeError(500, "cannot read the monitor database \(store.path): \(error)")
+        }
+        var total: WindowStats
+        do { total = try sum.stats(profile: profile) } catch {
             throw ServeError(500, "the monitor buckets of model \(model.name) do not fit its reference profile: \(error)")
         }
         var labelled = LabelledStats(classes: profile.classes.count)

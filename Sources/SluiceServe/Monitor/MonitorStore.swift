@@ -52,6 +52,18 @@ final class MonitorStore: Sendable {
     init(directory: String) throws(ServeError) {
         self.directory = directory
         path = directory + "/monitor.db"
+        // Checked now, so that a directory that can never hold the file stops the server at its start.
+        var ancestor = directory
+        while !FileManager.default.fileExists(atPath: ancestor), ancestor != "/", !ancestor.isEmpty {
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ServeError(500, "\(ancestor) is a file, not a directory; point --monitor-dir at a directory (or leave it out: <repository>/.sluice-monitor)")
+        }
+        guard FileManager.default.isWritableFile(atPath: ancestor.isEmpty ? "." : ancestor) else {
+            throw ServeError(500, "\(ancestor) is not writable; point --monitor-dir at a directory sluice serve may write to")
+        }
         _ = try pool(create: false)
     }
 
@@ -176,15 +188,18 @@ final class MonitorStore: Sendable {
 
     // MARK: Reading (the monitor route)
 
-    /// The stored buckets of a version starting in [from, to).
-    func buckets(model: String, version: String, from: Int64, to: Int64, profile: ReferenceProfile) throws -> [(start: Int64, stats: WindowStats)] {
-        guard let pool = try pool(create: false) else { return [] }
-        return try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT start, stats FROM buckets WHERE model = ? AND version = ? AND start >= ? AND start < ?",
-                                        arguments: [model, version, from, to])
-            return try rows.map { row in
-                let data: Data = row["stats"]
-                return (row["start"], try WindowStats(blob: Array(data), profile: profile))
+    /// Calls `body` with the start and stored form (``WindowStats/blob``) of each stored bucket of a
+    /// version starting in [from, to).
+    func forEachBucket(model: String, version: String, from: Int64, to: Int64,
+                       _ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let pool = try pool(create: false) else { return }
+        try pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT start, stats FROM buckets WHERE model = ? AND version = ? AND start >= ? AND start < ?",
+                                             arguments: [model, version, from, to])
+            while let row = try cursor.next() {
+                let start: Int64 = row[0]
+                // The blob is read where SQLite holds it, not copied.
+                try row.withUnsafeData(atIndex: 1) { data in try (data ?? Data()).withUnsafeBytes { try body(start, $0) } }
             }
         }
     }

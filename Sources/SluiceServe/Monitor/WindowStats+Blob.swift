@@ -45,3 +45,54 @@ extension WindowStats {
                       labelled: LabelledStats(classes: profile.classes.count))
     }
 }
+
+/// A window's counts summed straight from stored buckets, in the layout of ``WindowStats/blob`` (rows,
+/// every feature's counts, the unknown counts, the prediction counts), without building statistics per
+/// bucket: what keeps a day of one-minute buckets fast to read.
+struct BucketSum {
+    /// The counts, in blob order; `counts[0]` is the rows.
+    private(set) var counts: [Int]
+    /// Σ calibrated P(correct).
+    private(set) var calibratedSum = 0.0
+
+    /// An empty sum on the bins of `profile`.
+    init(profile: ReferenceProfile) {
+        counts = Array(repeating: 0, count: 1 + profile.features.reduce(0) { $0 + $1.bins.count } + profile.features.count
+                       + profile.prediction.bins.count)
+    }
+
+    /// The rows summed.
+    var rows: Int { counts[0] }
+
+    /// Adds one stored bucket.
+    /// - Throws: ``MonitorError`` when its length does not fit the profile's bins.
+    /// - Complexity: O(bins).
+    mutating func add(blob: UnsafeRawBufferPointer) throws(MonitorError) {
+        guard blob.count == 8 * (counts.count + 1) else {
+            throw MonitorError("a stored monitor bucket of \(blob.count) bytes does not fit the model's reference profile (\(8 * (counts.count + 1)) bytes)")
+        }
+        counts.withUnsafeMutableBufferPointer { c in
+            for i in c.indices { c[i] &+= Int(truncatingIfNeeded: UInt64(littleEndian: blob.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+        }
+        calibratedSum += Double(bitPattern: UInt64(littleEndian: blob.loadUnaligned(fromByteOffset: 8 * counts.count, as: UInt64.self)))
+    }
+
+    /// Adds statistics held in memory.
+    mutating func add(_ stats: WindowStats) throws(MonitorError) {
+        let blob = stats.blob
+        var failure: MonitorError?
+        blob.withUnsafeBytes { raw in
+            do throws(MonitorError) { try add(blob: raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The sum as statistics on the bins of `profile` (with empty labelled statistics).
+    func stats(profile: ReferenceProfile) throws(MonitorError) -> WindowStats {
+        var blob: [UInt8] = []
+        blob.reserveCapacity(8 * (counts.count + 1))
+        for c in counts { withUnsafeBytes(of: UInt64(truncatingIfNeeded: c).littleEndian) { blob.append(contentsOf: $0) } }
+        withUnsafeBytes(of: calibratedSum.bitPattern.littleEndian) { blob.append(contentsOf: $0) }
+        return try WindowStats(blob: blob, profile: profile)
+    }
+}
