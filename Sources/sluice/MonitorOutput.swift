@@ -76,7 +76,7 @@ enum MonitorOutput {
         }
         if let n = judged.unmatchedLabels, n > 0 {
             lines.append("\(n) label(s) on the server match no logged row (not sampled, pruned, or still to come; "
-                + "sluice serve --monitor-log-rows 1 logs every row)")
+                + "sluice serve logs every row with --monitor-log-rows 1 and a --monitor-max-rows-per-second above your traffic)")
         }
         if let n = judged.dropped, n > 0 {
             lines.append(Terminal.paint("the server dropped \(n) row(s) since it started, its monitor queue being full (sluice_monitor_dropped_total)", .yellow))
