@@ -28,8 +28,8 @@ extension FieldReader {
                 }
             }
             let ceiling: Double? = spec.policy.driftMethod == .ks ? 1 : nil
-            spec.policy.driftWarn = level(d["warn"], "\(p).drift.warn", max: ceiling) ?? spec.policy.driftWarn
-            spec.policy.driftBreach = level(d["breach"], "\(p).drift.breach", max: ceiling) ?? spec.policy.driftBreach
+            spec.policy.driftWarn = level(d["warn"], "\(p).drift.warn", max: ceiling, positive: true) ?? spec.policy.driftWarn
+            spec.policy.driftBreach = level(d["breach"], "\(p).drift.breach", max: ceiling, positive: true) ?? spec.policy.driftBreach
             if spec.policy.driftWarn > spec.policy.driftBreach {
                 fail(d["warn"] ?? d["breach"], "\(p).drift.warn",
                      "\(JSON.format(spec.policy.driftWarn)) is above drift.breach \(JSON.format(spec.policy.driftBreach)); a feature warns before it breaches, so warn must be at most breach")
@@ -37,11 +37,11 @@ extension FieldReader {
             spec.policy.driftShare = level(d["share"], "\(p).drift.share", max: 1) ?? spec.policy.driftShare
         }
         if let n = o["prediction"], let d = object(n, "\(p).prediction", allowed: ManifestFields.monitorPrediction) {
-            spec.policy.predictionBreach = level(d["breach"], "\(p).prediction.breach", max: nil) ?? spec.policy.predictionBreach
+            spec.policy.predictionBreach = level(d["breach"], "\(p).prediction.breach", max: nil, positive: true) ?? spec.policy.predictionBreach
         }
         if let n = o["quality"], let d = object(n, "\(p).quality", allowed: ManifestFields.monitorQuality) {
-            spec.policy.missingIncrease = level(d["missingIncrease"], "\(p).quality.missingIncrease", max: 1) ?? spec.policy.missingIncrease
-            spec.policy.unknownShare = level(d["unknownShare"], "\(p).quality.unknownShare", max: 1) ?? spec.policy.unknownShare
+            spec.policy.missingIncrease = level(d["missingIncrease"], "\(p).quality.missingIncrease", max: 1, positive: true) ?? spec.policy.missingIncrease
+            spec.policy.unknownShare = level(d["unknownShare"], "\(p).quality.unknownShare", max: 1, positive: true) ?? spec.policy.unknownShare
         }
         if let n = o["performance"], let d = object(n, "\(p).performance", allowed: ManifestFields.monitorPerformance) {
             spec.policy.minLabels = count(d["minLabels"], "\(p).performance.minLabels") ?? spec.policy.minLabels
@@ -94,9 +94,14 @@ extension FieldReader {
         return Int(d)
     }
 
-    /// A number ≥ 0, and ≤ `max` when given (shares and rates: 1).
-    private mutating func level(_ node: JSONNode?, _ path: String, max: Double?) -> Double? {
+    /// A number ≥ 0, and ≤ `max` when given (shares and rates: 1); `positive`: zero is refused too (a
+    /// threshold of 0 would hold on every check).
+    private mutating func level(_ node: JSONNode?, _ path: String, max: Double?, positive: Bool = false) -> Double? {
         guard let node, let d = number(node, path) else { return nil }
+        if positive && d == 0 {
+            fail(node, path, "0 is not allowed: a threshold of 0 is reached by every window, so the condition would hold on every check; expected a number above 0 (the default is \(Self.defaultThreshold(path)))")
+            return nil
+        }
         guard d >= 0, d <= (max ?? .greatestFiniteMagnitude) else {
             let range = max.map { "from 0 to \(JSON.format($0))" } ?? "≥ 0"
             let percent = max == 1 && d > 1 && d <= 100 ? "; did you mean \(JSON.format(d / 100))? Shares are fractions, not percentages" : ""
@@ -104,5 +109,18 @@ extension FieldReader {
             return nil
         }
         return d
+    }
+
+    /// The default of a threshold, for messages.
+    private static func defaultThreshold(_ path: String) -> String {
+        let d = MonitorPolicy()
+        let value: Double = switch path.split(separator: ".").suffix(2).joined(separator: ".") {
+        case "drift.warn": d.driftWarn
+        case "drift.breach": d.driftBreach
+        case "prediction.breach": d.predictionBreach
+        case "quality.missingIncrease": d.missingIncrease
+        default: d.unknownShare
+        }
+        return JSON.format(value)
     }
 }

@@ -81,7 +81,10 @@ public enum ManifestSchema {
             ["type": "number", "minimum": 0, "maximum": 1, "default": .number(d), "description": .string(description)]
         }
         func level(_ d: Double, _ description: String) -> JSON {
-            ["type": "number", "minimum": 0, "default": .number(d), "description": .string(description)]
+            ["type": "number", "exclusiveMinimum": 0, "default": .number(d), "description": .string(description)]
+        }
+        func rate(_ d: Double, _ description: String) -> JSON {
+            ["type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": .number(d), "description": .string(description)]
         }
         func object(_ properties: [String: JSON]) -> JSON { ["type": "object", "additionalProperties": false, "properties": .object(properties)] }
         let defaults = MonitorPolicy()
@@ -103,12 +106,12 @@ public enum ManifestSchema {
                 ]),
                 "prediction": object(["breach": level(defaults.predictionBreach, "Prediction PSI at or above this makes the model Drifted.")]),
                 "quality": object([
-                    "missingIncrease": share(defaults.missingIncrease, "A rise of a feature's missing rate (absolute) that makes the model Drifted."),
-                    "unknownShare": share(defaults.unknownShare, "A share of unseen categories that makes the model Drifted."),
+                    "missingIncrease": rate(defaults.missingIncrease, "A rise of a feature's missing rate (absolute) that makes the model Drifted."),
+                    "unknownShare": rate(defaults.unknownShare, "A share of unseen categories that makes the model Drifted."),
                 ]),
                 "performance": object([
                     "minLabels": ["type": "integer", "minimum": 1, "default": .number(Double(defaults.minLabels))],
-                    "maxDegradation": level(defaults.maxDegradation, "How far live performance may fall below the test value."),
+                    "maxDegradation": ["type": "number", "minimum": 0, "default": .number(defaults.maxDegradation), "description": "How far live performance may fall below the test value."],
                 ]),
                 "onBreach": ["enum": ["alert"], "default": "alert", "description": "alert: report breaches. (retrain is not supported yet.)"],
                 "retrain": object([

@@ -68,16 +68,22 @@ extension LabelledStats {
         }
         let m = Double(count)
         switch name {
-        case "rmse": return LiveMetric(name: name, value: (sumSquaredError / m).squareRoot(), interval: nil, labelled: n)
+        case "rmse":
+            let rmse = (sumSquaredError / m).squareRoot()
+            return rmse.isFinite ? LiveMetric(name: name, value: rmse, interval: nil, labelled: n) : nil
         case "mae":
             let mae = sumAbsoluteError / m
-            let variance = max(sumSquaredError / m - mae * mae, 0)
-            let half = 1.959963984540054 * (variance / m).squareRoot()
-            return LiveMetric(name: name, value: mae, interval: max(mae - half, 0)...(mae + half), labelled: n)
+            guard mae.isFinite else { return nil }
+            let variance = sumSquaredError / m - mae * mae
+            let half = 1.959963984540054 * (variance > 0 ? variance / m : 0).squareRoot()
+            // Only a well-formed interval: sums read from elsewhere may not fit together.
+            let low = Swift.max(mae - half, 0), high = mae + half
+            return LiveMetric(name: name, value: mae, interval: half.isFinite && low <= high ? low...high : nil, labelled: n)
         case "r2":
             let total = sumTruthSquared - sumTruth * sumTruth / m
-            guard total > 0 else { return nil }
-            return LiveMetric(name: name, value: 1 - sumSquaredError / total, interval: nil, labelled: n)
+            let r2 = 1 - sumSquaredError / total
+            guard total > 0, r2.isFinite else { return nil }
+            return LiveMetric(name: name, value: r2, interval: nil, labelled: n)
         default: return nil
         }
     }

@@ -44,9 +44,12 @@ public struct LabelledStats: Equatable, Sendable {
         confusion[truth][predicted] += 1
     }
 
-    /// Counts a regressor's labelled row.
+    /// Counts a regressor's labelled row. A pair whose error or squared error is not a finite number
+    /// (a truth or prediction near ±1e308) is not counted: it would make every sum infinite.
     public mutating func addRegressed(truth: Double, predicted: Double) {
         let e = truth - predicted
+        guard (e * e).isFinite, (truth * truth).isFinite,
+              (sumSquaredError + e * e).isFinite, (sumTruthSquared + truth * truth).isFinite else { return }
         count += 1
         sumSquaredError += e * e
         sumAbsoluteError += abs(e)

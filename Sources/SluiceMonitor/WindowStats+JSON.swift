@@ -34,13 +34,23 @@ extension LabelledStats {
             guard let unknown = json["unknownTruth"]?.intValue, unknown >= 0 else {
                 throw MonitorError("labelled statistics need \"unknownTruth\", a non-negative integer")
             }
+            // The total must be countable: cells read from elsewhere could add up past Int.max.
+            var total = unknown
+            for cell in confusion.joined() {
+                let (sum, overflow) = total.addingReportingOverflow(cell)
+                guard !overflow else { throw MonitorError("labelled statistics: the \"confusion\" counts add up to more than can be counted") }
+                total = sum
+            }
             self.init(confusion: confusion, unknownTruth: unknown, count: 0, sumSquaredError: 0, sumAbsoluteError: 0, sumTruth: 0, sumTruthSquared: 0)
             return
         }
         guard let count = json["count"]?.intValue, count >= 0, let sse = json["sumSquaredError"]?.doubleValue,
               let sae = json["sumAbsoluteError"]?.doubleValue, let st = json["sumTruth"]?.doubleValue,
               let st2 = json["sumTruthSquared"]?.doubleValue else {
-            throw MonitorError("labelled statistics need \"count\", \"sumSquaredError\", \"sumAbsoluteError\", \"sumTruth\" and \"sumTruthSquared\"")
+            throw MonitorError("labelled statistics need \"count\", \"sumSquaredError\", \"sumAbsoluteError\", \"sumTruth\" and \"sumTruthSquared\", finite numbers (a null is a sum that overflowed)")
+        }
+        guard sse >= 0, sae >= 0, st2 >= 0, st.isFinite, sse.isFinite, sae.isFinite, st2.isFinite else {
+            throw MonitorError("labelled statistics: \"sumSquaredError\", \"sumAbsoluteError\" and \"sumTruthSquared\" must be finite and not negative (got \(JSON.format(sse)), \(JSON.format(sae)), \(JSON.format(st2)))")
         }
         self.init(confusion: [], unknownTruth: 0, count: count, sumSquaredError: sse, sumAbsoluteError: sae, sumTruth: st, sumTruthSquared: st2)
     }

@@ -115,7 +115,8 @@ extension Sluice {
             let manifest = MonitorManifest.load(options, model: name, warn: true)
             let server = try MonitorServer.resolve(server, model: name, options: options, manifest: manifest)
             let window = self.window ?? "24h"
-            let body = try server.window(model: name, window: window, client: HTTPClient(timeout: timeout, attempts: 2, backoff: 0.5))
+            let body = try server.window(model: name, window: window, metric: manifest.policy.metric,
+                                         client: HTTPClient(timeout: timeout, attempts: 2, backoff: 0.5))
             let identity: (model: String, version: String)
             do { identity = try MonitorWindow.identity(json: body) } catch {
                 Terminal.error("the server \(server.base) answered with a monitor window that cannot be read: \(error)")

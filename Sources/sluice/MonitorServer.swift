@@ -79,10 +79,13 @@ struct MonitorServer {
         return request
     }
 
-    /// Reads the monitor window of `model` over `window` (`GET …/monitor?window=W`).
+    /// Reads the monitor window of `model` over `window` (`GET …/monitor?window=W&metric=M`): the series
+    /// then carries `metric`, the one the report judges.
     /// - Throws: exit code 1 with a message naming the server and what it answered.
-    func window(model: String, window: String, client: HTTPClient) throws -> JSON {
-        let url = url(model: model, endpoint: "monitor", query: [URLQueryItem(name: "window", value: window)])
+    func window(model: String, window: String, metric: String?, client: HTTPClient) throws -> JSON {
+        var query = [URLQueryItem(name: "window", value: window)]
+        if let metric { query.append(URLQueryItem(name: "metric", value: metric)) }
+        let url = url(model: model, endpoint: "monitor", query: query)
         let response: HTTPClient.Response
         do { response = try client.send(request(url), attempts: client.attempts, describe: "GET \(url.absoluteString)") } catch {
             Terminal.error("cannot reach the server: \(error); is `sluice serve` running there? (--server URL names another)")

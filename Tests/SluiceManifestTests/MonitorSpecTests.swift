@@ -117,6 +117,9 @@ import SluiceMonitor
         (#"{"server": "http://h:1", "onBreach": "retrain"}"#, "spec.monitor.onBreach", #""retrain" is not supported yet"#),
         (#"{"server": "http://h:1", "onBreach": "alrt"}"#, "spec.monitor.onBreach", #"did you mean "alert"?"#),
         (#"{"server": "http://h:1", "retrain": {"maxPerWeek": 0}}"#, "spec.monitor.retrain.maxPerWeek", "expected a whole number ≥ 1"),
+        (#"{"server": "http://h:1", "drift": {"breach": 0}}"#, "spec.monitor.drift.breach", "a threshold of 0 is reached by every window"),
+        (#"{"server": "http://h:1", "quality": {"missingIncrease": 0}}"#, "spec.monitor.quality.missingIncrease", "(the default is 0.1)"),
+        (#"{"server": "http://h:1", "prediction": {"breach": 0}}"#, "spec.monitor.prediction.breach", "expected a number above 0"),
         (#"[1]"#, "spec.monitor", "expected an object, got"),
     ])
     func aBadFieldIsNamedWithItsValue(monitor: String, path: String, message: String) {

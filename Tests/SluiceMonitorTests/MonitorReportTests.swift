@@ -128,4 +128,38 @@ import Testing
         try merged.merge(stats)
         #expect(merged.rows == 100 && merged.labelled.labelled == 4)
     }
+
+    @Test("huge regression labels are not counted and never trap the metrics")
+    func hugeRegressionLabels() {
+        var stats = LabelledStats(classes: 0)
+        stats.addRegressed(truth: 1.7e308, predicted: 0)
+        stats.addRegressed(truth: -1.7e308, predicted: 1)
+        #expect(stats.labelled == 0)
+        #expect(stats.metric("mae") == nil && stats.metric("rmse") == nil)
+        stats.addRegressed(truth: 3, predicted: 1)
+        stats.addRegressed(truth: 1e200, predicted: 0)  // its square overflows
+        #expect(stats.labelled == 1)
+        #expect(stats.metric("mae")?.value == 2)
+        #expect(stats.metric("mae")?.interval == 2...2)
+    }
+
+    @Test("labelled statistics read from a server are checked: sums finite and not negative, counts countable")
+    func hostileLabelledStatistics() throws {
+        func read(_ text: String, classes: Int) throws -> LabelledStats {
+            try LabelledStats(json: JSONParser.parse(Array(text.utf8)).value, classes: classes)
+        }
+        #expect(throws: MonitorError.self) {
+            try read(#"{"count": 1, "sumSquaredError": 0, "sumAbsoluteError": -1, "sumTruth": 0, "sumTruthSquared": 0}"#, classes: 0)
+        }
+        #expect(throws: MonitorError.self) {
+            try read(#"{"count": 1, "sumSquaredError": null, "sumAbsoluteError": 1, "sumTruth": 0, "sumTruthSquared": 0}"#, classes: 0)
+        }
+        let big = "9007199254740991"
+        let row = "[" + Array(repeating: big, count: 40).joined(separator: ",") + "]"
+        let confusion = "[" + Array(repeating: row, count: 40).joined(separator: ",") + "]"
+        #expect(throws: MonitorError.self) { try read(#"{"confusion": \#(confusion), "unknownTruth": 0}"#, classes: 40) }
+        // Sums that do not fit together (squared error below the absolute error's square) give no interval, not a trap.
+        let odd = try read(#"{"count": 2, "sumSquaredError": 0, "sumAbsoluteError": 4, "sumTruth": 0, "sumTruthSquared": 1}"#, classes: 0)
+        #expect(odd.metric("mae")?.value == 2)
+    }
 }
