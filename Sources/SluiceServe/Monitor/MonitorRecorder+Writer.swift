@@ -98,7 +98,8 @@ extension MonitorRecorder {
         guard !dirty.isEmpty || !logged.isEmpty else { return true }
         let start = ContinuousClock.now
         do {
-            try store.write(buckets: dirty, rows: logged)
+            let ignored = try store.write(buckets: dirty, rows: logged)
+            if !ignored.isEmpty { duplicates.withLock { $0.merge(ignored, uniquingKeysWith: +) } }
         } catch {
             logger.error("cannot store monitor statistics; will retry", metadata: ["path": "\(store.path)", "error": "\(error)"])
             return false

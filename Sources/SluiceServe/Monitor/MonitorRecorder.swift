@@ -60,6 +60,9 @@ public final class MonitorRecorder: Sendable {
     private let stopped = Mutex(false)
     /// How long the stores since the last ``takeFlushDurations()`` took (the most recent 1,000).
     let flushDurations = Mutex([Double]())
+    /// Logged rows not stored because a row of the same model, request id and row was logged before, by
+    /// model, since the start (request ids must be unique for labels to join).
+    let duplicates = Mutex([String: Int]())
     /// The buckets the writer holds in memory (the current ones, and changed ones not yet stored): the
     /// full counts of each, so a reader takes them over the stored copy.
     let buckets = Mutex([BucketKey: Bucket]())
@@ -102,6 +105,10 @@ public final class MonitorRecorder: Sendable {
 
     /// Rows dropped because the queue was full, by model, since the start.
     public var droppedRows: [String: Int] { queue.withLock { $0.dropped } }
+
+    /// Logged rows not stored because their request id and row were logged before (the first one logged
+    /// stays), by model, since the start.
+    public var duplicateRows: [String: Int] { duplicates.withLock { $0 } }
 
     /// Rows waiting for the writer.
     public var queueDepth: Int { queue.withLock { $0.rows } }
