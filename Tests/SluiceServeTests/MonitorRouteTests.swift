@@ -277,6 +277,24 @@ import SluiceMonitor
         #expect(bad.error?.contains("limit=0") == true, "\(bad.text)")
     }
 
+    @Test func aHugeTextValueIsCutInTheRowLog() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        try ServeFixtures.publish(ServeFixtures.mixed, name: "shop", version: "v-shop-1", in: "\(s.directory)/shop")
+        s.repository.scan()
+        let huge = String(repeating: "r", count: 100_000)
+        let r = try await s.client.post("/v2/models/shop/infer", json: [
+            "id": "h",
+            "inputs": [["name": "colour", "shape": [1], "datatype": "BYTES", "data": [.string(huge)]],
+                       ["name": "b", "shape": [1], "datatype": "FP64", "data": [1]], ["name": "a", "shape": [1], "datatype": "FP64", "data": [2]]]])
+        #expect(r.status == 200, "\(r.text)")
+        let rows = try await s.client.get("/v2/models/shop/monitor/rows")
+        let line = try JSONParser.parse(Array(rows.text.split(separator: "\n").first.map { Array($0.utf8) } ?? [])).value
+        #expect(line["features"]?["colour"] == .string(String(repeating: "r", count: 1_024)))
+        #expect(line["features"]?["a"] == 2)
+        #expect(try await window(s, model: "shop").1.stats.unknown.reduce(0, +) == 1, "the row is counted with its whole value")
+    }
+
     @Test func manyRequestsInFlightAreCountedExactly() async throws {
         let s = try MonitoredServer()
         defer { s.remove() }

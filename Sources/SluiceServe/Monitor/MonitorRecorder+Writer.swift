@@ -10,6 +10,8 @@ extension MonitorRecorder {
         var counted = 0
         var lastFlush = DispatchTime.now()
         var lastPrune = -Double.infinity
+        // Bytes of rows logged since the last prune: past a tenth of the limit the writer prunes at once.
+        var written = 0
         while true {
             let deadline = lastFlush + options.flushInterval
             _ = wake.wait(timeout: min(deadline, .now() + options.drainInterval))
@@ -18,6 +20,7 @@ extension MonitorRecorder {
                 defer {
                     q.records.removeAll(keepingCapacity: true)
                     q.rows = 0
+                    q.bytes = 0
                     q.barriers = []
                 }
                 return (q.records, q.barriers, q.stopping)
@@ -25,14 +28,17 @@ extension MonitorRecorder {
             for record in records { counted += count(record, sampler: &sampler, log: &logged) }
             // A waiter (the monitor route) sees the logged rows too: labels join them in SQLite.
             if stopping || !barriers.isEmpty || counted >= options.flushRows || DispatchTime.now() >= deadline {
+                let pending = logged.reduce(0) { $0 + $1.bytes }
                 if flush(&logged) {
                     counted = 0
+                    written += pending
                 }
                 lastFlush = DispatchTime.now()
             }
             let now = hooks.now()
-            if now - lastPrune >= options.pruneInterval {
+            if now - lastPrune >= options.pruneInterval || written > options.maxRowBytes / 10 {
                 lastPrune = now
+                written = 0
                 prune(now: now)
             }
             for b in barriers { b() }
@@ -74,7 +80,7 @@ extension MonitorRecorder {
     }
 
     static func logged(_ rows: InferenceRows, row r: Int, cells: InferenceRows.Cells, observation: RowObservation, time: Double) -> MonitorStore.LoggedRow {
-        let features = JSON.array(cells.columns.indices.map { cells.raw(r, $0) })
+        let features = JSON.array(cells.columns.indices.map { truncated(cells.raw(r, $0)) })
         var row = MonitorStore.LoggedRow(model: rows.model.name, version: rows.model.version, id: rows.id, row: r, time: time,
                                          features: String(decoding: features.canonicalBytes(), as: UTF8.self), prediction: "")
         switch observation.prediction {
@@ -87,6 +93,20 @@ extension MonitorRecorder {
             row.value = v
         }
         return row
+    }
+
+    /// The most UTF-8 bytes of a text value in the row log; a longer one is cut there (at a character's
+    /// start), so that a few huge rows cannot overrun ``MonitorOptions/maxRowBytes`` between prunes.
+    static let maxLoggedValueBytes = 1_024
+
+    /// `value`, a string cut to ``maxLoggedValueBytes``.
+    static func truncated(_ value: JSON) -> JSON {
+        guard case .string(let s) = value, s.utf8.count > maxLoggedValueBytes else { return value }
+        let bytes = Array(s.utf8)
+        var end = maxLoggedValueBytes
+        // Back off continuation bytes (10xxxxxx) so no character is cut in two.
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return .string(String(decoding: bytes[..<end], as: UTF8.self))
     }
 
     /// Stores changed buckets and logged rows; forgets stored buckets older than the previous one.

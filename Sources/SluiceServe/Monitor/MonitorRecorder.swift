@@ -38,6 +38,7 @@ public final class MonitorRecorder: Sendable {
     struct QueueState {
         var records: [Queued] = []
         var rows = 0
+        var bytes = 0
         var barriers: [@Sendable () -> Void] = []
         var dropped: [String: Int] = [:]
         var stopping = false
@@ -83,21 +84,25 @@ public final class MonitorRecorder: Sendable {
     // MARK: The request path
 
     /// Queues the rows of an answered request for counting, without waiting: when they do not fit in the
-    /// queue they are dropped and counted (``droppedRows``). Models without a reference profile are not
-    /// recorded.
-    public func offer(_ rows: InferenceRows) {
+    /// queue (``MonitorOptions/queueCapacity`` rows and ``MonitorOptions/queueBytes`` bytes) they are
+    /// dropped and counted (``droppedRows``). Models without a reference profile are not recorded.
+    /// - Parameter bytes: the memory the request holds while queued, about (the request body's length);
+    ///   by default estimated from its inputs (``InferenceRows/estimatedBytes``).
+    public func offer(_ rows: InferenceRows, bytes: Int? = nil) {
         guard rows.model.isMonitored, rows.count > 0 else { return }
         let time = hooks.now()
-        let (capacity, busy) = (options.queueCapacity, options.flushRows)
+        let size = bytes ?? rows.estimatedBytes
+        let (capacity, byteCapacity, busy) = (options.queueCapacity, options.queueBytes, options.flushRows)
         // The writer drains on its own every ``MonitorOptions/drainInterval``; it is woken only when the
         // queue fills past `flushRows`, so a request costs no wake-up (a system call and a thread switch).
         let wakeWriter = queue.withLock { q -> Bool in
-            guard !q.stopping, q.rows + rows.count <= capacity else {
+            guard !q.stopping, q.rows + rows.count <= capacity, q.bytes + size <= byteCapacity else {
                 q.dropped[rows.model.name, default: 0] += rows.count
                 return false
             }
             q.records.append(Queued(rows: rows, time: time))
             q.rows += rows.count
+            q.bytes += size
             return q.rows >= busy && q.rows - rows.count < busy
         }
         if wakeWriter { wake.signal() }
