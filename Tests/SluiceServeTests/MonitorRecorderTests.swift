@@ -164,6 +164,14 @@ import SluiceMonitor
         #expect(MonitorRecorder.truncated(.number(1)) == .number(1))
     }
 
+    @Test func aFailingStoreIsRetriedLessAndLessOften() {
+        var backoff = RetryBackoff()
+        #expect((0..<8).map { _ in backoff.failed() } == [0.2, 0.4, 0.8, 1.6, 3.2, 5, 5, 5])
+        backoff.succeeded()
+        #expect(backoff.delay == nil)
+        #expect(backoff.failed() == 0.2, "a success starts over")
+    }
+
     @Test func generatedRequestIDsAreUUIDsAndDistinct() {
         let ids = (0..<10_000).map { _ in RequestID.next() }
         #expect(Set(ids).count == ids.count)

@@ -12,6 +12,9 @@ extension MonitorRecorder {
         var lastPrune = -Double.infinity
         // Bytes of rows logged since the last prune: past a tenth of the limit the writer prunes at once.
         var written = 0
+        // After a failed store the writer waits (doubling, up to 5 s) before it tries again.
+        var backoff = RetryBackoff()
+        var retryAt = DispatchTime.now()
         while true {
             let deadline = lastFlush + options.flushInterval
             _ = wake.wait(timeout: min(deadline, .now() + options.drainInterval))
@@ -27,11 +30,15 @@ extension MonitorRecorder {
             }
             for record in records { counted += count(record, sampler: &sampler, log: &logged) }
             // A waiter (the monitor route) sees the logged rows too: labels join them in SQLite.
-            if stopping || !barriers.isEmpty || counted >= options.flushRows || DispatchTime.now() >= deadline {
+            let due = stopping || !barriers.isEmpty || counted >= options.flushRows || DispatchTime.now() >= deadline
+            if due, stopping || DispatchTime.now() >= retryAt {
                 let pending = logged.reduce(0) { $0 + $1.bytes }
                 if flush(&logged) {
                     counted = 0
                     written += pending
+                    backoff.succeeded()
+                } else {
+                    retryAt = .now() + backoff.failed()
                 }
                 lastFlush = DispatchTime.now()
             }
