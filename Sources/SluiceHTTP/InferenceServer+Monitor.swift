@@ -36,7 +36,7 @@ extension InferenceServer {
 
     /// `GET /v2/models/{name}/monitor?window=24h&metric=…`: ``MonitorWindow``'s JSON for the version in
     /// service, judged with the default ``MonitorPolicy`` (its metric replaced by `metric`), plus
-    /// `unmatchedLabels` and `dropped`.
+    /// `unmatchedLabels`, `dropped` and `duplicateIds`.
     func monitorWindow(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let monitor = try recorder()
         let model = try resolve(context, versioned: false)
@@ -57,10 +57,13 @@ extension InferenceServer {
             policy.metric = metric
         }
         _ = await monitor.sync(timeout: Self.monitorSyncSeconds)
-        let reading = try monitor.window(model: model, seconds: seconds, metric: policy.metric)
+        let metric = policy.metric
+        // SQLite reads block their thread: they run on a pool of their own, not where requests are answered.
+        let reading = try await InferenceWork.monitorReads.blocking { [seconds] in try monitor.window(model: model, seconds: seconds, metric: metric) }
         guard case .object(var o) = reading.window.json(profile: profile, policy: policy) else { preconditionFailure("a window is an object") }
         o["unmatchedLabels"] = .number(Double(reading.unmatchedLabels))
         o["dropped"] = .number(Double(reading.dropped))
+        o["duplicateIds"] = .number(Double(reading.duplicateIDs))
         return JSONResponse.bytes(200, JSON.object(o).canonicalBytes())
     }
 
@@ -94,7 +97,9 @@ extension InferenceServer {
             limit = n
         }
         _ = await monitor.sync(timeout: Self.monitorSyncSeconds)
-        let body = try monitor.loggedRows(model: model, since: since, labelledOnly: labelledOnly, limit: limit)
+        let body = try await InferenceWork.monitorReads.blocking { [since, labelledOnly, limit] in
+            try monitor.loggedRows(model: model, since: since, labelledOnly: labelledOnly, limit: limit)
+        }
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -195,7 +195,8 @@ public final class InferenceServer: Sendable {
             }
             let body = try await request.body.collect(upTo: options.maxBodySize)
             let (response, rows) = try await InferenceWork.shared.infer(body, headerLength: headerLength, model: model, assignID: monitor != nil)
-            monitor?.offer(rows)
+            // The decoded request takes about what its body did; the outputs 8 bytes a value.
+            monitor?.offer(rows, bytes: body.readableBytes + rows.predictions.count * 8)
             var headers = HTTPFields()
             if let length = response.headerLength { headers[Self.headerLength] = String(length) }
             metrics.record(model: model.name, status: 200, since: start)

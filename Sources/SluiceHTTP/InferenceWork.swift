@@ -18,9 +18,18 @@ struct InferenceWork: Sendable {
     /// The process's pool for large inference work, started on first use and never stopped.
     static let shared = InferenceWork(threads: max(1, System.coreCount / 2))
 
+    /// The process's pool for the monitor routes' SQLite reads, so that a report never holds a thread
+    /// that answers inference requests.
+    static let monitorReads = InferenceWork(threads: 1)
+
     init(threads: Int) {
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
+    }
+
+    /// Runs blocking work (a database read) on the pool, in the order it was asked for.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(body)
     }
 
     /// Decodes and runs an inference request, on the pool when it is large.

@@ -7,6 +7,8 @@ import Synchronization
 /// The monitor's metrics, in the server's registry:
 ///
 /// - `sluice_monitor_dropped_total{model}`: rows not recorded because the monitor's queue was full
+/// - `sluice_monitor_duplicate_rows_total{model}`: sampled rows not logged because their request id and row
+///   were logged before (the first stays; request ids must be unique for labels to join)
 /// - `sluice_monitor_queue_depth`: rows waiting for the monitor's writer
 /// - `sluice_monitor_flush_seconds`: how long each store of the monitor's buckets and rows took
 ///
@@ -15,6 +17,7 @@ import Synchronization
 final class MonitorMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let dropped = Mutex([String: (counter: Counter, reported: Int)]())
+    private let duplicates = Mutex([String: (counter: Counter, reported: Int)]())
     let queueDepth: Gauge
     let flushSeconds: Metrics.Timer
 
@@ -32,10 +35,15 @@ final class MonitorMetrics: Sendable {
     func update(from monitor: MonitorRecorder) {
         queueDepth.record(monitor.queueDepth)
         for seconds in monitor.takeFlushDurations() { flushSeconds.recordNanoseconds(Int64(seconds * 1e9)) }
-        let counts = monitor.droppedRows
-        dropped.withLock { all in
+        report(monitor.droppedRows, as: "sluice_monitor_dropped_total", in: dropped)
+        report(monitor.duplicateRows, as: "sluice_monitor_duplicate_rows_total", in: duplicates)
+    }
+
+    /// Brings per-model counters `label` up to the recorder's running `counts`.
+    private func report(_ counts: [String: Int], as label: String, in counters: borrowing Mutex<[String: (counter: Counter, reported: Int)]>) {
+        counters.withLock { all in
             for (model, count) in counts {
-                let entry = all[model] ?? (Counter(label: "sluice_monitor_dropped_total", dimensions: [("model", model)], factory: factory), 0)
+                let entry = all[model] ?? (Counter(label: label, dimensions: [("model", model)], factory: factory), 0)
                 if count > entry.reported { entry.counter.increment(by: count - entry.reported) }
                 all[model] = (entry.counter, count)
             }

@@ -112,6 +112,66 @@ import SluiceMonitor
         #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 10)
     }
 
+    @Test func aStalledWriterDropsLargeRequestsOnceTheByteBudgetIsReached() async throws {
+        let dir = ServeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = MonitorFixtures.options(dir)
+        options.queueCapacity = 1_000
+        options.queueBytes = 10_000
+        let gate = Gate()
+        let recorder = try MonitorRecorder(options: options, logger: MonitorFixtures.logger,
+                                           hooks: MonitorFixtures.hooks(beforeDrain: { gate.wait() }))
+        defer { recorder.stop() }
+        for i in 0..<8 { recorder.offer(try Self.answered(Self.rows(2, offset: i), id: "big\(i)"), bytes: 3_000) }
+        // 3 requests of 3,000 bytes fit in 10,000; the other 5 are dropped although 16 rows fit in 1,000.
+        #expect(recorder.droppedRows == ["iris": 10])
+        #expect(recorder.queueDepth == 6)
+        gate.open()
+        #expect(await recorder.sync(timeout: 30))
+        #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 6)
+        // Once drained, the budget is free again; without a size the rows' inputs are estimated.
+        recorder.offer(try Self.answered(Self.rows(2), id: "small"))
+        #expect(await recorder.sync(timeout: 30))
+        #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 8)
+    }
+
+    @Test func theWriterPrunesByBytesBetweenItsTimedPrunes() async throws {
+        let dir = ServeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = MonitorFixtures.options(dir)
+        options.pruneInterval = 1e9
+        options.maxRowBytes = 2_000
+        let recorder = try MonitorRecorder(options: options, logger: MonitorFixtures.logger, hooks: MonitorFixtures.hooks())
+        defer { recorder.stop() }
+        for i in 0..<5 {
+            recorder.offer(try Self.answered(Self.rows(10, offset: 10 * i), id: "p\(i)"))
+            #expect(await recorder.sync(timeout: 30))
+        }
+        // No timed prune comes (the first is at the start), yet the log stays within its bytes.
+        let logged = try recorder.store.loggedRows(model: "iris", since: 0, labelledOnly: false, limit: 100).map(\.row)
+        #expect(!logged.isEmpty)
+        #expect(logged.count < 50)
+        #expect(logged.reduce(0) { $0 + $1.bytes } <= 2_000)
+        #expect(logged.last?.id == "p4", "the newest rows stay")
+        #expect(try recorder.window(model: Self.model, seconds: 3600).window.stats.rows == 50, "every row is still counted")
+    }
+
+    @Test func longTextValuesAreCutInTheRowLog() {
+        let long = "a" + String(repeating: "é", count: 3_000)
+        #expect(MonitorRecorder.truncated(.string(long)) == .string("a" + String(repeating: "é", count: 511)), "cut before a split character")
+        #expect(MonitorRecorder.truncated(.string(String(repeating: "x", count: 5_000))) == .string(String(repeating: "x", count: 1_024)))
+        #expect(MonitorRecorder.truncated(.string("short")) == .string("short"))
+        #expect(MonitorRecorder.truncated(.number(1)) == .number(1))
+    }
+
+    @Test func aFailingStoreIsRetriedLessAndLessOften() {
+        var backoff = RetryBackoff()
+        #expect((0..<8).map { _ in backoff.failed() } == [0.2, 0.4, 0.8, 1.6, 3.2, 5, 5, 5])
+        backoff.succeeded()
+        #expect(backoff.delay == nil)
+        #expect(backoff.failed() == 0.2, "a success starts over")
+    }
+
     @Test func generatedRequestIDsAreUUIDsAndDistinct() {
         let ids = (0..<10_000).map { _ in RequestID.next() }
         #expect(Set(ids).count == ids.count)

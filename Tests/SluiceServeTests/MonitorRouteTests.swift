@@ -83,6 +83,30 @@ import SluiceMonitor
         #expect(old.window.stats.labelled.labelled == 12)
     }
 
+    @Test func aReusedRequestIDKeepsTheFirstLoggedRowAndIsCounted() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        let v1 = try #require(s.repository.model("iris"))
+        _ = try await infer(s, Array(Self.rows.prefix(3)), id: "same")
+        _ = try await window(s)
+        try ServeFixtures.publish(MonitorFixtures.iris2, name: "iris", version: "v-iris-2", in: "\(s.directory)/iris")
+        s.repository.scan()
+        // The same id again, from the next version: its rows are counted, but the rows logged first stay.
+        _ = try await infer(s, Array(Self.rows.prefix(3)), id: "same")
+        #expect(try await feedback(s, (0..<3).map { ["id": "same", "row": .number(Double($0)), "truth": "setosa"] }).status == 202)
+        let (json, current) = try await window(s)
+        #expect(current.version == "v-iris-2")
+        #expect(current.stats.rows == 3)
+        #expect(current.stats.labelled.labelled == 0, "the labels stay with the version that served the rows first")
+        #expect(json["duplicateIds"] == 3)
+        #expect(try s.monitor.window(model: v1, seconds: 86_400).window.stats.labelled.labelled == 3)
+        let auth = try await s.client.get("/v2/models/iris/monitor/rows")
+        #expect(auth.text.split(separator: "\n").count == 3)
+        #expect(auth.text.contains("v-iris-1") && !auth.text.contains("v-iris-2"), "\(auth.text)")
+        let metrics = try await s.client.get("/metrics").text
+        #expect(metrics.contains(#"sluice_monitor_duplicate_rows_total{model="iris"} 3"#), "\(metrics)")
+    }
+
     @Test func regressorsGetErrorSums() async throws {
         let s = try MonitoredServer()
         defer { s.remove() }
@@ -111,6 +135,10 @@ import SluiceMonitor
         (#"{"items": [{"id": "a", "truth": true}]}"#, 400, "items[0].truth must be a class label"),
         (#"{"items": [{"id": "a", "truth": "setosa", "ts": "yesterday"}]}"#, 400, "items[0].ts"),
         (#"{"items": ["a"]}"#, 400, "items[0] must be an object"),
+        (#"{"items": [{"id": "a", "truth": "setosa"}, {"id": "\#(String(repeating: "i", count: 257))", "truth": "setosa"}]}"#, 400,
+         "items[1].id is 257 bytes"),
+        (#"{"items": [{"id": "a", "truth": "\#(String(repeating: "t", count: 1025))"}]}"#, 400, "items[0].truth is a string of 1025 bytes"),
+        (#"{"items": [{"id": "a", "truth": 1e151}]}"#, 400, "items[0].truth 1e+151"),
     ])
     func badFeedbackIsRefusedWholeNamingTheItem(body: String, status: Int, message: String) async throws {
         let s = try MonitoredServer()
@@ -127,6 +155,19 @@ import SluiceMonitor
         let r = try await feedback(s, [["id": "a", "truth": 1], ["id": "a", "row": 1, "truth": "1.5"]], model: "ridge")
         #expect(r.status == 400)
         #expect(r.error?.contains("items[1].truth must be a number for model ridge") == true, "\(r.text)")
+    }
+
+    @Test func aRegressorsTruthMustKeepItsSquaredErrorFinite() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        for (i, value) in [1e151, -1e200].enumerated() {
+            let r = try await feedback(s, [["id": "a", "truth": 1], ["id": "a", "row": 1, "truth": .number(value)]], model: "ridge")
+            #expect(r.status == 400, "\(i): \(r.text)")
+            #expect(r.error?.contains("items[1].truth \(JSON.format(value))") == true, "\(r.text)")
+        }
+        let limit = try await feedback(s, [["id": "a", "truth": .number(-1e150)]], model: "ridge")
+        #expect(limit.status == 202, "the limit itself is accepted: \(limit.text)")
+        #expect(try await window(s, model: "ridge").0["unmatchedLabels"] == 1, "nothing of the refused batches was stored")
     }
 
     @Test func aLabelThatIsNoClassIsAcceptedAndCountedAsUnknown() async throws {
@@ -234,6 +275,24 @@ import SluiceMonitor
         let bad = try await s.client.get("/v2/models/iris/monitor/rows?limit=0", headers: auth)
         #expect(bad.status == 400)
         #expect(bad.error?.contains("limit=0") == true, "\(bad.text)")
+    }
+
+    @Test func aHugeTextValueIsCutInTheRowLog() async throws {
+        let s = try MonitoredServer()
+        defer { s.remove() }
+        try ServeFixtures.publish(ServeFixtures.mixed, name: "shop", version: "v-shop-1", in: "\(s.directory)/shop")
+        s.repository.scan()
+        let huge = String(repeating: "r", count: 100_000)
+        let r = try await s.client.post("/v2/models/shop/infer", json: [
+            "id": "h",
+            "inputs": [["name": "colour", "shape": [1], "datatype": "BYTES", "data": [.string(huge)]],
+                       ["name": "b", "shape": [1], "datatype": "FP64", "data": [1]], ["name": "a", "shape": [1], "datatype": "FP64", "data": [2]]]])
+        #expect(r.status == 200, "\(r.text)")
+        let rows = try await s.client.get("/v2/models/shop/monitor/rows")
+        let line = try JSONParser.parse(Array(rows.text.split(separator: "\n").first.map { Array($0.utf8) } ?? [])).value
+        #expect(line["features"]?["colour"] == .string(String(repeating: "r", count: 1_024)))
+        #expect(line["features"]?["a"] == 2)
+        #expect(try await window(s, model: "shop").1.stats.unknown.reduce(0, +) == 1, "the row is counted with its whole value")
     }
 
     @Test func manyRequestsInFlightAreCountedExactly() async throws {

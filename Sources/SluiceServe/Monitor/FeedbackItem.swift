@@ -15,15 +15,22 @@ public struct FeedbackItem: Equatable, Sendable {
 
     /// The most items one request may carry (a larger batch is 413: split it).
     public static let maxItems = 10_000
+    /// The largest magnitude of a numeric truth (its squared error stays finite in the window's sums).
+    public static let maxMagnitude = 1e150
+    /// The most UTF-8 bytes of an `id`.
+    public static let maxIDBytes = 256
+    /// The most UTF-8 bytes of a string truth (a class label).
+    public static let maxTruthBytes = 1_024
 
     /// Reads and checks a feedback body for `model`, all items before any is stored.
     ///
     /// A classifier's truth is a string or a number (read as its JSON text, so `1.0` is the class `"1"`);
     /// a label that is not one of the model's classes is accepted and counted as `unknownTruth` (wrong).
-    /// A regressor's truth is a finite number.
+    /// A regressor's truth is a finite number. A numeric truth is at most ``maxMagnitude`` in magnitude,
+    /// an `id` at most ``maxIDBytes`` bytes, a string truth at most ``maxTruthBytes`` bytes.
     ///
     /// - Throws: ``ServeError``: 400 naming the item index and field for malformed JSON, a missing or
-    ///   empty `id`, a negative or fractional `row`, a truth of the wrong type, a `ts` that is neither Unix
+    ///   empty or too long `id`, a too long or too large truth, a negative or fractional `row`, a truth of the wrong type, a `ts` that is neither Unix
     ///   seconds nor ISO 8601; 413 for more than ``maxItems`` items.
     public static func parse(_ body: [UInt8], model: ServedModel) throws(ServeError) -> [FeedbackItem] {
         let json: JSON
@@ -45,6 +52,9 @@ public struct FeedbackItem: Equatable, Sendable {
             guard case .string(let id)? = fields["id"], !id.isEmpty else {
                 throw ServeError(400, "items[\(i)].id must be the request id (a non-empty string), got \(fields["id"].map(\.typeDescription) ?? "nothing")")
             }
+            guard id.utf8.count <= maxIDBytes else {
+                throw ServeError(400, "items[\(i)].id is \(id.utf8.count) bytes, more than the \(maxIDBytes) a request id may have; use the id the prediction was answered under")
+            }
             var row = 0
             if let r = fields["row"], r != .null {
                 guard case .number(let d) = r, d >= 0, d == d.rounded(), d < 1e15 else {
@@ -53,6 +63,12 @@ public struct FeedbackItem: Equatable, Sendable {
                 row = Int(d)
             }
             guard let truth = fields["truth"], truth != .null else { throw ServeError(400, "items[\(i)].truth is missing; give the true label or value") }
+            if case .number(let d) = truth, d.isFinite, abs(d) > maxMagnitude {
+                throw ServeError(400, "items[\(i)].truth \(JSON.format(d)) is larger in magnitude than \(JSON.format(maxMagnitude)); send the true value in the model's units")
+            }
+            if case .string(let s) = truth, s.utf8.count > maxTruthBytes {
+                throw ServeError(400, "items[\(i)].truth is a string of \(s.utf8.count) bytes, more than the \(maxTruthBytes) a class label may have; send the class label")
+            }
             let stored: JSON
             switch (truth, regression) {
             case (.number(let d), true) where d.isFinite: stored = .number(d)

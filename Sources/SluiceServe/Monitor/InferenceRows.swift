@@ -26,6 +26,18 @@ public struct InferenceRows: Sendable {
         self.count = count
     }
 
+    /// The memory the rows hold, about: 8 bytes a number, a string's UTF-8 bytes and 16 more.
+    public var estimatedBytes: Int {
+        var bytes = 256 + predictions.count * 8 + id.utf8.count
+        for input in inputs {
+            switch input.values {
+            case .numbers(let v): bytes += v.count * 8
+            case .strings(let v): for s in v { bytes += 16 + s.utf8.count }
+            }
+        }
+        return bytes
+    }
+
     /// Where each feature's values are in the inputs, found once per request (not per cell).
     struct Cells {
         /// Per feature: the tensor's values, and the index of row `r` as `r * stride + offset`.

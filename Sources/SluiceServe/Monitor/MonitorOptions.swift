@@ -21,6 +21,10 @@ public struct MonitorOptions: Sendable, Equatable {
     /// The most rows waiting for the writer; a request whose rows do not fit is not recorded, and
     /// counted in `sluice_monitor_dropped_total` (default 10,000).
     public var queueCapacity: Int = 10_000
+    /// The most bytes of requests waiting for the writer (each queued request keeps its decoded inputs);
+    /// a request that does not fit is not recorded, and counted like one that finds the queue full
+    /// (default 64 MiB).
+    public var queueBytes: Int = 64 << 20
     /// The writer takes what is queued at least this often, in seconds (default 0.1), and sooner when
     /// `flushRows` rows are waiting.
     public var drainInterval: Double = 0.1
@@ -28,7 +32,8 @@ public struct MonitorOptions: Sendable, Equatable {
     public var flushInterval: Double = 1
     /// …or as soon as this many rows were counted since the last store (default 1,000).
     public var flushRows: Int = 1_000
-    /// How often the writer removes what is past retention, in seconds (default 60).
+    /// How often the writer removes what is past retention, in seconds (default 60), and sooner when the
+    /// rows logged since it last did take more than a tenth of ``maxRowBytes``.
     public var pruneInterval: Double = 60
 
     /// The default directory name below the repository.

@@ -11,6 +11,9 @@ extension MonitorRecorder {
         public var unmatchedLabels: Int
         /// Rows of the model dropped because the queue was full, since the server started.
         public var dropped: Int
+        /// Logged rows of the model not stored because their request id and row were logged before, since
+        /// the server started.
+        public var duplicateIDs: Int
     }
 
     /// The statistics of the version `model` serves over the last `seconds`, rounded out to whole buckets:
@@ -84,7 +87,8 @@ extension MonitorRecorder {
                                        estimate: profile.calibration != nil && s.rows > 0 ? s.calibratedSum / Double(s.rows) : nil)
         }
         let window = MonitorWindow(model: model.name, version: model.version, from: from, to: to, stats: total, series: series)
-        return Reading(window: window, unmatchedLabels: unmatched, dropped: droppedRows[model.name] ?? 0)
+        return Reading(window: window, unmatchedLabels: unmatched, dropped: droppedRows[model.name] ?? 0,
+                       duplicateIDs: duplicateRows[model.name] ?? 0)
     }
 
     /// The answer for a model whose artifact has no reference profile.

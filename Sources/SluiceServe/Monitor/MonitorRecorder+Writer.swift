@@ -10,6 +10,11 @@ extension MonitorRecorder {
         var counted = 0
         var lastFlush = DispatchTime.now()
         var lastPrune = -Double.infinity
+        // Bytes of rows logged since the last prune: past a tenth of the limit the writer prunes at once.
+        var written = 0
+        // After a failed store the writer waits (doubling, up to 5 s) before it tries again.
+        var backoff = RetryBackoff()
+        var retryAt = DispatchTime.now()
         while true {
             let deadline = lastFlush + options.flushInterval
             _ = wake.wait(timeout: min(deadline, .now() + options.drainInterval))
@@ -18,21 +23,29 @@ extension MonitorRecorder {
                 defer {
                     q.records.removeAll(keepingCapacity: true)
                     q.rows = 0
+                    q.bytes = 0
                     q.barriers = []
                 }
                 return (q.records, q.barriers, q.stopping)
             }
             for record in records { counted += count(record, sampler: &sampler, log: &logged) }
             // A waiter (the monitor route) sees the logged rows too: labels join them in SQLite.
-            if stopping || !barriers.isEmpty || counted >= options.flushRows || DispatchTime.now() >= deadline {
+            let due = stopping || !barriers.isEmpty || counted >= options.flushRows || DispatchTime.now() >= deadline
+            if due, stopping || DispatchTime.now() >= retryAt {
+                let pending = logged.reduce(0) { $0 + $1.bytes }
                 if flush(&logged) {
                     counted = 0
+                    written += pending
+                    backoff.succeeded()
+                } else {
+                    retryAt = .now() + backoff.failed()
                 }
                 lastFlush = DispatchTime.now()
             }
             let now = hooks.now()
-            if now - lastPrune >= options.pruneInterval {
+            if now - lastPrune >= options.pruneInterval || written > options.maxRowBytes / 10 {
                 lastPrune = now
+                written = 0
                 prune(now: now)
             }
             for b in barriers { b() }
@@ -74,7 +87,7 @@ extension MonitorRecorder {
     }
 
     static func logged(_ rows: InferenceRows, row r: Int, cells: InferenceRows.Cells, observation: RowObservation, time: Double) -> MonitorStore.LoggedRow {
-        let features = JSON.array(cells.columns.indices.map { cells.raw(r, $0) })
+        let features = JSON.array(cells.columns.indices.map { truncated(cells.raw(r, $0)) })
         var row = MonitorStore.LoggedRow(model: rows.model.name, version: rows.model.version, id: rows.id, row: r, time: time,
                                          features: String(decoding: features.canonicalBytes(), as: UTF8.self), prediction: "")
         switch observation.prediction {
@@ -89,6 +102,20 @@ extension MonitorRecorder {
         return row
     }
 
+    /// The most UTF-8 bytes of a text value in the row log; a longer one is cut there (at a character's
+    /// start), so that a few huge rows cannot overrun ``MonitorOptions/maxRowBytes`` between prunes.
+    static let maxLoggedValueBytes = 1_024
+
+    /// `value`, a string cut to ``maxLoggedValueBytes``.
+    static func truncated(_ value: JSON) -> JSON {
+        guard case .string(let s) = value, s.utf8.count > maxLoggedValueBytes else { return value }
+        let bytes = Array(s.utf8)
+        var end = maxLoggedValueBytes
+        // Back off continuation bytes (10xxxxxx) so no character is cut in two.
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return .string(String(decoding: bytes[..<end], as: UTF8.self))
+    }
+
     /// Stores changed buckets and logged rows; forgets stored buckets older than the previous one.
     /// Returns whether the store succeeded (on failure everything stays to be stored next time).
     private func flush(_ logged: inout [MonitorStore.LoggedRow]) -> Bool {
@@ -98,7 +125,8 @@ extension MonitorRecorder {
         guard !dirty.isEmpty || !logged.isEmpty else { return true }
         let start = ContinuousClock.now
         do {
-            try store.write(buckets: dirty, rows: logged)
+            let ignored = try store.write(buckets: dirty, rows: logged)
+            if !ignored.isEmpty { duplicates.withLock { $0.merge(ignored, uniquingKeysWith: +) } }
         } catch {
             logger.error("cannot store monitor statistics; will retry", metadata: ["path": "\(store.path)", "error": "\(error)"])
             return false

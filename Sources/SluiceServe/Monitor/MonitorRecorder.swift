@@ -38,6 +38,7 @@ public final class MonitorRecorder: Sendable {
     struct QueueState {
         var records: [Queued] = []
         var rows = 0
+        var bytes = 0
         var barriers: [@Sendable () -> Void] = []
         var dropped: [String: Int] = [:]
         var stopping = false
@@ -60,6 +61,9 @@ public final class MonitorRecorder: Sendable {
     private let stopped = Mutex(false)
     /// How long the stores since the last ``takeFlushDurations()`` took (the most recent 1,000).
     let flushDurations = Mutex([Double]())
+    /// Logged rows not stored because a row of the same model, request id and row was logged before, by
+    /// model, since the start (request ids must be unique for labels to join).
+    let duplicates = Mutex([String: Int]())
     /// The buckets the writer holds in memory (the current ones, and changed ones not yet stored): the
     /// full counts of each, so a reader takes them over the stored copy.
     let buckets = Mutex([BucketKey: Bucket]())
@@ -80,21 +84,25 @@ public final class MonitorRecorder: Sendable {
     // MARK: The request path
 
     /// Queues the rows of an answered request for counting, without waiting: when they do not fit in the
-    /// queue they are dropped and counted (``droppedRows``). Models without a reference profile are not
-    /// recorded.
-    public func offer(_ rows: InferenceRows) {
+    /// queue (``MonitorOptions/queueCapacity`` rows and ``MonitorOptions/queueBytes`` bytes) they are
+    /// dropped and counted (``droppedRows``). Models without a reference profile are not recorded.
+    /// - Parameter bytes: the memory the request holds while queued, about (the request body's length);
+    ///   by default estimated from its inputs (``InferenceRows/estimatedBytes``).
+    public func offer(_ rows: InferenceRows, bytes: Int? = nil) {
         guard rows.model.isMonitored, rows.count > 0 else { return }
         let time = hooks.now()
-        let (capacity, busy) = (options.queueCapacity, options.flushRows)
+        let size = bytes ?? rows.estimatedBytes
+        let (capacity, byteCapacity, busy) = (options.queueCapacity, options.queueBytes, options.flushRows)
         // The writer drains on its own every ``MonitorOptions/drainInterval``; it is woken only when the
         // queue fills past `flushRows`, so a request costs no wake-up (a system call and a thread switch).
         let wakeWriter = queue.withLock { q -> Bool in
-            guard !q.stopping, q.rows + rows.count <= capacity else {
+            guard !q.stopping, q.rows + rows.count <= capacity, q.bytes + size <= byteCapacity else {
                 q.dropped[rows.model.name, default: 0] += rows.count
                 return false
             }
             q.records.append(Queued(rows: rows, time: time))
             q.rows += rows.count
+            q.bytes += size
             return q.rows >= busy && q.rows - rows.count < busy
         }
         if wakeWriter { wake.signal() }
@@ -102,6 +110,10 @@ public final class MonitorRecorder: Sendable {
 
     /// Rows dropped because the queue was full, by model, since the start.
     public var droppedRows: [String: Int] { queue.withLock { $0.dropped } }
+
+    /// Logged rows not stored because their request id and row were logged before (the first one logged
+    /// stays), by model, since the start.
+    public var duplicateRows: [String: Int] { duplicates.withLock { $0 } }
 
     /// Rows waiting for the writer.
     public var queueDepth: Int { queue.withLock { $0.rows } }

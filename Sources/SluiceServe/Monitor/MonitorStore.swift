@@ -129,18 +129,26 @@ final class MonitorStore: Sendable {
     }
 
     /// Stores whole buckets (replacing what was stored) and appends logged rows, in one transaction.
-    func write(buckets: [(model: String, version: String, start: Int64, stats: WindowStats)], rows: [LoggedRow]) throws {
+    ///
+    /// A row whose (model, id, row) is logged already is not stored: the first one logged stays, so a later
+    /// request that reuses an id never changes which version answered a labelled row.
+    /// - Returns: the rows not stored because their id was logged already, by model.
+    @discardableResult
+    func write(buckets: [(model: String, version: String, start: Int64, stats: WindowStats)], rows: [LoggedRow]) throws -> [String: Int] {
         try pool(create: true)!.write { db in
+            var duplicates: [String: Int] = [:]
             for b in buckets {
                 try db.execute(sql: "INSERT OR REPLACE INTO buckets (model, version, start, rows, stats) VALUES (?, ?, ?, ?, ?)",
                                arguments: [b.model, b.version, b.start, b.stats.rows, Data(b.stats.blob)])
             }
             for r in rows {
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO rows (model, id, row, version, ts, features, prediction, class, value, confidence, bytes)
+                    INSERT OR IGNORE INTO rows (model, id, row, version, ts, features, prediction, class, value, confidence, bytes)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [r.model, r.id, r.row, r.version, r.time, r.features, r.prediction, r.classIndex, r.value, r.confidence, r.bytes])
+                if db.changesCount == 0 { duplicates[r.model, default: 0] += 1 }
             }
+            return duplicates
         }
     }
 
