@@ -121,7 +121,6 @@ let package = Package(
             name: "SluiceServeTests",
             dependencies: [
                 "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
