@@ -42,12 +42,12 @@ public struct MonitorSpec: Sendable, Equatable {
     public init() {}
 
     /// The metrics live labelled rows can be judged on (the others need per-row probabilities).
-    public static let liveMetrics = ["accuracy", "balanced_accuracy", "precision_macro", "recall_macro", "f1_macro", "f1_weighted", "rmse", "mae", "r2"]
+    public static let liveMetrics = LabelledStats.classificationMetrics + LabelledStats.regressionMetrics
 
     /// The policy's watched metric and floor from a gate: its first rule (by metric name) on a metric
     /// live rows can measure, with that rule's `min` (its `max` for errors) as the floor; no such
     /// rule leaves the policy's defaults (accuracy or RMSE, no floor).
-    mutating func watch(gate: [GateRule]) {
+    public mutating func watch(gate: [GateRule]) {
         guard let rule = gate.first(where: { Self.liveMetrics.contains($0.metric) }) else { return }
         policy.metric = rule.metric
         policy.floor = MonitorPolicy.lowerIsBetter(rule.metric) ? rule.max : rule.min

@@ -26,11 +26,13 @@ public struct LiveMetric: Equatable, Sendable {
 }
 
 extension LabelledStats {
+    /// The classification metrics ``metric(_:)`` computes (from the confusion matrix).
+    public static let classificationMetrics = ["accuracy", "balanced_accuracy", "precision_macro", "recall_macro", "f1_macro", "f1_weighted"]
+    /// The regression metrics ``metric(_:)`` computes (from the sums).
+    public static let regressionMetrics = ["rmse", "mae", "r2"]
+
     /// The names of the metrics ``metric(_:)`` computes for this task.
-    public var metricNames: [String] {
-        isClassification ? ["accuracy", "balanced_accuracy", "precision_macro", "recall_macro", "f1_macro", "f1_weighted"]
-            : ["rmse", "mae", "r2"]
-    }
+    public var metricNames: [String] { isClassification ? Self.classificationMetrics : Self.regressionMetrics }
 
     /// The metric called `name` on the labelled rows, or `nil` when there are none or the metric cannot be
     /// computed from these statistics (`roc_auc` and `log_loss` need probabilities per row).

@@ -25,12 +25,9 @@ struct MonitorManifest {
         }
         if let spec = manifest.monitor { return MonitorManifest(policy: spec.policy, manifest: manifest) }
         // No spec.monitor: the defaults, watching the gate's metric as the controller would.
-        var policy = MonitorPolicy()
-        if let rule = manifest.gate.first(where: { MonitorSpec.liveMetrics.contains($0.metric) }) {
-            policy.metric = rule.metric
-            policy.floor = MonitorPolicy.lowerIsBetter(rule.metric) ? rule.max : rule.min
-        }
-        return MonitorManifest(policy: policy, manifest: manifest)
+        var defaults = MonitorSpec()
+        defaults.watch(gate: manifest.gate)
+        return MonitorManifest(policy: defaults.policy, manifest: manifest)
     }
 
     /// `spec.monitor.server`, when the manifest names one.
