@@ -71,7 +71,7 @@ extension MonitorSpec {
             "quality": ["missingIncrease": .number(policy.missingIncrease), "unknownShare": .number(policy.unknownShare)],
             "performance": ["minLabels": .number(Double(policy.minLabels)), "maxDegradation": .number(policy.maxDegradation)],
             "onBreach": .string(onBreach.rawValue),
-            "retrain": ["cooldown": .number(retrain.cooldown), "maxPerWeek": .number(Double(retrain.maxPerWeek))],
+            "retrain": ["cooldown": .number(retrain.cooldown), "maxPerWeek": .number(Double(retrain.maxPerWeek)), "holdout": .number(retrain.holdout)],
         ]
     }
 }

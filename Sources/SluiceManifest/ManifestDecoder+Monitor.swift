@@ -50,15 +50,19 @@ extension FieldReader {
         if let n = o["onBreach"], let s = string(n, "\(p).onBreach") {
             switch MonitorSpec.OnBreach(rawValue: s) {
             case .alert: spec.onBreach = .alert
-            case .retrain:
-                fail(n, "\(p).onBreach", "\"retrain\" is not supported yet: a breach cannot start a retrain in this version of sluice; use \"alert\" (the default), which reports breaches as conditions, events and metrics")
+            case .retrain: spec.onBreach = .retrain
             case nil:
-                fail(n, "\(p).onBreach", "unknown action \(n.snippet)\(Suggestion.hint(s, MonitorSpec.OnBreach.allCases.map(\.rawValue))); expected \"alert\"")
+                fail(n, "\(p).onBreach", "unknown action \(n.snippet)\(Suggestion.hint(s, MonitorSpec.OnBreach.allCases.map(\.rawValue))); expected \"alert\" or \"retrain\"")
             }
         }
         if let n = o["retrain"], let d = object(n, "\(p).retrain", allowed: ManifestFields.monitorRetrain) {
             spec.retrain.cooldown = duration(d["cooldown"], "\(p).retrain.cooldown", positive: false) ?? spec.retrain.cooldown
             spec.retrain.maxPerWeek = count(d["maxPerWeek"], "\(p).retrain.maxPerWeek") ?? spec.retrain.maxPerWeek
+            if let h = d["holdout"], let share = level(h, "\(p).retrain.holdout", max: 1, positive: true) {
+                if share < 1 { spec.retrain.holdout = share } else {
+                    fail(h, "\(p).retrain.holdout", "\(h.snippet) would hold out every fresh row and train on none of them; expected a share below 1, such as 0.3")
+                }
+            }
         }
         spec.watch(gate: gate)
         return errors.count == before ? spec : nil

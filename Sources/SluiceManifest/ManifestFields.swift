@@ -17,7 +17,7 @@ public enum ManifestFields {
     public static let monitorPrediction = ["breach"]
     public static let monitorQuality = ["missingIncrease", "unknownShare"]
     public static let monitorPerformance = ["minLabels", "maxDegradation"]
-    public static let monitorRetrain = ["cooldown", "maxPerWeek"]
+    public static let monitorRetrain = ["cooldown", "maxPerWeek", "holdout"]
     /// The pattern of `metadata.name`: a DNS label.
     public static let namePattern = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
     /// The pattern of a `sha256` pin.

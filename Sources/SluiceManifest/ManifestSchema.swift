@@ -113,10 +113,14 @@ public enum ManifestSchema {
                     "minLabels": ["type": "integer", "minimum": 1, "default": .number(Double(defaults.minLabels))],
                     "maxDegradation": ["type": "number", "minimum": 0, "default": .number(defaults.maxDegradation), "description": "How far live performance may fall below the test value."],
                 ]),
-                "onBreach": ["enum": ["alert"], "default": "alert", "description": "alert: report breaches. (retrain is not supported yet.)"],
+                "onBreach": ["enum": ["alert", "retrain"], "default": "alert",
+                             "description": "alert: report breaches. retrain: also retrain on the labelled feedback, gated by the unchanged gate on held-out recent rows (docs/monitoring.md)."],
                 "retrain": object([
                     "cooldown": .object(duration.objectValue!.merging(["default": "24h"]) { $1 }),
-                    "maxPerWeek": ["type": "integer", "minimum": 1, "default": 3],
+                    "maxPerWeek": ["type": "integer", "minimum": 1, "default": 3,
+                                   "description": "Automatic retrains of one spec within 7 days; then the model is stalled until its manifest changes."],
+                    "holdout": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.3,
+                                "description": "Share of the fresh labelled rows (the newest) held out to gate the candidate and the champion on."],
                 ]),
             ],
         ]

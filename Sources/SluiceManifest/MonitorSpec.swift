@@ -10,7 +10,8 @@ public struct MonitorSpec: Sendable, Equatable {
     public enum OnBreach: String, Sendable, CaseIterable {
         /// Report it (conditions, events, metrics). The default.
         case alert
-        /// Retrain on the labelled feedback (not supported yet: validation refuses it).
+        /// Report it, and retrain on the labelled feedback through the unchanged gate
+        /// (docs/monitoring.md, "The retrain loop"), within the ``Retrain`` guards.
         case retrain
     }
 
@@ -18,8 +19,12 @@ public struct MonitorSpec: Sendable, Equatable {
     public struct Retrain: Sendable, Equatable {
         /// Seconds between two automatic retrains. Default 24 h.
         public var cooldown: Double = 86_400
-        /// Automatic retrains allowed in 7 days. Default 3.
+        /// Automatic retrains of one spec allowed within 7 days; then the model is stalled until its
+        /// manifest changes. Default 3.
         public var maxPerWeek: Int = 3
+        /// The share of the fresh labelled rows (the newest) held out to gate the candidate and the
+        /// champion on, in (0, 1). Default 0.3. A retrain needs at least `performance.minLabels` fresh rows.
+        public var holdout: Double = 0.3
         /// The defaults.
         public init() {}
     }

@@ -37,9 +37,15 @@ public struct MonitorState: Sendable, Equatable {
     public var conditions: [Tracked]
     /// The last report's JSON (``MonitorReport/json``), for `status` and `/metrics`; `null` before any.
     public var report: String?
+    /// Where the retrain loop stands (`onBreach: "retrain"`): why a breach has not started a retrain
+    /// (cooling down, stalled, waiting for labels), or the last retrain it started; `nil` when no
+    /// breach asked for one.
+    public var retrain: String?
 
     /// Creates a state.
-    public init(model: String, version: String?, checkedAt: Date, problem: String? = nil, conditions: [Tracked] = [], report: String? = nil) {
+    public init(model: String, version: String?, checkedAt: Date, problem: String? = nil, conditions: [Tracked] = [], report: String? = nil,
+                retrain: String? = nil) {
+        self.retrain = retrain
         self.model = model
         self.version = version
         self.checkedAt = checkedAt

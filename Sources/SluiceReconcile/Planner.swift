@@ -95,7 +95,7 @@ public struct Planner: Sendable {
         }
 
         guard o.versions[v] != nil else {
-            let why = trainingReason(m, dataDigest: dataDigest, testDigest: testDigest, o)
+            let why = trainingReason(m, dataDigest: dataDigest, testDigest: testDigest, feedback: d.feedback, o)
             actions.append(.train(version: v, reason: why))
             actions.append(.evaluate(version: v, reason: Reason(.newVersion, "gate the new version")))
             publishNew(conditional: true, reason: pub.map { Reason(.replacesChampion, "replaces \(VersionIdentity.short($0.version))") }
@@ -145,8 +145,9 @@ public struct Planner: Sendable {
 
     /// Why a new version is needed, compared with the version in service.
     /// - Returns: the one cause that changed, or ``ReasonToken/inputsChanged`` listing several.
-    func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, _ o: ObservedModel) -> Reason {
+    func trainingReason(_ m: Manifest, dataDigest: String, testDigest: String?, feedback: FeedbackInput? = nil, _ o: ObservedModel) -> Reason {
         guard let pub = o.publication, let published = o.versions[pub.version] else {
+            if let feedback { return Self.feedbackReason(feedback) }
             return o.versions.isEmpty ? Reason(.firstVersion, "no version trained yet")
                 : Reason(.noMatchingVersion, "no trained version matches these inputs")
         }
@@ -158,10 +159,19 @@ public struct Planner: Sendable {
             changes.append(Reason(.dataChanged, "data changed (sha256 \(current.dataDigest.prefix(8))… → \(dataDigest.prefix(8))…)"))
         }
         if testDigest != current.testDigest, now["dataset"] == current.inputs["dataset"] { changes.append(Reason(.testDataChanged, "test data changed")) }
+        if feedback?.digest != published.feedbackDigest {
+            changes.append(feedback.map(Self.feedbackReason)
+                           ?? Reason(.inputsChanged, "no feedback snapshot (\(VersionIdentity.short(pub.version)) was trained on one)"))
+        }
         switch changes.count {
         case 0: return Reason(.engineChanged, "engine version changed")
         case 1: return changes[0]
         default: return Reason(.inputsChanged, changes.map(\.message).joined(separator: ", "))
         }
+    }
+
+    /// Why a version is trained on a feedback snapshot.
+    static func feedbackReason(_ f: FeedbackInput) -> Reason {
+        Reason(.feedbackRetrain, "retrain on feedback snapshot \(f.digest.prefix(8))… (\(f.trainRows) labelled rows to train on, \(f.holdoutRows) held out to gate on) after \(f.trigger)")
     }
 }

@@ -40,6 +40,9 @@ public enum ReasonToken: String, Sendable, CaseIterable {
     case datasetSpecChanged = "DatasetSpecChanged"
     /// `spec.algorithm` changed (its name or a parameter).
     case algorithmChanged = "AlgorithmChanged"
+    /// A monitor breach started an automatic retrain on a new feedback snapshot
+    /// (`spec.monitor.onBreach: "retrain"`); the sentence names the breach and the snapshot.
+    case feedbackRetrain = "FeedbackRetrain"
     /// More than one of the training inputs above changed; the sentence lists them.
     case inputsChanged = "InputsChanged"
     /// No input changed, but the engine's version did (models are retrained by a new engine).

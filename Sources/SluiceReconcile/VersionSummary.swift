@@ -9,12 +9,16 @@ public struct VersionSummary: Sendable, Equatable {
     public var inputsText: String
     public var dataDigest: String
     public var testDigest: String?
+    /// The feedback snapshot it was trained on, if any (``FeedbackInput/digest``).
+    public var feedbackDigest: String?
 
-    public init(id: String, artifactDigest: String, inputs: JSON, dataDigest: String, testDigest: String? = nil) {
-        self.init(id: id, artifactDigest: artifactDigest, inputsText: inputs.canonical(), dataDigest: dataDigest, testDigest: testDigest)
+    public init(id: String, artifactDigest: String, inputs: JSON, dataDigest: String, testDigest: String? = nil, feedbackDigest: String? = nil) {
+        self.init(id: id, artifactDigest: artifactDigest, inputsText: inputs.canonical(), dataDigest: dataDigest, testDigest: testDigest,
+                  feedbackDigest: feedbackDigest)
     }
 
-    public init(id: String, artifactDigest: String, inputsText: String, dataDigest: String, testDigest: String? = nil) {
+    public init(id: String, artifactDigest: String, inputsText: String, dataDigest: String, testDigest: String? = nil, feedbackDigest: String? = nil) {
+        self.feedbackDigest = feedbackDigest
         self.id = id
         self.artifactDigest = artifactDigest
         self.inputsText = inputsText

@@ -134,7 +134,7 @@ public struct PlanExecutor: Sendable {
         let m = d.manifest
         guard case .resolved(let dataDigest, let testDigest) = d.data else { throw DataError("data unavailable") }
         let spec = m.trainingSpec
-        let parts = try data.partition(m, data: d.data, spec: spec)
+        let parts = try frames(d)
         let start = ContinuousClock.now
         let outcome: TrainingOutcome
         let progress = self.progress
@@ -155,7 +155,7 @@ public struct PlanExecutor: Sendable {
             manifestFile: m.origin.file, dataDigest: dataDigest, testDigest: testDigest, metrics: outcome.evaluation.metrics,
             evaluation: PlanExecutor.evaluationJSON(outcome.evaluation, trainRows: outcome.trainRows),
             trainSeconds: elapsed.seconds,
-            trainedAt: clock.now, revision: revision)
+            trainedAt: clock.now, revision: revision, feedbackDigest: d.feedback?.digest)
         try store.recordVersion(record)
         try event(m.name, .trained, "trained \(VersionIdentity.short(version)) (\(headline(record.metrics)))")
         return record
@@ -210,7 +210,7 @@ public struct PlanExecutor: Sendable {
             }
             if let artifact {
                 do {
-                    let test = try data.partition(m, data: d.data, spec: m.trainingSpec).test
+                    let test = try frames(d).test
                     championMetrics = try Trainer.evaluate(artifact, on: test).metrics
                 } catch {
                     championNote = "champion \(VersionIdentity.short(champion.version)) cannot be measured on the candidate's test data: \(error)"
@@ -236,7 +236,12 @@ public struct PlanExecutor: Sendable {
         let bytes = try store.artifact(record.artifactDigest)
         let verdict = try store.verdicts(model: model).last { $0.version == version }
         let now = clock.now
-        let metadata = PlanExecutor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
+        var metadata = PlanExecutor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
+        if let feedback = try feedbackLineage(record), case .object(var o) = metadata, case .object(var lineage)? = o["lineage"] {
+            lineage["feedback"] = feedback
+            o["lineage"] = .object(lineage)
+            metadata = .object(o)
+        }
         try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
         try store.recordPublication(PublicationRecord(
             model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,

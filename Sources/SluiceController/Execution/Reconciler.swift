@@ -116,15 +116,30 @@ public struct Reconciler: Sendable {
         }
         let manifests = loadManifests()
         data.prefetch(manifests.manifests)
-        let desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
+        var desired = manifests.manifests.parallelMap { [data] in DesiredModel(manifest: $0, data: data.resolve($0)) }
         done.wait()
         let observed = try observation.withLock { $0! }.get()
+        desired = try withFeedback(desired)
         let manifestsURL = URL(fileURLWithPath: configuration.manifestsPath)
         let dataFiles = manifests.manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
             .filter { !DatasetSpec.isURL($0) }
             .map { configuration.sourceRoot.appendingPathComponent($0) }
         return Snapshot(manifests: manifests, desired: desired, observed: observed,
                         revision: GitRevision.current(of: manifestsURL, data: dataFiles))
+    }
+
+    /// The desired models with the feedback snapshot each trains on: the newest an automatic
+    /// retrain took of its current training inputs (none when the inputs changed since).
+    func withFeedback(_ desired: [DesiredModel]) throws -> [DesiredModel] {
+        let snapshots = try store.feedbackSnapshots(model: nil)
+        guard !snapshots.isEmpty else { return desired }
+        let base = Dictionary(desired.compactMap { d in d.baseVersionID.map { (d.manifest.name, $0) } }) { a, _ in a }
+        let current = FeedbackSnapshotRecord.current(snapshots, base: base)
+        return desired.map { d in
+            var d = d
+            d.feedback = current[d.manifest.name]?.input
+            return d
+        }
     }
 
     /// The manifests, with every load error, and every manifest whose deploy target is not

@@ -23,4 +23,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case breached
     /// A monitored model's condition no longer holds (or its version left service).
     case cleared
+    /// A breach started an automatic retrain (`onBreach: "retrain"`): a feedback snapshot was taken.
+    case retrain
+    /// Automatic retrains stopped: `spec.monitor.retrain.maxPerWeek` reached; they resume when the spec changes.
+    case stalled
 }

@@ -12,6 +12,7 @@ public final class InMemoryStore: Store {
         var events: [EventRecord] = []
         var conditions: [String: ConditionRecord] = [:]
         var monitor: [String: MonitorState] = [:]
+        var snapshots: [(record: FeedbackSnapshotRecord, csv: [UInt8])] = []
         var artifacts: [String: [UInt8]] = [:]
         var digests: [String: (FileStamp, String)] = [:]
         var lease: LeaseHolder?
@@ -123,6 +124,26 @@ public final class InMemoryStore: Store {
 
     public func monitorStates() throws -> [MonitorState] {
         state.withLock { $0.monitor.values.sorted { $0.model < $1.model } }
+    }
+
+    public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
+        try mutate { s in
+            guard !s.snapshots.contains(where: { $0.record.model == snapshot.model && $0.record.digest == snapshot.digest }) else { return }
+            s.snapshots.append((snapshot, csv))
+            s.events += events
+        }
+    }
+
+    public func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord] {
+        state.withLock { s in s.snapshots.map(\.record).filter { model == nil || $0.model == model } }
+    }
+
+    public func feedbackSnapshot(model: String, digest: String) throws -> [UInt8] {
+        guard let csv = state.withLock({ s in s.snapshots.first { $0.record.model == model && $0.record.digest == digest }?.csv }) else {
+            throw StoreError("the store has no feedback snapshot \(digest.prefix(8))… of \(model)")
+        }
+        guard SHA256.hex(of: csv) == digest else { throw StoreError("feedback snapshot \(digest.prefix(8))… of \(model) does not match its digest") }
+        return csv
     }
 
     public func version(model: String, id: String) throws -> VersionRecord? {

@@ -22,10 +22,13 @@ public struct VersionRecord: Sendable, Equatable {
     public var trainedAt: Date
     /// The git revision of the manifests when the root is a git work tree.
     public var revision: String?
+    /// The feedback snapshot it was trained on beside its dataset (``FeedbackSnapshotRecord``), if any.
+    public var feedbackDigest: String?
 
     public init(model: String, id: String, artifactDigest: String, inputs: JSON, manifestDigest: String, manifestFile: String,
                 dataDigest: String, testDigest: String?, metrics: [String: Double], evaluation: JSON,
-                trainSeconds: Double, trainedAt: Date, revision: String?) {
+                trainSeconds: Double, trainedAt: Date, revision: String?, feedbackDigest: String? = nil) {
+        self.feedbackDigest = feedbackDigest
         self.model = model
         self.id = id
         self.artifactDigest = artifactDigest

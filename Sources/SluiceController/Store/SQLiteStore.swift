@@ -149,6 +149,18 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     conditions TEXT NOT NULL, report TEXT);
                 """)
         }
+        m.registerMigration("v5: feedback snapshots") { db in
+            try db.execute(sql: """
+                ALTER TABLE versions ADD COLUMN feedback_digest TEXT;
+                ALTER TABLE monitor_states ADD COLUMN retrain TEXT;
+                CREATE TABLE feedback_snapshots (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, digest TEXT NOT NULL,
+                    base_version TEXT NOT NULL, spec_digest TEXT NOT NULL, served_version TEXT NOT NULL, trigger TEXT NOT NULL,
+                    train_rows INTEGER NOT NULL, holdout_rows INTEGER NOT NULL, fresh_rows INTEGER NOT NULL,
+                    created_at REAL NOT NULL, revision TEXT, csv BLOB NOT NULL);
+                CREATE UNIQUE INDEX feedback_snapshots_digest ON feedback_snapshots(model, digest);
+                """)
+        }
         return m
     }
 
@@ -181,14 +193,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try read { db in
             var models: [String: ObservedModel] = [:]
             let versions = try Row.fetchCursor(db, sql: """
-                SELECT model, id, artifact_digest, data_digest, test_digest, inputs FROM versions
+                SELECT model, id, artifact_digest, data_digest, test_digest, inputs, feedback_digest FROM versions
                 """)
             while let r = try versions.next() {
                 let model: String = r["model"], id: String = r["id"]
                 let inputs: String? = r["inputs"]
                 models[model, default: ObservedModel(name: model)].versions[id] = VersionSummary(
                     id: id, artifactDigest: r["artifact_digest"], inputsText: inputs ?? "null",
-                    dataDigest: r["data_digest"], testDigest: r["test_digest"])
+                    dataDigest: r["data_digest"], testDigest: r["test_digest"], feedbackDigest: r["feedback_digest"])
             }
             let verdicts = try Row.fetchCursor(db, sql: "SELECT model, version, gate_digest, passed, summary FROM verdicts")
             while let r = try verdicts.next() {
@@ -208,11 +220,11 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
-                    test_digest, metrics, evaluation, train_seconds, trained_at, revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [v.model, v.id, v.artifactDigest, v.inputs.canonical(), v.manifestDigest, v.manifestFile, v.dataDigest,
                                  v.testDigest, JSON.object(v.metrics.mapValues(JSON.number)).canonical(), v.evaluation.canonical(),
-                                 v.trainSeconds, v.trainedAt.timeIntervalSince1970, v.revision])
+                                 v.trainSeconds, v.trainedAt.timeIntervalSince1970, v.revision, v.feedbackDigest])
         }
     }
 
@@ -283,10 +295,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
         try write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO monitor_states (model, version, checked_at, problem, conditions, report)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [state.model, state.version, state.checkedAt.timeIntervalSince1970, state.problem,
-                                 MonitorState.Tracked.text(state.conditions), state.report])
+                                 MonitorState.Tracked.text(state.conditions), state.report, state.retrain])
             for e in events {
                 try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
                                arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
@@ -309,9 +321,57 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     throw StoreError("the store \(path) holds monitor conditions of model \(model) that do not read (\(error)); a newer Sluice may have written them")
                 }
                 return MonitorState(model: model, version: r["version"], checkedAt: Date(timeIntervalSince1970: r["checked_at"]),
-                                    problem: r["problem"], conditions: conditions, report: r["report"])
+                                    problem: r["problem"], conditions: conditions, report: r["report"], retrain: r["retrain"])
             }
         }
+    }
+
+    public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
+        try write { db in
+            let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback_snapshots WHERE model = ? AND digest = ?",
+                                          arguments: [snapshot.model, snapshot.digest]) ?? false
+            guard !known else { return }
+            try db.execute(sql: """
+                INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows,
+                    fresh_rows, created_at, revision, csv)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [snapshot.model, snapshot.digest, snapshot.baseVersion, snapshot.specDigest, snapshot.servedVersion,
+                                 snapshot.trigger, snapshot.trainRows, snapshot.holdoutRows, snapshot.freshRows,
+                                 snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv)])
+            for e in events {
+                try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
+            }
+        }
+    }
+
+    public func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord] {
+        try read { db in
+            let columns = "model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows, fresh_rows, created_at, revision"
+            let rows = if let model {
+                try Row.fetchAll(db, sql: "SELECT \(columns) FROM feedback_snapshots WHERE model = ? ORDER BY seq", arguments: [model])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT \(columns) FROM feedback_snapshots ORDER BY seq")
+            }
+            return rows.map { r in
+                FeedbackSnapshotRecord(model: r["model"], digest: r["digest"], baseVersion: r["base_version"], specDigest: r["spec_digest"],
+                                       servedVersion: r["served_version"], trigger: r["trigger"], trainRows: r["train_rows"],
+                                       holdoutRows: r["holdout_rows"], freshRows: r["fresh_rows"],
+                                       createdAt: Date(timeIntervalSince1970: r["created_at"]), revision: r["revision"])
+            }
+        }
+    }
+
+    public func feedbackSnapshot(model: String, digest: String) throws -> [UInt8] {
+        let data = try read { db in
+            try Data.fetchOne(db, sql: "SELECT csv FROM feedback_snapshots WHERE model = ? AND digest = ?", arguments: [model, digest])
+        }
+        guard let data else { throw StoreError("the store \(path) has no feedback snapshot \(digest.prefix(8))… of \(model)") }
+        let csv = [UInt8](data)
+        guard SHA256.hex(of: csv) == digest else {
+            throw StoreError("feedback snapshot \(digest.prefix(8))… of \(model) in \(path) does not match its digest; the store is damaged")
+        }
+        return csv
     }
 
     public func version(model: String, id: String) throws -> VersionRecord? {
@@ -463,7 +523,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             model: r["model"], id: r["id"], artifactDigest: r["artifact_digest"], inputs: json(r["inputs"]),
             manifestDigest: r["manifest_digest"], manifestFile: r["manifest_file"], dataDigest: r["data_digest"], testDigest: r["test_digest"],
             metrics: (json(r["metrics"]).objectValue ?? [:]).compactMapValues(\.doubleValue), evaluation: json(r["evaluation"]),
-            trainSeconds: r["train_seconds"], trainedAt: Date(timeIntervalSince1970: r["trained_at"]), revision: r["revision"])
+            trainSeconds: r["train_seconds"], trainedAt: Date(timeIntervalSince1970: r["trained_at"]), revision: r["revision"],
+            feedbackDigest: r["feedback_digest"])
     }
 
     private static func verdict(_ r: Row) -> VerdictRecord {

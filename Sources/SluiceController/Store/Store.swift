@@ -31,6 +31,15 @@ public protocol Store: LeaseStore {
     /// Forgets the monitor state of models no longer watched (no `spec.monitor`, or nothing in service).
     func removeMonitorStates(models: [String]) throws
 
+    /// Records a feedback snapshot (its canonical CSV bytes with it) and the events of the retrain
+    /// it starts, in one transaction. The same model and digest again changes nothing.
+    func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws
+    /// The feedback snapshots of a model (`nil`: of every model), oldest first, without their bytes.
+    func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord]
+    /// The CSV bytes of a model's snapshot, checked against its digest.
+    /// - Throws: ``StoreError`` when the store has no such snapshot or its bytes do not match.
+    func feedbackSnapshot(model: String, digest: String) throws -> [UInt8]
+
     func version(model: String, id: String) throws -> VersionRecord?
     /// Every version of a model, oldest first.
     func versions(model: String) throws -> [VersionRecord]
@@ -76,7 +85,8 @@ extension Store {
         var models: [String: ObservedModel] = [:]
         for v in versions {
             models[v.model, default: ObservedModel(name: v.model)].versions[v.id] = VersionSummary(
-                id: v.id, artifactDigest: v.artifactDigest, inputs: v.inputs, dataDigest: v.dataDigest, testDigest: v.testDigest)
+                id: v.id, artifactDigest: v.artifactDigest, inputs: v.inputs, dataDigest: v.dataDigest, testDigest: v.testDigest,
+                feedbackDigest: v.feedbackDigest)
         }
         for v in verdicts {
             models[v.model, default: ObservedModel(name: v.model)].verdicts[v.version, default: [:]][v.gateDigest] =
