@@ -64,6 +64,9 @@ extension Sluice {
                 let state = breached ? "breach" : "holds"
                 Terminal.print("    monitor: " + Terminal.paint(head, style) + " \(state) since \(c["since"]?.stringValue ?? ""): \(c["message"]?.stringValue ?? "")")
             }
+            if let retrain = monitor["retrain"]?.stringValue {
+                Terminal.print("    retrain: \(retrain)")
+            }
             if let problem = monitor["problem"]?.stringValue {
                 Terminal.print("    monitor: " + Terminal.paint("cannot judge", .yellow) + " (checked \(monitor["checkedAt"]?.stringValue ?? "")): \(problem)")
             } else if conditions.isEmpty {

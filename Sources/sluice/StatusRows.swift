@@ -36,7 +36,8 @@ enum StatusRows {
     }
 
     /// A model's monitor state: `{"version", "checkedAt", "problem", "conditions": [{"type", "reason",
-    /// "message", "features", "since", "breached"}], "report"}`.
+    /// "message", "features", "since", "breached"}], "report", "retrain"}` (`retrain`: where the
+    /// retrain loop stands, or `null`).
     static func monitor(_ m: MonitorState, _ iso: ISO8601DateFormatter) -> JSON {
         [
             "version": m.version.map(JSON.string) ?? .null,
@@ -50,6 +51,7 @@ enum StatusRows {
                 ]
             }),
             "report": m.report.flatMap { try? JSONParser.parse(Array($0.utf8)).value } ?? .null,
+            "retrain": m.retrain.map(JSON.string) ?? .null,
         ]
     }
 }

@@ -110,6 +110,7 @@ public final class Controller: Sendable {
         self.metrics = metrics
         self.retries = Mutex(Retries(policy: options.retry))
         self.monitoring = Monitoring(store: store, clock: clock, logger: logger, metrics: metrics.monitor)
+        monitoring.onRetrain { [weak self] why in self?.trigger(why) }
     }
 
     public var status: Status { state.withLock { $0 } }
@@ -137,7 +138,7 @@ public final class Controller: Sendable {
             let snapshot = try reconciler.snapshot()
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
-            monitoring.watch(MonitoredModel.of(snapshot.desired.map(\.manifest)))
+            monitoring.watch(MonitoredModel.of(snapshot.desired))
             let revision = snapshot.revision ?? ""
             let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
                 let data = switch d.data {

@@ -28,6 +28,9 @@ public final class Monitoring: Sendable {
     private let lastCheck = Mutex<[String: Date]>([:])
     /// Reference profiles by artifact digest (`nil`: the artifact has none), decoded once.
     private let profiles = Mutex<[String: ReferenceProfile?]>([:])
+    /// Called when a breach started an automatic retrain (``retrain(_:state:previous:served:profile:now:revision:)``),
+    /// with the reason: the controller starts a cycle at once.
+    let onRetrain = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     /// - Parameter timeout: seconds each request to a server may take.
     public init(store: any Store, clock: any WallClock, logger: Logger, metrics: MonitorMetrics, timeout: Double = 10) {
@@ -36,6 +39,11 @@ public final class Monitoring: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.client = MonitorClient(timeout: timeout)
+    }
+
+    /// Sets what is called when a breach has started an automatic retrain (the controller's trigger).
+    public func onRetrain(_ body: @escaping @Sendable (String) -> Void) {
+        onRetrain.withLock { $0 = body }
     }
 
     /// Sets the monitored models (each cycle, from the manifests it read); the gauges and the stored
@@ -103,9 +111,10 @@ public final class Monitoring: Sendable {
     func check(_ m: MonitoredModel, previous: MonitorState?, now: Date, revision: String?) {
         var log = logger
         log[metadataKey: "model.name"] = "\(m.name)"
-        let state: MonitorState
+        var state: MonitorState
         var events: [EventRecord] = []
         var report: MonitorReport?
+        var start: Start?
         do {
             let json = try client.window(m)
             let identity: (model: String, version: String)
@@ -124,6 +133,10 @@ public final class Monitoring: Sendable {
                                                           reportJSON: judged.json.canonical(), now: now, persistFor: m.spec.persistFor)
             state = next
             events = transitions.map { event($0, model: m, version: identity.version, now: now, revision: revision) }
+            let loop = retrain(m, state: next, previous: previous, served: identity.version, profile: profile, now: now, revision: revision)
+            state.retrain = loop.note
+            events += loop.events
+            start = loop.start
         } catch {
             let problem = Redaction.text("\(error)")
             state = MonitorTracker.failed(previous, model: m.name, problem: problem, version: nil, now: now)
@@ -133,6 +146,13 @@ public final class Monitoring: Sendable {
         }
         do { try store.recordMonitor(state, events: events) } catch {
             log.error("cannot record the monitor state", metadata: ["error": "\(error)"])
+            start = nil
+        }
+        // The retrain's snapshot after the breach that asked for it (events in that order).
+        if let start, let problem = self.start(start, model: m.name) {
+            state.retrain = problem
+            log.error("cannot start the automatic retrain", metadata: ["error": "\(problem)"])
+            try? store.recordMonitor(state, events: [])
         }
         for e in events { log.notice("\(e.message)", metadata: ["event.kind": "\(e.kind.rawValue)"]) }
         metrics.record(model: m.name, report: report, state: state)
@@ -170,7 +190,7 @@ public final class Monitoring: Sendable {
         case .raised(let c):
             (.raised, "\(name(c)) on version \(short): \(c.condition.message); a breach if it holds for \(Self.text(m.spec.persistFor)) (spec.monitor.persistFor)")
         case .breached(let c):
-            (.breached, "\(name(c)) on version \(short) has held for \(Self.text(now.timeIntervalSince(c.since))) (spec.monitor.persistFor \(Self.text(m.spec.persistFor))): \(c.condition.message); onBreach \(m.spec.onBreach.rawValue): reported")
+            (.breached, "\(name(c)) on version \(short) has held for \(Self.text(now.timeIntervalSince(c.since))) (spec.monitor.persistFor \(Self.text(m.spec.persistFor))): \(c.condition.message); onBreach \(m.spec.onBreach.rawValue)\(m.spec.onBreach == .alert ? ": reported" : "")")
         case .cleared(let c):
             (.cleared, "\(name(c)) no longer holds (it was: \(c.condition.message))")
         }

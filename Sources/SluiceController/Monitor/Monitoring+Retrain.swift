@@ -1,0 +1,112 @@
+import Foundation
+import SluiceCore
+import SluiceMonitor
+import SluiceReconcile
+
+extension Monitoring {
+    /// The retrain loop's step after a check (`spec.monitor.onBreach: "retrain"`, docs/monitoring.md):
+    /// when a breach holds on the version in service, and no retrain of the current training inputs
+    /// is still being trained and gated, and the guards allow it (``RetrainGuard``), read the
+    /// labelled rows the server logged, freeze them with the previous snapshot's into the next
+    /// ``FeedbackSnapshot``, and record it with a `retrain` event. The next reconcile cycle (woken
+    /// through ``onRetrain``) then trains a candidate on the dataset and the snapshot, gates it on the
+    /// held-out rows with the manifest's gate, and publishes it only if it passes.
+    ///
+    /// Nothing here trains or publishes: a snapshot in the store is the whole decision, so a
+    /// restart in between neither loses it nor takes a second one.
+    /// - Returns: the note for the model's monitor state (why no retrain started, or the one that
+    ///   did; `nil` when no breach asks for one), the events to record with the state, and the
+    ///   retrain to start (``start(_:model:)``, after the state and its breach event are recorded).
+    func retrain(_ m: MonitoredModel, state: MonitorState, previous: MonitorState?, served: String, profile: ReferenceProfile,
+                 now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
+        guard m.spec.onBreach == .retrain, let breach = state.breaches.first else { return (nil, [], nil) }
+        guard let base = m.baseVersion else {
+            return ("no automatic retrain: the data of the manifest cannot be read (see the model's condition)", [], nil)
+        }
+        let records: [FeedbackSnapshotRecord]
+        do { records = try store.feedbackSnapshots(model: m.name) } catch {
+            return ("no automatic retrain: the store cannot be read: \(error)", [], nil)
+        }
+        let current = FeedbackSnapshotRecord.current(records, base: [m.name: base])[m.name]
+        if let current {
+            do {
+                if let under = try underWay(current) { return (under, [], nil) }
+            } catch {
+                return ("no automatic retrain: the store cannot be read: \(error)", [], nil)
+            }
+        }
+        let attempts = records.map { RetrainGuard.Attempt(at: $0.createdAt, specDigest: $0.specDigest) }
+        let guards = m.spec.retrain
+        switch RetrainGuard.decide(attempts: attempts, specDigest: m.specDigest, cooldown: guards.cooldown, maxPerWeek: guards.maxPerWeek, now: now) {
+        case .coolingDown(let until):
+            return ("cooling down: the next automatic retrain may start at \(Self.iso(until)) (spec.monitor.retrain.cooldown \(Self.text(guards.cooldown)) after the last)", [], nil)
+        case .stalled(let count, let last):
+            let note = "stalled: \(count) automatic retrain\(count == 1 ? "" : "s") of this manifest within 7 days (spec.monitor.retrain.maxPerWeek \(guards.maxPerWeek)), the last at \(Self.iso(last)); no more until the manifest changes"
+            let event = EventRecord(at: now, model: m.name, kind: .stalled, message: "automatic retrains \(note)", revision: revision)
+            return (note, previous?.retrain?.hasPrefix("stalled") == true ? [] : [event], nil)
+        case .allowed:
+            break
+        }
+        let labelled: [FeedbackSnapshot.Labelled]
+        do { labelled = try client.labelledRows(m) } catch {
+            return ("no automatic retrain: the labelled rows cannot be read from the server: \(error)", [], nil)
+        }
+        var before: FeedbackSnapshot?
+        if let current {
+            do { before = try FeedbackSnapshot.parse(try store.feedbackSnapshot(model: m.name, digest: current.digest)) } catch {
+                logger.warning("the previous feedback snapshot cannot be read; the next one starts afresh",
+                               metadata: ["model.name": "\(m.name)", "snapshot": "\(current.digest)", "error": "\(error)"])
+            }
+        }
+        let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: labelled, features: profile.features.map(\.name),
+                                                      target: m.target, holdout: guards.holdout)
+        let needed = m.spec.policy.minLabels
+        guard fresh >= needed else {
+            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)", [], nil)
+        }
+        let short = VersionIdentity.short(served)
+        let trigger = "\(breach.condition.kind.rawValue) (\(breach.condition.reason.rawValue)) on version \(short) since \(Self.iso(breach.since)): \(breach.condition.message)"
+        let digest = snapshot.digest
+        let record = FeedbackSnapshotRecord(
+            model: m.name, digest: digest, baseVersion: base, specDigest: m.specDigest, servedVersion: served, trigger: trigger,
+            trainRows: snapshot.trainRows, holdoutRows: snapshot.holdoutRows, freshRows: fresh, createdAt: now, revision: revision)
+        let event = EventRecord(at: now, model: m.name, kind: .retrain, message: Redaction.text(
+            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)"),
+            revision: revision)
+        return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…", [],
+                Start(record: record, csv: snapshot.csv(), event: event))
+    }
+
+    /// A retrain to start: the snapshot to record, with its event.
+    struct Start {
+        var record: FeedbackSnapshotRecord
+        var csv: [UInt8]
+        var event: EventRecord
+    }
+
+    /// Starts a retrain: records its snapshot and event, and wakes the reconcile loop.
+    /// - Returns: the note for the monitor state when it cannot be recorded.
+    func start(_ start: Start, model: String) -> String? {
+        do { try store.recordFeedbackSnapshot(start.record, csv: start.csv, events: [start.event]) } catch {
+            return "no automatic retrain: the feedback snapshot cannot be recorded: \(error)"
+        }
+        logger.notice("\(start.event.message)", metadata: ["model.name": "\(model)", "event.kind": "\(EventKind.retrain.rawValue)"])
+        onRetrain.withLock { $0 }?("a breach started an automatic retrain of \(model)")
+        return nil
+    }
+
+    /// Why the version trained on `snapshot` is still under way (not trained, or not gated), or `nil`
+    /// when it was decided: a new retrain waits for the last one.
+    private func underWay(_ snapshot: FeedbackSnapshotRecord) throws -> String? {
+        let short = "\(snapshot.digest.prefix(8))…"
+        guard let version = try store.versions(model: snapshot.model).last(where: { $0.feedbackDigest == snapshot.digest }) else {
+            return "retrain under way: feedback snapshot \(short), taken at \(Self.iso(snapshot.createdAt)), is not trained yet"
+        }
+        guard try store.verdicts(model: snapshot.model).contains(where: { $0.version == version.id }) else {
+            return "retrain under way: version \(VersionIdentity.short(version.id)), trained on feedback snapshot \(short), is not gated yet"
+        }
+        return nil
+    }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}
