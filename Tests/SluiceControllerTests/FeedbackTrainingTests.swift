@@ -31,6 +31,7 @@ import SluiceTesting
     struct Fixture {
         let dir: URL
         let store = InMemoryStore()
+        let targets = FakeTargets()
         let data: DataResolver
         let executor: PlanExecutor
         let desired: DesiredModel
@@ -40,7 +41,7 @@ import SluiceTesting
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try Data(FeedbackTrainingTests.dataset.utf8).write(to: dir.appendingPathComponent("data.csv"))
             data = DataResolver(root: dir, digester: FileDigester(store: store))
-            executor = PlanExecutor(store: store, data: data, targets: FakeTargets(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            executor = PlanExecutor(store: store, data: data, targets: targets, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                                     revision: "rev1", clock: FixedClock())
             desired = ManifestBuilder("iris", source: "data.csv", target: "y").desired(data: data)
         }
@@ -158,5 +159,27 @@ import SluiceTesting
         let onHoldout = try Trainer.evaluate(artifact, on: holdout)
         #expect(onHoldout.rows == 2)
         #expect(measured != nil && measured == onHoldout.metrics, "\(report.summary)")
+    }
+
+    /// The published metadata says which snapshot and which breach produced the version.
+    @Test func thePublishedLineageNamesTheSnapshotAndTheBreach() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let d = try f.retrain(on: Self.snapshot)
+        let version = try #require(d.versionID)
+        _ = try f.executor.train(d, version: version)
+        try f.executor.publish("iris", version: version, to: d.manifest.deploy, reason: Reason(.feedbackRetrain, "retrain"), manifest: d.manifest)
+        let metadata = try #require(f.targets[d.manifest.deploy].content?.metadataJSON)
+        #expect(metadata["version"]?.stringValue == version)
+        let lineage = try #require(metadata["lineage"]?["feedback"])
+        #expect(lineage == [
+            "snapshot": .string(Self.snapshot.digest), "trainRows": 6, "holdoutRows": 2, "trigger": "Degraded (LiveMetricBelowFloor)",
+            "servedVersion": "v0", "baseVersion": .string(try #require(f.desired.baseVersionID)), "takenAt": "2025-12-29T09:21:40Z",
+        ])
+        // A version without a snapshot has no feedback lineage.
+        let plain = try #require(f.desired.versionID)
+        _ = try f.executor.train(f.desired, version: plain)
+        try f.executor.publish("iris", version: plain, to: d.manifest.deploy, reason: Reason(.replacesChampion, "back"), manifest: d.manifest)
+        #expect(f.targets[d.manifest.deploy].content?.metadataJSON?["lineage"]?["feedback"] == nil)
     }
 }
