@@ -182,4 +182,24 @@ import SluiceTesting
         try f.executor.publish("iris", version: plain, to: d.manifest.deploy, reason: Reason(.replacesChampion, "back"), manifest: d.manifest)
         #expect(f.targets[d.manifest.deploy].content?.metadataJSON?["lineage"]?["feedback"] == nil)
     }
+
+    /// Each desired model trains on the newest snapshot taken of its current inputs; a snapshot of
+    /// inputs it no longer has (the manifest or the data changed since) does not apply.
+    @Test func theReconcilerAttachesTheNewestSnapshotOfTheCurrentInputs() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let reconciler = Reconciler(configuration: .init(root: f.dir), store: f.store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        #expect(try reconciler.withFeedback([f.desired]).map(\.feedback) == [nil], "no snapshot yet")
+        let older = FeedbackSnapshot.next(previous: nil, labelled: Array(Self.labelled.prefix(4)), features: ["x", "w"], target: "y", holdout: 0.25).snapshot
+        _ = try f.retrain(on: older)
+        let newest = try f.retrain(on: Self.snapshot)
+        var other = ManifestBuilder("iris", source: "data.csv", target: "y")
+        other.params = ["maxDepth": 2]
+        let changed = other.desired(data: f.data)
+        let wine = ManifestBuilder("wine", source: "data.csv", target: "y").desired(data: f.data)
+        let attached = try reconciler.withFeedback([f.desired, wine])
+        #expect(attached.map(\.feedback) == [newest.feedback, nil])
+        #expect(try reconciler.withFeedback([changed]).map(\.feedback) == [nil], "the snapshot was taken of other inputs")
+        #expect(attached[0].versionID == newest.versionID && attached[0].baseVersionID == f.desired.versionID)
+    }
 }
