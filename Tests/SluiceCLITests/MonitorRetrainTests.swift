@@ -130,6 +130,9 @@ import Glibc
         let lineage = try #require(s.metadata("deploy/iris")?["lineage"]?["feedback"])
         #expect(lineage["snapshot"]?.stringValue == record.digest && lineage["servedVersion"]?.stringValue == champion, "\(lineage)")
         #expect(lineage["trigger"]?.stringValue == record.trigger && lineage["holdoutRows"]?.intValue == 180, "\(lineage)")
+        let versions = try s.history("iris")["versions"]?.arrayValue ?? []
+        #expect(versions.map { $0["feedback"] ?? .null } == [.null, .string(record.digest)], "history names the snapshot: \(versions)")
+        #expect(try s.run("history", "iris").stdout.contains("feedback snapshot \(record.digest.prefix(12))"))
 
         // In service: status, the server, and one retrain only (the new version has no breach yet).
         let status = try JSONParser.parse(try s.run("status", "--json").stdout).value
