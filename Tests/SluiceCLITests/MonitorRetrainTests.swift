@@ -26,9 +26,17 @@ import Glibc
         }
     }
 
-    /// One request of every iris row per id, in order, then a label for every row: `label(species)` of its row.
+    /// The labelled rows of the server's window of the version it serves.
+    static func labelled(_ base: String) -> Int? {
+        guard let r = try? http("GET", "\(base)/v2/models/iris/monitor?window=1h"), r.status == 200 else { return nil }
+        return (try? JSONParser.parse(Array(r.body.utf8)).value)?["report"]?["labelled"]?.intValue
+    }
+
+    /// One request of every iris row per id, in order, then a label for every row: `label(species)` of its row;
+    /// returns once the server's window counts them all (so that a check sees the traffic whole).
     static func traffic(_ base: String, ids: [String], label: (String) -> String) throws {
         let rows = try MonitorLoopTests.iris()
+        let before = labelled(base) ?? 0
         var items: [String] = []
         for id in ids {
             let answer = try http("POST", "\(base)/v2/models/iris/infer", body: try MonitorLoopTests.request(id: id, shift: 0))
@@ -37,6 +45,7 @@ import Glibc
         }
         let posted = try http("POST", "\(base)/v2/models/iris/feedback", body: #"{"items":[\#(items.joined(separator: ","))]}"#)
         #expect(posted.status == 202, "\(posted.body)")
+        #expect(waitUntil(timeout: 20) { labelled(base) == before + items.count }, "\(labelled(base) ?? -1) labelled rows")
     }
 
     /// Labels drawn at random (seeded): no model can learn them.
