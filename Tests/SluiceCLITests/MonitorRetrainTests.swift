@@ -11,7 +11,8 @@ import Glibc
 /// answers and records iris traffic and its labels, `sluice run` sees live accuracy breach, takes a feedback
 /// snapshot of the labelled rows, trains a candidate on the dataset and the snapshot, gates it on the held-out
 /// rows (the champion measured on the same rows) and publishes it, or rejects it and keeps the champion; the
-/// cooldown and the weekly limit hold across a restart of the controller.
+/// cooldown and the weekly limit hold across a restart of the controller; new training inputs drop the snapshot,
+/// and reverting to the old ones brings it back.
 @Suite struct MonitorRetrainTests {
     static let classes = ["setosa", "versicolor", "virginica"]
     /// A changed concept: versicolor and virginica swapped.
@@ -151,6 +152,26 @@ import Glibc
         #expect(Self.snapshots(s).count == 1)
         #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")
         #expect(serve.signal(SIGTERM)?.status == 0, "\(serve.output)")
+        // `sluice plan` sees the same desired version as the controller: nothing to do.
+        #expect(try s.run("plan", "--detailed-exitcode").status == 0)
+
+        // New training inputs drop the snapshot (it belongs to the inputs it was taken for): the next version
+        // trains on the dataset alone, and says so.
+        try s.edit("manifests/iris.json") { $0.set("spec.algorithm.params.nEstimators", 50) }
+        let plan = try JSONParser.parse(try s.run("plan", "--json").stdout).value
+        let train = plan["models"]?.arrayValue?.first?["actions"]?.arrayValue?.first { $0["kind"] == "train" }
+        #expect(train?["reason"]?.stringValue?.contains("no feedback snapshot (\(VersionIdentity.short(retrained)) was trained on one)") == true,
+                "\(plan)")
+        #expect(try s.run("apply").status == 0)
+        let plain = try #require(s.publishedVersion("deploy/iris"))
+        #expect(plain != retrained && plain != champion)
+        #expect(s.metadata("deploy/iris")?["lineage"]?["feedback"] == nil, "\(s.metadata("deploy/iris") ?? .null)")
+        #expect(try Self.store(s).version(model: "iris", id: plain)?.feedbackDigest == nil)
+        // Reverting to the earlier inputs brings their snapshot back: the retrained version is published again, untrained.
+        try s.edit("manifests/iris.json") { $0.set("spec.algorithm.params.nEstimators", 100) }
+        #expect(try s.run("apply").status == 0)
+        #expect(s.publishedVersion("deploy/iris") == retrained)
+        #expect(try s.trainings("iris") == 3)
     }
 
     @Test func aWorseCandidateIsRejectedAndTheCooldownHoldsAcrossARestart() throws {
