@@ -11,7 +11,8 @@ import Glibc
 /// answers and records iris traffic and its labels, `sluice run` sees live accuracy breach, takes a feedback
 /// snapshot of the labelled rows, trains a candidate on the dataset and the snapshot, gates it on the held-out
 /// rows (the champion measured on the same rows) and publishes it, or rejects it and keeps the champion; the
-/// cooldown and the weekly limit hold across a restart of the controller; new training inputs drop the snapshot,
+/// cooldown and the weekly limit hold across a restart of the controller, and a controller stopped between the
+/// snapshot and its training loses neither; new training inputs drop the snapshot,
 /// and reverting to the old ones brings it back.
 @Suite struct MonitorRetrainTests {
     static let classes = ["setosa", "versicolor", "virginica"]
@@ -217,6 +218,41 @@ import Glibc
         #expect(Self.events(s, "retrain").count == 1)
         #expect(try s.trainings("iris") == 2)
         #expect(s.publishedVersion("deploy/iris") == champion)
+        #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")
+        #expect(serve.signal(SIGTERM)?.status == 0, "\(serve.output)")
+    }
+
+    @Test func aControllerStoppedBetweenTheSnapshotAndTheTrainingTakesNoSecondSnapshot() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let champion = try #require(s.publishedVersion("deploy/iris"))
+        let (serve, base) = try MonitorLoopTests.startServe(s)
+        // No cooldown: only the store's record of the snapshot (a retrain under way) stops a second one.
+        try Self.watch(s, server: base, retrain: ["cooldown": "0s"])
+        try Self.traffic(base, ids: ["p0", "p1", "p2", "p3"]) { Self.swapped[$0]! }
+        // A slow model keeps the controller's first cycle busy (one model at a time), so the retrain the breach
+        // asks for waits for the next cycle, and the controller is stopped before it comes.
+        try s.writeSlowDataset("data/slow.csv")
+        try s.write("manifests/slow.json", s.manifest(name: "slow", algorithm: "random_forest", params: ["nEstimators": 1000],
+                                                       gate: ["accuracy": ["min": 0.1]], source: "data/slow.csv")
+            .replacingOccurrences(of: "\"species\"", with: "\"label\""))
+        var run = try ControllerProcess(s, ["--interval", "30", "--listen", "off", "--concurrency", "1", "--log-level", "debug"])
+        #expect(waitUntil(timeout: 60) { !Self.events(s, "retrain").isEmpty }, "\(Self.monitor(s) ?? .null)\n\(run.output)")
+        let digest = try #require(Self.snapshots(s).first?.digest)
+        #expect(try Self.store(s).versions(model: "iris").allSatisfy { $0.feedbackDigest == nil }, "not trained yet: \(run.output)")
+        #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")
+        #expect(run.output.contains("training abandoned"), "stopped while the slow model trained: \(run.output)")
+        #expect(try Self.store(s).versions(model: "iris").allSatisfy { $0.feedbackDigest == nil },
+                "the controller stopped between the snapshot and its training: \(run.output)")
+
+        // The restarted controller keeps judging the breach of the champion, takes no second snapshot, and
+        // trains, gates and publishes the one it finds in the store.
+        run = try ControllerProcess(s, ["--interval", "30", "--listen", "off", "--concurrency", "1"], name: "controller2")
+        #expect(waitUntil(timeout: 90) { (s.publishedVersion("deploy/iris") ?? champion) != champion }, "\(Self.monitor(s) ?? .null)\n\(run.output)")
+        let retrained = try #require(try Self.store(s).version(model: "iris", id: s.publishedVersion("deploy/iris") ?? ""))
+        #expect(retrained.feedbackDigest == digest)
+        #expect(Self.snapshots(s).count == 1 && Self.events(s, "retrain").count == 1, "\(Self.snapshots(s))")
+        #expect(try s.trainings("iris") == 2)
         #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")
         #expect(serve.signal(SIGTERM)?.status == 0, "\(serve.output)")
     }
