@@ -233,7 +233,7 @@ import Glibc
         // A slow model keeps the controller's first cycle busy (one model at a time), so the retrain the breach
         // asks for waits for the next cycle, and the controller is stopped before it comes.
         try s.writeSlowDataset("data/slow.csv")
-        try s.write("manifests/slow.json", s.manifest(name: "slow", algorithm: "random_forest", params: ["nEstimators": 1000],
+        try s.write("manifests/slow.json", s.manifest(name: "slow", algorithm: "random_forest", params: ["nEstimators": 400],
                                                        gate: ["accuracy": ["min": 0.1]], source: "data/slow.csv")
             .replacingOccurrences(of: "\"species\"", with: "\"label\""))
         var run = try ControllerProcess(s, ["--interval", "30", "--listen", "off", "--concurrency", "1", "--log-level", "debug"])
