@@ -39,6 +39,7 @@ extension Sluice {
                             "dataDigest": .string(v.dataDigest), "testDigest": v.testDigest.map(JSON.string) ?? .null,
                             "manifest": .string(v.manifestFile), "manifestDigest": .string(v.manifestDigest), "inputs": Redaction.json(v.inputs),
                             "revision": v.revision.map(JSON.string) ?? .null,
+                            "feedback": v.feedbackDigest.map(JSON.string) ?? .null,
                             "verdicts": .array(verdicts.filter { $0.version == v.id }.map { d in
                                 ["gate": d.gate, "passed": .bool(d.passed), "summary": .string(d.summary), "champion": d.champion.map(JSON.string) ?? .null,
                                  "evaluatedAt": .string(iso.string(from: d.evaluatedAt))]
@@ -62,7 +63,8 @@ extension Sluice {
                 let metrics = v.metrics.keys.sorted().filter { ["accuracy", "f1_macro"].contains($0) }.map { "\($0) \(String(format: "%.4f", v.metrics[$0]!))" }
                 let mark = v.id == active ? Terminal.paint(" (in service)", .green) : ""
                 Terminal.print("  \(VersionIdentity.short(v.id))  \(iso.string(from: v.trainedAt))  \(metrics.joined(separator: ", "))\(mark)")
-                Terminal.print("      \(v.inputs["algorithm"]?.canonical() ?? "")  data \(v.dataDigest.prefix(12))\(v.revision.map { "  rev \($0.prefix(12))" } ?? "")")
+                Terminal.print("      \(v.inputs["algorithm"]?.canonical() ?? "")  data \(v.dataDigest.prefix(12))"
+                               + (v.feedbackDigest.map { "  feedback snapshot \($0.prefix(12))" } ?? "") + (v.revision.map { "  rev \($0.prefix(12))" } ?? ""))
                 for d in verdicts where d.version == v.id {
                     Terminal.print("      gate \(d.passed ? "passed" : "failed"): \(d.summary)")
                 }
