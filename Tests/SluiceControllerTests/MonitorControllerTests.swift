@@ -33,11 +33,11 @@ import TestSupport
         let profile: ReferenceProfile
 
         /// Publishes iris with a cycle, then gives its artifact a reference profile of known values
-        /// (or none, with `profile` false).
-        init(persistFor: String = "10m", profile withProfile: Bool = true) async throws {
+        /// (or none, with `profile` false). `monitor` is more of `spec.monitor` (`, "onBreach": "retrain"`).
+        init(persistFor: String = "10m", profile withProfile: Bool = true, monitor more: String = "") async throws {
             server = try await MonitorServer()
             repository = try ScratchRepository()
-            let monitor = #"{"server": "\#(server.base)", "interval": "1m", "window": "1h", "minSamples": 100, "persistFor": "\#(persistFor)", "drift": {"share": 0.25}}"#
+            let monitor = #"{"server": "\#(server.base)", "interval": "1m", "window": "1h", "minSamples": 100, "persistFor": "\#(persistFor)", "drift": {"share": 0.25}\#(more)}"#
             try repository.write("manifests/iris.json", ScratchRepository.manifest(name: "iris")
                 .replacingOccurrences(of: #""deploy":"#, with: #""monitor": \#(monitor), "deploy":"#))
             storePath = repository.url("store/state.db").path
