@@ -2,6 +2,7 @@ import Foundation
 import Prometheus
 import Testing
 import SluiceCore
+import SluiceLearn
 import SluiceReconcile
 import SluiceTesting
 @testable import SluiceController
@@ -232,6 +233,75 @@ import SluiceTesting
     }
 }
 
+/// Bad feedback and odd histories: what the trigger must not freeze into a snapshot, or claim to start.
+extension MonitorRetrainTests {
+    /// A labelled row of request `id` served at second `i` of the day before the rows of ``MonitorControllerTests/Fixture/rowsBody(_:wrong:)``.
+    static func row(_ id: String, _ i: Int, version: String, sepalLength: JSON = .number(5), truth: JSON) -> [UInt8] {
+        let features: JSON = .object(["sepal_length": sepalLength, "sepal_width": .number(3.4), "petal_length": .number(1.5), "petal_width": .number(0.2)])
+        let row: JSON = .object(["id": .string(id), "row": .number(0), "version": .string(version), "ts": .number(1_767_052_800 + Double(i)),
+                                 "features": features, "prediction": .string("setosa"), "truth": truth])
+        return row.canonicalBytes() + Array("\n".utf8)
+    }
+
+    @Test func labelsAndValuesTheDatasetCannotHoldAreLeftOutOfTheSnapshotAndSaid() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        // 10 misspelt labels, 5 text values of a numeric feature, beside 25 good rows: too few.
+        var bad: [UInt8] = []
+        for i in 0..<10 { bad += Self.row("typo-\(i)", i, version: f.version, truth: .string("Setosa")) }
+        for i in 0..<5 { bad += Self.row("text-\(i)", 10 + i, version: f.version, sepalLength: .string("five"), truth: .string("setosa")) }
+        f.server.answer(path: Self.rowsPath, 200, bad + (try f.rowsBody(0..<25)))
+        let waiting = try #require(try f.check().retrain)
+        #expect(waiting.hasPrefix("waiting for labels: 25 labelled rows no version trained on; a retrain needs 30"), "\(waiting)")
+        #expect(waiting.contains("15 labelled rows left out"), "\(waiting)")
+        #expect(waiting.contains(#"truth "Setosa" is not a class of the model (setosa, versicolor, virginica)"#), "\(waiting)")
+        #expect(try f.store.feedbackSnapshots(model: "iris").isEmpty)
+
+        f.server.answer(path: Self.rowsPath, 200, bad + (try f.rowsBody(0..<60)))
+        f.clock.advance(60)
+        let started = try #require(try f.check().retrain)
+        #expect(started.hasPrefix("retrain started"), "\(started)")
+        let s = try #require(try f.store.feedbackSnapshots(model: "iris").first)
+        #expect(s.freshRows == 60, "only the rows the dataset can hold")
+        let event = try #require(try f.retrainEvents().last { $0.kind == .retrain })
+        #expect(event.message.contains("15 labelled rows left out"), "\(event.message)")
+        f.controller.cycle(reason: .triggered("retrain"))
+        let trained = try #require(try f.store.versions(model: "iris").last { $0.feedbackDigest == s.digest })
+        let artifact = try ModelArtifact.decode(try f.store.artifact(trained.artifactDigest), expectedDigest: trained.artifactDigest)
+        #expect(artifact.target.classes == ["setosa", "versicolor", "virginica"], "a misspelt label is no new class")
+        await f.server.stop()
+    }
+
+    @Test func theSameRowsAfterTheTrainingInputsChangedAreNotClaimedAsANewRetrain() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<60)
+        try f.check()
+        f.controller.cycle(reason: .triggered("retrain"))
+        // New training inputs (another split seed): a version without feedback; the same labelled rows.
+        let manifest = String(decoding: try #require(f.repository.bytes("manifests/iris.json")), as: UTF8.self)
+        try f.repository.write("manifests/iris.json", manifest.replacingOccurrences(of: #""seed": 7"#, with: #""seed": 8"#))
+        f.controller.cycle(reason: .interval)
+        f.clock.advance(60)
+        let state = try f.check()
+        let records = try f.store.feedbackSnapshots(model: "iris")
+        #expect(records.count == 1)
+        #expect(try f.retrainEvents().filter { $0.kind == .retrain }.count == 1)
+        #expect(state.retrain?.hasPrefix("waiting for labels") == true, "\(state.retrain ?? "nil")")
+        #expect(state.retrain?.contains("feedback snapshot \(records[0].digest.prefix(8))…") == true, "\(state.retrain ?? "nil")")
+        // One more labelled row, and the retrain on the new inputs starts with every row.
+        f.server.answer(path: Self.rowsPath, 200, (try f.rowsBody(0..<61)))
+        f.clock.advance(60)
+        #expect(try f.check().retrain?.hasPrefix("retrain started") == true)
+        let next = try #require(try f.store.feedbackSnapshots(model: "iris").last)
+        #expect(next.baseVersion != records[0].baseVersion)
+        #expect(next.freshRows == 61)
+        f.controller.cycle(reason: .triggered("retrain"))
+        #expect(try f.store.versions(model: "iris").contains { $0.feedbackDigest == next.digest })
+        await f.server.stop()
+    }
+}
+
 extension MonitorControllerTests.Fixture {
     /// The iris rows of the scratch repository's dataset: features by name, and the species.
     func irisRows() throws -> [(features: [String: JSON], species: String)] {
@@ -250,6 +320,10 @@ extension MonitorControllerTests.Fixture {
     /// the day before the fixed clock's start, with iris line `(i % 3) * 50 + (i / 3) % 50` (the
     /// species alternate); the newest `wrong` are labelled with the next species instead of their own.
     func serveRows(_ range: Range<Int>, wrong: Int = 0) throws {
+        server.answer(path: MonitorRetrainTests.rowsPath, 200, try rowsBody(range, wrong: wrong))
+    }
+
+    func rowsBody(_ range: Range<Int>, wrong: Int = 0) throws -> [UInt8] {
         let iris = try irisRows()
         let species = ["setosa", "versicolor", "virginica"]
         var body: [UInt8] = []
@@ -262,7 +336,7 @@ extension MonitorControllerTests.Fixture {
             ])
             body += row.canonicalBytes() + Array("\n".utf8)
         }
-        server.answer(path: MonitorRetrainTests.rowsPath, 200, body)
+        return body
     }
 
     /// The monitor and retrain events so far.

@@ -58,22 +58,30 @@ extension Monitoring {
                                metadata: ["model.name": "\(m.name)", "snapshot": "\(current.digest)", "error": "\(error)"])
             }
         }
-        let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: labelled, features: profile.features.map(\.name),
+        // Only rows the dataset's columns can hold: a misspelt label is no new class, and text in a
+        // numeric column would fail the training and leave the retrain under way for ever.
+        let usable = LabelledRowCheck.check(labelled, profile: profile)
+        let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: usable.kept, features: profile.features.map(\.name),
                                                       target: m.target, holdout: guards.holdout)
         let needed = m.spec.policy.minLabels
         guard fresh >= needed else {
-            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)", [], nil)
+            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)", [], nil)
+        }
+        let digest = snapshot.digest
+        // The same rows as a snapshot taken for other training inputs (the store keeps one record
+        // per digest): nothing new to retrain on until another labelled row comes.
+        if let same = records.first(where: { $0.digest == digest }) {
+            return ("waiting for labels: the \(fresh) labelled rows are those of feedback snapshot \(digest.prefix(8))…, taken at \(Self.iso(same.createdAt)) for other training inputs; a retrain starts once a labelled row it did not hold comes\(usable.summary)", [], nil)
         }
         let short = VersionIdentity.short(served)
         let trigger = "\(breach.condition.kind.rawValue) (\(breach.condition.reason.rawValue)) on version \(short) since \(Self.iso(breach.since)): \(breach.condition.message)"
-        let digest = snapshot.digest
         let record = FeedbackSnapshotRecord(
             model: m.name, digest: digest, baseVersion: base, specDigest: m.specDigest, servedVersion: served, trigger: trigger,
             trainRows: snapshot.trainRows, holdoutRows: snapshot.holdoutRows, freshRows: fresh, createdAt: now, revision: revision)
         let event = EventRecord(at: now, model: m.name, kind: .retrain, message: Redaction.text(
-            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)"),
+            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)\(usable.summary)"),
             revision: revision)
-        return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…", [],
+        return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…\(usable.summary)", [],
                 Start(record: record, csv: snapshot.csv(), event: event))
     }
 
