@@ -73,8 +73,9 @@ import TestSupport
         }
 
         /// Serves a window of 600 rows spread like the training values, feature 1 moved by `shift`,
-        /// with `labelled` rows of which `correct` were predicted right.
-        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil) {
+        /// with `labelled` rows of which `correct` were predicted right (and, as `sluice serve` adds it,
+        /// `unmatchedLabels` when given).
+        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil, unmatchedLabels: Int? = nil) {
             var stats = WindowStats(profile: profile)
             let classes = profile.classes
             for r in 0..<600 {
@@ -86,7 +87,12 @@ import TestSupport
             for i in 0..<labelled { stats.labelled.addClassified(truth: 0, predicted: i < correct ? 0 : 1) }
             let now = Int64(clock.now.timeIntervalSince1970)
             let window = MonitorWindow(model: "iris", version: version ?? self.version, from: now - 3600, to: now, stats: stats, series: [])
-            server.answer(200, window.json(profile: profile, policy: MonitorPolicy()).canonicalBytes())
+            var json = window.json(profile: profile, policy: MonitorPolicy())
+            if let unmatchedLabels, case .object(var o) = json {
+                o["unmatchedLabels"] = .number(Double(unmatchedLabels))
+                json = .object(o)
+            }
+            server.answer(200, json.canonicalBytes())
         }
 
         /// Checks the due models and returns the iris monitor state.

@@ -165,6 +165,13 @@ import SluiceTesting
         let waiting = try f.check()
         #expect(waiting.retrain == "waiting for labels: 29 labelled rows no version trained on; a retrain needs 30 (spec.monitor.performance.minLabels)",
                 "\(waiting.retrain ?? "nil")")
+        // Labels the server could not match to a logged row are said, with what to do.
+        f.serve(labelled: 300, correct: 210, unmatchedLabels: 170)
+        f.clock.advance(60)
+        let unlogged = try #require(try f.check().retrain)
+        #expect(unlogged.hasPrefix("waiting for labels: 29 labelled rows"), "\(unlogged)")
+        #expect(unlogged.contains("; 170 labels on the server match no logged row, so no retrain can use them (sluice serve logs every row with --monitor-log-rows 1"),
+                "\(unlogged)")
         let cases: [(status: Int, body: String, note: String)] = [
             (500, "boom", "GET \(f.server.base)\(Self.rowsPath)?labelled=true&since=0&limit=100000: HTTP 500: boom"),
             (200, "<html>\n", "line 1 is not a logged row"),

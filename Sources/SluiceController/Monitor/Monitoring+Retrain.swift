@@ -17,8 +17,10 @@ extension Monitoring {
     /// - Returns: the note for the model's monitor state (why no retrain started, or the one that
     ///   did; `nil` when no breach asks for one), the events to record with the state, and the
     ///   retrain to start (``start(_:model:)``, after the state and its breach event are recorded).
+    /// - Parameter unmatched: the labels the server holds for rows it did not log (the window's
+    ///   `unmatchedLabels`): they cannot be retrained on, and a note waiting for labels says so.
     func retrain(_ m: MonitoredModel, state: MonitorState, previous: MonitorState?, served: String, profile: ReferenceProfile,
-                 now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
+                 unmatched: Int = 0, now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
         guard m.spec.onBreach == .retrain, let breach = state.breaches.first else { return (nil, [], nil) }
         guard let base = m.baseVersion else {
             return ("no automatic retrain: the data of the manifest cannot be read (see the model's condition)", [], nil)
@@ -65,7 +67,10 @@ extension Monitoring {
                                                       target: m.target, holdout: guards.holdout)
         let needed = m.spec.policy.minLabels
         guard fresh >= needed else {
-            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)", [], nil)
+            let unlogged = unmatched > 0
+                ? "; \(unmatched) label\(unmatched == 1 ? "" : "s") on the server match no logged row, so no retrain can use them (sluice serve logs every row with --monitor-log-rows 1 and a --monitor-max-rows-per-second above your traffic)"
+                : ""
+            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)\(unlogged)", [], nil)
         }
         let digest = snapshot.digest
         // The same rows as a snapshot taken for other training inputs (the store keeps one record
