@@ -36,6 +36,8 @@ import SluiceTesting
         #expect(snapshots.count == 1)
         let s = try #require(snapshots.first)
         #expect((s.freshRows, s.trainRows, s.holdoutRows) == (60, 42, 18), "the newest 30 % held out")
+        let csv = try FeedbackSnapshot.parse(try f.store.feedbackSnapshot(model: "iris", digest: s.digest))
+        #expect(csv.rows.filter { $0.part == .holdout }.map(\.id) == (42..<60).map { "req-\($0)" })
         #expect(s.servedVersion == f.version)
         #expect(s.trigger.contains("Degraded (LivePerformance) on version \(VersionIdentity.short(f.version))"), "\(s.trigger)")
         #expect(try f.retrainEvents().map(\.kind) == [.breached, .retrain], "the retrain after the breach that asked for it")
@@ -47,6 +49,8 @@ import SluiceTesting
         let trained = try #require(try f.store.versions(model: "iris").last { $0.feedbackDigest == s.digest })
         let verdict = try #require(try f.store.verdicts(model: "iris").last { $0.version == trained.id })
         #expect(verdict.passed, "\(verdict.summary)")
+        #expect(trained.evaluation["testRows"] == .number(18), "gated on the held-out rows")
+        #expect(trained.evaluation["trainRows"] == .number(105 + 42), "trained on the dataset's split and the snapshot's train rows")
         #expect(try f.store.activePublications().first?.version == trained.id)
         let metadata = try JSONParser.parse(try #require(f.repository.bytes("deploy/iris/metadata.json"))).value
         #expect(metadata["lineage"]?["feedback"]?["snapshot"] == .string(s.digest), "\(metadata)")
