@@ -229,6 +229,25 @@ import TestSupport
         await f.server.stop()
     }
 
+    @Test func aRefusedTokenSaysWhichTokenToSetOrThatNoneIsSent() async throws {
+        let f = try await Fixture()
+        f.server.answer(401, Array("a token is needed".utf8))
+        unsetenv("SLUICE_TEST_MONITOR_NO_TOKEN")
+        let target = DeploySpec.http(url: "\(f.server.base)/v2/repository/models/iris", tokenEnv: "SLUICE_TEST_MONITOR_NO_TOKEN")
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: MonitorSpec(), deploy: target)])
+        let unset = try #require(try f.check().problem)
+        #expect(unset.contains("HTTP 401: a token is needed; spec.deploy.tokenEnv names SLUICE_TEST_MONITOR_NO_TOKEN, which is not set in the controller's environment"),
+                "\(unset)")
+        // A directory target's server (spec.monitor.server) gets no token at all.
+        var spec = MonitorSpec()
+        spec.server = f.server.base
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: spec, deploy: .directory(path: "deploy/iris"))])
+        f.clock.advance(spec.interval)
+        let none = try #require(try f.check().problem)
+        #expect(none.contains("the controller sends a token only to the server of an http deploy target that sets spec.deploy.tokenEnv"), "\(none)")
+        await f.server.stop()
+    }
+
     @Test func persistForZeroBreachesAtTheFirstCheck() async throws {
         let f = try await Fixture(persistFor: "0s")
         f.serve(shift: 100)

@@ -179,6 +179,7 @@ import SluiceTesting
         let cases: [(status: Int, body: String, note: String)] = [
             (500, "boom", "GET \(f.server.base)\(Self.rowsPath)?labelled=true&since=0&limit=100000: HTTP 500: boom"),
             (200, "<html>\n", "line 1 is not a logged row"),
+            (401, "a token is needed", "HTTP 401: a token is needed; the controller sends a token only to the server of an http deploy target that sets spec.deploy.tokenEnv"),
             (200, #"{"id": "a", "row": 0, "ts": 1, "features": {}, "truth": "setosa"}"# + "\n" + #"{"id": "b"}"# + "\n", "line 2 is not a logged row"),
         ]
         for c in cases {
