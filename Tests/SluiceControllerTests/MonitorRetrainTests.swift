@@ -312,6 +312,28 @@ extension MonitorRetrainTests {
         #expect(try f.store.versions(model: "iris").contains { $0.feedbackDigest == next.digest })
         await f.server.stop()
     }
+
+    @Test func aSnapshotTheCycleCannotTrainOnIsSaidWhileUnderWayAndTheChampionKeepsServing() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<60)
+        // A snapshot with a column the dataset has not (as one taken while a version of other
+        // columns served): training on it fails.
+        let m = try #require(f.controller.monitoring.watched.first)
+        let odd = FeedbackSnapshot(columns: ["petal_colour", "species"], rows: [.init(id: "x", row: 0, time: 1, part: .holdout, cells: ["blue", "setosa"])])
+        let record = FeedbackSnapshotRecord(model: "iris", digest: odd.digest, baseVersion: try #require(m.baseVersion), specDigest: m.specDigest,
+                                            servedVersion: f.version, trigger: "test", trainRows: 0, holdoutRows: 1, freshRows: 1,
+                                            createdAt: f.clock.now, revision: nil)
+        try f.store.recordFeedbackSnapshot(record, csv: odd.csv(), events: [])
+        f.controller.cycle(reason: .triggered("retrain"))
+        #expect(f.controller.status.conditions["iris"] == .failed)
+        #expect(try f.store.activePublications().map(\.version) == [f.version], "the champion keeps serving")
+        let note = try #require(try f.check().retrain)
+        #expect(note.hasPrefix("retrain under way: feedback snapshot \(odd.digest.prefix(8))…"), "\(note)")
+        #expect(note.contains(#"; the last cycle could not train it: "#) && note.contains(#"has a column "petal_colour" the dataset has not"#), "\(note)")
+        #expect(try f.store.feedbackSnapshots(model: "iris").count == 1)
+        await f.server.stop()
+    }
 }
 
 extension MonitorControllerTests.Fixture {

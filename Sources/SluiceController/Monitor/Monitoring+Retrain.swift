@@ -113,7 +113,14 @@ extension Monitoring {
     private func underWay(_ snapshot: FeedbackSnapshotRecord) throws -> String? {
         let short = "\(snapshot.digest.prefix(8))…"
         guard let version = try store.versions(model: snapshot.model).last(where: { $0.feedbackDigest == snapshot.digest }) else {
-            return "retrain under way: feedback snapshot \(short), taken at \(Self.iso(snapshot.createdAt)), is not trained yet"
+            var note = "retrain under way: feedback snapshot \(short), taken at \(Self.iso(snapshot.createdAt)), is not trained yet"
+            // A cycle since that could not train it: say why (the loop retries; a person may have to act).
+            if let failed = try store.conditions().first(where: {
+                $0.model == snapshot.model && $0.condition == Condition.failed.rawValue && $0.checkedAt >= snapshot.createdAt
+            }) {
+                note += "; the last cycle could not train it: \(failed.message)"
+            }
+            return note
         }
         guard try store.verdicts(model: snapshot.model).contains(where: { $0.version == version.id }) else {
             return "retrain under way: version \(VersionIdentity.short(version.id)), trained on feedback snapshot \(short), is not gated yet"
