@@ -36,6 +36,7 @@ import SluiceReconcile
         Case(name: "a number that is no class is left out", classes: ["0", "1"], row: row(truth: .number(2)),
              leftOut: "truth 2 is not a class of the model (0, 1)"),
         Case(name: "a row without truth is not counted (the snapshot leaves it out)", classes: ["no", "yes"], row: row(truth: .null)),
+        Case(name: "a missing cell as truth is not counted either", classes: [], row: row(truth: .string("NA"))),
         Case(name: "a regressor's number is kept", classes: [], row: row(truth: .number(2.5))),
         Case(name: "a regressor's text truth is left out", classes: [], row: row(truth: .string("high")),
              leftOut: #"truth "high" is not a number, and the model is a regressor"#),

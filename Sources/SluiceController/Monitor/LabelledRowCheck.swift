@@ -9,8 +9,8 @@ import SluiceReconcile
 /// A row is left out when its truth is not one of a classifier's classes (a misspelt label would
 /// otherwise become a new class of the retrained model), when a regressor's truth is not a number,
 /// or when a numeric feature holds text (training on the snapshot would then fail, and the retrain
-/// would never finish). Rows without a truth are not counted: ``FeedbackSnapshot/next(previous:labelled:features:target:holdout:)``
-/// leaves them out anyway.
+/// would never finish). Rows without a truth (`null`, `""`, `NA`) are not counted:
+/// ``FeedbackSnapshot/next(previous:labelled:features:target:holdout:)`` leaves them out anyway.
 enum LabelledRowCheck {
     /// The rows kept, how many were left out, and why the first of them was.
     struct Outcome: Equatable {
@@ -45,13 +45,13 @@ enum LabelledRowCheck {
 
     /// Why the dataset cannot hold `row`, or `nil`.
     private static func problem(_ row: FeedbackSnapshot.Labelled, profile: ReferenceProfile, classes: Set<String>, numeric: [String]) -> String? {
-        if case .null = row.truth { return nil }
         let truth = FeedbackSnapshot.cell(row.truth)
+        if CSVReader.isMissing(truth) { return nil }
         if profile.isClassifier {
             guard classes.contains(truth) else {
                 return "truth \(quoted(row.truth)) is not a class of the model (\(profile.classes.joined(separator: ", ")))"
             }
-        } else if CSVReader.isMissing(truth) || CSVReader.number(truth) == nil {
+        } else if CSVReader.number(truth) == nil {
             return "truth \(quoted(row.truth)) is not a number, and the model is a regressor"
         }
         for name in numeric {
