@@ -58,11 +58,7 @@ extension FieldReader {
         if let n = o["retrain"], let d = object(n, "\(p).retrain", allowed: ManifestFields.monitorRetrain) {
             spec.retrain.cooldown = duration(d["cooldown"], "\(p).retrain.cooldown", positive: false) ?? spec.retrain.cooldown
             spec.retrain.maxPerWeek = count(d["maxPerWeek"], "\(p).retrain.maxPerWeek") ?? spec.retrain.maxPerWeek
-            if let h = d["holdout"], let share = level(h, "\(p).retrain.holdout", max: 1, positive: true) {
-                if share < 1 { spec.retrain.holdout = share } else {
-                    fail(h, "\(p).retrain.holdout", "\(h.snippet) would hold out every fresh row and train on none of them; expected a share below 1, such as 0.3")
-                }
-            }
+            spec.retrain.holdout = holdout(d["holdout"], "\(p).retrain.holdout") ?? spec.retrain.holdout
         }
         spec.watch(gate: gate)
         return errors.count == before ? spec : nil
@@ -113,6 +109,21 @@ extension FieldReader {
             return nil
         }
         return d
+    }
+
+    /// `retrain.holdout`: a share strictly between 0 and 1 (both ends would leave the retrain
+    /// nothing to gate on, or nothing to learn from).
+    private mutating func holdout(_ node: JSONNode?, _ path: String) -> Double? {
+        guard let node, let d = number(node, path) else { return nil }
+        guard d <= 0 || d >= 1 else { return d }
+        let why = switch d {
+        case 0: "0 would hold out no fresh row, so a retrained version could not be gated"
+        case 1: "1 would hold out every fresh row and train on none of them"
+        default: "\(node.snippet) is out of range"
+        }
+        let percent = d > 1 && d < 100 && d == d.rounded() ? "; did you mean \(JSON.format(d / 100))? Shares are fractions, not percentages" : ""
+        fail(node, path, "\(why); expected a share above 0 and below 1, such as \(JSON.format(MonitorSpec.Retrain().holdout)) (the default)\(percent)")
+        return nil
     }
 
     /// The default of a threshold, for messages.

@@ -168,8 +168,14 @@ import Glibc
                       "manifests/bad2.json", "is also the deploy target of \"bad\" (manifests/bad.json)"]),
         Case(name: "monitor of a directory target without a server", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["interval": "1m"]) }] },
              expect: ["manifests/bad.json:", "spec.monitor.server", "is needed for a directory target: the URL of the sluice serve that serves it"]),
-        Case(name: "monitor asking to retrain on breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "onBreach": "retrain"]) }] },
-             expect: ["spec.monitor.onBreach", "\"retrain\" is not supported yet", "use \"alert\""]),
+        Case(name: "monitor retraining on breach with nothing held out", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "onBreach": "retrain", "retrain": ["holdout": 0]])
+        }] },
+             expect: ["manifests/bad.json:", "spec.monitor.retrain.holdout", "0 would hold out no fresh row", "such as 0.3 (the default)"]),
+        Case(name: "monitor retraining on breach with a percentage for a share", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "onBreach": "retrain", "retrain": ["holdout": 30]])
+        }] },
+             expect: ["spec.monitor.retrain.holdout", "30 is out of range", "did you mean 0.3?"]),
         Case(name: "monitor duration without a unit people write", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "persistFor": "1 hour"]) }] },
              expect: ["spec.monitor.persistFor", "\"1 hour\" is not a duration", "30s, 5m, 1h, 7d"]),
         Case(name: "monitor warn above breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "drift": ["warn": 0.5]]) }] },

@@ -177,7 +177,7 @@ import SluiceManifest
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
     }
 
     /// A controller starting while `sluice status` runs: both open a store that does not exist
@@ -192,7 +192,7 @@ import SluiceManifest
         }
         #expect(failures.withLock { $0 }.isEmpty)
         let migrations = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
     }
 
     @Test func sqliteStoreRejectsAFileThatIsNotADatabase() throws {

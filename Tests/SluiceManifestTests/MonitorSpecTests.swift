@@ -95,7 +95,10 @@ import SluiceMonitor
         #expect(try !problems(Self.manifest(monitor: "{}")).isEmpty, "a directory target needs a server")
         let http = #"{ "target": "http", "url": "http://h:1/v2/repository/models/iris" }"#
         #expect(try problems(Self.manifest(monitor: "{}", deploy: http)).isEmpty)
-        #expect(try !problems(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "retrain"}"#)).isEmpty)
+        #expect(try problems(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "retrain", "retrain": {"holdout": 0.25}}"#)).isEmpty)
+        #expect(try !problems(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "retrain", "retrain": {"holdout": 1}}"#)).isEmpty)
+        #expect(try !problems(Self.manifest(monitor: #"{"server": "http://h:1", "retrain": {"holdout": 0}}"#)).isEmpty)
+        #expect(try !problems(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "page"}"#)).isEmpty)
         #expect(try !problems(Self.manifest(monitor: #"{"server": "http://h:1", "interval": "5 minutes"}"#)).isEmpty)
     }
 
@@ -114,8 +117,17 @@ import SluiceMonitor
         (#"{"server": "http://h:1", "drift": {"method": "kss"}}"#, "spec.monitor.drift.method", #"did you mean "ks"?"#),
         (#"{"server": "http://h:1", "quality": {"unknownShare": -0.1}}"#, "spec.monitor.quality.unknownShare", "out of range"),
         (#"{"server": "http://h:1", "performance": {"maxDegradation": -1}}"#, "spec.monitor.performance.maxDegradation", "expected a number ≥ 0"),
-        (#"{"server": "http://h:1", "onBreach": "retrain"}"#, "spec.monitor.onBreach", #""retrain" is not supported yet"#),
         (#"{"server": "http://h:1", "onBreach": "alrt"}"#, "spec.monitor.onBreach", #"did you mean "alert"?"#),
+        (#"{"server": "http://h:1", "onBreach": "retrian"}"#, "spec.monitor.onBreach", #"did you mean "retrain"?; expected "alert" or "retrain""#),
+        (#"{"server": "http://h:1", "retrain": {"holdout": 0}}"#, "spec.monitor.retrain.holdout",
+         "0 would hold out no fresh row, so a retrained version could not be gated; expected a share above 0 and below 1, such as 0.3 (the default)"),
+        (#"{"server": "http://h:1", "retrain": {"holdout": 1}}"#, "spec.monitor.retrain.holdout",
+         "1 would hold out every fresh row and train on none of them; expected a share above 0 and below 1, such as 0.3 (the default)"),
+        (#"{"server": "http://h:1", "retrain": {"holdout": 1.5}}"#, "spec.monitor.retrain.holdout", "1.5 is out of range; expected a share above 0 and below 1"),
+        (#"{"server": "http://h:1", "retrain": {"holdout": 30}}"#, "spec.monitor.retrain.holdout", "did you mean 0.3? Shares are fractions"),
+        (#"{"server": "http://h:1", "retrain": {"holdout": -0.1}}"#, "spec.monitor.retrain.holdout", "-0.1 is out of range; expected a share above 0 and below 1"),
+        (#"{"server": "http://h:1", "retrain": {"holdout": "x"}}"#, "spec.monitor.retrain.holdout", #"expected a number, got a string "x""#),
+        (#"{"server": "http://h:1", "retrain": {"holdOut": 0.2}}"#, "spec.monitor.retrain.holdOut", #"did you mean "holdout"?"#),
         (#"{"server": "http://h:1", "retrain": {"maxPerWeek": 0}}"#, "spec.monitor.retrain.maxPerWeek", "expected a whole number ≥ 1"),
         (#"{"server": "http://h:1", "drift": {"breach": 0}}"#, "spec.monitor.drift.breach", "a threshold of 0 is reached by every window"),
         (#"{"server": "http://h:1", "quality": {"missingIncrease": 0}}"#, "spec.monitor.quality.missingIncrease", "(the default is 0.1)"),
@@ -126,6 +138,19 @@ import SluiceMonitor
         let e = problem(monitor)
         #expect(e.contains("\(path): "), "\(e)")
         #expect(e.contains(message), "\(e)")
+    }
+
+    @Test func retrainOnBreachIsReadWithItsHoldout() throws {
+        let (manifests, errors) = decode(Self.manifest(monitor: """
+            {"server": "http://h:1", "onBreach": "retrain", "retrain": {"cooldown": "0s", "maxPerWeek": 1, "holdout": 0.25}}
+            """))
+        #expect(errors.isEmpty, "\(errors)")
+        let spec = try #require(manifests.first?.monitor)
+        #expect(spec.onBreach == .retrain)
+        #expect(spec.retrain.cooldown == 0 && spec.retrain.maxPerWeek == 1 && spec.retrain.holdout == 0.25)
+        let defaults = try #require(decode(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "retrain"}"#)).manifests.first?.monitor)
+        #expect(defaults.onBreach == .retrain && defaults.retrain == MonitorSpec.Retrain() && defaults.retrain.holdout == 0.3)
+        #expect(try #require(manifests.first).canonicalJSON["monitor"]?["retrain"]?["holdout"]?.doubleValue == 0.25)
     }
 
     @Test func durationsTakeTheFormsPeopleWrite() throws {
@@ -142,6 +167,9 @@ import SluiceMonitor
         let stricter = try #require(decode(Self.manifest(monitor: #"{"server": "http://h:1", "persistFor": "0s"}"#)).manifests.first)
         #expect(plain.trainingInputs == watched.trainingInputs, "changing monitor must retrain nothing")
         #expect(watched.trainingInputs == stricter.trainingInputs)
+        let retraining = try #require(decode(Self.manifest(monitor: #"{"server": "http://h:1", "onBreach": "retrain", "retrain": {"holdout": 0.5}}"#)).manifests.first)
+        #expect(retraining.trainingInputs == plain.trainingInputs, "asking for retrains retrains nothing by itself")
+        #expect(retraining.digest != watched.digest, "the retrain guards count per manifest digest: a new holdout is a new spec")
         #expect(plain.gateDigest == watched.gateDigest)
         #expect(plain.canonicalJSON["monitor"] == nil, "a manifest without monitor keeps its canonical form")
         // The digest this manifest had before spec.monitor existed.

@@ -54,7 +54,7 @@ import SluiceLearn
             "monitor": ["server": "http://127.0.0.1:8080", "interval": "30s", "window": "1h", "minSamples": 50, "persistFor": "0s",
                         "drift": ["method": "ks", "warn": 0.05, "breach": 0.3, "share": 0.25], "prediction": ["breach": 0.3],
                         "quality": ["missingIncrease": 0.2, "unknownShare": 0.05], "performance": ["minLabels": 20, "maxDegradation": 0.1],
-                        "onBreach": "alert", "retrain": ["cooldown": "12h", "maxPerWeek": 2]],
+                        "onBreach": "retrain", "retrain": ["cooldown": "12h", "maxPerWeek": 2, "holdout": 0.2]],
         ],
     ]
 

@@ -121,6 +121,38 @@ import SluiceManifest
         return o
     }()
 
+    /// A feedback snapshot an automatic retrain took of `base`'s inputs.
+    static let snapshot = FeedbackInput(digest: String(repeating: "f", count: 64), trainRows: 40, holdoutRows: 12,
+                                        trigger: "Degraded (LiveMetricBelowFloor): accuracy 0.71 < 0.9 since 2026-12-01T07:00:00Z")
+    static let newerSnapshot = FeedbackInput(digest: String(repeating: "e", count: 64), trainRows: 52, holdoutRows: 15, trigger: "Drifted")
+
+    static func retrain(_ m: Manifest = PlannerTests.base, on f: FeedbackInput = PlannerTests.snapshot) -> DesiredModel {
+        DesiredModel(manifest: m, data: .resolved(dataDigest: data, testDigest: nil), feedback: f)
+    }
+
+    /// The version of `base` trained on `f`.
+    static func onFeedback(_ f: FeedbackInput = PlannerTests.snapshot) -> String {
+        VersionIdentity.id(base, dataDigest: data, testDigest: nil, feedback: f.digest)
+    }
+
+    /// Adds `base` trained on `f` with a verdict (`nil`: not evaluated) to an observed model.
+    static func addingFeedback(_ f: FeedbackInput = PlannerTests.snapshot, passed: Bool?, to o: ObservedModel) -> ObservedModel {
+        var o = o
+        let v = onFeedback(f)
+        o.versions[v] = VersionSummary(id: v, artifactDigest: "a-\(v.prefix(4))", inputs: base.trainingInputs, dataDigest: data, feedbackDigest: f.digest)
+        if let passed { o.verdicts[v, default: [:]][base.gateDigest] = Verdict(passed: passed, summary: passed ? "ok" : "accuracy 0.8 < min 0.9") }
+        return o
+    }
+
+    /// `base` trained on `f`, gated and published.
+    static func publishedOnFeedback(_ f: FeedbackInput = PlannerTests.snapshot) -> ObservedModel {
+        var o = addingFeedback(f, passed: true, to: ObservedModel(name: "iris"))
+        let v = onFeedback(f)
+        o.publication = Publication(version: v, deploy: base.deploy, artifactDigest: "a-\(v.prefix(4))")
+        o.target = .matches
+        return o
+    }
+
     static let cases: [Case] = [
         Case(name: "new model → train, evaluate, publish",
              desired: [desired(base)], observed: [],
@@ -218,6 +250,21 @@ import SluiceManifest
         Case(name: "every manifest removed with allowEmpty → retire all",
              desired: [], observed: [published(base), published(tree)], allowEmpty: true,
              expect: ["iris": expect([retire(base, .manifestRemoved)], .retired), "tree": expect([retire(tree, .manifestRemoved)], .retired)]),
+        Case(name: "feedback snapshot taken → train on it, gate, publish in place of the champion",
+             desired: [retrain()], observed: [published(base)],
+             expect: ["iris": expect([Step(.train, .feedbackRetrain, version: onFeedback()), Step(.evaluate, .newVersion, version: onFeedback()),
+                                      Step(.publish, .replacesChampion, version: onFeedback(), target: base.deploy)], .progressing)]),
+        Case(name: "feedback snapshot's version rejected → nothing to do, champion stays",
+             desired: [retrain()], observed: [addingFeedback(passed: false, to: published(base))],
+             expect: ["iris": expect([], .rejected, .gateFailed)]),
+        Case(name: "champion trained on a snapshot, a newer snapshot → train on the newer one",
+             desired: [retrain(on: newerSnapshot)], observed: [publishedOnFeedback()],
+             expect: ["iris": expect([Step(.train, .feedbackRetrain, version: onFeedback(newerSnapshot)),
+                                      Step(.evaluate, .newVersion, version: onFeedback(newerSnapshot)),
+                                      Step(.publish, .replacesChampion, version: onFeedback(newerSnapshot), target: base.deploy)], .progressing)]),
+        Case(name: "champion trained on its snapshot → unchanged",
+             desired: [retrain()], observed: [publishedOnFeedback()],
+             expect: ["iris": expect([], .ready, .upToDate)]),
         Case(name: "removing one model while the other is suspended → retire it",
              desired: [desired(manifest("tree", algorithm: "decision_tree", suspend: true))], observed: [published(base), published(tree)],
              expect: ["iris": expect([retire(base, .manifestRemoved)], .retired), "tree": expect([], .suspended, .suspended)]),
@@ -354,5 +401,25 @@ import SluiceManifest
         #expect(a != VersionIdentity.id(Self.manifest(params: ["seed": 1]), dataDigest: "x", testDigest: nil))
         // Defaults are filled in: writing a default explicitly is the same version.
         #expect(a == VersionIdentity.id(Self.manifest(params: ["nEstimators": 100]), dataDigest: "x", testDigest: nil))
+    }
+
+    /// The sentence of a retrain names the snapshot, its rows and the breach; the version trained
+    /// on the snapshot is another version than the champion.
+    @Test func aFeedbackRetrainSaysWhichSnapshotAndWhichBreach() throws {
+        let plan = Planner().plan(desired: [Self.retrain()], manifests: ManifestSet(), observed: ObservedState(models: ["iris": Self.published(Self.base)]))
+        let train = try #require(plan.actions.first)
+        #expect(train.kind == .train && train.reason.token == .feedbackRetrain)
+        #expect(train.reason.message == "retrain on feedback snapshot ffffffff… (40 labelled rows to train on, 12 held out to gate on) after "
+                + Self.snapshot.trigger)
+        #expect(Self.onFeedback() != Self.version(Self.base) && Self.retrain().versionID == Self.onFeedback())
+        #expect(Self.retrain().baseVersionID == Self.version(Self.base), "snapshots are kept under the inputs without them")
+        // No champion yet: the snapshot is still the reason.
+        let first = Planner().plan(desired: [Self.retrain()], manifests: ManifestSet(),
+                                   observed: ObservedState(models: ["iris": Self.adding(Self.ten, passed: true, to: ObservedModel(name: "iris"))]))
+        #expect(first.actions.first?.reason.token == .feedbackRetrain)
+        // The champion was trained on a snapshot, the desired model has none (its inputs changed since).
+        let changed = Planner().plan(desired: [Self.desired(Self.ten)], manifests: ManifestSet(), observed: ObservedState(models: ["iris": Self.publishedOnFeedback()]))
+        #expect(changed.actions.first?.reason == Reason(.inputsChanged,
+            "algorithm changed: nEstimators 100 → 10, no feedback snapshot (\(VersionIdentity.short(Self.onFeedback())) was trained on one)"))
     }
 }

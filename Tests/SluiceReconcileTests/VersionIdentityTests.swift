@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SluiceCore
 import SluiceManifest
@@ -48,5 +49,46 @@ import SluiceManifest
         #expect(try id("https://data.example/iris.csv?X-Amz-Signature=bbbb&X-Amz-Date=1") == signed)
         #expect(try id("https://alice:one@data.example/iris.csv") == id("https://alice:two@data.example/iris.csv"))
         #expect(try id("https://other.example/iris.csv?X-Amz-Signature=aaaa&X-Amz-Date=1") != signed, "another place is another input")
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The shipped manifest and data print 3a17391ee334 in the README's transcript: a version without
+    /// a feedback snapshot keeps the id it had before snapshots existed.
+    @Test func theShippedIrisKeepsItsIdWithoutAFeedbackSnapshot() throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.repository.appendingPathComponent("manifests/iris.json")))
+        let m = try #require(ManifestDecoder.decode(bytes, file: "manifests/iris.json").manifests.first)
+        let data = SHA256.hex(of: [UInt8](try Data(contentsOf: Self.repository.appendingPathComponent(m.dataset.source))))
+        let id = VersionIdentity.id(m, dataDigest: data, testDigest: nil)
+        #expect(VersionIdentity.short(id) == "3a17391ee334")
+        #expect(VersionIdentity.id(m, dataDigest: data, testDigest: nil, feedback: nil) == id)
+        #expect(VersionIdentity.document(m, dataDigest: data, testDigest: nil, feedback: nil).objectValue?["feedback"] == nil)
+        #expect(DesiredModel(manifest: m, data: .resolved(dataDigest: data, testDigest: nil)).versionID == id)
+    }
+
+    @Test func aFeedbackSnapshotIsAnotherVersionAndTwoSnapshotsAreTwo() throws {
+        let m = try #require(ManifestDecoder.decode(Array(Self.irisBeforeSplitMethods.utf8), file: "iris.json").manifests.first)
+        let plain = VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil)
+        let a = VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil, feedback: String(repeating: "a", count: 64))
+        let b = VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil, feedback: String(repeating: "b", count: 64))
+        #expect(a != plain && b != plain && a != b)
+        #expect(a == VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil, feedback: String(repeating: "a", count: 64)), "same snapshot, same id")
+        #expect(VersionIdentity.document(m, dataDigest: Self.irisDigest, testDigest: nil, feedback: "x").objectValue?["feedback"] == "x")
+        let desired = DesiredModel(manifest: m, data: .resolved(dataDigest: Self.irisDigest, testDigest: nil),
+                                   feedback: FeedbackInput(digest: String(repeating: "a", count: 64), trainRows: 1, holdoutRows: 1, trigger: "t"))
+        #expect(desired.versionID == a && desired.baseVersionID == plain)
+        #expect(DesiredModel(manifest: m, data: .failed("gone"), feedback: desired.feedback).baseVersionID == nil)
+    }
+
+    /// Asking for automatic retrains changes the manifest, not what is trained: the same version.
+    @Test func monitorWithRetrainOnBreachKeepsTheVersion() throws {
+        let deploy = #""deploy": { "target": "directory", "path": "deploy/iris" }"#
+        let text = Self.irisBeforeSplitMethods.replacingOccurrences(of: deploy, with: deploy + """
+            , "monitor": { "server": "http://127.0.0.1:8080", "onBreach": "retrain", "retrain": { "holdout": 0.4, "maxPerWeek": 1 } }
+            """)
+        let decoded = ManifestDecoder.decode(Array(text.utf8), file: "iris.json")
+        let m = try #require(decoded.manifests.first, "\(decoded.errors)")
+        #expect(m.monitor?.onBreach == .retrain)
+        #expect(VersionIdentity.short(VersionIdentity.id(m, dataDigest: Self.irisDigest, testDigest: nil)) == "2134fb31efdb")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceReconcile
 
 /// A feedback snapshot an automatic retrain took (`spec.monitor.onBreach: "retrain"`), without its
@@ -45,6 +46,16 @@ public struct FeedbackSnapshotRecord: Sendable, Equatable {
     /// What a desired model trains on when this is its newest snapshot.
     public var input: FeedbackInput {
         FeedbackInput(digest: digest, trainRows: trainRows, holdoutRows: holdoutRows, trigger: trigger)
+    }
+
+    /// Checks that `csv` are this snapshot's bytes before a store records them: bytes kept under
+    /// another digest could never be read back, and would fail every training on the snapshot.
+    /// - Throws: ``StoreError`` naming both digests.
+    func check(_ csv: [UInt8]) throws {
+        let actual = SHA256.hex(of: csv)
+        guard actual == digest else {
+            throw StoreError("feedback snapshot \(digest.prefix(8))… of \(model) was given bytes whose SHA-256 is \(actual.prefix(8))…; nothing was recorded")
+        }
     }
 
     /// The newest snapshot of each model for the training inputs `base` (model → base version id).

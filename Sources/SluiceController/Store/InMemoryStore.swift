@@ -127,6 +127,7 @@ public final class InMemoryStore: Store {
     }
 
     public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
+        try snapshot.check(csv)
         try mutate { s in
             guard !s.snapshots.contains(where: { $0.record.model == snapshot.model && $0.record.digest == snapshot.digest }) else { return }
             s.snapshots.append((snapshot, csv))

@@ -327,6 +327,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
+        try snapshot.check(csv)
         try write { db in
             let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback_snapshots WHERE model = ? AND digest = ?",
                                           arguments: [snapshot.model, snapshot.digest]) ?? false

@@ -33,6 +33,7 @@ public protocol Store: LeaseStore {
 
     /// Records a feedback snapshot (its canonical CSV bytes with it) and the events of the retrain
     /// it starts, in one transaction. The same model and digest again changes nothing.
+    /// - Throws: ``StoreError`` when the bytes are not the record's digest (nothing is recorded).
     func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws
     /// The feedback snapshots of a model (`nil`: of every model), oldest first, without their bytes.
     func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord]

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceLearn
 
 extension FeedbackSnapshot {
     /// A labelled row as a server's row log gives it (`GET /v2/models/{name}/monitor/rows?labelled=true`).
@@ -25,7 +26,8 @@ extension FeedbackSnapshot {
     /// (*fresh* rows). The newest `holdout` share of the fresh rows (at least one) is held out:
     /// no version trained on them, so they gate the candidate and the champion alike.
     ///
-    /// Rows without a truth (`null`) are left out; a row (request id and index) given twice counts once.
+    /// Rows without a truth (`null`, or a value that is a missing cell: `""`, `NA`) or without a
+    /// finite time are left out; a row (request id and index) given twice counts once, the earliest.
     /// - Parameters:
     ///   - previous: the last snapshot of these training inputs; ignored when its columns differ.
     ///   - features: the model's feature columns, in the artifact's order.
@@ -43,17 +45,20 @@ extension FeedbackSnapshot {
                 rows.append(r)
             }
         }
-        var fresh: [Row] = []
-        for l in labelled {
-            if case .null = l.truth { continue }
-            let key = RowKey(id: l.id, row: l.row)
-            guard seen.insert(key).inserted else { continue }
-            fresh.append(Row(id: l.id, row: l.row, time: l.time, part: .train,
-                             cells: features.map { cell(l.features[$0]) } + [cell(l.truth)]))
+        var candidates: [Row] = []
+        for l in labelled where l.time.isFinite {
+            let truth = cell(l.truth)
+            if CSVReader.isMissing(truth) { continue }
+            candidates.append(Row(id: l.id, row: l.row, time: l.time, part: .train, cells: features.map { cell(l.features[$0]) } + [truth]))
         }
-        fresh = FeedbackSnapshot(columns: columns, rows: fresh).rows
+        // In canonical order first, so that which copy of a row given twice is kept (the earliest)
+        // does not depend on the order the rows came in.
+        candidates.sort(by: Row.precedes)
+        var fresh = candidates.filter { seen.insert($0.key).inserted }
         if !fresh.isEmpty {
-            let held = min(fresh.count, max(1, Int((Double(fresh.count) * holdout).rounded(.up))))
+            // 10 × 0.3 is 3.0000000000000004 in binary: the tolerance keeps its ceiling at 3.
+            let share = Double(fresh.count) * holdout
+            let held = min(fresh.count, max(1, Int((share - 1e-9).rounded(.up))))
             for i in (fresh.count - held)..<fresh.count { fresh[i].part = .holdout }
         }
         return (FeedbackSnapshot(columns: columns, rows: rows + fresh), fresh.count)

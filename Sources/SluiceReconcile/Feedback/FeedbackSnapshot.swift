@@ -79,10 +79,20 @@ public struct FeedbackSnapshot: Sendable, Equatable {
 
     /// Puts the rows in canonical order: time, then request id (bytewise), then row.
     public mutating func sort() {
-        rows.sort { a, b in
-            if a.time != b.time { return a.time < b.time }
-            if a.id != b.id { return Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8)) }
-            return a.row < b.row
+        rows.sort(by: Row.precedes)
+    }
+}
+
+extension FeedbackSnapshot.Row {
+    /// The canonical order: time, then request id (bytewise), then row; then, for copies of one
+    /// row, its cells (bytewise) and its part, so that the order is total.
+    static func precedes(_ a: Self, _ b: Self) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        if a.id != b.id { return Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8)) }
+        if a.row != b.row { return a.row < b.row }
+        if a.cells != b.cells {
+            return a.cells.lexicographicallyPrecedes(b.cells) { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         }
+        return a.part == .train && b.part == .holdout
     }
 }
