@@ -55,9 +55,12 @@ import TestSupport
             try store.recordVersion(record)
         }
 
-        static func controller(store: any Store, repository: ScratchRepository, clock: FixedClock, registry: PrometheusCollectorRegistry) -> Controller {
+        /// - Parameter interval: between two cycles of a running controller (the default's 30 s by default).
+        static func controller(store: any Store, repository: ScratchRepository, clock: FixedClock, registry: PrometheusCollectorRegistry,
+                               interval: Duration? = nil) -> Controller {
             var options = Controller.Options()
             options.concurrency = 1
+            if let interval { options.interval = interval }
             return Controller(options: options, source: DirectorySource(root: repository.root, manifests: "manifests"), store: store,
                               root: repository.root, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                               metrics: ControllerMetrics(factory: PrometheusMetricsFactory(registry: registry)), clock: clock)

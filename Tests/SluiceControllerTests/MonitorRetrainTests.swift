@@ -1,10 +1,12 @@
 import Foundation
 import Prometheus
+import ServiceLifecycle
 import Testing
 import SluiceCore
 import SluiceLearn
 import SluiceReconcile
 import SluiceTesting
+import TestSupport
 @testable import SluiceController
 
 /// The retrain loop's trigger (`spec.monitor.onBreach: "retrain"`, docs/monitoring.md): the
@@ -75,6 +77,29 @@ import SluiceTesting
         f.clock.advance(60)
         #expect(try f.check().retrain?.hasPrefix("cooling down") == true)
         await f.server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRunningControllerTrainsTheSnapshotAtOnceWithoutWaitingForItsInterval() async throws {
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) {
+            let f = try await Fixture(persistFor: "0s", monitor: Self.retrain())
+            f.serve(labelled: 300, correct: 210)
+            try f.serveRows(0..<60)
+            // Cycles an hour apart: within the wait, only the retrain's wake-up can start the cycle that trains it.
+            let controller = Fixture.controller(store: f.store, repository: f.repository, clock: f.clock, registry: PrometheusCollectorRegistry(),
+                                                interval: .seconds(3600))
+            let group = ServiceGroup(configuration: .init(services: [controller], logger: ControllerServiceTests.quiet))
+            let running = ControllerServiceTests.start(group)
+            try await ControllerServiceTests.until("the version trained on the snapshot") {
+                try f.store.versions(model: "iris").contains { $0.feedbackDigest != nil }
+            }
+            await group.triggerGracefulShutdown()
+            _ = try await ControllerServiceTests.outcome(of: running)
+            #expect(try f.retrainEvents().map(\.kind) == [.breached, .retrain])
+            let s = try #require(try f.store.feedbackSnapshots(model: "iris").first)
+            #expect(try f.store.activePublications().first.flatMap { try f.store.version(model: "iris", id: $0.version) }?.feedbackDigest == s.digest)
+            await f.server.stop()
+        }
     }
 
     @Test func aRetrainUnderWayTakesNoSecondSnapshotEvenWithoutACooldown() async throws {
