@@ -33,11 +33,11 @@ import TestSupport
         let profile: ReferenceProfile
 
         /// Publishes iris with a cycle, then gives its artifact a reference profile of known values
-        /// (or none, with `profile` false).
-        init(persistFor: String = "10m", profile withProfile: Bool = true) async throws {
+        /// (or none, with `profile` false). `monitor` is more of `spec.monitor` (`, "onBreach": "retrain"`).
+        init(persistFor: String = "10m", profile withProfile: Bool = true, monitor more: String = "") async throws {
             server = try await MonitorServer()
             repository = try ScratchRepository()
-            let monitor = #"{"server": "\#(server.base)", "interval": "1m", "window": "1h", "minSamples": 100, "persistFor": "\#(persistFor)", "drift": {"share": 0.25}}"#
+            let monitor = #"{"server": "\#(server.base)", "interval": "1m", "window": "1h", "minSamples": 100, "persistFor": "\#(persistFor)", "drift": {"share": 0.25}\#(more)}"#
             try repository.write("manifests/iris.json", ScratchRepository.manifest(name: "iris")
                 .replacingOccurrences(of: #""deploy":"#, with: #""monitor": \#(monitor), "deploy":"#))
             storePath = repository.url("store/state.db").path
@@ -55,9 +55,12 @@ import TestSupport
             try store.recordVersion(record)
         }
 
-        static func controller(store: any Store, repository: ScratchRepository, clock: FixedClock, registry: PrometheusCollectorRegistry) -> Controller {
+        /// - Parameter interval: between two cycles of a running controller (the default's 30 s by default).
+        static func controller(store: any Store, repository: ScratchRepository, clock: FixedClock, registry: PrometheusCollectorRegistry,
+                               interval: Duration? = nil) -> Controller {
             var options = Controller.Options()
             options.concurrency = 1
+            if let interval { options.interval = interval }
             return Controller(options: options, source: DirectorySource(root: repository.root, manifests: "manifests"), store: store,
                               root: repository.root, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                               metrics: ControllerMetrics(factory: PrometheusMetricsFactory(registry: registry)), clock: clock)
@@ -73,8 +76,9 @@ import TestSupport
         }
 
         /// Serves a window of 600 rows spread like the training values, feature 1 moved by `shift`,
-        /// with `labelled` rows of which `correct` were predicted right.
-        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil) {
+        /// with `labelled` rows of which `correct` were predicted right (and, as `sluice serve` adds it,
+        /// `unmatchedLabels` when given).
+        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil, unmatchedLabels: Int? = nil) {
             var stats = WindowStats(profile: profile)
             let classes = profile.classes
             for r in 0..<600 {
@@ -86,7 +90,12 @@ import TestSupport
             for i in 0..<labelled { stats.labelled.addClassified(truth: 0, predicted: i < correct ? 0 : 1) }
             let now = Int64(clock.now.timeIntervalSince1970)
             let window = MonitorWindow(model: "iris", version: version ?? self.version, from: now - 3600, to: now, stats: stats, series: [])
-            server.answer(200, window.json(profile: profile, policy: MonitorPolicy()).canonicalBytes())
+            var json = window.json(profile: profile, policy: MonitorPolicy())
+            if let unmatchedLabels, case .object(var o) = json {
+                o["unmatchedLabels"] = .number(Double(unmatchedLabels))
+                json = .object(o)
+            }
+            server.answer(200, json.canonicalBytes())
         }
 
         /// Checks the due models and returns the iris monitor state.
@@ -220,6 +229,25 @@ import TestSupport
         f.clock.advance(spec.interval)
         #expect(try f.check().problem == nil)
         #expect(f.server.authorizations == ["Bearer s3cret", nil])
+        await f.server.stop()
+    }
+
+    @Test func aRefusedTokenSaysWhichTokenToSetOrThatNoneIsSent() async throws {
+        let f = try await Fixture()
+        f.server.answer(401, Array("a token is needed".utf8))
+        unsetenv("SLUICE_TEST_MONITOR_NO_TOKEN")
+        let target = DeploySpec.http(url: "\(f.server.base)/v2/repository/models/iris", tokenEnv: "SLUICE_TEST_MONITOR_NO_TOKEN")
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: MonitorSpec(), deploy: target)])
+        let unset = try #require(try f.check().problem)
+        #expect(unset.contains("HTTP 401: a token is needed; spec.deploy.tokenEnv names SLUICE_TEST_MONITOR_NO_TOKEN, which is not set in the controller's environment"),
+                "\(unset)")
+        // A directory target's server (spec.monitor.server) gets no token at all.
+        var spec = MonitorSpec()
+        spec.server = f.server.base
+        f.controller.monitoring.watch([MonitoredModel(name: "iris", spec: spec, deploy: .directory(path: "deploy/iris"))])
+        f.clock.advance(spec.interval)
+        let none = try #require(try f.check().problem)
+        #expect(none.contains("the controller sends a token only to the server of an http deploy target that sets spec.deploy.tokenEnv"), "\(none)")
         await f.server.stop()
     }
 

@@ -6,8 +6,9 @@ import NIOCore
 import Synchronization
 import TestSupport
 
-/// A loopback HTTP server standing in for `sluice serve`'s monitor endpoint: it answers every
-/// request with the answer it is given at the moment, and records the paths it was asked for.
+/// A loopback HTTP server standing in for `sluice serve`'s monitor endpoints: it answers every
+/// request with the answer it is given at the moment (or, for a path given its own answer, that
+/// one), and records the paths it was asked for.
 final class MonitorServer: Sendable {
     /// An answer: status and body.
     struct Answer: Sendable {
@@ -18,6 +19,8 @@ final class MonitorServer: Sendable {
     /// What the handler shares with the tests.
     private final class Shared: Sendable {
         let answer = Mutex(Answer(status: 503, body: Array("not yet".utf8)))
+        /// Answers of their own, by path (without the query).
+        let answers = Mutex<[String: Answer]>([:])
         let paths = Mutex<[String]>([])
         let authorizations = Mutex<[String?]>([])
     }
@@ -31,7 +34,7 @@ final class MonitorServer: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             shared.paths.withLock { $0.append(request.uri.description) }
             shared.authorizations.withLock { $0.append(request.headers[.authorization]) }
-            let a = shared.answer.withLock { $0 }
+            let a = shared.answers.withLock { $0[request.uri.path] } ?? shared.answer.withLock { $0 }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(status: .init(code: a.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: a.body)))
@@ -51,6 +54,11 @@ final class MonitorServer: Sendable {
 
     /// Answers every request from now on with `status` and `body`.
     func answer(_ status: Int, _ body: [UInt8]) { shared.answer.withLock { $0 = Answer(status: status, body: body) } }
+
+    /// Answers the requests for `path` (whatever their query) from now on with `status` and `body`.
+    func answer(path: String, _ status: Int, _ body: [UInt8]) {
+        shared.answers.withLock { $0[path] = Answer(status: status, body: body) }
+    }
 
     /// The paths (with queries) requested so far.
     var requested: [String] { shared.paths.withLock { $0 } }

@@ -73,9 +73,14 @@ struct MonitorClient: Sendable {
         request.httpMethod = "GET"
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         // The bearer token goes only to the server of the http target it belongs to.
-        if case .http(let target, let tokenEnv?) = model.deploy, target.hasPrefix(server + "/") || target == server,
-           let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty {
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        var tokenHint = "the controller sends a token only to the server of an http deploy target that sets spec.deploy.tokenEnv (sluice serve --token guards the row log and the repository API); deploy to that server over http with tokenEnv set"
+        if case .http(let target, let tokenEnv?) = model.deploy, target.hasPrefix(server + "/") || target == server {
+            if let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty {
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                tokenHint = "check the token in spec.deploy.tokenEnv (\(tokenEnv))"
+            } else {
+                tokenHint = "spec.deploy.tokenEnv names \(tokenEnv), which is not set in the controller's environment; set it to the server's token"
+            }
         }
         let response: HTTPClient.Response
         do { response = try client.send(request, attempts: 1, describe: "GET \(address)") } catch {
@@ -86,7 +91,7 @@ struct MonitorClient: Sendable {
         case 404:
             throw MonitorProblem("GET \(address): HTTP 404: \(response.snippet); the server does not serve \(model.name), or has no monitor endpoint (check spec.monitor.server)")
         case 401, 403:
-            throw MonitorProblem("GET \(address): HTTP \(response.status): \(response.snippet); check the token in spec.deploy.tokenEnv")
+            throw MonitorProblem("GET \(address): HTTP \(response.status): \(response.snippet); \(tokenHint)")
         default:
             throw MonitorProblem("GET \(address): HTTP \(response.status): \(response.snippet)")
         }

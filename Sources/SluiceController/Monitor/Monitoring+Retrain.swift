@@ -17,8 +17,10 @@ extension Monitoring {
     /// - Returns: the note for the model's monitor state (why no retrain started, or the one that
     ///   did; `nil` when no breach asks for one), the events to record with the state, and the
     ///   retrain to start (``start(_:model:)``, after the state and its breach event are recorded).
+    /// - Parameter unmatched: the labels the server holds for rows it did not log (the window's
+    ///   `unmatchedLabels`): they cannot be retrained on, and a note waiting for labels says so.
     func retrain(_ m: MonitoredModel, state: MonitorState, previous: MonitorState?, served: String, profile: ReferenceProfile,
-                 now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
+                 unmatched: Int = 0, now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
         guard m.spec.onBreach == .retrain, let breach = state.breaches.first else { return (nil, [], nil) }
         guard let base = m.baseVersion else {
             return ("no automatic retrain: the data of the manifest cannot be read (see the model's condition)", [], nil)
@@ -58,22 +60,33 @@ extension Monitoring {
                                metadata: ["model.name": "\(m.name)", "snapshot": "\(current.digest)", "error": "\(error)"])
             }
         }
-        let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: labelled, features: profile.features.map(\.name),
+        // Only rows the dataset's columns can hold: a misspelt label is no new class, and text in a
+        // numeric column would fail the training and leave the retrain under way for ever.
+        let usable = LabelledRowCheck.check(labelled, profile: profile)
+        let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: usable.kept, features: profile.features.map(\.name),
                                                       target: m.target, holdout: guards.holdout)
         let needed = m.spec.policy.minLabels
         guard fresh >= needed else {
-            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)", [], nil)
+            let unlogged = unmatched > 0
+                ? "; \(unmatched) label\(unmatched == 1 ? "" : "s") on the server match no logged row, so no retrain can use them (sluice serve logs every row with --monitor-log-rows 1 and a --monitor-max-rows-per-second above your traffic)"
+                : ""
+            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)\(unlogged)", [], nil)
+        }
+        let digest = snapshot.digest
+        // The same rows as a snapshot taken for other training inputs (the store keeps one record
+        // per digest): nothing new to retrain on until another labelled row comes.
+        if let same = records.first(where: { $0.digest == digest }) {
+            return ("waiting for labels: the \(fresh) labelled rows are those of feedback snapshot \(digest.prefix(8))…, taken at \(Self.iso(same.createdAt)) for other training inputs; a retrain starts once a labelled row it did not hold comes\(usable.summary)", [], nil)
         }
         let short = VersionIdentity.short(served)
         let trigger = "\(breach.condition.kind.rawValue) (\(breach.condition.reason.rawValue)) on version \(short) since \(Self.iso(breach.since)): \(breach.condition.message)"
-        let digest = snapshot.digest
         let record = FeedbackSnapshotRecord(
             model: m.name, digest: digest, baseVersion: base, specDigest: m.specDigest, servedVersion: served, trigger: trigger,
             trainRows: snapshot.trainRows, holdoutRows: snapshot.holdoutRows, freshRows: fresh, createdAt: now, revision: revision)
         let event = EventRecord(at: now, model: m.name, kind: .retrain, message: Redaction.text(
-            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)"),
+            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)\(usable.summary)"),
             revision: revision)
-        return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…", [],
+        return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…\(usable.summary)", [],
                 Start(record: record, csv: snapshot.csv(), event: event))
     }
 
@@ -100,7 +113,14 @@ extension Monitoring {
     private func underWay(_ snapshot: FeedbackSnapshotRecord) throws -> String? {
         let short = "\(snapshot.digest.prefix(8))…"
         guard let version = try store.versions(model: snapshot.model).last(where: { $0.feedbackDigest == snapshot.digest }) else {
-            return "retrain under way: feedback snapshot \(short), taken at \(Self.iso(snapshot.createdAt)), is not trained yet"
+            var note = "retrain under way: feedback snapshot \(short), taken at \(Self.iso(snapshot.createdAt)), is not trained yet"
+            // A cycle since that could not train it: say why (the loop retries; a person may have to act).
+            if let failed = try store.conditions().first(where: {
+                $0.model == snapshot.model && $0.condition == Condition.failed.rawValue && $0.checkedAt >= snapshot.createdAt
+            }) {
+                note += "; the last cycle could not train it: \(failed.message)"
+            }
+            return note
         }
         guard try store.verdicts(model: snapshot.model).contains(where: { $0.version == version.id }) else {
             return "retrain under way: version \(VersionIdentity.short(version.id)), trained on feedback snapshot \(short), is not gated yet"

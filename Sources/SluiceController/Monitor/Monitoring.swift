@@ -133,7 +133,9 @@ public final class Monitoring: Sendable {
                                                           reportJSON: judged.json.canonical(), now: now, persistFor: m.spec.persistFor)
             state = next
             events = transitions.map { event($0, model: m, version: identity.version, now: now, revision: revision) }
-            let loop = retrain(m, state: next, previous: previous, served: identity.version, profile: profile, now: now, revision: revision)
+            let unmatched = json["unmatchedLabels"]?.doubleValue.map { $0 >= 0 && $0 < 1e15 ? Int($0) : 0 } ?? 0
+            let loop = retrain(m, state: next, previous: previous, served: identity.version, profile: profile, unmatched: unmatched,
+                               now: now, revision: revision)
             state.retrain = loop.note
             events += loop.events
             start = loop.start
