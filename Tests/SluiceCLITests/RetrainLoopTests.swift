@@ -14,7 +14,7 @@ import Glibc
 /// cooldown and the weekly limit hold across a restart of the controller, and a controller stopped between the
 /// snapshot and its training loses neither; new training inputs drop the snapshot,
 /// and reverting to the old ones brings it back.
-@Suite struct MonitorRetrainTests {
+@Suite struct RetrainLoopTests {
     static let classes = ["setosa", "versicolor", "virginica"]
     /// A changed concept: versicolor and virginica swapped.
     static let swapped = ["setosa": "setosa", "versicolor": "virginica", "virginica": "versicolor"]
