@@ -187,6 +187,29 @@ import TestSupport
         await f.server.stop()
     }
 
+    /// While a retrain waits for labels, the rows are read again only once the server's window counts
+    /// another label, or an hour later (labels of rows outside the window): not every check.
+    @Test func aRetrainWaitingForLabelsReadsTheRowsAgainOnlyWhenLabelsCameOrAnHourPassed() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<29)
+        func reads() -> Int { f.server.requested.filter { $0.hasPrefix(Self.rowsPath) }.count }
+        #expect(try f.check().retrain?.hasPrefix("waiting for labels: 29 labelled rows") == true)
+        #expect(reads() == 1)
+        f.clock.advance(60)
+        #expect(try f.check().retrain?.hasPrefix("waiting for labels: 29 labelled rows") == true, "the same note")
+        #expect(reads() == 1, "the same label count: the rows are not read again")
+        f.clock.advance(3_600)
+        _ = try f.check()
+        #expect(reads() == 2, "an hour later they are")
+        try f.serveRows(0..<60)
+        f.serve(labelled: 331, correct: 210)
+        f.clock.advance(60)
+        #expect(try f.check().retrain?.hasPrefix("retrain started") == true)
+        #expect(reads() == 3)
+        await f.server.stop()
+    }
+
     @Test func tooFewFreshLabelsOrRowsThatCannotBeReadStartNothingAndAreSaid() async throws {
         let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
         f.serve(labelled: 300, correct: 210)
@@ -207,8 +230,9 @@ import TestSupport
             (401, "a token is needed", "HTTP 401: a token is needed; the controller sends a token only to the server of an http deploy target that sets spec.deploy.tokenEnv"),
             (200, #"{"id": "a", "row": 0, "ts": 1, "features": {}, "truth": "setosa"}"# + "\n" + #"{"id": "b"}"# + "\n", "line 2 is not a logged row"),
         ]
-        for c in cases {
+        for (i, c) in cases.enumerated() {
             f.server.answer(path: Self.rowsPath, c.status, Array(c.body.utf8))
+            f.serve(labelled: 301 + i, correct: 210)  // a label came, so the rows are read again
             f.clock.advance(60)
             let state = try f.check()
             #expect(state.retrain?.hasPrefix("no automatic retrain: the labelled rows cannot be read from the server") == true, "\(state.retrain ?? "nil")")
@@ -295,6 +319,7 @@ extension MonitorRetrainTests {
         #expect(try f.store.feedbackSnapshots(model: "iris").isEmpty)
 
         f.server.answer(path: Self.rowsPath, 200, bad + (try f.rowsBody(0..<60)))
+        f.serve(labelled: 335, correct: 210)  // the window counts the new labels
         f.clock.advance(60)
         let started = try #require(try f.check().retrain)
         #expect(started.hasPrefix("retrain started"), "\(started)")

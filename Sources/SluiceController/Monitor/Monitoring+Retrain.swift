@@ -17,10 +17,13 @@ extension Monitoring {
     /// - Returns: the note for the model's monitor state (why no retrain started, or the one that
     ///   did; `nil` when no breach asks for one), the events to record with the state, and the
     ///   retrain to start (``start(_:model:)``, after the state and its breach event are recorded).
-    /// - Parameter unmatched: the labels the server holds for rows it did not log (the window's
-    ///   `unmatchedLabels`): they cannot be retrained on, and a note waiting for labels says so.
+    /// - Parameters:
+    ///   - unmatched: the labels the server holds for rows it did not log (the window's
+    ///     `unmatchedLabels`): they cannot be retrained on, and a note waiting for labels says so.
+    ///   - labels: the labels the server's window counts: while it stays the same (and for at most
+    ///     an hour), a retrain that waited for labels waits on without reading every row again.
     func retrain(_ m: MonitoredModel, state: MonitorState, previous: MonitorState?, served: String, profile: ReferenceProfile,
-                 unmatched: Int = 0, now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
+                 unmatched: Int = 0, labels: Int? = nil, now: Date, revision: String?) -> (note: String?, events: [EventRecord], start: Start?) {
         guard m.spec.onBreach == .retrain, let breach = state.breaches.first else { return (nil, [], nil) }
         guard let base = m.baseVersion else {
             return ("no automatic retrain: the data of the manifest cannot be read (see the model's condition)", [], nil)
@@ -49,6 +52,12 @@ extension Monitoring {
         case .allowed:
             break
         }
+        let asBefore = WaitingForLabels(labels: labels, base: base, snapshot: current?.digest, at: now, note: "")
+        if let labels, let last = waiting.withLock({ $0[m.name] }), last.labels == labels, last.base == base,
+           last.snapshot == current?.digest, now.timeIntervalSince(last.at) < 3_600, now >= last.at {
+            return (last.note, [], nil)
+        }
+        waiting.withLock { $0[m.name] = nil }
         let labelled: [FeedbackSnapshot.Labelled]
         do { labelled = try client.labelledRows(m) } catch {
             return ("no automatic retrain: the labelled rows cannot be read from the server: \(error)", [], nil)
@@ -70,7 +79,11 @@ extension Monitoring {
             let unlogged = unmatched > 0
                 ? "; \(unmatched) label\(unmatched == 1 ? "" : "s") on the server match no logged row, so no retrain can use them (sluice serve logs every row with --monitor-log-rows 1 and a --monitor-max-rows-per-second above your traffic)"
                 : ""
-            return ("waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)\(unlogged)", [], nil)
+            let note = "waiting for labels: \(fresh) labelled row\(fresh == 1 ? "" : "s") no version trained on; a retrain needs \(needed) (spec.monitor.performance.minLabels)\(usable.summary)\(unlogged)"
+            var wait = asBefore
+            wait.note = note
+            waiting.withLock { $0[m.name] = wait }
+            return (note, [], nil)
         }
         let digest = snapshot.digest
         // The same rows as a snapshot taken for other training inputs (the store keeps one record
@@ -126,6 +139,15 @@ extension Monitoring {
             return "retrain under way: version \(VersionIdentity.short(version.id)), trained on feedback snapshot \(short), is not gated yet"
         }
         return nil
+    }
+
+    /// A retrain that waited for labels, and what the server's window counted then.
+    struct WaitingForLabels: Sendable {
+        var labels: Int?
+        var base: String
+        var snapshot: String?
+        var at: Date
+        var note: String
     }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }

@@ -31,6 +31,9 @@ public final class Monitoring: Sendable {
     /// Called when a breach started an automatic retrain (``retrain(_:state:previous:served:profile:now:revision:)``),
     /// with the reason: the controller starts a cycle at once.
     let onRetrain = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Per model, the last retrain that waited for labels: the rows are read again only once the
+    /// server's label count changed, or an hour later (labels of rows outside the window).
+    let waiting = Mutex<[String: WaitingForLabels]>([:])
 
     /// - Parameter timeout: seconds each request to a server may take.
     public init(store: any Store, clock: any WallClock, logger: Logger, metrics: MonitorMetrics, timeout: Double = 10) {
@@ -135,7 +138,7 @@ public final class Monitoring: Sendable {
             events = transitions.map { event($0, model: m, version: identity.version, now: now, revision: revision) }
             let unmatched = json["unmatchedLabels"]?.doubleValue.map { $0 >= 0 && $0 < 1e15 ? Int($0) : 0 } ?? 0
             let loop = retrain(m, state: next, previous: previous, served: identity.version, profile: profile, unmatched: unmatched,
-                               now: now, revision: revision)
+                               labels: window.stats.labelled.labelled + unmatched, now: now, revision: revision)
             state.retrain = loop.note
             events += loop.events
             start = loop.start
