@@ -100,6 +100,27 @@ import SluiceTesting
         #expect(second.targets[directory: "deploy/iris"].content?.artifact == first.targets[directory: "deploy/iris"].content?.artifact)
     }
 
+    /// A version trained on a feedback snapshot keeps the snapshot when it comes back from the cache
+    /// (after `gc`, or in another store): its lineage and the retrain loop's "under way" rely on it.
+    @Test func theCacheKeepsTheFeedbackSnapshotAVersionWasTrainedOn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = VersionCache(path: dir.path)
+        let bytes = Array("an artifact".utf8)
+        let record = VersionRecord(model: "iris", id: String(repeating: "a", count: 64), artifactDigest: SHA256.hex(of: bytes), inputs: ["x": 1],
+                                   manifestDigest: "m", manifestFile: "manifests/iris.json", dataDigest: "d", testDigest: nil,
+                                   metrics: ["accuracy": 1], evaluation: .null, trainSeconds: 1, trainedAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                   revision: nil, feedbackDigest: String(repeating: "f", count: 64))
+        try cache.put(record, artifact: bytes)
+        let back = try #require(cache.get(record.id))
+        #expect(back.0 == record)
+        var plain = record
+        plain.id = String(repeating: "b", count: 64)
+        plain.feedbackDigest = nil
+        try cache.put(plain, artifact: bytes)
+        #expect(cache.get(plain.id)?.0.feedbackDigest == nil)
+    }
+
     @Test func aRunStoppingBeforeItStartsDoesNothing() throws {
         let h = ExecutorHarness()
         let stop = CancellationFlag()

@@ -304,6 +304,49 @@ extension MonitorRetrainTests {
         return row.canonicalBytes() + Array("\n".utf8)
     }
 
+    /// While a version of other training inputs serves (new inputs still training, or their version
+    /// rejected), its breach takes no snapshot: the snapshot would be filed under inputs its rows may not fit.
+    @Test func aVersionOfOtherTrainingInputsInServiceStartsNoRetrain() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<60)
+        var watched = f.controller.monitoring.watched
+        #expect(watched.first?.baseVersion == f.version, "the fixture's champion is the version of the manifest's inputs")
+        watched[0].baseVersion = String(repeating: "c", count: 64)
+        f.controller.monitoring.watch(watched)
+        let state = try f.check()
+        #expect(state.breaches.map(\.key) == [Self.degraded])
+        #expect(state.retrain?.hasPrefix("no automatic retrain: version \(VersionIdentity.short(f.version)) in service was trained from other training inputs") == true,
+                "\(state.retrain ?? "nil")")
+        #expect(try f.store.feedbackSnapshots(model: "iris").isEmpty)
+        #expect(!f.server.requested.contains { $0.hasPrefix(Self.rowsPath) }, "the rows are not read")
+        await f.server.stop()
+    }
+
+    /// The row log keeps values by position and names them by the features of the version in
+    /// service: rows another version served with other features are left out, and said.
+    @Test func rowsServedByAVersionWithOtherFeaturesAreLeftOut() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        // A version whose artifact has its features in another order.
+        var record = try #require(try f.store.version(model: "iris", id: f.version))
+        var artifact = try ModelArtifact.decode(try f.store.artifact(record.artifactDigest), expectedDigest: record.artifactDigest)
+        artifact.encoder.features.reverse()
+        artifact.reference?.features.reverse()
+        record.id = String(repeating: "e", count: 64)
+        record.artifactDigest = try f.store.putArtifact(artifact.encoded())
+        try f.store.recordVersion(record)
+        var body: [UInt8] = []
+        for i in 0..<20 { body += Self.row("other-\(i)", i, version: record.id, truth: .string("setosa")) }
+        f.server.answer(path: Self.rowsPath, 200, body + (try f.rowsBody(0..<60)))
+        let started = try #require(try f.check().retrain)
+        #expect(started.hasPrefix("retrain started"), "\(started)")
+        #expect(started.contains("20 labelled rows left out (the first: served by a version with other features"), "\(started)")
+        let s = try #require(try f.store.feedbackSnapshots(model: "iris").first)
+        #expect(s.freshRows == 60)
+        await f.server.stop()
+    }
+
     @Test func labelsAndValuesTheDatasetCannotHoldAreLeftOutOfTheSnapshotAndSaid() async throws {
         let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
         f.serve(labelled: 300, correct: 210)
@@ -344,6 +387,15 @@ extension MonitorRetrainTests {
         let manifest = String(decoding: try #require(f.repository.bytes("manifests/iris.json")), as: UTF8.self)
         try f.repository.write("manifests/iris.json", manifest.replacingOccurrences(of: #""seed": 7"#, with: #""seed": 8"#))
         f.controller.cycle(reason: .interval)
+        // The new inputs' version serves now (with the fixture's profile, so that its window fits), and breaches.
+        let served = try #require(try f.store.activePublications().first?.version)
+        #expect(served != f.version)
+        var record = try #require(try f.store.version(model: "iris", id: served))
+        var artifact = try ModelArtifact.decode(try f.store.artifact(record.artifactDigest), expectedDigest: record.artifactDigest)
+        artifact.reference = f.profile
+        record.artifactDigest = try f.store.putArtifact(artifact.encoded())
+        try f.store.recordVersion(record)
+        f.serve(labelled: 300, correct: 210, version: served)
         f.clock.advance(60)
         let state = try f.check()
         let records = try f.store.feedbackSnapshots(model: "iris")

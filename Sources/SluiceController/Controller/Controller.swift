@@ -145,7 +145,8 @@ public final class Controller: Sendable {
                 case .resolved(let digest, let test): digest + (test ?? "")
                 case .failed(let why): why
                 }
-                return (d.manifest.name, d.manifest.digest + " " + data + " " + revision)
+                // A new feedback snapshot is a change too: its retrain is not held back by an earlier failure.
+                return (d.manifest.name, d.manifest.digest + " " + data + " " + (d.feedback?.digest ?? "") + " " + revision)
             })
             let now = clock.now
             let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }

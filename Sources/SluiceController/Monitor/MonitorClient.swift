@@ -59,7 +59,7 @@ struct MonitorClient: Sendable {
         guard case .string(let id)? = json["id"], let row = json["row"]?.doubleValue, row >= 0, row == row.rounded(), row < 1e15,
               let time = json["ts"]?.doubleValue, time.isFinite, case .object(let features)? = json["features"], let truth = json["truth"]
         else { throw MonitorProblem("expected an object with id, row, ts, features and truth") }
-        return FeedbackSnapshot.Labelled(id: id, row: Int(row), time: time, features: features, truth: truth)
+        return FeedbackSnapshot.Labelled(id: id, row: Int(row), time: time, features: features, truth: truth, version: json["version"]?.stringValue)
     }
 
     /// `GET <server>/v2/models/<name>/<path>`: the address and the body of a 2xx answer.

@@ -27,13 +27,6 @@ public struct MonitoredModel: Sendable, Equatable {
         self.baseVersion = baseVersion
     }
 
-    /// The monitored models among `manifests`.
-    public static func of(_ manifests: [Manifest]) -> [MonitoredModel] {
-        manifests.compactMap { m in
-            m.monitor.map { MonitoredModel(name: m.name, spec: $0, deploy: m.deploy, target: m.dataset.target, specDigest: m.digest) }
-        }
-    }
-
     /// The monitored models among the desired ones, with what an automatic retrain needs.
     public static func of(_ desired: [DesiredModel]) -> [MonitoredModel] {
         desired.compactMap { d in

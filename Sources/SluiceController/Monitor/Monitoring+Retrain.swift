@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceLearn
 import SluiceMonitor
 import SluiceReconcile
 
@@ -40,6 +41,14 @@ extension Monitoring {
                 return ("no automatic retrain: the store cannot be read: \(error)", [], nil)
             }
         }
+        // Only a version of the current training inputs is retrained on its traffic: while another
+        // serves (new inputs still training, or their version rejected), a snapshot would be filed
+        // under inputs that the served version's columns and rows may not fit.
+        do {
+            if let other = try trainedFromOtherInputs(served, base: base, model: m.name, records: records) { return (other, [], nil) }
+        } catch {
+            return ("no automatic retrain: the store cannot be read: \(error)", [], nil)
+        }
         let attempts = records.map { RetrainGuard.Attempt(at: $0.createdAt, specDigest: $0.specDigest) }
         let guards = m.spec.retrain
         switch RetrainGuard.decide(attempts: attempts, specDigest: m.specDigest, cooldown: guards.cooldown, maxPerWeek: guards.maxPerWeek, now: now) {
@@ -71,7 +80,12 @@ extension Monitoring {
         }
         // Only rows the dataset's columns can hold: a misspelt label is no new class, and text in a
         // numeric column would fail the training and leave the retrain under way for ever.
-        let usable = LabelledRowCheck.check(labelled, profile: profile)
+        let (sameColumns, otherColumns) = rowsOfSameFeatures(labelled, model: m.name, features: profile.features.map(\.name))
+        var usable = LabelledRowCheck.check(sameColumns, profile: profile)
+        if otherColumns > 0 {
+            usable.leftOut += otherColumns
+            usable.example = usable.example ?? "served by a version with other features than version \(VersionIdentity.short(served))'s"
+        }
         let (snapshot, fresh) = FeedbackSnapshot.next(previous: before, labelled: usable.kept, features: profile.features.map(\.name),
                                                       target: m.target, holdout: guards.holdout)
         let needed = m.spec.policy.minLabels
@@ -119,6 +133,48 @@ extension Monitoring {
         logger.notice("\(start.event.message)", metadata: ["model.name": "\(model)", "event.kind": "\(EventKind.retrain.rawValue)"])
         onRetrain.withLock { $0 }?("a breach started an automatic retrain of \(model)")
         return nil
+    }
+
+    /// Why no retrain may start while `served` serves: it was not trained from the training inputs
+    /// `base` (neither their version nor one trained on a snapshot of them); `nil` when it was.
+    private func trainedFromOtherInputs(_ served: String, base: String, model: String, records: [FeedbackSnapshotRecord]) throws -> String? {
+        if served == base { return nil }
+        if let digest = try store.version(model: model, id: served)?.feedbackDigest,
+           records.contains(where: { $0.digest == digest && $0.baseVersion == base }) {
+            return nil
+        }
+        return "no automatic retrain: version \(VersionIdentity.short(served)) in service was trained from other training inputs than the manifest's now; the reconcile loop replaces it with a version of these inputs, or the model's condition says why not"
+    }
+
+    /// The labelled rows served by versions whose features are `features` (by name, in order), and
+    /// how many were served by versions with others: the row log keeps values by position, named by
+    /// the features of the version in service, so such rows would put values under wrong names.
+    /// Rows whose version the server does not say, or the store does not know, are kept.
+    private func rowsOfSameFeatures(_ rows: [FeedbackSnapshot.Labelled], model: String, features: [String]) -> ([FeedbackSnapshot.Labelled], Int) {
+        var same: [String: Bool] = [:]
+        var kept: [FeedbackSnapshot.Labelled] = []
+        kept.reserveCapacity(rows.count)
+        for r in rows {
+            guard let version = r.version else { kept.append(r); continue }
+            let fits: Bool
+            if let known = same[version] { fits = known } else {
+                fits = self.features(model: model, version: version).map { $0 == features } ?? true
+                same[version] = fits
+            }
+            if fits { kept.append(r) }
+        }
+        return (kept, rows.count - kept.count)
+    }
+
+    /// The feature names of a version's artifact; `nil` when the store has no such version or its
+    /// artifact cannot be read.
+    private func features(model: String, version: String) -> [String]? {
+        guard let record = try? store.version(model: model, id: version) else { return nil }
+        let digest = record.artifactDigest
+        if let cached = featureNames.withLock({ $0[digest] }) { return cached }
+        let names = (try? ModelArtifact.decode(try store.artifact(digest), expectedDigest: digest))?.encoder.features.map(\.name)
+        featureNames.withLock { $0[digest] = .some(names) }
+        return names
     }
 
     /// Why the version trained on `snapshot` is still under way (not trained, or not gated), or `nil`

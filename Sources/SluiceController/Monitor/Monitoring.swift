@@ -34,6 +34,8 @@ public final class Monitoring: Sendable {
     /// Per model, the last retrain that waited for labels: the rows are read again only once the
     /// server's label count changed, or an hour later (labels of rows outside the window).
     let waiting = Mutex<[String: WaitingForLabels]>([:])
+    /// The feature names of each version's artifact (by artifact digest; `nil`: it cannot be read), decoded once.
+    let featureNames = Mutex<[String: [String]?]>([:])
 
     /// - Parameter timeout: seconds each request to a server may take.
     public init(store: any Store, clock: any WallClock, logger: Logger, metrics: MonitorMetrics, timeout: Double = 10) {
@@ -56,6 +58,7 @@ public final class Monitoring: Sendable {
         let names = Set(list.map(\.name))
         for gone in metrics.models.subtracting(names) { metrics.remove(model: gone) }
         lastCheck.withLock { $0 = $0.filter { names.contains($0.key) } }
+        waiting.withLock { $0 = $0.filter { names.contains($0.key) } }
         forget(try? store.monitorStates().map(\.model).filter { !names.contains($0) })
     }
 

@@ -29,6 +29,7 @@ public struct VersionCache: Sendable {
             "metrics": .object(v.metrics.mapValues(JSON.number)), "evaluation": v.evaluation,
             "trainSeconds": .number(v.trainSeconds), "trainedAt": .number(v.trainedAt.timeIntervalSince1970),
             "revision": v.revision.map(JSON.string) ?? .null,
+            "feedback": v.feedbackDigest.map(JSON.string) ?? .null,
         ]
         try AtomicFile.write(doc.canonicalBytes(pretty: true), to: recordFile(v.id))
     }
@@ -46,7 +47,8 @@ public struct VersionCache: Sendable {
             dataDigest: doc["dataDigest"]?.stringValue ?? "", testDigest: doc["testDigest"]?.stringValue,
             metrics: (doc["metrics"]?.objectValue ?? [:]).compactMapValues(\.doubleValue), evaluation: doc["evaluation"] ?? .null,
             trainSeconds: doc["trainSeconds"]?.doubleValue ?? 0,
-            trainedAt: Date(timeIntervalSince1970: doc["trainedAt"]?.doubleValue ?? 0), revision: doc["revision"]?.stringValue)
+            trainedAt: Date(timeIntervalSince1970: doc["trainedAt"]?.doubleValue ?? 0), revision: doc["revision"]?.stringValue,
+            feedbackDigest: doc["feedback"]?.stringValue)
         return (record, bytes)
     }
 }

@@ -11,8 +11,11 @@ extension FeedbackSnapshot {
         public var features: [String: JSON]
         /// The ground truth.
         public var truth: JSON
+        /// The version that served the row, when the server says.
+        public var version: String?
 
-        public init(id: String, row: Int, time: Double, features: [String: JSON], truth: JSON) {
+        public init(id: String, row: Int, time: Double, features: [String: JSON], truth: JSON, version: String? = nil) {
+            self.version = version
             self.id = id
             self.row = row
             self.time = time
