@@ -54,11 +54,19 @@ public enum Trainer {
     ///   returning `false` cancels the training, which then throws ``LearnError/cancelled``.
     /// - Throws: ``LearnError`` for unusable data (a target with one class, no features,
     ///   text in a numeric feature) or an algorithm that does not support the task.
-    public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame,
+    /// - Parameter reference: the rows the reference profile's prediction histogram, calibration and
+    ///   test metrics come from, when they are not `test` (a retrain on feedback is evaluated on the
+    ///   few held-out rows, but profiled on the dataset's test split and those rows together).
+    public static func train(_ spec: TrainingSpec, train: DataFrame, test: DataFrame, reference referenceRows: DataFrame? = nil,
                              progress: TrainingProgress? = nil) throws -> TrainingOutcome {
         var artifact = try fit(spec, train: train, progress: progress)
         let (evaluation, predictions) = try evaluated(artifact, on: test)
-        artifact.reference = try reference(of: artifact, train: train, test: test, predictions: predictions, evaluation: evaluation)
+        if let referenceRows {
+            let (e, p) = try evaluated(artifact, on: referenceRows)
+            artifact.reference = try reference(of: artifact, train: train, test: referenceRows, predictions: p, evaluation: e)
+        } else {
+            artifact.reference = try reference(of: artifact, train: train, test: test, predictions: predictions, evaluation: evaluation)
+        }
         let bytes = artifact.encoded()
         return TrainingOutcome(artifact: artifact, bytes: bytes, digest: SHA256.hex(of: bytes), evaluation: evaluation, trainRows: train.rowCount)
     }

@@ -126,6 +126,12 @@ import SluiceTesting
             let split = try f.data.partition(d.manifest, data: d.data, spec: d.manifest.trainingSpec)
             #expect(record.evaluation["trainRows"]?.doubleValue == Double(split.train.rowCount + 6))
             #expect(record.evaluation["testRows"]?.doubleValue == 2, "tested on the holdout rows")
+            // Profiled on more rows than the holdout: the dataset's test split and the holdout.
+            let artifact = try ModelArtifact.decode(try f.store.artifact(record.artifactDigest), expectedDigest: record.artifactDigest)
+            let profile = try #require(artifact.reference)
+            #expect(profile.testRows == split.test.rowCount + 2)
+            #expect(profile.prediction.total == split.test.rowCount + 2)
+            #expect(profile.trainingRows == split.train.rowCount + 6)
             artifacts.append(try f.store.artifact(record.artifactDigest))
             // The same inputs without the snapshot train another model.
             let (plain, _) = try f.executor.train(f.desired, version: try #require(f.desired.versionID))

@@ -8,11 +8,14 @@ extension PlanExecutor {
     /// snapshot (an automatic retrain), the snapshot's train rows added to the training frame and
     /// its holdout rows — recent rows no version trained on — as the test frame, which the gate
     /// then judges the candidate and the champion on.
+    /// - Returns: the frames, and with a snapshot the rows the reference profile is built on: the
+    ///   dataset's test split and the holdout rows, more than the holdout alone, so that drift and
+    ///   live performance are judged against a steadier baseline (`nil`: the test frame).
     /// - Throws: ``DataError`` when the data or the snapshot cannot be read or used.
-    public func frames(_ d: DesiredModel) throws -> (train: DataFrame, test: DataFrame) {
+    public func frames(_ d: DesiredModel) throws -> (train: DataFrame, test: DataFrame, reference: DataFrame?) {
         let m = d.manifest
         let parts = try data.partition(m, data: d.data, spec: m.trainingSpec)
-        guard let feedback = d.feedback else { return parts }
+        guard let feedback = d.feedback else { return (parts.train, parts.test, nil) }
         let short = "\(feedback.digest.prefix(8))…"
         let snapshot: FeedbackSnapshot
         do { snapshot = try FeedbackSnapshot.parse(try store.feedbackSnapshot(model: m.name, digest: feedback.digest)) } catch {
@@ -25,7 +28,10 @@ extension PlanExecutor {
         guard rows.holdout.rowCount > 0 else {
             throw DataError("feedback snapshot \(short) of \(m.name) holds out no rows, so a version trained on it cannot be gated")
         }
-        return (parts.train.appending(rows.train), rows.holdout)
+        guard rows.holdout.columnNames == parts.test.columnNames else {
+            throw DataError("the test file of \(m.name) has other columns than its dataset, so the holdout rows of feedback snapshot \(short) cannot join it")
+        }
+        return (parts.train.appending(rows.train), rows.holdout, parts.test.appending(rows.holdout))
     }
 
     /// The lineage of a version trained on a feedback snapshot, for `metadata.json`: the snapshot

@@ -141,7 +141,7 @@ public struct PlanExecutor: Sendable {
         let label = "\(m.name): training \(m.algorithm)"
         do {
             let (cancellation, lease) = (self.cancellation, self.lease)
-            outcome = try Trainer.train(spec, train: parts.train, test: parts.test) { done in
+            outcome = try Trainer.train(spec, train: parts.train, test: parts.test, reference: parts.reference) { done in
                 progress("\(label) \(Int(done * 100))%")
                 return cancellation?.isCancelled != true && lease?.isLost != true
             }
