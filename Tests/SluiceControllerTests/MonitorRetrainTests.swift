@@ -434,11 +434,26 @@ extension MonitorRetrainTests {
         #expect(note.hasPrefix("retrain under way: feedback snapshot \(odd.digest.prefix(8))…"), "\(note)")
         #expect(note.contains(#"; the last cycle could not train it: "#) && note.contains(#"has a column "petal_colour" the dataset has not"#), "\(note)")
         #expect(try f.store.feedbackSnapshots(model: "iris").count == 1)
+        // A newer snapshot of the same inputs is a change: the next cycle trains it at once rather
+        // than holding the model back for the failure's retry delay.
+        let good = FeedbackSnapshot.next(previous: nil, labelled: try f.labelled(0..<60), features: f.profile.features.map(\.name),
+                                         target: "species", holdout: 0.3).snapshot
+        var next = record
+        next.digest = good.digest
+        next.createdAt = f.clock.now
+        try f.store.recordFeedbackSnapshot(next, csv: good.csv(), events: [])
+        f.controller.cycle(reason: .interval)
+        #expect(try f.store.versions(model: "iris").contains { $0.feedbackDigest == good.digest }, "trained without waiting to retry")
         await f.server.stop()
     }
 }
 
 extension MonitorControllerTests.Fixture {
+    /// The rows of ``rowsBody(_:wrong:)`` as the client reads them.
+    func labelled(_ range: Range<Int>) throws -> [FeedbackSnapshot.Labelled] {
+        try rowsBody(range).split(separator: UInt8(ascii: "\n")).map { try MonitorClient.labelled(Array($0)) }
+    }
+
     /// The iris rows of the scratch repository's dataset: features by name, and the species.
     func irisRows() throws -> [(features: [String: JSON], species: String)] {
         let text = String(decoding: try #require(repository.bytes("data/iris.csv")), as: UTF8.self)
