@@ -111,10 +111,11 @@ import Glibc
         let snapshot = try FeedbackSnapshot.parse(csv)
         #expect(snapshot.columns == ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"])
         let iris = try MonitorLoopTests.iris()
-        let keys = ids.flatMap { id in (0..<150).map { FeedbackSnapshot.RowKey(id: id, row: $0) } }
-        #expect(snapshot.rows.map(\.key) == keys, "the rows in the order they were served")
+        struct Served: Equatable { var id: String; var row: Int }
+        let keys = ids.flatMap { id in (0..<150).map { Served(id: id, row: $0) } }
+        #expect(snapshot.rows.map { Served(id: $0.id, row: $0.row) } == keys, "the rows in the order they were served")
         #expect(snapshot.rows.allSatisfy { $0.cells.last == Self.swapped[iris[$0.row].species] }, "each row with its label")
-        #expect(snapshot.rows.filter { $0.part == .holdout }.map(\.key) == Array(keys.suffix(180)), "the newest rows are held out")
+        #expect(snapshot.rows.filter { $0.part == .holdout }.map { Served(id: $0.id, row: $0.row) } == Array(keys.suffix(180)), "the newest rows are held out")
 
         // The retrain event names the snapshot and the version whose breach started it.
         let retrains = Self.events(s, "retrain")
@@ -278,12 +279,12 @@ import Glibc
         #expect(waitUntil(timeout: 20) { Self.monitor(s)?["report"]?["labelled"]?.intValue == 450 }, "\(Self.monitor(s) ?? .null)")
         #expect(Self.snapshots(s).count == 1)
 
-        // ...changing the manifest does: a second snapshot, of the previous rows (now all to train on) and the
-        // 150 fresh ones.
+        // ...changing the manifest does: a second snapshot, of the previous rows (each in its part: 210 to train
+        // on, 90 held out) and the 150 fresh ones (105 and 45).
         try s.edit("manifests/iris.json") { $0.set("spec.monitor.retrain.maxPerWeek", 2) }
         #expect(waitUntil(timeout: 60) { Self.snapshots(s).count == 2 }, "\(Self.monitor(s) ?? .null)\n\(run.output)")
         let second = Self.snapshots(s)[1]
-        #expect(second.freshRows == 150 && second.trainRows == 300 + 105 && second.holdoutRows == 45, "\(second)")
+        #expect(second.freshRows == 150 && second.trainRows == 210 + 105 && second.holdoutRows == 90 + 45, "\(second)")
         #expect(waitUntil(timeout: 60) { Self.events(s, "rejected").count == 2 }, "\(run.output)")
         #expect(s.publishedVersion("deploy/iris") == champion)
         #expect(run.signal(SIGTERM)?.status == 0, "\(run.output)")

@@ -45,6 +45,14 @@ import SluiceReconcile
         Case(name: "a missing numeric feature is kept (imputed)", classes: ["no", "yes"], row: row(x: .null, truth: .string("no"))),
         Case(name: "a number as text in a numeric feature is kept", classes: ["no", "yes"], row: row(x: .string("1.5"), truth: .string("no"))),
         Case(name: "any text in a text feature is kept", classes: ["no", "yes"], row: row(colour: .string("mauve"), truth: .string("no"))),
+        Case(name: "text well below the row log's cut is kept", classes: ["no", "yes"],
+             row: row(colour: .string(String(repeating: "z", count: 1_020)), truth: .string("no"))),
+        Case(name: "text as long as the row log keeps is left out (it may have been cut)", classes: ["no", "yes"],
+             row: row(colour: .string(String(repeating: "z", count: 1_024)), truth: .string("no")),
+             leftOut: "colour has 1024 bytes of text, which the server's row log may have cut (it keeps 1024); a retrain would learn a value never served"),
+        Case(name: "text cut before a character of several bytes is left out", classes: ["no", "yes"],
+             row: row(colour: .string(String(repeating: "é", count: 511)), truth: .string("no")),
+             leftOut: "colour has 1022 bytes of text, which the server's row log may have cut (it keeps 1024); a retrain would learn a value never served"),
     ]
 
     @Test(arguments: cases)

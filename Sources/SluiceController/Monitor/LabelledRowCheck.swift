@@ -9,7 +9,7 @@ import SluiceReconcile
 /// A row is left out when its truth is not one of a classifier's classes (a misspelt label would
 /// otherwise become a new class of the retrained model), when a regressor's truth is not a number,
 /// or when a numeric feature holds text (training on the snapshot would then fail, and the retrain
-/// would never finish). Rows without a truth (`null`, `""`, `NA`) are not counted:
+/// would never finish), or a text value is as long as the row log keeps (it may have been cut). Rows without a truth (`null`, `""`, `NA`) are not counted:
 /// ``FeedbackSnapshot/next(previous:labelled:features:target:holdout:)`` leaves them out anyway.
 enum LabelledRowCheck {
     /// The rows kept, how many were left out, and why the first of them was.
@@ -60,8 +60,17 @@ enum LabelledRowCheck {
                 return "\(name) is \(quoted(row.features[name] ?? .null)), but the feature is numeric"
             }
         }
+        for (name, value) in row.features.sorted(by: { $0.key < $1.key }) {
+            if case .string(let text) = value, text.utf8.count > maxLoggedTextBytes - 4 {
+                return "\(name) has \(text.utf8.count) bytes of text, which the server's row log may have cut (it keeps \(maxLoggedTextBytes)); a retrain would learn a value never served"
+            }
+        }
         return nil
     }
+
+    /// The most UTF-8 bytes of a text value `sluice serve`'s row log keeps (a longer one is cut, at
+    /// a character's start: up to 3 bytes earlier).
+    static let maxLoggedTextBytes = 1_024
 
     /// A value as JSON text, at most 64 characters of it.
     private static func quoted(_ value: JSON) -> String {

@@ -99,7 +99,13 @@ extension Monitoring {
             waiting.withLock { $0[m.name] = wait }
             return (note, [], nil)
         }
-        let digest = snapshot.digest
+        let csv = snapshot.csv()
+        // What is recorded must read back as it is, or every cycle would fail to train on it.
+        guard (try? FeedbackSnapshot.parse(csv)) == snapshot else {
+            logger.error("a feedback snapshot does not read back as it was written; nothing is recorded", metadata: ["model.name": "\(m.name)"])
+            return ("no automatic retrain: the feedback snapshot does not read back as it was written (a defect of sluice: please report it); nothing was recorded", [], nil)
+        }
+        let digest = SHA256.hex(of: csv)
         // The same rows as a snapshot taken for other training inputs (the store keeps one record
         // per digest): nothing new to retrain on until another labelled row comes.
         if let same = records.first(where: { $0.digest == digest }) {
@@ -114,7 +120,7 @@ extension Monitoring {
             "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)\(usable.summary)"),
             revision: revision)
         return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…\(usable.summary)", [],
-                Start(record: record, csv: snapshot.csv(), event: event))
+                Start(record: record, csv: csv, event: event))
     }
 
     /// A retrain to start: the snapshot to record, with its event.

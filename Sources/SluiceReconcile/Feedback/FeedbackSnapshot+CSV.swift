@@ -56,7 +56,8 @@ extension FeedbackSnapshot {
     static func number(_ x: Double) -> String { JSON.number(x).canonical() }
 
     static func field(_ s: String) -> String {
-        let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        // By scalar, not by Character: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        let needsQuotes = s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || s.first == " " || s.last == " " || s.first == "\t" || s.last == "\t"
         guard needsQuotes else { return s }
         return "\"" + s.replacing("\"", with: "\"\"") + "\""

@@ -25,12 +25,14 @@ extension FeedbackSnapshot {
     }
 
     /// The snapshot an automatic retrain trains on: every row of `previous` (the last snapshot of
-    /// the same training inputs), now all for training, plus the labelled rows it did not hold
-    /// (*fresh* rows). The newest `holdout` share of the fresh rows (at least one) is held out:
-    /// no version trained on them, so they gate the candidate and the champion alike.
+    /// the same training inputs), each in its part, plus the labelled rows it did not hold (*fresh*
+    /// rows). The newest `holdout` share of the fresh rows (at least one) is held out. A held-out
+    /// row stays held out in every later snapshot: no version trained on any of them, so they gate
+    /// the candidate and the champion alike, and a candidate cannot pass on a few easy new rows
+    /// while it fails the harder ones held out before.
     ///
     /// Rows without a truth (`null`, or a value that is a missing cell: `""`, `NA`) or without a
-    /// finite time are left out; a row (request id and index) given twice counts once, the earliest.
+    /// finite time are left out; a row (request id, index and time served) given twice counts once.
     /// - Parameters:
     ///   - previous: the last snapshot of these training inputs; ignored when its columns differ.
     ///   - features: the model's feature columns, in the artifact's order.
@@ -43,10 +45,9 @@ extension FeedbackSnapshot {
         var rows: [Row] = []
         var seen = Set<RowKey>()
         if let previous, previous.columns == columns {
-            for var r in previous.rows where seen.insert(r.key).inserted {
-                r.part = .train
-                rows.append(r)
-            }
+            // Each keeps its part: a held-out row is never trained on, so every later candidate
+            // (and its champion) is judged on all the rows held out so far, not only the newest.
+            for r in previous.rows where seen.insert(r.key).inserted { rows.append(r) }
         }
         var candidates: [Row] = []
         for l in labelled where l.time.isFinite {

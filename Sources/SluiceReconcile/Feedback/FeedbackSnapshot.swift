@@ -42,16 +42,19 @@ public struct FeedbackSnapshot: Sendable, Equatable {
         }
 
         /// What identifies a row across snapshots.
-        public var key: RowKey { RowKey(id: id, row: row) }
+        public var key: RowKey { RowKey(id: id, row: row, time: time) }
     }
 
-    /// A row's identity: its request id and row index.
+    /// A row's identity: its request id, row index and the time it was served (a request id used
+    /// again later, e.g. by a client after the server's monitor state was reset, is another row).
     public struct RowKey: Hashable, Sendable {
         public var id: String
         public var row: Int
-        public init(id: String, row: Int) {
+        public var time: Double
+        public init(id: String, row: Int, time: Double) {
             self.id = id
             self.row = row
+            self.time = time
         }
     }
 
