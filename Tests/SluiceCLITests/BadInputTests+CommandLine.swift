@@ -126,6 +126,14 @@ extension BadInputTests {
              expect: ["nope.csv: cannot read the file"]),
         CommandCase(name: "feedback with the same column twice", arguments: ["feedback", "import", "iris", "l.csv", "--truth-column", "id"],
              expect: ["must name three different columns"]),
+        CommandCase(name: "feedback export of a model without snapshots", arguments: ["feedback", "export", "iris"],
+             expect: ["the store has no feedback snapshot of iris", "spec.monitor.onBreach"]),
+        CommandCase(name: "feedback drop of a model without snapshots", arguments: ["feedback", "drop", "iris"],
+             expect: ["the store has no feedback snapshot of iris", "spec.monitor.onBreach"]),
+        CommandCase(name: "feedback export with a short snapshot prefix", arguments: ["feedback", "export", "iris", "--snapshot", "3d98"],
+             expect: ["--snapshot 3d98: expected at least 8 hexadecimal characters", "sluice feedback snapshots iris"]),
+        CommandCase(name: "feedback snapshots of an unknown model", arguments: ["feedback", "snapshots", "irsi"],
+             expect: ["the store has no model named irsi"]),
     ]
 
     @Test(arguments: commandCases)

@@ -185,4 +185,66 @@ import SluiceReconcile
         #expect(FeedbackSnapshotRecord.current(records, base: ["iris": "base-9"]).isEmpty)
         #expect(records[1].input == FeedbackInput(digest: records[1].digest, trainRows: 4, holdoutRows: 1, trigger: records[1].trigger))
     }
+
+    @Test func aDroppedSnapshotIsNeverCurrentTheOneBeforeIs() {
+        func r(_ base: String, _ n: Int, dropped: Double? = nil) -> FeedbackSnapshotRecord {
+            var record = Self.record(Self.csv(n), base: base)
+            record.droppedAt = dropped.map(Date.init(timeIntervalSince1970:))
+            return record
+        }
+        let records = [r("base-1", 1), r("base-1", 2), r("base-1", 3, dropped: 500)]
+        #expect(FeedbackSnapshotRecord.current(records, base: ["iris": "base-1"]) == ["iris": records[1]], "back to the one before")
+        let all = [r("base-1", 1, dropped: 400), r("base-1", 3, dropped: 500)]
+        #expect(FeedbackSnapshotRecord.current(all, base: ["iris": "base-1"]).isEmpty, "every one dropped: the dataset alone")
+    }
+
+    @Test(arguments: StoreConformanceTests.Kind.allCases)
+    func aDroppedSnapshotIsKeptWithItsBytesAndItsEventOnce(kind: StoreConformanceTests.Kind) throws {
+        let (store, dir) = try StoreConformanceTests.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (one, two) = (Self.csv(5), Self.csv(6))
+        try store.recordFeedbackSnapshot(Self.record(one, at: 100), csv: one, events: [])
+        try store.recordFeedbackSnapshot(Self.record(two, at: 200), csv: two, events: [])
+        let digest = SHA256.hex(of: two)
+        func dropped(_ message: String) -> EventRecord {
+            EventRecord(at: Date(timeIntervalSince1970: 300), model: "iris", kind: .dropped, message: message, revision: nil)
+        }
+        try store.dropFeedbackSnapshot(model: "iris", digest: digest, at: Date(timeIntervalSince1970: 300), event: dropped("dropped once"))
+        // Twice: no-op (the first time stays, no second event).
+        try store.dropFeedbackSnapshot(model: "iris", digest: digest, at: Date(timeIntervalSince1970: 400), event: dropped("dropped twice"))
+        var expected = Self.record(two, at: 200)
+        expected.droppedAt = Date(timeIntervalSince1970: 300)
+        #expect(try store.feedbackSnapshots(model: "iris") == [Self.record(one, at: 100), expected])
+        #expect(try store.feedbackSnapshot(model: "iris", digest: digest) == two, "the bytes are kept")
+        #expect(try store.events(model: "iris", limit: 10).map(\.message) == ["dropped once"])
+        #expect(try store.events(model: "iris", limit: 10).map(\.kind) == [.dropped])
+        // Unknown (another model's digest too): a StoreError naming it, nothing recorded.
+        #expect {
+            try store.dropFeedbackSnapshot(model: "wine", digest: digest, at: Date(), event: dropped("wine"))
+        } throws: { error in
+            error is StoreError && "\(error)".contains("no feedback snapshot \(digest.prefix(8))… of wine")
+        }
+        #expect(try store.events(model: "wine", limit: 10).isEmpty)
+        if kind == .sqlite {
+            let reopened = try SQLiteStore(path: dir.appendingPathComponent("state.db").path, readOnly: true)
+            #expect(try reopened.feedbackSnapshots(model: "iris").last?.droppedAt == Date(timeIntervalSince1970: 300))
+        }
+    }
+
+    @Test(arguments: StoreConformanceTests.Kind.allCases)
+    func aProcessThatLostTheLeaseDropsNothing(kind: StoreConformanceTests.Kind) throws {
+        let (store, dir) = try StoreConformanceTests.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = Self.csv(5)
+        try store.recordFeedbackSnapshot(Self.record(bytes), csv: bytes, events: [])
+        #expect(try store.claimLease(StoreConformanceTests.holder("b", host: "node-b", expires: 2030), now: Date(timeIntervalSince1970: 2000)) == nil)
+        store.fence("a")
+        #expect(throws: StoreError.self) {
+            try store.dropFeedbackSnapshot(model: "iris", digest: SHA256.hex(of: bytes), at: Date(),
+                                           event: EventRecord(at: Date(), model: "iris", kind: .dropped, message: "dropped", revision: nil))
+        }
+        store.fence(nil)
+        #expect(try store.feedbackSnapshots(model: "iris").first?.droppedAt == nil)
+        #expect(try store.events(model: "iris", limit: 10).isEmpty)
+    }
 }

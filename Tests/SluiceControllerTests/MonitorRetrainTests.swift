@@ -448,6 +448,58 @@ extension MonitorRetrainTests {
         #expect(try f.store.versions(model: "iris").contains { $0.feedbackDigest == good.digest }, "trained without waiting to retry")
         await f.server.stop()
     }
+
+    @Test func aDroppedSnapshotIsNoLongerWaitedOnAndTheNextBreachTakesANewOne() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<60)
+        // A snapshot no cycle can train on (a column the dataset has not): under way for ever, until dropped.
+        let m = try #require(f.controller.monitoring.watched.first)
+        let odd = FeedbackSnapshot(columns: ["petal_colour", "species"], rows: [.init(id: "x", row: 0, time: 1, part: .holdout, cells: ["blue", "setosa"])])
+        let record = FeedbackSnapshotRecord(model: "iris", digest: odd.digest, baseVersion: try #require(m.baseVersion), specDigest: m.specDigest,
+                                            servedVersion: f.version, trigger: "test", trainRows: 0, holdoutRows: 1, freshRows: 1,
+                                            createdAt: f.clock.now, revision: nil)
+        try f.store.recordFeedbackSnapshot(record, csv: odd.csv(), events: [])
+        f.controller.cycle(reason: .triggered("retrain"))
+        #expect(try f.check().retrain?.hasPrefix("retrain under way: feedback snapshot \(odd.digest.prefix(8))…") == true)
+        #expect(try f.store.feedbackSnapshots(model: "iris").count == 1)
+
+        f.clock.advance(60)
+        try f.store.dropFeedbackSnapshot(model: "iris", digest: odd.digest, at: f.clock.now,
+                                         event: EventRecord(at: f.clock.now, model: "iris", kind: .dropped, message: "dropped", revision: nil))
+        f.clock.advance(60)
+        let note = try #require(try f.check().retrain)
+        #expect(note.hasPrefix("retrain started at"), "\(note)")
+        let snapshots = try f.store.feedbackSnapshots(model: "iris")
+        #expect(snapshots.count == 2 && snapshots.first?.droppedAt != nil && snapshots.last?.droppedAt == nil)
+        // The new snapshot starts afresh from the served rows: nothing of the dropped one is carried over.
+        let next = try FeedbackSnapshot.parse(try f.store.feedbackSnapshot(model: "iris", digest: try #require(snapshots.last?.digest)))
+        #expect(next.rows.count == 60 && !next.rows.contains { $0.id == "x" })
+        f.controller.cycle(reason: .triggered("retrain"))
+        #expect(try f.store.versions(model: "iris").contains { $0.feedbackDigest == snapshots.last?.digest })
+        await f.server.stop()
+    }
+
+    @Test func theRowsOfADroppedSnapshotAreNotRetrainedOnAgainUntilANewLabelComes() async throws {
+        let f = try await Fixture(persistFor: "0s", monitor: Self.retrain(cooldown: "0s"))
+        f.serve(labelled: 300, correct: 210)
+        try f.serveRows(0..<60)
+        #expect(try f.check().retrain?.hasPrefix("retrain started at") == true)
+        let taken = try #require(try f.store.feedbackSnapshots(model: "iris").first)
+        f.controller.cycle(reason: .triggered("retrain"))
+        f.clock.advance(60)
+        try f.store.dropFeedbackSnapshot(model: "iris", digest: taken.digest, at: f.clock.now,
+                                         event: EventRecord(at: f.clock.now, model: "iris", kind: .dropped, message: "dropped", revision: nil))
+        f.clock.advance(60)
+        let note = try #require(try f.check().retrain)
+        #expect(note.hasPrefix("waiting for labels: the 60 labelled rows are those of feedback snapshot \(taken.digest.prefix(8))…, dropped at"), "\(note)")
+        #expect(try f.store.feedbackSnapshots(model: "iris").count == 1)
+        try f.serveRows(0..<90)
+        f.clock.advance(60)
+        #expect(try f.check().retrain?.hasPrefix("retrain started at") == true)
+        #expect(try f.store.feedbackSnapshots(model: "iris").count == 2)
+        await f.server.stop()
+    }
 }
 
 extension MonitorControllerTests.Fixture {

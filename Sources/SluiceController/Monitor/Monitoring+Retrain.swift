@@ -106,10 +106,12 @@ extension Monitoring {
             return ("no automatic retrain: the feedback snapshot does not read back as it was written (a defect of sluice: please report it); nothing was recorded", [], nil)
         }
         let digest = SHA256.hex(of: csv)
-        // The same rows as a snapshot taken for other training inputs (the store keeps one record
-        // per digest): nothing new to retrain on until another labelled row comes.
+        // The same rows as a snapshot taken for other training inputs, or one a person dropped (the
+        // store keeps one record per digest): nothing new to retrain on until another labelled row comes.
         if let same = records.first(where: { $0.digest == digest }) {
-            return ("waiting for labels: the \(fresh) labelled rows are those of feedback snapshot \(digest.prefix(8))…, taken at \(Self.iso(same.createdAt)) for other training inputs; a retrain starts once a labelled row it did not hold comes\(usable.summary)", [], nil)
+            let which = same.droppedAt.map { "dropped at \(Self.iso($0)) (sluice feedback drop)" }
+                ?? "taken at \(Self.iso(same.createdAt)) for other training inputs"
+            return ("waiting for labels: the \(fresh) labelled rows are those of feedback snapshot \(digest.prefix(8))…, \(which); a retrain starts once a labelled row it did not hold comes\(usable.summary)", [], nil)
         }
         let short = VersionIdentity.short(served)
         let trigger = "\(breach.condition.kind.rawValue) (\(breach.condition.reason.rawValue)) on version \(short) since \(Self.iso(breach.since)): \(breach.condition.message)"

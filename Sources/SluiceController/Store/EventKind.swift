@@ -27,4 +27,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     case retrain
     /// Automatic retrains stopped: `spec.monitor.retrain.maxPerWeek` reached; they resume when the spec changes.
     case stalled
+    /// `sluice feedback drop` set a feedback snapshot aside: the model goes back to the snapshot
+    /// before it, or to its dataset alone.
+    case dropped
 }

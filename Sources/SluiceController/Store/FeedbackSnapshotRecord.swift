@@ -27,9 +27,12 @@ public struct FeedbackSnapshotRecord: Sendable, Equatable {
     public var createdAt: Date
     /// The git revision of the manifests.
     public var revision: String?
+    /// When `sluice feedback drop` set it aside, if it did: a dropped snapshot is kept (lineage,
+    /// and the retrain guards still count it) but no desired version trains on it (``current(_:base:)``).
+    public var droppedAt: Date?
 
     public init(model: String, digest: String, baseVersion: String, specDigest: String, servedVersion: String, trigger: String,
-                trainRows: Int, holdoutRows: Int, freshRows: Int, createdAt: Date, revision: String?) {
+                trainRows: Int, holdoutRows: Int, freshRows: Int, createdAt: Date, revision: String?, droppedAt: Date? = nil) {
         self.model = model
         self.digest = digest
         self.baseVersion = baseVersion
@@ -41,6 +44,7 @@ public struct FeedbackSnapshotRecord: Sendable, Equatable {
         self.freshRows = freshRows
         self.createdAt = createdAt
         self.revision = revision
+        self.droppedAt = droppedAt
     }
 
     /// What a desired model trains on when this is its newest snapshot.
@@ -58,10 +62,11 @@ public struct FeedbackSnapshotRecord: Sendable, Equatable {
         }
     }
 
-    /// The newest snapshot of each model for the training inputs `base` (model → base version id).
+    /// The newest snapshot of each model for the training inputs `base` (model → base version id)
+    /// that was not dropped: dropping the newest goes back to the one before, or to the dataset alone.
     public static func current(_ records: [FeedbackSnapshotRecord], base: [String: String]) -> [String: FeedbackSnapshotRecord] {
         var out: [String: FeedbackSnapshotRecord] = [:]
-        for r in records where base[r.model] == r.baseVersion {
+        for r in records where base[r.model] == r.baseVersion && r.droppedAt == nil {
             // Records come oldest first: the last one wins.
             out[r.model] = r
         }

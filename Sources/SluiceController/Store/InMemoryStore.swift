@@ -139,6 +139,17 @@ public final class InMemoryStore: Store {
         state.withLock { s in s.snapshots.map(\.record).filter { model == nil || $0.model == model } }
     }
 
+    public func dropFeedbackSnapshot(model: String, digest: String, at: Date, event: EventRecord) throws {
+        try mutate { s in
+            guard let i = s.snapshots.firstIndex(where: { $0.record.model == model && $0.record.digest == digest }) else {
+                throw StoreError("the store has no feedback snapshot \(digest.prefix(8))… of \(model); nothing was dropped")
+            }
+            guard s.snapshots[i].record.droppedAt == nil else { return }
+            s.snapshots[i].record.droppedAt = at
+            s.events.append(event)
+        }
+    }
+
     public func feedbackSnapshot(model: String, digest: String) throws -> [UInt8] {
         guard let csv = state.withLock({ s in s.snapshots.first { $0.record.model == model && $0.record.digest == digest }?.csv }) else {
             throw StoreError("the store has no feedback snapshot \(digest.prefix(8))… of \(model)")

@@ -157,7 +157,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, digest TEXT NOT NULL,
                     base_version TEXT NOT NULL, spec_digest TEXT NOT NULL, served_version TEXT NOT NULL, trigger TEXT NOT NULL,
                     train_rows INTEGER NOT NULL, holdout_rows INTEGER NOT NULL, fresh_rows INTEGER NOT NULL,
-                    created_at REAL NOT NULL, revision TEXT, csv BLOB NOT NULL);
+                    created_at REAL NOT NULL, revision TEXT, csv BLOB NOT NULL, dropped_at REAL);
                 CREATE UNIQUE INDEX feedback_snapshots_digest ON feedback_snapshots(model, digest);
                 """)
         }
@@ -334,11 +334,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             guard !known else { return }
             try db.execute(sql: """
                 INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows,
-                    fresh_rows, created_at, revision, csv)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    fresh_rows, created_at, revision, csv, dropped_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [snapshot.model, snapshot.digest, snapshot.baseVersion, snapshot.specDigest, snapshot.servedVersion,
                                  snapshot.trigger, snapshot.trainRows, snapshot.holdoutRows, snapshot.freshRows,
-                                 snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv)])
+                                 snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv),
+                                 snapshot.droppedAt?.timeIntervalSince1970])
             for e in events {
                 try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
                                arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
@@ -348,7 +349,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord] {
         try read { db in
-            let columns = "model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows, fresh_rows, created_at, revision"
+            let columns = "model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows, fresh_rows, created_at, revision, dropped_at"
             let rows = if let model {
                 try Row.fetchAll(db, sql: "SELECT \(columns) FROM feedback_snapshots WHERE model = ? ORDER BY seq", arguments: [model])
             } else {
@@ -358,9 +359,27 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 FeedbackSnapshotRecord(model: r["model"], digest: r["digest"], baseVersion: r["base_version"], specDigest: r["spec_digest"],
                                        servedVersion: r["served_version"], trigger: r["trigger"], trainRows: r["train_rows"],
                                        holdoutRows: r["holdout_rows"], freshRows: r["fresh_rows"],
-                                       createdAt: Date(timeIntervalSince1970: r["created_at"]), revision: r["revision"])
+                                       createdAt: Date(timeIntervalSince1970: r["created_at"]), revision: r["revision"],
+                                       droppedAt: (r["dropped_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
+    }
+
+    public func dropFeedbackSnapshot(model: String, digest: String, at: Date, event: EventRecord) throws {
+        var known = true
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT dropped_at FROM feedback_snapshots WHERE model = ? AND digest = ?",
+                                             arguments: [model, digest]) else {
+                known = false
+                return
+            }
+            guard (row["dropped_at"] as Double?) == nil else { return }
+            try db.execute(sql: "UPDATE feedback_snapshots SET dropped_at = ? WHERE model = ? AND digest = ?",
+                           arguments: [at.timeIntervalSince1970, model, digest])
+            try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [event.at.timeIntervalSince1970, event.model, event.kind.rawValue, event.message, event.revision])
+        }
+        guard known else { throw StoreError("the store \(path) has no feedback snapshot \(digest.prefix(8))… of \(model); nothing was dropped") }
     }
 
     public func feedbackSnapshot(model: String, digest: String) throws -> [UInt8] {

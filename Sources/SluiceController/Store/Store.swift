@@ -40,6 +40,11 @@ public protocol Store: LeaseStore {
     /// The CSV bytes of a model's snapshot, checked against its digest.
     /// - Throws: ``StoreError`` when the store has no such snapshot or its bytes do not match.
     func feedbackSnapshot(model: String, digest: String) throws -> [UInt8]
+    /// Marks a model's snapshot dropped at `at` (`sluice feedback drop`) and records `event`, in one
+    /// transaction; the snapshot and its bytes are kept. A snapshot already dropped changes nothing
+    /// (its first `droppedAt` stays, and no event is recorded).
+    /// - Throws: ``StoreError`` when the store has no such snapshot.
+    func dropFeedbackSnapshot(model: String, digest: String, at: Date, event: EventRecord) throws
 
     func version(model: String, id: String) throws -> VersionRecord?
     /// Every version of a model, oldest first.
