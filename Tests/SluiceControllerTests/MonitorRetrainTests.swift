@@ -423,12 +423,7 @@ extension MonitorRetrainTests {
         try f.serveRows(0..<60)
         // A snapshot with a column the dataset has not (as one taken while a version of other
         // columns served): training on it fails.
-        let m = try #require(f.controller.monitoring.watched.first)
-        let odd = FeedbackSnapshot(columns: ["petal_colour", "species"], rows: [.init(id: "x", row: 0, time: 1, part: .holdout, cells: ["blue", "setosa"])])
-        let record = FeedbackSnapshotRecord(model: "iris", digest: odd.digest, baseVersion: try #require(m.baseVersion), specDigest: m.specDigest,
-                                            servedVersion: f.version, trigger: "test", trainRows: 0, holdoutRows: 1, freshRows: 1,
-                                            createdAt: f.clock.now, revision: nil)
-        try f.store.recordFeedbackSnapshot(record, csv: odd.csv(), events: [])
+        let (odd, record) = try f.recordUntrainableSnapshot()
         f.controller.cycle(reason: .triggered("retrain"))
         #expect(f.controller.status.conditions["iris"] == .failed)
         #expect(try f.store.activePublications().map(\.version) == [f.version], "the champion keeps serving")
@@ -454,12 +449,7 @@ extension MonitorRetrainTests {
         f.serve(labelled: 300, correct: 210)
         try f.serveRows(0..<60)
         // A snapshot no cycle can train on (a column the dataset has not): under way for ever, until dropped.
-        let m = try #require(f.controller.monitoring.watched.first)
-        let odd = FeedbackSnapshot(columns: ["petal_colour", "species"], rows: [.init(id: "x", row: 0, time: 1, part: .holdout, cells: ["blue", "setosa"])])
-        let record = FeedbackSnapshotRecord(model: "iris", digest: odd.digest, baseVersion: try #require(m.baseVersion), specDigest: m.specDigest,
-                                            servedVersion: f.version, trigger: "test", trainRows: 0, holdoutRows: 1, freshRows: 1,
-                                            createdAt: f.clock.now, revision: nil)
-        try f.store.recordFeedbackSnapshot(record, csv: odd.csv(), events: [])
+        let (odd, _) = try f.recordUntrainableSnapshot()
         f.controller.cycle(reason: .triggered("retrain"))
         #expect(try f.check().retrain?.hasPrefix("retrain under way: feedback snapshot \(odd.digest.prefix(8))…") == true)
         #expect(try f.store.feedbackSnapshots(model: "iris").count == 1)
@@ -503,6 +493,18 @@ extension MonitorRetrainTests {
 }
 
 extension MonitorControllerTests.Fixture {
+    /// Records, for the watched model's current inputs, a snapshot no cycle can train on: it has a
+    /// column (`petal_colour`) the dataset has not.
+    func recordUntrainableSnapshot() throws -> (FeedbackSnapshot, FeedbackSnapshotRecord) {
+        let m = try #require(controller.monitoring.watched.first)
+        let odd = FeedbackSnapshot(columns: ["petal_colour", "species"], rows: [.init(id: "x", row: 0, time: 1, part: .holdout, cells: ["blue", "setosa"])])
+        let record = FeedbackSnapshotRecord(model: "iris", digest: odd.digest, baseVersion: try #require(m.baseVersion), specDigest: m.specDigest,
+                                            servedVersion: version, trigger: "test", trainRows: 0, holdoutRows: 1, freshRows: 1,
+                                            createdAt: clock.now, revision: nil)
+        try store.recordFeedbackSnapshot(record, csv: odd.csv(), events: [])
+        return (odd, record)
+    }
+
     /// The rows of ``rowsBody(_:wrong:)`` as the client reads them.
     func labelled(_ range: Range<Int>) throws -> [FeedbackSnapshot.Labelled] {
         try rowsBody(range).split(separator: UInt8(ascii: "\n")).map { try MonitorClient.labelled(Array($0)) }

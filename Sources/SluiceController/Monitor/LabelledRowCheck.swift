@@ -61,16 +61,13 @@ enum LabelledRowCheck {
             }
         }
         for (name, value) in row.features.sorted(by: { $0.key < $1.key }) {
-            if case .string(let text) = value, text.utf8.count > maxLoggedTextBytes - 4 {
-                return "\(name) has \(text.utf8.count) bytes of text, which the server's row log may have cut (it keeps \(maxLoggedTextBytes)); a retrain would learn a value never served"
+            // The log cuts at a character's start, so up to 3 bytes before its limit.
+            if case .string(let text) = value, text.utf8.count > RowLog.maxTextBytes - 4 {
+                return "\(name) has \(text.utf8.count) bytes of text, which the server's row log may have cut (it keeps \(RowLog.maxTextBytes)); a retrain would learn a value never served"
             }
         }
         return nil
     }
-
-    /// The most UTF-8 bytes of a text value `sluice serve`'s row log keeps (a longer one is cut, at
-    /// a character's start: up to 3 bytes earlier).
-    static let maxLoggedTextBytes = 1_024
 
     /// A value as JSON text, at most 64 characters of it.
     private static func quoted(_ value: JSON) -> String {

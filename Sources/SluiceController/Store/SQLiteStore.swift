@@ -261,9 +261,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func recordEvent(_ e: EventRecord) throws {
         try write { db in
-            try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
+            try Self.insert(e, db)
         }
+    }
+
+    /// Inserts an event inside a write (every event goes through here).
+    private static func insert(_ e: EventRecord, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
     }
 
     public func recordConditions(_ records: [ConditionRecord]) throws {
@@ -299,10 +304,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [state.model, state.version, state.checkedAt.timeIntervalSince1970, state.problem,
                                  MonitorState.Tracked.text(state.conditions), state.report, state.retrain])
-            for e in events {
-                try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
-            }
+            for e in events { try Self.insert(e, db) }
         }
     }
 
@@ -340,10 +342,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                                  snapshot.trigger, snapshot.trainRows, snapshot.holdoutRows, snapshot.freshRows,
                                  snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv),
                                  snapshot.droppedAt?.timeIntervalSince1970])
-            for e in events {
-                try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
-            }
+            for e in events { try Self.insert(e, db) }
         }
     }
 
@@ -376,8 +375,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             guard (row["dropped_at"] as Double?) == nil else { return }
             try db.execute(sql: "UPDATE feedback_snapshots SET dropped_at = ? WHERE model = ? AND digest = ?",
                            arguments: [at.timeIntervalSince1970, model, digest])
-            try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [event.at.timeIntervalSince1970, event.model, event.kind.rawValue, event.message, event.revision])
+            try Self.insert(event, db)
         }
         guard known else { throw StoreError("the store \(path) has no feedback snapshot \(digest.prefix(8))… of \(model); nothing was dropped") }
     }

@@ -102,15 +102,12 @@ extension MonitorRecorder {
         return row
     }
 
-    /// The most UTF-8 bytes of a text value in the row log; a longer one is cut there (at a character's
-    /// start), so that a few huge rows cannot overrun ``MonitorOptions/maxRowBytes`` between prunes.
-    static let maxLoggedValueBytes = 1_024
-
-    /// `value`, a string cut to ``maxLoggedValueBytes``.
+    /// `value`, a string cut to ``RowLog/maxTextBytes`` (so that a few huge rows cannot overrun
+    /// ``MonitorOptions/maxRowBytes`` between prunes).
     static func truncated(_ value: JSON) -> JSON {
-        guard case .string(let s) = value, s.utf8.count > maxLoggedValueBytes else { return value }
+        guard case .string(let s) = value, s.utf8.count > RowLog.maxTextBytes else { return value }
         let bytes = Array(s.utf8)
-        var end = maxLoggedValueBytes
+        var end = RowLog.maxTextBytes
         // Back off continuation bytes (10xxxxxx) so no character is cut in two.
         while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return .string(String(decoding: bytes[..<end], as: UTF8.self))
