@@ -119,7 +119,7 @@ extension Monitoring {
             model: m.name, digest: digest, baseVersion: base, specDigest: m.specDigest, servedVersion: served, trigger: trigger,
             trainRows: snapshot.trainRows, holdoutRows: snapshot.holdoutRows, freshRows: fresh, createdAt: now, revision: revision)
         let event = EventRecord(at: now, model: m.name, kind: .retrain, message: Redaction.text(
-            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) recent rows held out to gate the candidate and the champion on)\(usable.summary)"),
+            "\(trigger); retraining on feedback snapshot \(digest.prefix(8))… (\(snapshot.trainRows) labelled rows to train on beside the dataset, \(snapshot.holdoutRows) held-out rows, never trained on, to gate the candidate and the champion on)\(usable.summary)"),
             revision: revision)
         return ("retrain started at \(Self.iso(now)) on feedback snapshot \(digest.prefix(8))…\(usable.summary)", [],
                 Start(record: record, csv: csv, event: event))
