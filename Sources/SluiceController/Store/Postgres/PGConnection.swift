@@ -1,0 +1,176 @@
+import CLibPQ
+import Dispatch
+import Foundation
+
+/// One libpq connection to a PostgreSQL server, every call of which runs on its own serial queue
+/// (a dispatch thread, never the Swift cooperative pool: libpq blocks on the network).
+///
+/// The store API is synchronous, as SQLite's is: a caller waits for its call to finish on the
+/// queue. The password comes from the URI, `PGPASSWORD` or `~/.pgpass`, as libpq finds it.
+final class PGConnection: @unchecked Sendable {
+    // `conn` is only touched on `queue`.
+    private let queue: DispatchQueue
+    private var conn: OpaquePointer?
+    /// The URI without its password, for messages.
+    let label: String
+
+    /// Connects to `uri` (`postgres://user@host:port/db`, or libpq's `key=value` form).
+    /// - Throws: ``PGError`` with libpq's message when the server cannot be reached or refuses.
+    init(uri: String) throws {
+        label = PGConnection.redacted(uri)
+        queue = DispatchQueue(label: "sluice.store.postgres")
+        try run {
+            let c = PQconnectdb(uri)
+            guard let c, PQstatus(c) == CONNECTION_OK else {
+                let message = c.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+                if let c { PQfinish(c) }
+                throw PGError(message: "cannot connect to the PostgreSQL store \(self.label): \(PGError.trimmed(message))", sqlState: nil)
+            }
+            self.conn = c
+            // Notices ("schema already exists, skipping") are not for the user's terminal.
+            _ = try self.execute("SET client_min_messages TO warning", [])
+        }
+    }
+
+    deinit {
+        if let conn { PQfinish(conn) }
+    }
+
+    /// Runs one statement with its parameters (`$1`, `$2`, …) and returns its rows.
+    @discardableResult
+    func exec(_ sql: String, _ params: [PGValue?] = []) throws -> PGResult {
+        try run { try self.execute(sql, params) }
+    }
+
+    /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    /// Every statement of `body` runs on the connection's queue, with no other caller's between.
+    func transaction<T>(_ begin: String = "BEGIN", _ body: (PGSession) throws -> T) throws -> T {
+        try run {
+            _ = try self.execute(begin, [])
+            do {
+                let out = try body(PGSession(connection: self))
+                _ = try self.execute("COMMIT", [])
+                return out
+            } catch {
+                _ = try? self.execute("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    /// Runs `work` on the queue and waits for it.
+    private func run<T>(_ work: () throws -> T) throws -> T {
+        try withoutActuallyEscaping(work) { work in
+            nonisolated(unsafe) var result: Result<T, any Error>?
+            nonisolated(unsafe) let work = work
+            let done = DispatchSemaphore(value: 0)
+            queue.async {
+                result = Result { try work() }
+                done.signal()
+            }
+            done.wait()
+            return try result!.get()
+        }
+    }
+
+    /// On the queue: sends one statement (text parameters, `bytea` ones in binary) and reads its
+    /// result; a connection the server dropped is reset once first.
+    fileprivate func execute(_ sql: String, _ params: [PGValue?]) throws -> PGResult {
+        guard let conn else { throw PGError(message: "the PostgreSQL store \(label) is not connected", sqlState: nil) }
+        if PQstatus(conn) != CONNECTION_OK { PQreset(conn) }
+        var buffers: [[CChar]?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for p in params {
+            switch p {
+            case nil:
+                buffers.append(nil); lengths.append(0); formats.append(0)
+            case .text(let s)?:
+                buffers.append(Array(s.utf8CString)); lengths.append(0); formats.append(0)
+            case .bytes(let b)?:
+                buffers.append(b.map { CChar(bitPattern: $0) }); lengths.append(Int32(b.count)); formats.append(1)
+            }
+        }
+        let result: OpaquePointer? = withPointers(buffers) { values in
+            PQexecParams(conn, sql, Int32(params.count), nil, values, lengths, formats, 0)
+        }
+        guard let result else {
+            throw PGError(message: "PostgreSQL store \(label): \(PGError.trimmed(String(cString: PQerrorMessage(conn))))", sqlState: nil)
+        }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let message = String(cString: PQresultErrorMessage(result))
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            PQclear(result)
+            throw PGError(message: "PostgreSQL store \(label): \(PGError.trimmed(message))", sqlState: state)
+        }
+        return PGResult(result)
+    }
+
+    /// Calls `body` with C pointers to `buffers` (nil for SQL NULL), valid during the call.
+    private func withPointers<R>(_ buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafePointer<CChar>?] = []
+        func next(_ i: Int) -> R {
+            if i == buffers.count { return body(pointers) }
+            guard let b = buffers[i] else {
+                pointers.append(nil)
+                return next(i + 1)
+            }
+            return b.withUnsafeBufferPointer { p in
+                pointers.append(p.baseAddress ?? UnsafePointer(bitPattern: 1))
+                return next(i + 1)
+            }
+        }
+        return next(0)
+    }
+
+    /// `uri` with any password replaced by `***`.
+    static func redacted(_ uri: String) -> String {
+        var out = uri
+        if let scheme = out.range(of: "://"), let at = out[scheme.upperBound...].firstIndex(of: "@"),
+           let colon = out[scheme.upperBound..<at].firstIndex(of: ":") {
+            out.replaceSubrange(out.index(after: colon)..<at, with: "***")
+        }
+        if let range = out.range(of: #"password=[^& ]*"#, options: .regularExpression) {
+            out.replaceSubrange(range, with: "password=***")
+        }
+        return out
+    }
+}
+
+/// Statements inside one ``PGConnection/transaction(_:_:)``.
+struct PGSession {
+    fileprivate let connection: PGConnection
+
+    @discardableResult
+    func exec(_ sql: String, _ params: [PGValue?] = []) throws -> PGResult {
+        try connection.execute(sql, params)
+    }
+}
+
+/// A statement parameter: text (PostgreSQL parses it as the column's type) or raw `bytea` bytes.
+enum PGValue: Sendable {
+    case text(String)
+    case bytes([UInt8])
+}
+
+extension PGValue {
+    static func string(_ s: String?) -> PGValue? { s.map(PGValue.text) }
+    static func double(_ d: Double?) -> PGValue? { d.map { .text("\($0)") } }
+    static func int(_ i: Int64?) -> PGValue? { i.map { .text("\($0)") } }
+    static func int(_ i: Int?) -> PGValue? { i.map { .text("\($0)") } }
+    static func bool(_ b: Bool) -> PGValue? { .text(b ? "true" : "false") }
+    static func date(_ d: Date?) -> PGValue? { double(d?.timeIntervalSince1970) }
+}
+
+/// An error from the PostgreSQL server or libpq: its message and SQLSTATE code, if any.
+struct PGError: Error, CustomStringConvertible, Sendable {
+    var message: String
+    /// The five-character SQLSTATE (`23505` unique violation, `42P01` undefined table, …).
+    var sqlState: String?
+    var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+
+    static func trimmed(_ s: String) -> String {
+        s.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
+    }
+}
