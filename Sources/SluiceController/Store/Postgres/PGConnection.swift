@@ -61,16 +61,25 @@ final class PGConnection: @unchecked Sendable {
     /// Runs `work` on the queue and waits for it.
     private func run<T>(_ work: () throws -> T) throws -> T {
         try withoutActuallyEscaping(work) { work in
-            nonisolated(unsafe) var result: Result<T, any Error>?
-            nonisolated(unsafe) let work = work
+            var result: Result<T, any Error>?
+            // The queue's block holds the job, not `work`: the job lets go of `work` before
+            // this returns, as `withoutActuallyEscaping` requires.
+            let job = Job { result = Result { try work() } }
             let done = DispatchSemaphore(value: 0)
             queue.async {
-                result = Result { try work() }
+                job.work?()
                 done.signal()
             }
             done.wait()
+            job.work = nil
             return try result!.get()
         }
+    }
+
+    /// A closure handed to the queue, cleared once it ran.
+    private final class Job: @unchecked Sendable {
+        var work: (() -> Void)?
+        init(_ work: @escaping () -> Void) { self.work = work }
     }
 
     /// On the queue: sends one statement (text parameters, `bytea` ones in binary) and reads its
