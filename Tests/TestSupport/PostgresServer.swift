@@ -59,9 +59,11 @@ public final class PostgresServer: Sendable {
     }
 
     /// A new empty database on the server, as a libpq URI.
-    public func freshDatabase() throws -> String {
+    /// - Parameter icuLocale: an ICU collation for it (`en-US`), rather than the server's bytewise `C`.
+    public func freshDatabase(icuLocale: String? = nil) throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try Self.run(bin + "/createdb", asPostgresUser: false, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", name])
+        let collation = icuLocale.map { ["--template=template0", "--locale-provider=icu", "--icu-locale=\($0)"] } ?? []
+        try Self.run(bin + "/createdb", asPostgresUser: false, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"] + collation + [name])
         return "postgres://postgres@127.0.0.1:\(port)/\(name)"
     }
 
