@@ -31,6 +31,7 @@ public final class PostgresServer: Sendable {
     private init() throws {
         bin = try Self.binDirectory()
         asPostgresUser = geteuid() == 0
+        Self.stopAbandoned(bin: bin, asPostgresUser: asPostgresUser)
         var template = Array((FileManager.default.temporaryDirectory.path + "/sluice-pg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw PostgresUnavailable(reason: "cannot create a temporary directory") }
         directory = String(cString: made)
@@ -41,6 +42,7 @@ public final class PostgresServer: Sendable {
             chown(directory, pw.pointee.pw_uid, pw.pointee.pw_gid)
         }
         let data = directory + "/data"
+        try Data("\(getpid())".utf8).write(to: URL(fileURLWithPath: directory + "/owner.pid"))
         try Self.run(bin + "/initdb", asPostgresUser: asPostgresUser, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
         var lastError = ""
         for _ in 0..<5 {
@@ -125,6 +127,20 @@ public final class PostgresServer: Sendable {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Stops the servers of test processes that died without stopping theirs (a crash, a kill).
+    private static func stopAbandoned(bin: String, asPostgresUser: Bool) {
+        let temp = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temp)) ?? [] where name.hasPrefix("sluice-pg-") {
+            let directory = temp + "/" + name
+            guard let text = try? String(contentsOfFile: directory + "/owner.pid", encoding: .utf8), let pid = Int32(text),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if FileManager.default.fileExists(atPath: directory + "/data/postmaster.pid") {
+                try? run(bin + "/pg_ctl", asPostgresUser: asPostgresUser, ["stop", "-m", "immediate", "-w", "-D", directory + "/data"])
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     private nonisolated(unsafe) static var running: PostgresServer?
