@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Testing
 import SluiceCore
 import TestSupport
@@ -99,6 +101,33 @@ struct PostgresStoreTests {
             let text = "\(error)"
             return error is StoreError && text.contains("postgres://nobody:***@127.0.0.1:\(server.port)/no_such_database")
                 && !text.contains("s3cret") && text.contains("check the --store URI")
+        }
+    }
+
+    /// Processes claiming a free lease at the same moment (each its own connection, as separate
+    /// hosts would): exactly one wins, and the lease names it.
+    @Test func concurrentClaimsOfAFreeLeaseHaveOneWinner() throws {
+        let uri = try Self.database()
+        let stores = try (0..<6).map { _ in try PostgresStore(uri: uri) }
+        for round in 0..<5 {
+            let winners = Mutex<[String]>([])
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: stores.count) { i in
+                let claimant = LeaseHolder(token: "r\(round)-\(i)", pid: 1, host: "node-\(i)", command: "sluice run",
+                                           acquiredAt: Date(timeIntervalSince1970: 1000), expiresAt: Date(timeIntervalSince1970: 5000))
+                do {
+                    if try stores[i].claimLease(claimant, now: Date(timeIntervalSince1970: 2000)) == nil {
+                        winners.withLock { $0.append(claimant.token) }
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            let won = winners.withLock { $0 }
+            #expect(failures.withLock { $0 }.isEmpty)
+            #expect(won.count == 1, "round \(round): \(won)")
+            #expect(try stores[0].leaseHolder()?.token == won.first)
+            if let token = won.first { try stores[0].releaseLease(token: token) }
         }
     }
 
