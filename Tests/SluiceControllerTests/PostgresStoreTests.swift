@@ -131,6 +131,24 @@ struct PostgresStoreTests {
         }
     }
 
+    /// The server ends the store's session (a restart, an administrator, an idle timeout): the next
+    /// calls run on a new session, with the store's settings (its schema) set again.
+    @Test func aLostSessionIsOpenedAgain() throws {
+        let uri = try Self.database()
+        let store = try PostgresStore(uri: uri)
+        try store.recordVersion(StoreConformanceTests.version("v1"))
+        let raw = try PGConnection(uri: uri)
+        for round in 0..<2 {
+            let ended = try raw.exec("""
+                SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """)
+            #expect(ended.cells.count == 1, "round \(round): the store's one session was ended")
+            #expect(try store.versions(model: "iris").count == 1 + round)
+            try store.recordVersion(StoreConformanceTests.version("v\(round + 2)", at: Double(round + 2)))
+        }
+        #expect(try store.versions(model: "iris").map(\.id) == ["v1", "v2", "v3"])
+    }
+
     /// A statement the server rejects carries its SQLSTATE.
     @Test func serverErrorsCarryTheirSQLState() throws {
         let raw = try PGConnection(uri: try Self.database())

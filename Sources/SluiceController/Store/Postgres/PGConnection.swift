@@ -13,11 +13,15 @@ final class PGConnection: @unchecked Sendable {
     private var conn: OpaquePointer?
     /// The URI without its password, for messages.
     let label: String
+    /// Session settings, run again after a reconnection (a new session has none of them).
+    private let setup: [String]
 
     /// Connects to `uri` (`postgres://user@host:port/db`, or libpq's `key=value` form).
+    /// - Parameter setup: statements run at the start of every session (`SET search_path …`).
     /// - Throws: ``PGError`` with libpq's message when the server cannot be reached or refuses.
-    init(uri: String) throws {
+    init(uri: String, setup: [String] = []) throws {
         label = PGConnection.redacted(uri)
+        self.setup = ["SET client_min_messages TO warning"] + setup
         queue = DispatchQueue(label: "sluice.store.postgres")
         try run {
             let c = PQconnectdb(uri)
@@ -28,7 +32,7 @@ final class PGConnection: @unchecked Sendable {
             }
             self.conn = c
             // Notices ("schema already exists, skipping") are not for the user's terminal.
-            _ = try self.execute("SET client_min_messages TO warning", [])
+            for statement in self.setup { _ = try self.execute(statement, [], reconnect: false) }
         }
     }
 
@@ -36,23 +40,25 @@ final class PGConnection: @unchecked Sendable {
         if let conn { PQfinish(conn) }
     }
 
-    /// Runs one statement with its parameters (`$1`, `$2`, …) and returns its rows.
+    /// Runs one statement with its parameters (`$1`, `$2`, …) and returns its rows. Outside a
+    /// transaction a statement may be sent twice when the session was lost: only reads and
+    /// idempotent statements go here; writes go in ``transaction(_:_:)``.
     @discardableResult
     func exec(_ sql: String, _ params: [PGValue?] = []) throws -> PGResult {
-        try run { try self.execute(sql, params) }
+        try run { try self.execute(sql, params, reconnect: true) }
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
     /// Every statement of `body` runs on the connection's queue, with no other caller's between.
     func transaction<T>(_ begin: String = "BEGIN", _ body: (PGSession) throws -> T) throws -> T {
         try run {
-            _ = try self.execute(begin, [])
+            _ = try self.execute(begin, [], reconnect: true)
             do {
                 let out = try body(PGSession(connection: self))
-                _ = try self.execute("COMMIT", [])
+                _ = try self.execute("COMMIT", [], reconnect: false)
                 return out
             } catch {
-                _ = try? self.execute("ROLLBACK", [])
+                _ = try? self.execute("ROLLBACK", [], reconnect: false)
                 throw error
             }
         }
@@ -83,10 +89,33 @@ final class PGConnection: @unchecked Sendable {
     }
 
     /// On the queue: sends one statement (text parameters, `bytea` ones in binary) and reads its
-    /// result; a connection the server dropped is reset once first.
-    fileprivate func execute(_ sql: String, _ params: [PGValue?]) throws -> PGResult {
+    /// result.
+    /// - Parameter reconnect: whether a connection the server dropped may be reset first (and its
+    ///   session set up again): only outside a transaction. Inside one, the transaction is gone
+    ///   with the session, and its later statements must fail rather than run on their own
+    ///   (without the writer-lease check that began it).
+    fileprivate func execute(_ sql: String, _ params: [PGValue?], reconnect: Bool) throws -> PGResult {
+        do { return try attempt(sql, params, reconnect: reconnect) } catch let error as PGError where reconnect && conn.map({ PQstatus($0) != CONNECTION_OK }) == true {
+            // The session was gone before the statement (a server restart, an idle timeout, an
+            // administrator): outside a transaction it is sent once more, on a new session. Such
+            // statements are reads, `BEGIN` and idempotent ones (``exec(_:_:)``), so twice is safe.
+            _ = error
+            return try attempt(sql, params, reconnect: true)
+        }
+    }
+
+    private func attempt(_ sql: String, _ params: [PGValue?], reconnect: Bool) throws -> PGResult {
         guard let conn else { throw PGError(message: "the PostgreSQL store \(label) is not connected", sqlState: nil) }
-        if PQstatus(conn) != CONNECTION_OK { PQreset(conn) }
+        if PQstatus(conn) != CONNECTION_OK {
+            guard reconnect else {
+                throw PGError(message: "the connection to the PostgreSQL store \(label) was lost in a transaction; nothing of it was written", sqlState: nil)
+            }
+            PQreset(conn)
+            guard PQstatus(conn) == CONNECTION_OK else {
+                throw PGError(message: "cannot reconnect to the PostgreSQL store \(label): \(PGError.trimmed(String(cString: PQerrorMessage(conn))))", sqlState: nil)
+            }
+            for statement in setup { _ = try execute(statement, [], reconnect: false) }
+        }
         var buffers: [[CChar]?] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
@@ -153,7 +182,7 @@ struct PGSession {
 
     @discardableResult
     func exec(_ sql: String, _ params: [PGValue?] = []) throws -> PGResult {
-        try connection.execute(sql, params)
+        try connection.execute(sql, params, reconnect: false)
     }
 }
 

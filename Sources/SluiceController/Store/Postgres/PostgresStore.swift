@@ -23,15 +23,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
     ///   SQLSTATE), ``StoreMissing`` when `readOnly` and nothing was applied there yet.
     public init(uri: String, readOnly: Bool = false) throws {
         do {
-            connection = try PGConnection(uri: uri)
+            connection = try PGConnection(uri: uri, setup: [
+                "SET client_encoding TO 'UTF8'", "SET bytea_output TO 'hex'", "SET search_path TO \(PostgresSchema.name)",
+            ])
         } catch let e as PGError {
             throw StoreError("\(e); check the --store URI, that the server runs, and the password (PGPASSWORD or ~/.pgpass)")
         }
         label = connection.label
         do {
-            try connection.exec("SET client_encoding TO 'UTF8'")
-            try connection.exec("SET bytea_output TO 'hex'")
-            try connection.exec("SET search_path TO \(PostgresSchema.name)")
             try migrate(readOnly: readOnly)
         } catch let e as PGError {
             throw StoreError("cannot open the PostgreSQL store \(label): \(e)")
