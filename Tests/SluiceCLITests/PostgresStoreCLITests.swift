@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceController
 import TestSupport
 
 /// `--store postgres://…` with the real binary against a throwaway PostgreSQL (issue 15, work in
@@ -21,6 +22,24 @@ struct PostgresStoreCLITests {
         let again = try box.run("apply", "--store", uri)
         #expect(again.status == 0, "\(again.output)")
         #expect(again.stdout.contains("0 to train"), "the version and its artifact are found in PostgreSQL: \(again.stdout)")
+    }
+
+    /// The writer lease lives in the database: a holder on another connection (another host, as
+    /// far as the store can tell) keeps `apply` out, and `status` still reads.
+    @Test func aLeaseHeldInTheDatabaseKeepsApplyOut() throws {
+        let uri = try PostgresServer.shared.get().freshDatabase()
+        let box = try Sandbox()
+        #expect(try box.run("apply", "--store", uri).status == 0)
+        let holder = try PostgresStore(uri: uri)
+        let lease = try WriterLease.acquire(store: holder, command: "sluice run (test holder)", timeout: .seconds(1))
+        let blocked = try box.run("apply", "--store", uri, "--lock-timeout", "0")
+        #expect(blocked.status == 1, "\(blocked.output)")
+        #expect(blocked.stderr.contains("locked by another process"), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("sluice run (test holder)"), "\(blocked.stderr)")
+        let status = try box.run("status", "--store", uri)
+        #expect(status.stdout.contains("iris  ready"), "\(status.output)")
+        lease.release()
+        #expect(try box.run("apply", "--store", uri, "--lock-timeout", "0").status == 0)
     }
 
     @Test func aReadOnlyCommandOnAnEmptyDatabaseSaysNothingWasApplied() throws {
