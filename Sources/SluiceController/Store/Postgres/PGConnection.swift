@@ -133,14 +133,14 @@ final class PGConnection: @unchecked Sendable {
             PQexecParams(conn, sql, Int32(params.count), nil, values, lengths, formats, 0)
         }
         guard let result else {
-            throw PGError(message: "PostgreSQL store \(label): \(PGError.trimmed(String(cString: PQerrorMessage(conn))))", sqlState: nil)
+            throw PGError(message: PGError.trimmed(String(cString: PQerrorMessage(conn))), sqlState: nil)
         }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             let message = String(cString: PQresultErrorMessage(result))
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             PQclear(result)
-            throw PGError(message: "PostgreSQL store \(label): \(PGError.trimmed(message))", sqlState: state)
+            throw PGError(message: PGError.trimmed(message), sqlState: state)
         }
         return PGResult(result)
     }
