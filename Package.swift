@@ -39,6 +39,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libpq, the PostgreSQL client library: the PostgreSQL store (issue 15).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "CPrefetch"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
         .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch"]),
@@ -50,7 +56,7 @@ let package = Package(
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

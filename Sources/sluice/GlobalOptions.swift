@@ -13,7 +13,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The manifests directory, relative to the root.")
     var manifests: String = "manifests"
 
-    @Option(help: "The store: sqlite:PATH, PATH relative to the root.")
+    @Option(help: "The store: sqlite:PATH, PATH relative to the root; or postgres://USER@HOST:PORT/DB (work in progress, issue 15).")
     var store: String = "sqlite:.sluice/state.db"
 
     @Option(name: .customLong("deploy-root"),
@@ -51,10 +51,16 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard store.hasPrefix("sqlite:") else {
-            throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db)")
+        if let uri = postgresURI {
+            guard uri.count > uri.prefix(while: { $0 != ":" }).count + "://".count else {
+                throw ValidationError("--store \(store): expected a PostgreSQL URI such as postgres://sluice@db.example:5432/sluice")
+            }
+        } else {
+            guard store.hasPrefix("sqlite:") else {
+                throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db) or postgres://USER@HOST:PORT/DB")
+            }
+            guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
         }
-        guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: rootURL.path, isDirectory: &isDirectory) else {
             throw ValidationError("--root \(root): no such directory (\(rootURL.path)); point --root at the repository holding \(manifests)/")
@@ -75,8 +81,14 @@ struct GlobalOptions: ParsableArguments {
         URL(fileURLWithPath: PosixFiles.join(PosixFiles.currentDirectory, PosixFiles.expandingTilde(root)), isDirectory: true)
     }
 
-    /// The store's file path.
+    /// The `--store` URI when it names a PostgreSQL database (`postgres://` or `postgresql://`).
+    var postgresURI: String? {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") ? store : nil
+    }
+
+    /// The store's file path (for a PostgreSQL store, its URI without the password).
     var storePath: String {
+        if let uri = postgresURI { return PostgresStore.redacted(uri) }
         let path = String(store.dropFirst("sqlite:".count))
         return PosixFiles.userPath(path, relativeTo: rootURL.path)
     }
@@ -87,9 +99,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The directory holding the store's file: its downloads, git checkouts and artifacts live
-    /// here, and no model may be published into it.
+    /// here, and no model may be published into it. With a PostgreSQL store, `.sluice/` under the root.
     var storeDirectory: String {
-        (storePath as NSString).deletingLastPathComponent
+        if postgresURI != nil { return rootURL.path + "/.sluice" }
+        return (storePath as NSString).deletingLastPathComponent
     }
 
     /// Where datasets named by URL are cached: `downloads/` beside the store.
@@ -98,8 +111,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store, or fails with exit code 1 and a message.
-    func openStore() throws -> SQLiteStore {
-        do { return try SQLiteStore(path: storePath) } catch {
+    func openStore() throws -> any Store {
+        do {
+            if let uri = postgresURI { return try PostgresStore(uri: uri) }
+            return try SQLiteStore(path: storePath)
+        } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
@@ -107,8 +123,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens an existing store for reading (the read-only commands never create one); `nil` when
     /// there is none yet. Fails with exit code 1 and a message when it cannot be read.
-    func openStoreReadOnly() throws -> SQLiteStore? {
-        do { return try SQLiteStore(path: storePath, readOnly: true) } catch is StoreMissing {
+    func openStoreReadOnly() throws -> (any Store)? {
+        do {
+            if let uri = postgresURI { return try PostgresStore(uri: uri, readOnly: true) }
+            return try SQLiteStore(path: storePath, readOnly: true)
+        } catch is StoreMissing {
             return nil
         } catch {
             Terminal.error("\(error)")
@@ -117,7 +136,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// An existing store for reading, or exit code 1 saying there is none yet.
-    func requireStoreReadOnly() throws -> SQLiteStore {
+    func requireStoreReadOnly() throws -> any Store {
         guard let store = try openStoreReadOnly() else {
             Terminal.error("\(StoreMissing(path: storePath))")
             throw ExitCode(1)

@@ -5,11 +5,19 @@ import GRDB
 import Testing
 import SluiceCore
 import SluiceManifest
+import TestSupport
 @testable import SluiceController
 
-/// Both stores keep the same contract; the SQLite one on a real file.
+/// Every store keeps the same contract: the SQLite one on a real file, the PostgreSQL one on a
+/// throwaway server on 127.0.0.1 (``PostgresServer``; a fresh database per case).
 @Suite struct StoreConformanceTests {
-    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+    enum Kind: String, CaseIterable, Sendable {
+        case memory, sqlite, postgres
+
+        /// Every kind; without `postgres` only when `SLUICE_SKIP_POSTGRES=1` says so (a server that
+        /// cannot be started otherwise fails the PostgreSQL cases, naming why).
+        static var allCases: [Kind] { PostgresServer.skipped ? [.memory, .sqlite] : [.memory, .sqlite, .postgres] }
+    }
 
     static func make(_ kind: Kind) throws -> (any Store, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
@@ -17,6 +25,7 @@ import SluiceManifest
         switch kind {
         case .memory: return (InMemoryStore(), dir)
         case .sqlite: return (try SQLiteStore(path: dir.appendingPathComponent("state.db").path), dir)
+        case .postgres: return (try PostgresStore(uri: try PostgresServer.shared.get().freshDatabase()), dir)
         }
     }
 
