@@ -33,6 +33,12 @@ public enum ControllerEndpoint {
         }
         router.get("readyz") { _, _ -> Response in
             let s = controller.status
+            if s.replica {
+                let role = s.holdsLease ? "leading" : "a replica (another leads)"
+                if s.isReady { return text(.ok, "ready: \(role), working on \(s.claimed.count) models, \(s.cycles) cycles led, revision \(s.lastRevision ?? "none")\n") }
+                if let e = s.storeError { return text(.serviceUnavailable, "not ready: cannot reach the store's work queue: \(e)\n") }
+                if !s.polled { return text(.serviceUnavailable, "not ready: has not reached the store's work queue yet\n") }
+            }
             if s.isReady { return text(.ok, "ready: \(s.cycles) cycles, revision \(s.lastRevision ?? "none")\n") }
             if !s.holdsLease, let lost = s.leaseLost {
                 return text(.serviceUnavailable, "not ready: \(lost); waiting to take the lease again\n")

@@ -16,7 +16,9 @@ extension Sluice {
                 Manifests come from --manifests under --root, or from a branch of a git repository (--git URL \
                 --branch B --path DIR), cloned into the store's directory and fetched every cycle. Failed models \
                 are retried with exponential backoff; drifted targets are republished. One controller writes a \
-                store at a time: the others wait for its lease. SIGTERM or SIGINT stops it cleanly (exit 0).
+                SQLite store at a time: the others wait for its lease. On a PostgreSQL store (--store postgres://…) \
+                any number of replicas share the work: one leads (plans), every one claims models and carries them \
+                out. SIGTERM or SIGINT stops it cleanly (exit 0).
                 --config FILE reads a JSON object with the same keys as the options (e.g. {"interval": 30, \
                 "git": "https://…"}); options on the command line win. See controller/README.md.
                 """)
@@ -49,9 +51,13 @@ extension Sluice {
         @Option(help: "The longest wait before retrying a failed model (5m, or seconds).", transform: DurationOption.seconds)
         var maxBackoff: Double = 300
 
-        @Option(help: "How long the store's writer lease lasts without a heartbeat (30s, or seconds; a killed controller's is taken over after this).",
+        @Option(help: "How long the store's writer lease lasts without a heartbeat (a killed controller's is taken over after this; with replicas on PostgreSQL, the leader's): 30s on SQLite, 15s on PostgreSQL.",
                 transform: DurationOption.seconds)
-        var leaseDuration: Double = 30
+        var leaseDuration: Double?
+
+        @Option(help: "Replicas on PostgreSQL: how long a replica's claim on a model lasts without a heartbeat (renewed every third of it); a killed or paused replica's models are taken over after this (60s, or seconds).",
+                transform: DurationOption.seconds)
+        var claimLease: Double = 60
 
         @Option(help: "How long to wait for work under way after SIGTERM before exiting anyway (20s, or seconds).",
                 transform: DurationOption.seconds)
@@ -86,7 +92,8 @@ extension Sluice {
             guard interval > 0 else { throw ValidationError("--interval \(interval): must be a positive duration (e.g. 30s)") }
             guard concurrency >= 1 else { throw ValidationError("--concurrency \(concurrency): must be 1 or more") }
             guard backoff > 0, maxBackoff >= backoff else { throw ValidationError("--backoff \(backoff) and --max-backoff \(maxBackoff): need 0 < backoff ≤ max-backoff") }
-            guard leaseDuration >= 1 else { throw ValidationError("--lease-duration \(leaseDuration): must be at least 1 second") }
+            if let leaseDuration, leaseDuration < 1 { throw ValidationError("--lease-duration \(leaseDuration): must be at least 1 second") }
+            guard claimLease >= 1 else { throw ValidationError("--claim-lease \(claimLease): must be at least 1 second") }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("--log-level \(logLevel): use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -129,7 +136,8 @@ extension Sluice {
             settings.interval = .milliseconds(Int(interval * 1000))
             settings.concurrency = concurrency
             settings.retry = RetryPolicy(base: backoff, cap: maxBackoff)
-            settings.leaseDuration = .milliseconds(Int(leaseDuration * 1000))
+            settings.leaseDuration = .milliseconds(Int((leaseDuration ?? (options.postgresURI == nil ? 30 : 15)) * 1000))
+            settings.claimLease = .milliseconds(Int(claimLease * 1000))
             settings.allowEmpty = allowEmpty
             settings.downloads = options.downloadsPath
             settings.storeDirectory = options.storeDirectory

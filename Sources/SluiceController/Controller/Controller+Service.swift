@@ -19,6 +19,7 @@ extension Controller: Service {
     public func stop() {
         cancellation.cancel()
         wakeups.signal()
+        workWakeups.signal()
         stopRequests.continuation.finish()
     }
 
@@ -46,6 +47,7 @@ extension Controller: Service {
                     group.addTask { try await self.reconcileWhileRunning(); return true }
                     group.addTask { try await self.giveUpAfterShutdownTimeout(); return false }
                     group.addTask { await self.monitorWhileRunning(); return false }
+                    if let queue = self.queue { group.addTask { await self.workWhileRunning(queue); return false } }
                     // Until the loop ends; the timeout's WorkAbandoned cancels it (leaving the group).
                     while let loopEnded = try await group.next() {
                         if loopEnded { group.cancelAll() }
@@ -118,7 +120,8 @@ extension Controller: Service {
             let attempt = try await WorkThread.run("sluice.lease") { [self] () throws -> Result<WriterLease, LeaseWait> in
                 do {
                     return .success(try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
-                                                            duration: options.leaseDuration, timeout: .seconds(1), clock: clock) { [self] reason in
+                                                            duration: options.leaseDuration, timeout: .seconds(1), clock: clock,
+                                                            fencesStore: queue == nil) { [self] reason in
                         leaseLost(reason)
                     })
                 } catch let error as StoreError {
@@ -133,10 +136,14 @@ extension Controller: Service {
                     s.cyclesHolding = 0
                 }
                 metrics.lease(held: true)
-                logger.info("holding the store's writer lease")
+                logger.info(queue == nil ? "holding the store's writer lease" : "leading the replicas (holding the store's writer lease)")
                 return lease
             case .failure(let wait):
-                if wait.holder != lastHolder {
+                if wait.holder != lastHolder, queue != nil {
+                    logger.info("following: another replica leads (it plans; this one works on the models it claims)",
+                                metadata: ["leader": "\(wait.holder ?? "none")"])
+                    lastHolder = wait.holder
+                } else if wait.holder != lastHolder {
                     logger.notice("waiting for the store's writer lease", metadata: ["holder": "\(wait.holder ?? "none")", "error": "\(wait.error)"])
                     lastHolder = wait.holder
                 }

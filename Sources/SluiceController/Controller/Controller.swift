@@ -50,6 +50,12 @@ public final class Controller: Sendable {
         public var downloadPatience: Double = 2
         /// How long a stop waits for work under way (a publish) before it gives it up.
         public var shutdownTimeout: Duration = .seconds(20)
+        /// Whether to share the work with other replicas when the store has a work queue
+        /// (PostgreSQL): the lease holder leads (plans and queues), every replica claims models.
+        public var replicas = true
+        /// How long a replica's claim on a model lasts without a heartbeat (renewed every third of
+        /// it): a killed or paused replica's models are taken over after this.
+        public var claimLease: Duration = .seconds(60)
         public init() {}
     }
 
@@ -67,8 +73,20 @@ public final class Controller: Sendable {
         public var conditions: [String: Condition] = [:]
         /// The token of the holding ``cyclesHolding`` counts the cycles of.
         fileprivate var holdingToken: String?
+        /// Whether this controller is one of several replicas sharing a store's work queue.
+        public var replica = false
+        /// A replica: why it last failed to reach the store's work queue (`nil`: it reached it).
+        public var storeError: String?
+        /// A replica: whether it has reached the work queue yet.
+        public var polled = false
+        /// A replica: the models it works on now.
+        public var claimed: [String] = []
         /// Ready: holds the lease and has completed a cycle under it that read the desired state.
-        public var isReady: Bool { holdsLease && cyclesHolding > 0 && lastError == nil }
+        /// A replica is ready when it reaches the store, and, while it leads, once it has.
+        public var isReady: Bool {
+            guard replica else { return holdsLease && cyclesHolding > 0 && lastError == nil }
+            return polled && storeError == nil && (!holdsLease || (cyclesHolding > 0 && lastError == nil))
+        }
     }
 
     public let options: Options
@@ -92,6 +110,13 @@ public final class Controller: Sendable {
     let pending = Mutex<String?>(nil)
     let state = Mutex(Status())
     private let retries: Mutex<Retries>
+    /// The work queue replicas share (a PostgreSQL store); `nil` when this controller does all the work itself.
+    public let queue: (any WorkQueue)?
+    /// Held while the source is brought up to date and read: the leader's cycle and the work on
+    /// claimed models read the same checkout.
+    let sourceLock = Mutex<Void>(())
+    /// Wakes the work loop: the leader queued work, or the controller stops.
+    let workWakeups = Wakeups()
     let watcher = Mutex<FileWatcher?>(nil)
     /// Dataset downloads, kept across cycles so that a slow one goes on while cycles run.
     private let downloads = Mutex<Downloads?>(nil)
@@ -109,6 +134,7 @@ public final class Controller: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.retries = Mutex(Retries(policy: options.retry))
+        self.queue = options.replicas ? store as? any WorkQueue : nil
         self.monitoring = Monitoring(store: store, clock: clock, logger: logger, metrics: metrics.monitor)
         monitoring.onRetrain { [weak self] why in self?.trigger(why) }
     }
@@ -128,14 +154,13 @@ public final class Controller: Sendable {
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
         if let lease { holding(lease) }
         do {
-            try syncSource(reason: reason, cycleLogger)
-            let reconciler = Reconciler(
-                configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
-                                     planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
-                                     downloads: options.downloads, downloadLimits: options.downloadLimits,
-                                     storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
-                store: store, logger: cycleLogger, downloads: cycleDownloads(), patience: options.downloadPatience, clock: clock)
-            let snapshot = try reconciler.snapshot()
+            // The server's time before the snapshot: work a replica finishes after it may not be in the plan.
+            let observedAt = try queue?.serverTime()
+            let (reconciler, snapshot) = try sourceLock.withLock { _ throws -> (Reconciler, Reconciler.Snapshot) in
+                try syncSource(reason: reason, cycleLogger)
+                let r = self.reconciler(cycleLogger)
+                return (r, try r.snapshot())
+            }
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
             monitoring.watch(MonitoredModel.of(snapshot.desired))
@@ -149,7 +174,20 @@ public final class Controller: Sendable {
                 return (d.manifest.name, d.manifest.digest + " " + data + " " + (d.feedback?.digest ?? "") + " " + revision)
             })
             let now = clock.now
-            let plan = retries.withLock { $0.hold(reconciler.plan(snapshot), fingerprints: fingerprints, now: now) }
+            var plan = reconciler.plan(snapshot)
+            var queued = 0
+            if let queue, let lease, let observedAt {
+                // A replica's leader: the models with actions go to the queue, for any replica to
+                // claim (backoff is the queue's); only the others' conditions are recorded here.
+                let work = plan.items.filter { !$0.actions.isEmpty }
+                try queue.enqueue(work.map { WorkItem(model: $0.model, fingerprint: fingerprints[$0.model] ?? "", revision: snapshot.revision,
+                                                      actions: $0.actions.map(\.kind.rawValue).joined(separator: ", ")) },
+                                  observedAt: observedAt, leader: lease.token)
+                queued = work.count
+                plan = Plan(items: plan.items.filter { $0.actions.isEmpty }, warnings: plan.warnings)
+            } else {
+                plan = retries.withLock { $0.hold(plan, fingerprints: fingerprints, now: now) }
+            }
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: lease)
             // A cycle with nothing to change has no failed write to reveal a loss: check the holding
             // before the cycle counts as complete under it (one read of the store).
@@ -182,7 +220,7 @@ public final class Controller: Sendable {
                 s.conditions = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.model, $0.condition) })
             }
             metrics.cycle(duration: elapsed, at: clock.now, report: report, revision: snapshot.revision)
-            log(report, plan: plan, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
+            log(report, plan: plan, queued: queued, elapsed: elapsed, revision: snapshot.revision, cycleLogger)
         } catch let error as SourceError where error.waiting {
             // Backing off from an unreachable source: said once, when the attempt failed.
             state.withLock { $0.lastError = Redaction.text("\(error)") }
@@ -192,6 +230,16 @@ public final class Controller: Sendable {
             metrics.cycle(duration: ContinuousClock.now - start, at: clock.now, report: nil, revision: nil)
             cycleLogger.error("cycle failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// A reconciler for one cycle, or one replica's batch of claimed models.
+    func reconciler(_ logger: Logger) -> Reconciler {
+        Reconciler(
+            configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
+                                 planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
+                                 downloads: options.downloads, downloadLimits: options.downloadLimits,
+                                 storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
+            store: store, logger: logger, downloads: cycleDownloads(), patience: options.downloadPatience, clock: clock)
     }
 
     /// Notes that the controller holds `lease` (unless it was lost), as a new holding when its
@@ -250,7 +298,7 @@ public final class Controller: Sendable {
         }
     }
 
-    private func log(_ report: ApplyReport, plan: Plan, elapsed: Duration, revision: String?, _ logger: Logger) {
+    private func log(_ report: ApplyReport, plan: Plan, queued: Int, elapsed: Duration, revision: String?, _ logger: Logger) {
         for warning in report.warnings { logger.warning("\(warning)") }
         for o in report.outcomes {
             for line in o.done { logger.notice("\(line)", metadata: ["model.name": "\(o.model)"]) }
@@ -259,12 +307,14 @@ public final class Controller: Sendable {
             }
         }
         let counts = ["trained": report.trained, "evaluated": report.evaluated, "published": report.published, "retired": report.retired]
-        let level: Logger.Level = plan.hasChanges ? .notice : .debug
-        logger.log(level: level, "cycle complete", metadata: [
+        let level: Logger.Level = plan.hasChanges || queued > 0 ? .notice : .debug
+        var queue: Logger.Metadata = [:]
+        if self.queue != nil { queue["queued"] = "\(queued)" }
+        logger.log(level: level, "cycle complete", metadata: queue.merging([
             "cycle.seconds": "\(String(format: "%.3f", elapsed.seconds))", "revision": "\(revision ?? "none")",
             "models": "\(report.outcomes.count)", "failed": "\(report.failed.count)",
             "actions": "\(counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
-        ])
+        ]) { a, _ in a })
     }
 
     /// Watches the manifests directory, the directories holding manifests, and those of local

@@ -15,6 +15,8 @@ public final class ControllerMetrics: Sendable {
     private let revision = Mutex<(String, Gauge)?>(nil)
     /// The monitor's gauges (``MonitorMetrics``), on the same factory.
     public let monitor: MonitorMetrics
+    /// A replica's claims (``ReplicaMetrics``), on the same factory.
+    public let replica: ReplicaMetrics
     private static let conditions: [Condition] = [.ready, .progressing, .failed, .rejected, .suspended, .retired, .blocked]
 
     /// - Parameter factory: where the metrics go; by default the process-wide `MetricsSystem`'s
@@ -22,6 +24,7 @@ public final class ControllerMetrics: Sendable {
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
         monitor = MonitorMetrics(factory: factory)
+        replica = ReplicaMetrics(factory: factory)
         cycles = Counter(label: "sluice_cycles_total", factory: factory)
         cycleFailures = Counter(label: "sluice_cycle_errors_total", factory: factory)
         cycleDuration = Metrics.Timer(label: "sluice_cycle_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)

@@ -26,13 +26,14 @@ public struct PlanExecutor: Sendable {
     /// Raised on shutdown: training stops at its next checkpoint, and no new model is started.
     /// A publish under way always finishes (it is short, and atomic anyway).
     public let cancellation: CancellationFlag?
-    /// The writer lease this run holds. Every write to a deployment target is fenced by it
-    /// (``WriterLease/confirm()`` right before the rename or the request), and once it is lost
+    /// The writer lease this run holds, or a replica's claims (``Holding``). Every write to a
+    /// deployment target is fenced by it (``Holding/confirm()`` right before the rename or the
+    /// request), and once it is lost
     /// no new model is started and training stops, as on shutdown.
-    public let lease: WriterLease?
+    public let lease: (any Holding)?
 
     public init(store: any Store, data: DataResolver, targets: any TargetProvider, logger: Logger, revision: String?,
-                cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
+                cache: VersionCache? = nil, cancellation: CancellationFlag? = nil, lease: (any Holding)? = nil,
                 clock: any WallClock = SystemClock(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.data = data

@@ -104,13 +104,15 @@ public struct Reconciler: Sendable {
     }
 
     /// Reads the manifests and their data digests, and observes the store and every target in use.
-    public func snapshot() throws -> Snapshot {
+    /// - Parameter targetsOf: the models whose targets are observed (`nil`: every model's); a
+    ///   replica that claimed a few models observes only theirs.
+    public func snapshot(targetsOf models: Set<String>? = nil) throws -> Snapshot {
         // The actual state (store and targets) is observed on another thread while this one reads
         // the desired state: the two are independent, and with thousands of models both take time.
         let observation = Mutex<Result<ObservedState, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async { [self] in
-            let result = Result { try observe() }
+            let result = Result { try observe(targetsOf: models) }
             observation.withLock { $0 = result }
             done.signal()
         }
@@ -153,11 +155,11 @@ public struct Reconciler: Sendable {
     ///
     /// A version whose artifact is not in the store (collected by `sluice gc`, or lost) is left
     /// out of the trained versions, so that a plan trains it again rather than fail to publish it.
-    func observe() throws -> ObservedState {
+    func observe(targetsOf models: Set<String>? = nil) throws -> ObservedState {
         var observed = try store.observe()
         for (name, model) in observed.models {
             observed.models[name]?.versions = model.versions.filter { store.hasArtifact($0.value.artifactDigest) }
-            guard let pub = model.publication else { continue }
+            guard let pub = model.publication, models?.contains(name) ?? true else { continue }
             do {
                 observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest))
             } catch {
@@ -214,7 +216,7 @@ public struct Reconciler: Sendable {
     ///   - lease: the writer lease held for this apply: target writes are fenced by it, and its
     ///     loss stops the work as a shutdown does.
     ///   The time recorded on what is written is ``clock``'s.
-    public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: WriterLease? = nil,
+    public func apply(_ plan: Plan, _ snapshot: Snapshot, cancellation: CancellationFlag? = nil, lease: (any Holding)? = nil,
                       progress: @escaping @Sendable (String) -> Void = { _ in }) -> ApplyReport {
         let executor = PlanExecutor(store: store, data: data, targets: targets, logger: logger, revision: snapshot.revision,
                                 cache: configuration.cache.map(VersionCache.init(path:)), cancellation: cancellation, lease: lease,

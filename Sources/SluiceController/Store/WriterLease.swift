@@ -28,8 +28,11 @@ public final class WriterLease: Sendable {
         var lost: String?
     }
 
-    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration, clock: any WallClock,
+    private let fencesStore: Bool
+
+    private init(store: any LeaseStore, holder: LeaseHolder, duration: Duration, clock: any WallClock, fencesStore: Bool,
                  onLost: @escaping @Sendable (String) -> Void) {
+        self.fencesStore = fencesStore
         self.store = store
         self.holder = holder
         self.token = holder.token
@@ -49,9 +52,12 @@ public final class WriterLease: Sendable {
     ///     wait for another holder and the heartbeat's interval are measured, not read from it).
     ///   - onLost: called once, on whichever thread finds out, if another process took the lease
     ///     over (which only happens when this one failed to renew it in time).
+    ///   - fencesStore: whether every store write of this process is then checked against the
+    ///     lease (``LeaseStore/fence(_:)``); a replica's leader, whose work on models is fenced by
+    ///     its claims instead, passes `false`.
     /// - Throws: ``StoreError`` naming the holder when the wait times out.
     public static func acquire(store: any LeaseStore, command: String, duration: Duration = .seconds(30),
-                               timeout: Duration, heartbeat: Bool = true, clock: any WallClock = SystemClock(),
+                               timeout: Duration, heartbeat: Bool = true, clock: any WallClock = SystemClock(), fencesStore: Bool = true,
                                onLost: @escaping @Sendable (String) -> Void = { _ in }) throws -> WriterLease {
         let now = clock.now
         var claimant = LeaseHolder(token: UUID().uuidString.lowercased(), pid: getpid(), host: LeaseHolder.hostName,
@@ -67,8 +73,8 @@ public final class WriterLease: Sendable {
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        store.fence(claimant.token)
-        let lease = WriterLease(store: store, holder: claimant, duration: duration, clock: clock, onLost: onLost)
+        if fencesStore { store.fence(claimant.token) }
+        let lease = WriterLease(store: store, holder: claimant, duration: duration, clock: clock, fencesStore: fencesStore, onLost: onLost)
         if heartbeat {
             let thread = Thread { lease.heartbeat() }
             thread.name = "sluice.lease"
@@ -151,7 +157,7 @@ public final class WriterLease: Sendable {
         stopped.signal()
         // A lost holding keeps the store fenced against its token: nothing it still has under
         // way can write. The next holding's ``acquire`` sets the new fence.
-        if !isLost { store.fence(nil) }
+        if !isLost, fencesStore { store.fence(nil) }
         try? store.releaseLease(token: token)
     }
 

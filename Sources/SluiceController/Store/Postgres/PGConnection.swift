@@ -212,3 +212,21 @@ struct PGError: Error, CustomStringConvertible, Sendable {
         s.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
     }
 }
+
+extension PGValue {
+    /// A `text[]` parameter, in PostgreSQL's array syntax (`nil` elements are SQL NULL).
+    static func array(_ items: [String?]) -> PGValue? {
+        let elements = items.map { item -> String in
+            guard let item else { return "NULL" }
+            var quoted = "\""
+            for c in item.unicodeScalars {
+                if c == "\"" || c == "\\" { quoted.append("\\") }
+                quoted.unicodeScalars.append(c)
+            }
+            return quoted + "\""
+        }
+        return .text("{" + elements.joined(separator: ",") + "}")
+    }
+
+    static func array(_ items: [String]) -> PGValue? { array(items.map(Optional.some)) }
+}

@@ -77,6 +77,21 @@ enum PostgresSchema {
             """,
             "CREATE UNIQUE INDEX feedback_snapshots_digest ON feedback_snapshots(model, digest)",
         ]),
+        // PostgreSQL only: the replicas' work queue (``WorkQueue``). A model's row is its claim:
+        // `token` and `lease_until` (the server's clock) say who works on it until when, `fence`
+        // grows with every claim; `failures` and `not_before` are its backoff.
+        ("v6: work queue", [
+            "CREATE SEQUENCE work_fence",
+            """
+            CREATE TABLE work (
+                model TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, revision TEXT, actions TEXT NOT NULL,
+                enqueued_at DOUBLE PRECISION NOT NULL, not_before DOUBLE PRECISION NOT NULL,
+                failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, done_at DOUBLE PRECISION,
+                token TEXT, holder TEXT, claimed_at DOUBLE PRECISION, lease_until DOUBLE PRECISION,
+                fence BIGINT NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX work_claimable ON work(not_before, model) WHERE done_at IS NULL",
+        ]),
     ]
 
     /// Advisory lock keys (database-wide): migrating, and claiming the writer lease, one process at a time.

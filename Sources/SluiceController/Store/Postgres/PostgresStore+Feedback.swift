@@ -5,7 +5,7 @@ import SluiceCore
 extension PostgresStore {
     public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
         try snapshot.check(csv)
-        try write { s in
+        try write(models: [snapshot.model]) { s in
             let inserted = try s.exec("""
                 INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, "trigger", train_rows, holdout_rows,
                     fresh_rows, created_at, revision, csv, dropped_at)
@@ -38,7 +38,7 @@ extension PostgresStore {
 
     public func dropFeedbackSnapshot(model: String, digest: String, at: Date, event: EventRecord) throws {
         var known = true
-        try write { s in
+        try write(models: [model]) { s in
             guard let row = try s.exec("SELECT dropped_at FROM feedback_snapshots WHERE model = $1 AND digest = $2 FOR UPDATE",
                                        [.text(model), .text(digest)]).rows.first else {
                 known = false

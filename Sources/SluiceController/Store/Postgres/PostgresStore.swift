@@ -14,7 +14,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
     let connection: PGConnection
     /// The store's URI without its password, for messages.
     public let label: String
+    /// The URI as given (with its password, if any): the listener's connection opens it too.
+    let uri: String
     let fenceToken = Mutex<String?>(nil)
+    /// The claim token of each model this replica works on (``fence(model:token:)``).
+    let modelFences = Mutex<[String: String]>([:])
 
     /// Connects to the database at `uri` and brings its schema up to date.
     /// - Parameter readOnly: the read-only commands (`status`, `history`, …): a database without
@@ -22,6 +26,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// - Throws: ``StoreError`` when the server cannot be reached or refuses (its message and
     ///   SQLSTATE), ``StoreMissing`` when `readOnly` and nothing was applied there yet.
     public init(uri: String, readOnly: Bool = false) throws {
+        self.uri = uri
         do {
             connection = try PGConnection(uri: uri, setup: [
                 "SET client_encoding TO 'UTF8'", "SET bytea_output TO 'hex'", "SET search_path TO \(PostgresSchema.name)",
@@ -55,13 +60,23 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a write transaction, after checking (and share-locking, so no claim can
-    /// take it over before the commit) that the fence token still holds the writer lease.
-    func write(_ body: (PGSession) throws -> Void) throws {
-        let fence = fenceToken.withLock { $0 }
+    /// Runs `body` in a write transaction, after checking its fence: for a write about models this
+    /// replica has claimed (``fence(model:token:)``), that each claim still holds its model's work
+    /// row and its lease has not run out (the rows share-locked, so no takeover can happen before
+    /// the commit); for any other write, that the fence token still holds the writer lease.
+    /// - Parameter models: the models the write is about (none: a write about the store as a whole).
+    func write(models: [String] = [], _ body: (PGSession) throws -> Void) throws {
+        let (fence, claims) = fenceToken.withLock { f in (f, models.compactMap { m in modelFences.withLock { $0[m] }.map { (m, $0) } }) }
         do {
             try connection.transaction { s in
-                if let fence {
+                if !claims.isEmpty {
+                    for (model, token) in claims {
+                        let held = try s.exec("""
+                            SELECT 1 FROM work WHERE model = $1 AND token = $2 AND lease_until > \(Self.dbNow) FOR SHARE
+                            """, [.text(model), .text(token)])
+                        guard !held.rows.isEmpty else { throw StoreError(WorkClaim.lostMessage(model)) }
+                    }
+                } else if let fence {
                     let holder = try s.exec("SELECT token FROM lease WHERE name = 'writer' FOR SHARE").rows.first?.string("token")
                     guard holder == fence else {
                         throw StoreError("this process lost the store's writer lease (another process took it over); nothing more is written under it")
@@ -110,7 +125,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordVersion(_ v: VersionRecord) throws {
-        try write { s in
+        try write(models: [v.model]) { s in
             try s.exec("""
                 INSERT INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
                     test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
@@ -128,7 +143,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordVerdict(_ v: VerdictRecord) throws {
-        try write { s in
+        try write(models: [v.model]) { s in
             try s.exec("""
                 INSERT INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -142,7 +157,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     /// A publication never ends before it starts (as ``SQLiteStore/recordPublication(_:)``).
     public func recordPublication(_ p: PublicationRecord) throws {
-        try write { s in
+        try write(models: [p.model]) { s in
             try s.exec("UPDATE publications SET retired_at = GREATEST(published_at, $1) WHERE model = $2 AND retired_at IS NULL",
                        [.date(p.publishedAt), .text(p.model)])
             try s.exec("""
@@ -154,14 +169,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordRetirement(model: String, at: Date) throws {
-        try write { s in
+        try write(models: [model]) { s in
             try s.exec("UPDATE publications SET retired_at = GREATEST(published_at, $1) WHERE model = $2 AND retired_at IS NULL",
                        [.date(at), .text(model)])
         }
     }
 
     public func recordEvent(_ e: EventRecord) throws {
-        try write { s in try Self.insert(e, s) }
+        try write(models: [e.model]) { s in try Self.insert(e, s) }
     }
 
     static func insert(_ e: EventRecord, _ s: PGSession) throws {
@@ -170,7 +185,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordConditions(_ records: [ConditionRecord]) throws {
-        try write { s in
+        try write(models: records.map(\.model)) { s in
             for c in records {
                 try s.exec("""
                     INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
@@ -195,7 +210,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
-        try write { s in
+        try write(models: [state.model]) { s in
             try s.exec("""
                 INSERT INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
