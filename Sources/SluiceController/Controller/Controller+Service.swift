@@ -47,10 +47,16 @@ extension Controller: Service {
                     group.addTask { try await self.reconcileWhileRunning(); return true }
                     group.addTask { try await self.giveUpAfterShutdownTimeout(); return false }
                     group.addTask { await self.monitorWhileRunning(); return false }
-                    if let queue = self.queue { group.addTask { await self.workWhileRunning(queue); return false } }
-                    // Until the loop ends; the timeout's WorkAbandoned cancels it (leaving the group).
+                    // A replica's work loop ends like the cycles' (its claims released), before the group does.
+                    var loops = 1
+                    if let queue = self.queue {
+                        loops += 1
+                        group.addTask { await self.workWhileRunning(queue); return true }
+                    }
+                    // Until the loops end; the timeout's WorkAbandoned cancels them (leaving the group).
                     while let loopEnded = try await group.next() {
-                        if loopEnded { group.cancelAll() }
+                        if loopEnded { loops -= 1 }
+                        if loops == 0 { group.cancelAll() }
                     }
                 }
             } onGracefulShutdown: { [self] in
