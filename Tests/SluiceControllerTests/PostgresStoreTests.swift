@@ -27,6 +27,15 @@ struct PostgresStoreTests {
         #expect(try readOnly.versions(model: "iris").count == 1)
     }
 
+    @Test func connectionsGiveUpOnALostServerUnlessTheURISaysOtherwise() {
+        #expect(PGConnection.withTimeouts("postgres://u@h:5/db") ==
+                "postgres://u@h:5/db?connect_timeout=10&keepalives_count=3&keepalives_idle=30&keepalives_interval=10")
+        #expect(PGConnection.withTimeouts("postgres://u@h/db?sslmode=require&connect_timeout=3") ==
+                "postgres://u@h/db?sslmode=require&connect_timeout=3&keepalives_count=3&keepalives_idle=30&keepalives_interval=10")
+        #expect(PGConnection.withTimeouts("host=h dbname=db keepalives_idle=5") ==
+                "host=h dbname=db keepalives_idle=5 connect_timeout=10 keepalives_count=3 keepalives_interval=10")
+    }
+
     @Test func aDatabaseWithoutAStoreIsMissingForReadOnlyCommands() throws {
         let uri = try Self.database()
         #expect(throws: StoreMissing.self) { try PostgresStore(uri: uri, readOnly: true) }

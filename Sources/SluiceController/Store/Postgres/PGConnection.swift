@@ -24,7 +24,7 @@ final class PGConnection: @unchecked Sendable {
         self.setup = ["SET client_min_messages TO warning"] + setup
         queue = DispatchQueue(label: "sluice.store.postgres")
         try run {
-            let c = PQconnectdb(uri)
+            let c = PQconnectdb(PGConnection.withTimeouts(uri))
             guard let c, PQstatus(c) == CONNECTION_OK else {
                 let message = c.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
                 if let c { PQfinish(c) }
@@ -160,6 +160,22 @@ final class PGConnection: @unchecked Sendable {
             }
         }
         return next(0)
+    }
+
+    /// The settings that keep a lost server from hanging a replica, unless `uri` sets them: give
+    /// up connecting after 10 s (libpq waits forever by default), and find a dead peer by TCP
+    /// keepalives within a minute (the system's default is two hours).
+    static let timeouts = ["connect_timeout": "10", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3"]
+
+    /// `uri` (a `postgres://` URI or a `key=value` string) with ``timeouts`` it does not set.
+    static func withTimeouts(_ uri: String) -> String {
+        let missing = timeouts.keys.sorted().filter { !uri.contains("\($0)=") }
+        guard !missing.isEmpty else { return uri }
+        if uri.hasPrefix("postgres://") || uri.hasPrefix("postgresql://") {
+            let pairs = missing.map { "\($0)=\(timeouts[$0]!)" }.joined(separator: "&")
+            return uri + (uri.contains("?") ? "&" : "?") + pairs
+        }
+        return uri + missing.map { " \($0)=\(timeouts[$0]!)" }.joined()
     }
 
     /// `uri` with any password replaced by `***`.

@@ -32,7 +32,7 @@ final class PGListener: Sendable {
     }
 
     private static func connect(uri: String, channel: String) -> OpaquePointer? {
-        guard let conn = PQconnectdb(uri) else { return nil }
+        guard let conn = PQconnectdb(PGConnection.withTimeouts(uri)) else { return nil }
         guard PQstatus(conn) == CONNECTION_OK, let result = PQexec(conn, "LISTEN \(channel)") else {
             PQfinish(conn)
             return nil
