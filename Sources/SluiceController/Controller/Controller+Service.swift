@@ -126,12 +126,18 @@ extension Controller: Service {
             let attempt = try await WorkThread.run("sluice.lease") { [self] () throws -> Result<WriterLease, LeaseWait> in
                 do {
                     return .success(try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
-                                                            duration: options.leaseDuration, timeout: .seconds(1), clock: clock,
+                                                            duration: options.leaseDuration, timeout: queue == nil ? .seconds(1) : .zero, clock: clock,
                                                             fencesStore: queue == nil) { [self] reason in
                         leaseLost(reason)
                     })
                 } catch let error as StoreError {
-                    return .failure(LeaseWait(holder: try store.leaseHolder().map(String.init(describing:)), error: error))
+                    do {
+                        return .failure(LeaseWait(holder: try store.leaseHolder().map(String.init(describing:)), error: error))
+                    } catch {
+                        // A replica outlives an unreachable store (its work loop says so, and /readyz).
+                        guard queue != nil else { throw error }
+                        return .failure(LeaseWait(holder: nil, error: StoreError("\(error)"), unreachable: true))
+                    }
                 }
             }
             switch attempt {
@@ -144,6 +150,10 @@ extension Controller: Service {
                 metrics.lease(held: true)
                 logger.info(queue == nil ? "holding the store's writer lease" : "leading the replicas (holding the store's writer lease)")
                 return lease
+            case .failure(let wait) where wait.unreachable:
+                logger.debug("cannot reach the store to take the lease", metadata: ["error": "\(wait.error)"])
+                lastHolder = nil
+                _ = await wakeups.wait(until: .now + .seconds(2))
             case .failure(let wait):
                 if wait.holder != lastHolder, queue != nil {
                     logger.info("following: another replica leads (it plans; this one works on the models it claims)",
@@ -153,7 +163,8 @@ extension Controller: Service {
                     logger.notice("waiting for the store's writer lease", metadata: ["holder": "\(wait.holder ?? "none")", "error": "\(wait.error)"])
                     lastHolder = wait.holder
                 }
-                _ = await wakeups.wait(until: .now + .milliseconds(500))
+                // A replica tries once a second (±20%): one transaction, however many replicas follow.
+                _ = await wakeups.wait(until: .now + (queue == nil ? .milliseconds(500) : .milliseconds(Int(1000 * Double.random(in: 0.8...1.2)))))
             }
         }
         return nil
@@ -190,4 +201,6 @@ extension Controller: Service {
 private struct LeaseWait: Error {
     var holder: String?
     var error: StoreError
+    /// The store could not be read (a replica waits for it to come back).
+    var unreachable = false
 }

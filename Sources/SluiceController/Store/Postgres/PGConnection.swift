@@ -225,7 +225,8 @@ struct PGError: Error, CustomStringConvertible, Sendable {
     var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
 
     static func trimmed(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
+        s.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
     }
 }
 
