@@ -104,6 +104,22 @@ struct StoreCopyCLITests {
         #expect(try Self.views(box, store: "sqlite:back/state.db") == (try Self.views(box, store: uri)))
     }
 
+    /// The copy holds the destination's writer lease: while a controller holds it, the copy waits,
+    /// then fails naming the holder, and writes nothing.
+    @Test func aDestinationWhoseLeaseIsHeldIsNotWritten() throws {
+        let uri = try PostgresServer.shared.get().freshDatabase()
+        let box = try Sandbox()
+        #expect(try box.run("apply").status == 0)
+        let holder = try PostgresStore(uri: uri)
+        let lease = try WriterLease.acquire(store: holder, command: "sluice run (test holder)", timeout: .seconds(1))
+        defer { lease.release() }
+        let blocked = try box.run("store", "copy", "--from", "sqlite:.sluice/state.db", "--to", uri, "--lock-timeout", "0")
+        #expect(blocked.status == 1, "\(blocked.output)")
+        #expect(blocked.stderr.contains("locked by another process") && blocked.stderr.contains("sluice run (test holder)"), "\(blocked.stderr)")
+        #expect(try StoreRecords.read(from: holder).isEmpty)
+        #expect(try holder.storedArtifacts().isEmpty)
+    }
+
     /// A destination holding another team's models is refused before anything is written there,
     /// artifacts included.
     @Test func aCopyIntoADatabaseHoldingOtherModelsIsRefusedAndChangesNothing() throws {
