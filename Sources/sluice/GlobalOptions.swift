@@ -14,7 +14,10 @@ struct GlobalOptions: ParsableArguments {
     var manifests: String = "manifests"
 
     @Option(help: "The store: sqlite:PATH, PATH relative to the root; or postgres://USER@HOST:PORT/DB (work in progress, issue 15).")
-    var store: String = "sqlite:.sluice/state.db"
+    var store: String = GlobalOptions.defaultStore
+
+    /// `--store`'s default: a SQLite file under the root that git ignores.
+    static let defaultStore = "sqlite:.sluice/state.db"
 
     @Option(name: .customLong("deploy-root"),
             help: ArgumentHelp("Allow absolute deploy paths below DIR (repeatable); without it, only paths relative to the root.", valueName: "DIR"))
@@ -50,17 +53,22 @@ struct GlobalOptions: ParsableArguments {
         return overflow ? nil : product
     }
 
-    func validate() throws {
-        if let uri = postgresURI {
-            guard uri.count > uri.prefix(while: { $0 != ":" }).count + "://".count else {
-                throw ValidationError("--store \(store): expected a PostgreSQL URI such as postgres://sluice@db.example:5432/sluice")
+    /// Checks a store URL given to `option` (`--store`, or `store copy`'s `--from` and `--to`).
+    static func checkStore(_ url: String, option: String) throws {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            guard url.count > url.prefix(while: { $0 != ":" }).count + "://".count else {
+                throw ValidationError("\(option) \(url): expected a PostgreSQL URI such as postgres://sluice@db.example:5432/sluice")
             }
         } else {
-            guard store.hasPrefix("sqlite:") else {
-                throw ValidationError("--store \(store) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db) or postgres://USER@HOST:PORT/DB")
+            guard url.hasPrefix("sqlite:") else {
+                throw ValidationError("\(option) \(url) is not supported; use sqlite:PATH (e.g. sqlite:.sluice/state.db) or postgres://USER@HOST:PORT/DB")
             }
-            guard store.count > "sqlite:".count else { throw ValidationError("--store needs a path after sqlite:") }
+            guard url.count > "sqlite:".count else { throw ValidationError("\(option) needs a path after sqlite:") }
         }
+    }
+
+    func validate() throws {
+        try Self.checkStore(store, option: "--store")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: rootURL.path, isDirectory: &isDirectory) else {
             throw ValidationError("--root \(root): no such directory (\(rootURL.path)); point --root at the repository holding \(manifests)/")

@@ -62,7 +62,21 @@ extension BadInputTests {
              expect: ["--monitor-retention-rows 0.0: must be a positive duration"]),
         CommandCase(name: "serve with a monitor directory that is a file", arguments: ["serve", "--repository", "deploy", "--port", "0", "--monitor-dir", "manifests/iris.json/state"],
              expect: ["--monitor-dir manifests/iris.json/state", "manifests/iris.json is a file, not a directory"]),
-    ] + monitorCases + feedbackCases
+    ] + monitorCases + feedbackCases + storeCopyCases
+
+    /// `sluice store copy`: stores that cannot be copied, and copies that would mix stores.
+    static let storeCopyCases: [CommandCase] = [
+        CommandCase(name: "store copy into the store itself", arguments: ["store", "copy", "--from", "sqlite:.sluice/state.db", "--to", "sqlite:.sluice/../.sluice/state.db"],
+             expect: ["--from and --to name the same store", ".sluice/state.db", "copy into another store"]),
+        CommandCase(name: "store copy from a store that is not there", arguments: ["store", "copy", "--from", "sqlite:gone/state.db", "--to", "sqlite:copy/state.db"],
+             expect: ["no store at", "gone/state.db"]),
+        CommandCase(name: "store copy from a store of an unknown kind", arguments: ["store", "copy", "--from", "mysql://db/sluice", "--to", "sqlite:copy/state.db"],
+             expect: ["--from mysql://db/sluice is not supported", "sqlite:PATH", "postgres://USER@HOST:PORT/DB"]),
+        CommandCase(name: "store copy into a sqlite: store without a path", arguments: ["store", "copy", "--from", "sqlite:.sluice/state.db", "--to", "sqlite:"],
+             expect: ["--to needs a path after sqlite:"]),
+        CommandCase(name: "store copy given --store", arguments: ["store", "copy", "--store", "sqlite:x.db", "--from", "sqlite:.sluice/state.db", "--to", "sqlite:copy/state.db"],
+             expect: ["store copy reads --from and writes --to; drop --store sqlite:x.db"]),
+    ]
 
     static let irisHeader = "sepal_length,sepal_width,petal_length,petal_width\n"
 

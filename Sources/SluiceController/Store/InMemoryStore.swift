@@ -96,7 +96,7 @@ public final class InMemoryStore: Store {
                 s.publications[i].retiredAt = max(s.publications[i].publishedAt, p.publishedAt)
             }
             var p = p
-            p.id = Int64(s.publications.count + 1)
+            p.id = (s.publications.compactMap(\.id).max() ?? 0) + 1
             s.publications.append(p)
         }
     }
@@ -110,6 +110,30 @@ public final class InMemoryStore: Store {
     }
 
     public func recordEvent(_ e: EventRecord) throws { try mutate { $0.events.append(e) } }
+
+    public func importRecords(_ records: StoreRecords) throws {
+        for snapshot in records.feedbackSnapshots { try snapshot.record.check(snapshot.csv) }
+        try mutate { s in
+            guard s.versions.isEmpty, s.verdicts.isEmpty, s.publications.isEmpty, s.events.isEmpty, s.conditions.isEmpty,
+                  s.monitor.isEmpty, s.snapshots.isEmpty else {
+                throw StoreError("the store already holds model records; records are imported only into an empty store")
+            }
+            s.versions = records.versions
+            s.verdicts = records.verdicts
+            var next: Int64 = 1
+            s.publications = records.publications.map { p in
+                var p = p
+                let id = p.id ?? next
+                p.id = id
+                next = max(next, id + 1)
+                return p
+            }
+            s.events = records.events
+            s.conditions = Dictionary(records.conditions.map { ($0.model, $0) }, uniquingKeysWith: { $1 })
+            s.monitor = Dictionary(records.monitorStates.map { ($0.model, $0) }, uniquingKeysWith: { $1 })
+            s.snapshots = records.feedbackSnapshots.map { ($0.record, $0.csv) }
+        }
+    }
 
     public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
         try mutate { s in

@@ -164,7 +164,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         return m
     }
 
-    private func write(_ body: (Database) throws -> Void) throws {
+    func write(_ body: (Database) throws -> Void) throws {
         let fence = self.fenceToken.withLock { $0 }
         do {
             try pool.write { db in
@@ -266,7 +266,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     /// Inserts an event inside a write (every event goes through here).
-    private static func insert(_ e: EventRecord, _ db: Database) throws {
+    static func insert(_ e: EventRecord, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO events (at, model, kind, message, revision) VALUES (?, ?, ?, ?, ?)",
                        arguments: [e.at.timeIntervalSince1970, e.model, e.kind.rawValue, e.message, e.revision])
     }

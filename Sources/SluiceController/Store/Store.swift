@@ -17,6 +17,13 @@ public protocol Store: LeaseStore {
     /// Closes the model's open publication (never before it started).
     func recordRetirement(model: String, at: Date) throws
     func recordEvent(_ e: EventRecord) throws
+    /// Writes every record another store held, each as it was there (publication ids and
+    /// retirement times, events and feedback snapshots in their order, snapshots' bytes and drop
+    /// times), in one transaction: `sluice store copy`. Later records follow them (a new
+    /// publication gets a higher id than every one written here).
+    /// - Throws: ``StoreError`` when this store already holds model records (nothing is written),
+    ///   or a snapshot's bytes are not its digest.
+    func importRecords(_ records: StoreRecords) throws
     /// Records each model's condition after a cycle; a record whose condition and message are
     /// unchanged keeps its `since`.
     func recordConditions(_ records: [ConditionRecord]) throws
