@@ -164,7 +164,8 @@ struct WorkQueueTests {
         #expect(try f.store.renew(claims, lease: .seconds(600)) == [claims[0].token])
         let leaseAfter = try #require(try f.entries()["a"]?.leaseUntil)
         #expect(leaseAfter.timeIntervalSince(leaseBefore) > 500, "renewed for the new lease")
-        #expect(try f.entries()["b"]?.leaseUntil.map { $0 < Date() } == true, "a lost claim is not renewed")
+        let now = try f.store.serverTime()
+        #expect(try f.entries()["b"]?.leaseUntil.map { $0 < now } == true, "a lost claim is not renewed")
     }
 
     // MARK: - Fenced writes
@@ -387,6 +388,26 @@ struct WorkQueueTests {
         #expect(try f.count("events") == 1)
     }
 
+    /// Two threads finding the loss at once (the heartbeat and the work do that: here both are in
+    /// the store's renewal together) tell it once.
+    @Test func aLossFoundByTwoThreadsAtOnceIsToldOnce() throws {
+        let f = try Fixture()
+        try f.enqueue(["iris"])
+        let claims = try f.store.claim(limit: 1, holder: "replica 1", lease: .seconds(600))
+        let queue = BarrierQueue(f.store, parties: 2)
+        let lost = Reasons()
+        // A lease of 10 min: its heartbeat (every 200 s) does not renew during the test.
+        let holding = ClaimHolding(queue: queue, claims: claims, lease: .seconds(600)) { reason in lost.append(reason) }
+        defer { holding.stop() }
+        try f.expire("iris")
+        #expect(try f.replica().claim(limit: 1, holder: "replica 2", lease: Self.lease).count == 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            #expect(throws: StoreError.self) { try holding.confirm() }
+        }
+        #expect(queue.renewals == 2, "both threads renewed")
+        #expect(lost.all == [WorkClaim.lostMessage("iris")])
+    }
+
     /// The heartbeat finds a takeover by itself, without a write or a `confirm()`.
     @Test func aClaimHoldingsHeartbeatFindsATakeover() throws {
         let f = try Fixture()
@@ -416,4 +437,44 @@ final class Reasons: Sendable {
     private let reasons = Mutex<[String]>([])
     func append(_ reason: String) { reasons.withLock { $0.append(reason) } }
     var all: [String] { reasons.withLock { $0 } }
+}
+
+/// A PostgreSQL store's queue whose renewals wait until `parties` callers are in them, so that
+/// they reach the store together; everything else goes straight to the store.
+final class BarrierQueue: WorkQueue, Sendable {
+    let store: PostgresStore
+    let parties: Int
+    private let arrived = Mutex(0)
+    private let gate = DispatchSemaphore(value: 0)
+
+    init(_ store: PostgresStore, parties: Int) {
+        self.store = store
+        self.parties = parties
+    }
+
+    var renewals: Int { arrived.withLock { $0 } }
+
+    func renew(_ claims: [WorkClaim], lease: Duration) throws -> Set<String> {
+        let n = arrived.withLock { a in
+            a += 1
+            return a
+        }
+        if n == parties {
+            for _ in 1..<parties { gate.signal() }
+        } else if n < parties {
+            _ = gate.wait(timeout: .now() + 30)
+        }
+        return try store.renew(claims, lease: lease)
+    }
+
+    func enqueue(_ items: [WorkItem], observedAt: Date, leader: String) throws -> Int {
+        try store.enqueue(items, observedAt: observedAt, leader: leader)
+    }
+    func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim] { try store.claim(limit: limit, holder: holder, lease: lease) }
+    func finish(_ claim: WorkClaim, failure: WorkFailure?) throws { try store.finish(claim, failure: failure) }
+    func release(_ claims: [WorkClaim]) throws { try store.release(claims) }
+    func workEntries() throws -> [WorkEntry] { try store.workEntries() }
+    func serverTime() throws -> Date { try store.serverTime() }
+    func fence(model: String, token: String?) { store.fence(model: model, token: token) }
+    func listen(_ wake: @escaping @Sendable () -> Void) -> @Sendable () -> Void { store.listen(wake) }
 }
