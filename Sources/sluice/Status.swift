@@ -13,7 +13,9 @@ extension Sluice {
             discussion: """
                 Reports what the last `sluice apply` or controller cycle recorded in the store, not a new plan \
                 from the local files (use `sluice plan` for that), so it can be run from any directory with \
-                --store. Reads the store only; with no store yet, says so.
+                --store. On a PostgreSQL store shared by `sluice run` replicas, also where each model stands in \
+                their work queue (queued, worked on by which replica until when, retrying after a failure). \
+                Reads the store only; with no store yet, says so.
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -50,6 +52,10 @@ extension Sluice {
                 Terminal.print(line)
                 if let m = row["message"]?.stringValue, !m.isEmpty, condition != "ready" { Terminal.print("    \(m)") }
                 if let monitor = row["monitor"], monitor != .null { printMonitor(monitor) }
+                if let work = row["work"], let summary = work["summary"]?.stringValue {
+                    let style: Terminal.Style = work["state"]?.stringValue == "working" ? .cyan : (work["state"]?.stringValue == "queued" ? .dim : .yellow)
+                    Terminal.print("    work: " + Terminal.paint(summary, style))
+                }
             }
         }
 

@@ -11,17 +11,21 @@ enum StatusRows {
         let conditions = Dictionary(try store.conditions().map { ($0.model, $0) }) { $1 }
         let published = Dictionary(try store.activePublications().map { ($0.model, $0) }) { $1 }
         let monitored = Dictionary(try store.monitorStates().map { ($0.model, $0) }) { $1 }
+        let (work, now) = try queued(store)
         var names = Set(try store.modelNames())
         names.formUnion(conditions.keys)
+        names.formUnion(work.keys)
         return try names.sorted().map { name in
             let pub = published[name]
             let version = try pub.flatMap { try store.version(model: name, id: $0.version) }
             let recorded = conditions[name]
+            let unrecorded = work[name] == nil
+                ? "no condition recorded yet (the store was written by an older sluice); the next apply or controller cycle records it"
+                : "no condition recorded yet: the replicas have not finished their first work on it"
             return [
                 "name": .string(name),
                 "condition": .string(recorded?.condition ?? "unknown"),
-                "message": .string(recorded?.message
-                    ?? "no condition recorded yet (the store was written by an older sluice); the next apply or controller cycle records it"),
+                "message": .string(recorded?.message ?? unrecorded),
                 "since": recorded.map { .string(iso.string(from: $0.since)) } ?? .null,
                 "checkedAt": recorded.map { .string(iso.string(from: $0.checkedAt)) } ?? .null,
                 "revision": recorded?.revision.map(JSON.string) ?? .null,
@@ -31,8 +35,18 @@ enum StatusRows {
                 } ?? .null,
                 "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,
                 "monitor": monitored[name].map { monitor($0, iso) } ?? .null,
+                "work": StatusWork.json(work[name], now: now, iso),
             ]
         }
+    }
+
+    /// The entries of the replicas' work queue not finished yet, by model, and the store
+    /// server's time they are judged at; none for a store without a queue (SQLite).
+    static func queued(_ store: any Store) throws -> ([String: WorkEntry], Date) {
+        guard let queue = store as? any WorkQueue else { return ([:], Date()) }
+        let now = try queue.serverTime()
+        let entries = try queue.workEntries().filter { StatusWork.state($0, now: now) != nil }
+        return (Dictionary(entries.map { ($0.model, $0) }) { $1 }, now)
     }
 
     /// A model's monitor state: `{"version", "checkedAt", "problem", "conditions": [{"type", "reason",

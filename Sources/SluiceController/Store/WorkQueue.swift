@@ -136,13 +136,15 @@ public struct WorkEntry: Sendable, Equatable {
     public var doneAt: Date?
     /// Who works on it now, and until when (their lease may have run out).
     public var holder: String?
+    /// When the replica working on it claimed it.
+    public var claimedAt: Date?
     public var leaseUntil: Date?
     public var fence: Int64
     /// How many times it was claimed.
     public var claims: Int
 
     public init(model: String, actions: String, revision: String?, enqueuedAt: Date, notBefore: Date, failures: Int, lastError: String?,
-                doneAt: Date?, holder: String?, leaseUntil: Date?, fence: Int64, claims: Int) {
+                doneAt: Date?, holder: String?, leaseUntil: Date?, fence: Int64, claims: Int, claimedAt: Date? = nil) {
         self.model = model
         self.actions = actions
         self.revision = revision
@@ -152,6 +154,7 @@ public struct WorkEntry: Sendable, Equatable {
         self.lastError = lastError
         self.doneAt = doneAt
         self.holder = holder
+        self.claimedAt = claimedAt
         self.leaseUntil = leaseUntil
         self.fence = fence
         self.claims = claims

@@ -128,7 +128,8 @@ extension PostgresStore: WorkQueue {
                       enqueuedAt: try r.date("enqueued_at"), notBefore: try r.date("not_before"), failures: try r.int("failures"),
                       lastError: try r.optionalString("last_error"), doneAt: try r.optionalDate("done_at"),
                       holder: try r.optionalString("token") == nil ? nil : try r.optionalString("holder"),
-                      leaseUntil: try r.optionalDate("lease_until"), fence: try r.int64("fence"), claims: try r.int("claims"))
+                      leaseUntil: try r.optionalDate("lease_until"), fence: try r.int64("fence"), claims: try r.int("claims"),
+                      claimedAt: try r.optionalString("token") == nil ? nil : try r.optionalDate("claimed_at"))
         }
     }
 
