@@ -155,6 +155,8 @@ struct ReplicaTests {
         #expect(waitUntil(timeout: 30) { paused.output.contains("lost a claim; stopping the work on the claimed models") }, "\(paused.output)")
         #expect(waitUntil(timeout: 60) { paused.metric("sluice_claims_held") == 0 }, "its work on the model ended:\n\(paused.output)")
         #expect(paused.metric("sluice_claims_lost_total") == 1)
+        #expect(!paused.output.split(separator: "\n").contains { $0.contains("model.name=slow") && ($0.contains(" notice trained ") || $0.contains(" notice published ")) },
+                "the paused replica recorded nothing about the model:\n\(paused.output)")
         #expect(try store.versions() == ["slow": 1])
         #expect(try store.events("trained") == ["slow": 1], "one trained event")
         #expect(try store.events("published") == ["slow": 1], "one publication")
