@@ -231,6 +231,8 @@ struct ReplicaTests {
 
         try server.stop()
         #expect(waitUntil(timeout: 30) { replicas.allSatisfy { $0.readiness()?.status == 503 } }, "\(Self.logs(replicas))")
+        // Down for a while: each replica tried three times (after 1 and 2 s of backoff), longer than the leader's lease.
+        #expect(waitUntil(timeout: 30) { replicas.allSatisfy { ($0.metric("sluice_work_queue_errors_total") ?? 0) >= 3 } }, "\(Self.logs(replicas))")
         for r in replicas {
             #expect(r.readiness()?.body.contains("cannot reach the store's work queue") == true, "\(String(describing: r.readiness()))")
             #expect(r.count("cannot reach the store's work queue; not ready, trying again with backoff") == 1, "said once:\n\(r.output)")
