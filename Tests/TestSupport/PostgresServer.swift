@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,8 @@ import Glibc
 /// A throwaway PostgreSQL server on 127.0.0.1 for the store tests: `initdb` in a temporary
 /// directory (as the `postgres` user when the tests run as root, which PostgreSQL refuses), a free
 /// port, trust authentication, `fsync` off; stopped (`pg_ctl stop -m fast`) and removed when the
-/// test process exits. One server per test process; each test takes a fresh database of it.
+/// test process exits. One server shared by the test process (``shared``; each test takes a fresh
+/// database of it), and private ones for tests that stop and restart theirs (``makePrivate()``).
 ///
 /// Needs PostgreSQL's server binaries (`apt-get install postgresql`), found through
 /// `pg_config --bindir` or `/usr/lib/postgresql/*/bin`.
@@ -28,6 +30,11 @@ public final class PostgresServer: Sendable {
     let bin: String
     let asPostgresUser: Bool
 
+    /// A server of the calling test alone (a test that stops and restarts it: ``stop()``,
+    /// ``start()``), on a port of its own; stopped and removed by ``remove()``, or when the test
+    /// process exits.
+    public static func makePrivate() throws -> PostgresServer { try PostgresServer() }
+
     private init() throws {
         bin = try Self.binDirectory()
         asPostgresUser = geteuid() == 0
@@ -47,9 +54,8 @@ public final class PostgresServer: Sendable {
         var lastError = ""
         for _ in 0..<5 {
             let candidate = Self.freePort()
-            let options = "-k \(directory) -h 127.0.0.1 -p \(candidate) -c fsync=off -c full_page_writes=off -c max_connections=200"
             do {
-                try Self.run(bin + "/pg_ctl", asPostgresUser: asPostgresUser, ["start", "-w", "-t", "60", "-D", data, "-l", directory + "/server.log", "-o", options])
+                try Self.start(bin: bin, directory: directory, port: candidate, asPostgresUser: asPostgresUser)
                 port = candidate
                 Self.stopAtExit(self)
                 return
@@ -58,6 +64,37 @@ public final class PostgresServer: Sendable {
             }
         }
         throw PostgresUnavailable(reason: "pg_ctl start failed on 5 ports: \(lastError)")
+    }
+
+    /// Starts the server in `directory` on `port` and waits until it accepts connections.
+    private static func start(bin: String, directory: String, port: Int, asPostgresUser: Bool) throws {
+        let options = "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c full_page_writes=off -c max_connections=200"
+        try run(bin + "/pg_ctl", asPostgresUser: asPostgresUser, ["start", "-w", "-t", "60", "-D", directory + "/data", "-l", directory + "/server.log", "-o", options])
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: connections are cut, as when a database goes
+    /// away); its data stays, for ``start()``. Never call it on ``shared``: other tests use it.
+    public func stop() throws {
+        try Self.run(bin + "/pg_ctl", asPostgresUser: asPostgresUser, ["stop", "-m", "fast", "-w", "-D", directory + "/data"])
+    }
+
+    /// Starts the server ``stop()`` stopped again, on the same port, with the same data.
+    public func start() throws {
+        try Self.start(bin: bin, directory: directory, port: port, asPostgresUser: asPostgresUser)
+    }
+
+    /// Stops the server (if it runs) and removes its directory.
+    public func remove() {
+        Self.running.withLock { $0.removeAll { $0 === self } }
+        Self.stopAndRemove(self)
+    }
+
+    /// The rows `sql` returns on the database at `uri` (through `psql`), each a list of its
+    /// columns as text (`NULL` as the empty string).
+    public func query(_ uri: String, _ sql: String) throws -> [[String]] {
+        let (status, text) = try Self.spawn([bin + "/psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql])
+        guard status == 0 else { throw PostgresUnavailable(reason: "psql -c \(sql) exited with \(status): \(text)") }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
     }
 
     /// A new empty database on the server, as a libpq URI.
@@ -143,16 +180,28 @@ public final class PostgresServer: Sendable {
         }
     }
 
-    private nonisolated(unsafe) static var running: PostgresServer?
+    /// The servers this test process started and has not removed.
+    private static let running = Mutex<[PostgresServer]>([])
 
     /// Stops the server and removes its directory when the test process exits.
     private static func stopAtExit(_ server: PostgresServer) {
-        running = server
-        atexit {
-            guard let server = PostgresServer.running else { return }
-            try? PostgresServer.run(server.bin + "/pg_ctl", asPostgresUser: server.asPostgresUser, ["stop", "-m", "fast", "-w", "-D", server.directory + "/data"])
-            try? FileManager.default.removeItem(atPath: server.directory)
+        let first = running.withLock { list in
+            defer { list.append(server) }
+            return list.isEmpty
         }
+        guard first else { return }
+        atexit {
+            for server in PostgresServer.running.withLock({ list in defer { list = [] }; return list }) {
+                PostgresServer.stopAndRemove(server)
+            }
+        }
+    }
+
+    private static func stopAndRemove(_ server: PostgresServer) {
+        if FileManager.default.fileExists(atPath: server.directory + "/data/postmaster.pid") {
+            try? server.stop()
+        }
+        try? FileManager.default.removeItem(atPath: server.directory)
     }
 }
 
