@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+import SluiceReconcile
 import SluiceCore
 import TestSupport
 @testable import SluiceController
@@ -150,6 +151,31 @@ struct WorkQueueTests {
         #expect(entry.holder == "host2 pid 2")
         #expect(entry.claims == 2)
         #expect(entry.fence == second[0].fence)
+    }
+
+    /// A claim that ran out counts as a failure of the model's work (its replica may have been
+    /// killed by the model itself): the first takeover is at once, the next ones wait the backoff
+    /// of the failures before them, so a model that kills every replica that trains it does not
+    /// take the replicas down one after another.
+    @Test func aModelWhoseClaimsKeepRunningOutBacksOff() throws {
+        let f = try Fixture()
+        try f.enqueue(["a"])
+        let retry = RetryPolicy(base: 3600, cap: 7200)
+        _ = try f.store.claim(limit: 1, holder: "host1 pid 1", lease: Self.lease, retry: retry)
+        try f.expire("a")
+        let replica = try f.replica()
+        let second = try replica.claim(limit: 1, holder: "host2 pid 2", lease: Self.lease, retry: retry)
+        #expect(second.map(\.model) == ["a"], "the first takeover waits for no backoff")
+        #expect(second.first?.failures == 1)
+        #expect(second.first?.takenOverFrom == "host1 pid 1")
+        try f.expire("a")
+        #expect(try f.store.claim(limit: 1, holder: "host3 pid 3", lease: Self.lease, retry: retry).isEmpty,
+                "the second takeover waits the backoff of one failure")
+        let entry = try #require(try f.entries()["a"])
+        #expect(entry.failures == 2)
+        #expect(entry.holder == nil)
+        #expect(entry.lastError?.contains("host2 pid 2") == true)
+        #expect(entry.notBefore.timeIntervalSince(try f.store.serverTime()) > 3000)
     }
 
     /// Renewing claims returns the tokens still held: not one whose lease ran out, not one released.
@@ -470,7 +496,9 @@ final class BarrierQueue: WorkQueue, Sendable {
     func enqueue(_ items: [WorkItem], observedAt: Date, leader: String) throws -> Int {
         try store.enqueue(items, observedAt: observedAt, leader: leader)
     }
-    func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim] { try store.claim(limit: limit, holder: holder, lease: lease) }
+    func claim(limit: Int, holder: String, lease: Duration, retry: RetryPolicy) throws -> [WorkClaim] {
+        try store.claim(limit: limit, holder: holder, lease: lease, retry: retry)
+    }
     func finish(_ claim: WorkClaim, failure: WorkFailure?) throws { try store.finish(claim, failure: failure) }
     func release(_ claims: [WorkClaim]) throws { try store.release(claims) }
     func workEntries() throws -> [WorkEntry] { try store.workEntries() }

@@ -23,7 +23,7 @@ extension Controller {
         while !isStopping {
             do {
                 let claims = try await WorkThread.run("sluice.claim") { [self] in
-                    try queue.claim(limit: options.concurrency, holder: replicaName, lease: options.claimLease)
+                    try queue.claim(limit: options.concurrency, holder: replicaName, lease: options.claimLease, retry: options.retry)
                 }
                 if failures > 0 { logger.notice("the store's work queue is reachable again", metadata: ["failures": "\(failures)"]) }
                 failures = 0

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceReconcile
 
 /// The replicas' work queue: how several `sluice run` processes sharing one store split the
 /// reconciling of the models between them (issue 15).
@@ -32,7 +33,10 @@ public protocol WorkQueue: AnyObject, Sendable {
     /// - Parameters:
     ///   - holder: who claims (host, pid), shown in `status`.
     ///   - lease: how long each claim lasts without a renewal.
-    func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim]
+    ///   - retry: the backoff of a model whose claim ran out: that counts as a failure (its replica
+    ///     was killed, perhaps by the model itself), and it is taken over once the backoff of the
+    ///     failures before it has passed (at once the first time).
+    func claim(limit: Int, holder: String, lease: Duration, retry: RetryPolicy) throws -> [WorkClaim]
 
     /// Extends the leases of `claims` that are still held.
     /// - Returns: the tokens still held (those missing were lost: their lease had run out).
@@ -60,6 +64,13 @@ public protocol WorkQueue: AnyObject, Sendable {
     /// its own; replicas poll the queue anyway, so a store that cannot notify (PgBouncer in
     /// transaction mode) only makes them slower to start. Returns a function that stops listening.
     func listen(_ wake: @escaping @Sendable () -> Void) -> @Sendable () -> Void
+}
+
+extension WorkQueue {
+    /// Claims with the default backoff (``RetryPolicy/init(base:cap:)``).
+    public func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim] {
+        try claim(limit: limit, holder: holder, lease: lease, retry: RetryPolicy())
+    }
 }
 
 /// A model the leader's plan has work for.

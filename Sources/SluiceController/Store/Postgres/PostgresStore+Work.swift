@@ -1,4 +1,5 @@
 import Foundation
+import SluiceReconcile
 
 /// The replicas' work queue as the table `work` (migration v6): claims are rows taken with
 /// `FOR UPDATE SKIP LOCKED`, never advisory locks, so it works behind PgBouncer in transaction
@@ -9,6 +10,7 @@ extension PostgresStore: WorkQueue {
     /// The channel the leader notifies when it queues work.
     static let workChannel = "sluice_work"
 
+    @discardableResult
     public func enqueue(_ items: [WorkItem], observedAt: Date, leader: String) throws -> Int {
         do {
             return try connection.transaction { s in
@@ -51,13 +53,23 @@ extension PostgresStore: WorkQueue {
         }
     }
 
-    public func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim] {
+    public func claim(limit: Int, holder: String, lease: Duration, retry: RetryPolicy) throws -> [WorkClaim] {
         do {
             return try connection.transaction { s in
+                // A claim whose lease ran out is a failure of the model's work: its replica was killed
+                // (perhaps by the model: out of memory), paused or cut off. It is taken over after the
+                // backoff of the failures before it (none the first time), so a model that kills every
+                // replica that trains it waits longer each time instead of taking the replicas down in turn.
                 try s.exec("""
+                    UPDATE work SET token = NULL, failures = failures + 1,
+                        last_error = 'the replica working on it (' || holder || ') stopped renewing its claim: killed, paused or cut off from the store',
+                        not_before = lease_until + CASE WHEN failures = 0 THEN 0 ELSE LEAST($2::double precision, $1 * power(2, LEAST(failures - 1, 40))) END
+                    WHERE token IS NOT NULL AND lease_until <= \(Self.dbNow)
+                    """, [.double(retry.base), .double(retry.cap)])
+                return try s.exec("""
                     WITH c AS (
-                        SELECT model, CASE WHEN token IS NULL THEN NULL ELSE holder END AS previous FROM work
-                        WHERE done_at IS NULL AND not_before <= \(Self.dbNow) AND (token IS NULL OR lease_until <= \(Self.dbNow))
+                        SELECT model, CASE WHEN lease_until IS NULL THEN NULL ELSE holder END AS previous FROM work
+                        WHERE done_at IS NULL AND not_before <= \(Self.dbNow) AND token IS NULL
                         ORDER BY not_before, model COLLATE "C" LIMIT $1 FOR UPDATE SKIP LOCKED)
                     UPDATE work SET token = gen_random_uuid()::text, holder = $2, claimed_at = \(Self.dbNow),
                         lease_until = \(Self.dbNow) + $3, fence = nextval('work_fence'), claims = work.claims + 1
