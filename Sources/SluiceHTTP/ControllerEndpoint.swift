@@ -56,7 +56,7 @@ public enum ControllerEndpoint {
         }
         router.post("reconcile") { _, _ -> Response in
             controller.trigger("POST /reconcile")
-            return text(.accepted, "a cycle starts now\n")
+            return text(.accepted, controller.cyclesHere ? "a cycle starts now\n" : "passed on to the replica that leads: a cycle starts there now\n")
         }
         return router
     }

@@ -218,6 +218,35 @@ struct ReplicaTests {
         for r in others { #expect(r.stop() == 0, "\(r.output)") }
     }
 
+    /// A webhook behind a Service reaches any replica: `POST /reconcile` to one that does not lead
+    /// is passed on to the leader (through the store), which starts a cycle and reconciles a new commit
+    /// at once, long before its interval.
+    @Test func aReconcileRequestToAFollowerStartsACycleOnTheLeader() throws {
+        let server = try PostgresServer.shared.get()
+        let uri = try server.freshDatabase()
+        let store = StoreProbe(server: server, uri: uri)
+        let repo = try Sandbox()
+        try repo.commitAll()
+        let box = try Sandbox(shipped: false)
+        for n in 1...2 { try FileManager.default.createDirectory(at: box.url("host\(n)"), withIntermediateDirectories: true) }
+        // The last --interval wins: an hour, so that only the request can start the cycle.
+        let replicas = try (1...2).map { n in
+            try Replica(box, store: uri, name: "replica\(n)", extra: ["--root", box.url("host\(n)").path, "--git", repo.root.path, "--interval", "1h"])
+        }
+        defer { for r in replicas { r.stop() } }
+        #expect(waitUntil(timeout: 60) { replicas.allSatisfy(\.isReady) && (try? store.published()) == ["iris"] }, "\(Self.logs(replicas))")
+        let follower = try #require(replicas.first { !$0.leads }, "\(Self.logs(replicas))")
+        let leader = try #require(replicas.first { $0.leads })
+
+        try repo.write("manifests/after.json", repo.manifest(name: "after"))
+        try repo.commitAll("add a model")
+        let answer = try http("POST", follower.base + "/reconcile", timeout: 5)
+        #expect(answer.status == 202)
+        #expect(answer.body.contains("passed on to the replica that leads"), "\(answer.body)")
+        #expect(waitUntil(timeout: 30) { (try? store.published()) == ["iris", "after"] }, "\(Self.logs(replicas))")
+        #expect(leader.output.contains("POST /reconcile on"), "the leader's cycle names the request: \(leader.output)")
+    }
+
     @Test func replicasReportNotReadyWhileTheStoreIsDownAndCarryOnWhenItReturns() throws {
         // A server of this test alone: it is stopped and started again.
         let server = try PostgresServer.makePrivate()

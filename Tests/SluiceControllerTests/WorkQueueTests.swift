@@ -504,5 +504,6 @@ final class BarrierQueue: WorkQueue, Sendable {
     func workEntries() throws -> [WorkEntry] { try store.workEntries() }
     func serverTime() throws -> Date { try store.serverTime() }
     func fence(model: String, token: String?) { store.fence(model: model, token: token) }
-    func listen(_ wake: @escaping @Sendable () -> Void) -> @Sendable () -> Void { store.listen(wake) }
+    func listen(_ signal: @escaping @Sendable (WorkSignal) -> Void) -> @Sendable () -> Void { store.listen(signal) }
+    func requestCycle(_ reason: String) throws { try store.requestCycle(reason) }
 }

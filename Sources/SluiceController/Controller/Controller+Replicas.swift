@@ -17,7 +17,13 @@ extension Controller {
     /// 4 … 16 s.
     func workWhileRunning(_ queue: any WorkQueue) async {
         state.withLock { $0.replica = true }
-        let stopListening = queue.listen { [workWakeups] in workWakeups.signal() }
+        let stopListening = queue.listen { [weak self] signal in
+            guard let self else { return }
+            switch signal {
+            case .work: workWakeups.signal()
+            case .cycle(let reason): if state.withLock({ $0.holdsLease }) { trigger(reason) }
+            }
+        }
         defer { stopListening() }
         var failures = 0
         while !isStopping {

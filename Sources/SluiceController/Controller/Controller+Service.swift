@@ -8,11 +8,25 @@ import SluiceSystem
 /// trigger) suspends the task; the cycles themselves, and the blocking store calls that take the
 /// lease, run on threads of their own (``WorkThread``).
 extension Controller: Service {
-    /// Starts a cycle now (or as soon as the one under way ends).
+    /// Starts a cycle now (or as soon as the one under way ends). A replica that does not lead
+    /// passes it on to the one that does, through the store.
     public func trigger(_ reason: String) {
         pending.withLock { $0 = $0 ?? reason }
         wakeups.signal()
+        if let queue, !state.withLock({ $0.holdsLease }) {
+            // Off the caller's thread (an HTTP handler on the cooperative pool): libpq blocks.
+            let relayed = "\(reason) on \(replicaName)"
+            DispatchQueue.global().async { [logger] in
+                do { try queue.requestCycle(relayed) } catch {
+                    logger.warning("cannot pass the request for a cycle on to the leader", metadata: ["reason": "\(reason)", "error": "\(error)"])
+                }
+            }
+        }
     }
+
+    /// Whether ``trigger(_:)`` starts the cycle here (this controller leads, or works alone) rather than
+    /// passing it on to the replica that leads.
+    public var cyclesHere: Bool { queue == nil || state.withLock { $0.holdsLease } }
 
     /// Asks the controller to stop: no new work, training abandoned, publishes finished. The
     /// graceful shutdown of the controller's `ServiceGroup` calls it.

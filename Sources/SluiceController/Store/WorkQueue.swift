@@ -60,10 +60,16 @@ public protocol WorkQueue: AnyObject, Sendable {
     /// model's claim (`nil`: no longer).
     func fence(model: String, token: String?)
 
-    /// Starts waking `wake` when the leader queues work (PostgreSQL's `LISTEN`), on a connection of
-    /// its own; replicas poll the queue anyway, so a store that cannot notify (PgBouncer in
-    /// transaction mode) only makes them slower to start. Returns a function that stops listening.
-    func listen(_ wake: @escaping @Sendable () -> Void) -> @Sendable () -> Void
+    /// Starts calling `signal` when the leader queues work (``WorkSignal/work``) and when a
+    /// replica asks the leader for a cycle (``WorkSignal/cycle(_:)``): PostgreSQL's `LISTEN`, on a
+    /// connection of its own. A hint only: replicas poll the queue anyway, so a store that cannot
+    /// notify (PgBouncer in transaction mode) only makes them slower to start. Returns a function
+    /// that stops listening.
+    func listen(_ signal: @escaping @Sendable (WorkSignal) -> Void) -> @Sendable () -> Void
+
+    /// Asks the leader, whichever replica it is, for a cycle now (a follower's `POST /reconcile`
+    /// or SIGHUP); `reason` is what its log says.
+    func requestCycle(_ reason: String) throws
 }
 
 extension WorkQueue {
@@ -71,6 +77,14 @@ extension WorkQueue {
     public func claim(limit: Int, holder: String, lease: Duration) throws -> [WorkClaim] {
         try claim(limit: limit, holder: holder, lease: lease, retry: RetryPolicy())
     }
+}
+
+/// What a replica hears from the others through the store (``WorkQueue/listen(_:)``).
+public enum WorkSignal: Sendable, Equatable {
+    /// The leader queued work.
+    case work
+    /// A replica asks the leader for a cycle, for this reason.
+    case cycle(String)
 }
 
 /// A model the leader's plan has work for.

@@ -9,6 +9,8 @@ extension PostgresStore: WorkQueue {
     static let dbNow = "extract(epoch from clock_timestamp())"
     /// The channel the leader notifies when it queues work.
     static let workChannel = "sluice_work"
+    /// The channel a follower asks the leader for a cycle on.
+    static let cycleChannel = "sluice_cycle"
 
     @discardableResult
     public func enqueue(_ items: [WorkItem], observedAt: Date, leader: String) throws -> Int {
@@ -153,8 +155,14 @@ extension PostgresStore: WorkQueue {
         modelFences.withLock { $0[model] = token }
     }
 
-    public func listen(_ wake: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
-        let listener = PGListener(uri: uri, channel: Self.workChannel, wake: wake)
+    public func listen(_ signal: @escaping @Sendable (WorkSignal) -> Void) -> @Sendable () -> Void {
+        let listener = PGListener(uri: uri, channels: [Self.workChannel, Self.cycleChannel]) { channel, payload in
+            signal(channel == Self.cycleChannel ? .cycle(payload) : .work)
+        }
         return { listener.stop() }
+    }
+
+    public func requestCycle(_ reason: String) throws {
+        _ = try read("SELECT pg_notify($1, $2)", [.text(Self.cycleChannel), .text(String(reason.prefix(1000)))])
     }
 }
