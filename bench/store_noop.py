@@ -185,6 +185,8 @@ def bench(binary, pg, sizes, runs, count_statements, baseline=None):
                                         for build, b in builds
                                         for cmd, args in [("apply", ["apply"]), ("plan", ["plan", "--detailed-exitcode"])]}
             rows.append(row)
+            # Each size's figures as soon as they are known (a long run stopped later keeps them).
+            print(json.dumps(row), file=sys.stderr)
             print(f"n={n}: apply SQLite {row['apply_sqlite']['median_s'] * 1000:.0f} ms, PostgreSQL {row['apply_pg']['median_s'] * 1000:.0f} ms; "
                   f"plan SQLite {row['plan_sqlite']['median_s'] * 1000:.0f} ms, PostgreSQL {row['plan_pg']['median_s'] * 1000:.0f} ms", file=sys.stderr)
         finally:
