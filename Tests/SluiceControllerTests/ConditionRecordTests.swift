@@ -27,6 +27,47 @@ import SluiceCore
         #expect(try store.conditions().count == 1)
     }
 
+    /// A whole cycle's records in one call (the PostgreSQL store sends them as arrays in one
+    /// statement): text that looks like array syntax or `NULL` comes back as written, absent
+    /// fields stay absent, times keep every digit, and a model named twice in one call is
+    /// recorded in order (its second record keeps the first's `since`).
+    @Test(arguments: StoreConformanceTests.Kind.allCases)
+    func manyModelsInOneCallComeBackAsWritten(kind: StoreConformanceTests.Kind) throws {
+        let (store, dir) = try StoreConformanceTests.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let messages = ["", "NULL", #"a "quoted" word, a \ backslash"#, "{braces},commas", "null", "ünïcödé ✓ 模型", "line\nbreak\ttab"]
+        let records = (0..<300).map { (i: Int) -> ConditionRecord in
+            let since = Date(timeIntervalSince1970: 1_764_578_990.123456 + Double(i))
+            let checked = Date(timeIntervalSince1970: 1_764_578_990.987654 + Double(i))
+            let version: String? = i % 4 == 0 ? nil : "v\(i)"
+            let revision: String? = i % 5 == 0 ? nil : "NULL"
+            return ConditionRecord(model: String(format: "m%03d", i), condition: i % 3 == 0 ? "failed" : "ready", message: messages[i % messages.count],
+                                   version: version, since: since, checkedAt: checked, revision: revision)
+        }
+        try store.recordConditions(records)
+        #expect(try store.conditions() == records)
+
+        // The next cycle: every other model changed; the others keep their `since`.
+        let later = records.enumerated().map { i, r in
+            var r = r
+            if i % 2 == 0 { r.message += " (changed)" }
+            r.since = Date(timeIntervalSince1970: 1_764_579_990.5)
+            r.checkedAt = r.since
+            return r
+        }
+        try store.recordConditions(later)
+        let stored = try store.conditions()
+        #expect(stored.count == records.count)
+        for (i, r) in stored.enumerated() {
+            #expect(r.message == later[i].message && r.checkedAt == later[i].checkedAt)
+            #expect(r.since == (i % 2 == 0 ? later[i].since : records[i].since), "\(r.model)")
+        }
+
+        try store.recordConditions([Self.record("rejected", "gate", at: 40), Self.record("ready", at: 50), Self.record("ready", at: 60)])
+        let iris = try #require(try store.conditions().first { $0.model == "iris" })
+        #expect(iris.condition == "ready" && iris.since == Date(timeIntervalSince1970: 50) && iris.checkedAt == Date(timeIntervalSince1970: 60))
+    }
+
     @Test func readOnlyOpeningNeverCreatesAStoreAndCannotWrite() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -73,6 +73,20 @@ import TestSupport
         #expect(throws: StoreError.self) { try store.artifact(String(repeating: "0", count: 64)) }
     }
 
+    /// A plan asks at once which of every version's artifacts the store holds.
+    @Test(arguments: Kind.allCases)
+    func heldArtifactsAreTheStoredOnesAmongThoseAsked(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stored = try (0..<50).map { try store.putArtifact(Array("{\"model\":\($0)}".utf8)) }
+        let missing = [String(repeating: "0", count: 64), #"not "a" digest, {at} \ all"#, "NULL"]
+        #expect(try store.heldArtifacts(among: Set(stored + missing)) == Set(stored))
+        #expect(try store.heldArtifacts(among: Set(missing)).isEmpty)
+        #expect(try store.heldArtifacts(among: []).isEmpty)
+        try store.removeArtifact(stored[0])
+        #expect(try store.heldArtifacts(among: Set(stored)) == Set(stored.dropFirst()))
+    }
+
     @Test(arguments: Kind.allCases)
     func eventsComeBackInOrder(kind: Kind) throws {
         let (store, dir) = try Self.make(kind)

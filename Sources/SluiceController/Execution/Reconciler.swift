@@ -157,8 +157,9 @@ public struct Reconciler: Sendable {
     /// out of the trained versions, so that a plan trains it again rather than fail to publish it.
     func observe(targetsOf models: Set<String>? = nil) throws -> ObservedState {
         var observed = try store.observe()
+        let held = try store.heldArtifacts(among: Set(observed.models.values.flatMap { $0.versions.values.map(\.artifactDigest) }))
         for (name, model) in observed.models {
-            observed.models[name]?.versions = model.versions.filter { store.hasArtifact($0.value.artifactDigest) }
+            observed.models[name]?.versions = model.versions.filter { held.contains($0.value.artifactDigest) }
             guard let pub = model.publication, models?.contains(name) ?? true else { continue }
             do {
                 observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest))

@@ -71,6 +71,9 @@ public protocol Store: LeaseStore {
     func artifact(_ digest: String) throws -> [UInt8]
     /// Whether the store holds an artifact (without reading it).
     func hasArtifact(_ digest: String) -> Bool
+    /// Which of `digests` the store holds, asked at once (a plan checks every version's artifact:
+    /// one query, not one round trip each, on a store behind a network).
+    func heldArtifacts(among digests: Set<String>) throws -> Set<String>
     /// Every artifact held: digest → size in bytes.
     func storedArtifacts() throws -> [String: Int64]
     /// Removes an artifact (`sluice gc`); the versions that recorded it are then trained again
@@ -90,6 +93,9 @@ public protocol Store: LeaseStore {
 
 extension Store {
     public var artifactsDirectory: String? { nil }
+
+    /// Each digest checked by ``hasArtifact(_:)`` (stores whose check is local and cheap).
+    public func heldArtifacts(among digests: Set<String>) throws -> Set<String> { digests.filter(hasArtifact) }
 }
 
 extension Store {

@@ -215,6 +215,35 @@ extension PGValue {
     static func int(_ i: Int?) -> PGValue? { i.map { .text("\($0)") } }
     static func bool(_ b: Bool) -> PGValue? { .text(b ? "true" : "false") }
     static func date(_ d: Date?) -> PGValue? { double(d?.timeIntervalSince1970) }
+
+    /// A one-dimensional array in PostgreSQL's text form (`{"a","b\"c",NULL}`), cast in the
+    /// statement (`$1::text[]`, `$2::float8[]`): many rows' values in one parameter, so that one
+    /// statement (`unnest`, `= ANY`) does the work of many round trips. Every element is quoted
+    /// (with `"` and `\` escaped), so no text reads as `NULL`, a separator or a brace.
+    static func array(_ items: [String?]) -> PGValue {
+        var out = "{"
+        out.reserveCapacity(items.count * 16 + 2)
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += "," }
+            guard let item else {
+                out += "NULL"
+                continue
+            }
+            out += "\""
+            if item.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for c in item.unicodeScalars {
+                    if c == "\"" || c == "\\" { out += "\\" }
+                    out.unicodeScalars.append(c)
+                }
+            } else {
+                out += item
+            }
+            out += "\""
+        }
+        return .text(out + "}")
+    }
+
+    static func array(_ dates: [Date?]) -> PGValue { array(dates.map { $0.map { "\($0.timeIntervalSince1970)" } }) }
 }
 
 /// An error from the PostgreSQL server or libpq: its message and SQLSTATE code, if any.

@@ -30,6 +30,13 @@ extension PostgresStore {
         (try? read("SELECT 1 AS found FROM artifacts WHERE digest = $1", [.text(digest)]).isEmpty == false) ?? false
     }
 
+    /// One query for every digest (an array parameter), not one per digest.
+    public func heldArtifacts(among digests: Set<String>) throws -> Set<String> {
+        guard !digests.isEmpty else { return [] }
+        return Set(try read("SELECT digest FROM artifacts WHERE digest = ANY($1::text[])", [.array(Array(digests))])
+            .map { try $0.string("digest") })
+    }
+
     public func storedArtifacts() throws -> [String: Int64] {
         var out: [String: Int64] = [:]
         for r in try read("SELECT digest, size FROM artifacts") { out[try r.string("digest")] = try r.int64("size") }

@@ -184,21 +184,44 @@ public final class PostgresStore: Store, @unchecked Sendable {
                    [.date(e.at), .text(e.model), .text(e.kind.rawValue), .text(e.message), .string(e.revision)])
     }
 
+    /// One statement per batch of distinct models (the arrays of their fields `unnest`ed into
+    /// rows), not one per model: a cycle of 10,000 models is one round trip, not 10,000. A model
+    /// named twice starts a new batch, so that a later record sees the earlier one, as one
+    /// statement per record would.
     public func recordConditions(_ records: [ConditionRecord]) throws {
         try write(models: records.map(\.model)) { s in
-            for c in records {
+            for batch in Self.distinctModelBatches(records) {
                 try s.exec("""
                     INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[])
                     ON CONFLICT (model) DO UPDATE SET
                         since = CASE WHEN conditions.condition = excluded.condition AND conditions.message = excluded.message
                                 THEN conditions.since ELSE excluded.since END,
                         condition = excluded.condition, message = excluded.message, version = excluded.version,
                         checked_at = excluded.checked_at, revision = excluded.revision
-                    """, [.text(c.model), .text(c.condition), .text(c.message), .string(c.version), .date(c.since),
-                          .date(c.checkedAt), .string(c.revision)])
+                    """, [.array(batch.map(\.model)), .array(batch.map(\.condition)), .array(batch.map(\.message)),
+                          .array(batch.map(\.version)), .array(batch.map { Optional($0.since) }),
+                          .array(batch.map { Optional($0.checkedAt) }), .array(batch.map(\.revision))])
             }
         }
+    }
+
+    /// `records` cut, in order, into runs in which no model appears twice (one statement cannot
+    /// update a row twice).
+    static func distinctModelBatches(_ records: [ConditionRecord]) -> [[ConditionRecord]] {
+        var batches: [[ConditionRecord]] = []
+        var current: [ConditionRecord] = [], seen: Set<String> = []
+        for c in records {
+            if seen.contains(c.model) {
+                batches.append(current)
+                current = []
+                seen = []
+            }
+            current.append(c)
+            seen.insert(c.model)
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
     }
 
     public func conditions() throws -> [ConditionRecord] {
