@@ -38,6 +38,20 @@ struct ReplicaTests {
     }
 
     /// Every replica's log, for a failure's message.
+    /// `count` replicas whose manifests come from a git repository (the shipped iris, committed),
+    /// each with a root of its own, as on hosts of their own.
+    /// The replicas' box holds their roots and logs: keep it while they run.
+    static func startFromGit(_ count: Int, _ uri: String, extra: [String] = []) throws -> (repo: Sandbox, box: Sandbox, replicas: [Replica]) {
+        let repo = try Sandbox()
+        try repo.commitAll()
+        let box = try Sandbox(shipped: false)
+        let replicas = try (1...count).map { n in
+            try FileManager.default.createDirectory(at: box.url("host\(n)"), withIntermediateDirectories: true)
+            return try Replica(box, store: uri, name: "replica\(n)", extra: ["--root", box.url("host\(n)").path, "--git", repo.root.path] + extra)
+        }
+        return (repo, box, replicas)
+    }
+
     static func logs(_ replicas: [Replica]) -> String {
         replicas.map { "=== \($0.name) (pid \($0.pid))\n\($0.output)" }.joined(separator: "\n")
     }
@@ -179,15 +193,8 @@ struct ReplicaTests {
         let server = try PostgresServer.shared.get()
         let uri = try server.freshDatabase()
         let store = StoreProbe(server: server, uri: uri)
-        // The manifests come from a git repository; each replica has a root of its own, as on hosts of its own.
-        let repo = try Sandbox()
-        try repo.commitAll()
-        let box = try Sandbox(shipped: false)
-        for n in 1...3 { try FileManager.default.createDirectory(at: box.url("host\(n)"), withIntermediateDirectories: true) }
-        let replicas = try (1...3).map { n in
-            try Replica(box, store: uri, name: "replica\(n)", extra: ["--root", box.url("host\(n)").path, "--git", repo.root.path])
-        }
-        defer { for r in replicas { r.stop() } }
+        let (repo, box, replicas) = try Self.startFromGit(3, uri)
+        defer { withExtendedLifetime(box) { for r in replicas { r.stop() } } }
         #expect(waitUntil(timeout: 60) { replicas.allSatisfy(\.isReady) }, "\(Self.logs(replicas))")
         #expect(waitUntil(timeout: 60) { (try? store.published()) == ["iris"] }, "\(Self.logs(replicas))")
 
@@ -225,15 +232,9 @@ struct ReplicaTests {
         let server = try PostgresServer.shared.get()
         let uri = try server.freshDatabase()
         let store = StoreProbe(server: server, uri: uri)
-        let repo = try Sandbox()
-        try repo.commitAll()
-        let box = try Sandbox(shipped: false)
-        for n in 1...2 { try FileManager.default.createDirectory(at: box.url("host\(n)"), withIntermediateDirectories: true) }
         // The last --interval wins: an hour, so that only the request can start the cycle.
-        let replicas = try (1...2).map { n in
-            try Replica(box, store: uri, name: "replica\(n)", extra: ["--root", box.url("host\(n)").path, "--git", repo.root.path, "--interval", "1h"])
-        }
-        defer { for r in replicas { r.stop() } }
+        let (repo, box, replicas) = try Self.startFromGit(2, uri, extra: ["--interval", "1h"])
+        defer { withExtendedLifetime(box) { for r in replicas { r.stop() } } }
         #expect(waitUntil(timeout: 60) { replicas.allSatisfy(\.isReady) && (try? store.published()) == ["iris"] }, "\(Self.logs(replicas))")
         let follower = try #require(replicas.first { !$0.leads }, "\(Self.logs(replicas))")
         let leader = try #require(replicas.first { $0.leads })
