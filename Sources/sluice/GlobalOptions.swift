@@ -13,7 +13,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The manifests directory, relative to the root.")
     var manifests: String = "manifests"
 
-    @Option(help: "The store: sqlite:PATH, PATH relative to the root; or postgres://USER@HOST:PORT/DB (work in progress, issue 15).")
+    @Option(help: "The store: sqlite:PATH, PATH relative to the root; or postgres://USER@HOST:PORT/DB (a libpq URI; password from PGPASSWORD or ~/.pgpass).")
     var store: String = GlobalOptions.defaultStore
 
     /// `--store`'s default: a SQLite file under the root that git ignores.

@@ -94,9 +94,8 @@ enum PostgresSchema {
         ]),
     ]
 
-    /// Advisory lock keys (database-wide): migrating, and claiming the writer lease, one process at a time.
+    /// The advisory lock key (database-wide, transaction-scoped) that lets one process at a time migrate.
     static let migrateLock: Int64 = 0x736C_7569_6365_0001
-    static let leaseLock: Int64 = 0x736C_7569_6365_0002
 
     /// The identifiers of the migrations not yet applied, given those applied.
     static func pending(applied: Set<String>) -> [(String, [String])] {

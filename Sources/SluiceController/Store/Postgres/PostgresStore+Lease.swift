@@ -1,14 +1,21 @@
 import Foundation
 
-/// The writer lease as the row `lease('writer')`, as in ``SQLiteStore``. Claims take turns through
-/// an advisory lock (two claimants of a free lease must not both win); every write share-locks
-/// the row while it checks its fence (``PostgresStore/write(_:)``), so a takeover waits for it.
+/// The writer lease as the row `lease('writer')`, as in ``SQLiteStore``. Claims take turns by
+/// locking the row (a free lease's row is first inserted as an expired placeholder, so two claimants
+/// of a free lease lock the same row and cannot both win): a row lock, never an advisory lock, so it
+/// works behind PgBouncer in transaction mode. Every write share-locks the row while it checks its
+/// fence (``PostgresStore/write(models:_:)``), so a takeover waits for it.
 extension PostgresStore {
     public func claimLease(_ claimant: LeaseHolder, now: Date) throws -> LeaseHolder? {
         do {
             return try connection.transaction { s in
-                try s.exec("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.leaseLock)])
+                try s.exec("""
+                    INSERT INTO lease (name, token, pid, host, command, acquired_at, expires_at)
+                    VALUES ('writer', '', 0, '', '', 0, 0) ON CONFLICT (name) DO NOTHING
+                    """)
+                // The placeholder (no token) never outlives this transaction: it is free, so it is replaced.
                 let current = try s.exec("SELECT * FROM lease WHERE name = 'writer' FOR UPDATE").rows.first.map(Self.lease)
+                    .flatMap { $0.token.isEmpty ? nil : $0 }
                 if let current, !current.yields(to: claimant, now: now, isAlive: LeaseHolder.processExists) {
                     return current
                 }
