@@ -178,6 +178,30 @@ struct WorkQueueTests {
         #expect(entry.notBefore.timeIntervalSince(try f.store.serverTime()) > 3000)
     }
 
+    /// A leader paused past its lease records nothing about the models it has not claimed (its
+    /// conditions, monitor states, events) once another replica leads, while its writes about no
+    /// model (artifacts, which its work on claimed models needs) still go through.
+    @Test func aLeaderThatLostItsLeaseWritesNothingAboutModelsItDidNotClaim() throws {
+        let f = try Fixture()
+        f.store.fenceLeader(f.leader)
+        let condition = { (message: String) in
+            ConditionRecord(model: "iris", condition: "ready", message: message, version: nil, since: Date(), checkedAt: Date(), revision: nil)
+        }
+        try f.store.recordConditions([condition("while leading")])
+        #expect(try f.count("conditions") == 1)
+        // Another replica takes the lease over (the first one's ran out).
+        _ = try f.raw.exec("UPDATE sluice.lease SET expires_at = 0")
+        try Fixture.lead(try f.replica(), token: "leader-2")
+        #expect(throws: StoreError.self) { try f.store.recordConditions([condition("stale")]) }
+        #expect(throws: StoreError.self) {
+            try f.store.recordEvent(EventRecord(at: Date(), model: "iris", kind: .retrain, message: "stale", revision: nil))
+        }
+        #expect(try f.store.conditions().map(\.message) == ["while leading"])
+        #expect(try f.count("events") == 0)
+        let digest = try f.store.putArtifact(Array("still working".utf8))
+        #expect(try f.store.artifact(digest) == Array("still working".utf8))
+    }
+
     /// Renewing claims returns the tokens still held: not one whose lease ran out, not one released.
     @Test func renewReturnsOnlyTheClaimsStillHeld() throws {
         let f = try Fixture()
@@ -506,4 +530,5 @@ final class BarrierQueue: WorkQueue, Sendable {
     func fence(model: String, token: String?) { store.fence(model: model, token: token) }
     func listen(_ signal: @escaping @Sendable (WorkSignal) -> Void) -> @Sendable () -> Void { store.listen(signal) }
     func requestCycle(_ reason: String) throws { try store.requestCycle(reason) }
+    func fenceLeader(_ token: String?) { store.fenceLeader(token) }
 }

@@ -40,7 +40,8 @@ final class ClaimHolding: Holding {
     /// Renews every claim; notes a loss when one was not renewed.
     private func renew() throws {
         let held = try queue.renew(claims, lease: lease)
-        guard let missing = claims.first(where: { !held.contains($0.token) }) else { return }
+        // Once stopped, the claims are being finished or released: a token gone is not a loss.
+        guard !state.withLock({ $0.stopped }), let missing = claims.first(where: { !held.contains($0.token) }) else { return }
         let reason = WorkClaim.lostMessage(missing.model)
         let first = state.withLock { s in
             defer { if s.lost == nil { s.lost = reason } }

@@ -97,6 +97,8 @@ extension Controller {
             let planned = reconciler.plan(snapshot)
             let plan = Plan(items: planned.items.filter { models.contains($0.model) }, warnings: [])
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: holding)
+            // The heartbeat stops before the claims end: a renewal of a claim just finished would read as a loss.
+            holding.stop()
             if holding.isLost {
                 // The claims not lost go back to the queue at once (a lost one's token no longer matches).
                 try? queue.release(claims)
@@ -123,6 +125,7 @@ extension Controller {
                 "seconds": "\(String(format: "%.3f", (ContinuousClock.now - start).seconds))", "models": "\(claims.count)",
                 "failed": "\(failed.count)"])
         } catch {
+            holding.stop()
             guard !holding.isLost else {
                 try? queue.release(claims)
                 return

@@ -162,6 +162,7 @@ extension Controller: Service {
                     s.cyclesHolding = 0
                 }
                 metrics.lease(held: true)
+                queue?.fenceLeader(lease.token)
                 logger.info(queue == nil ? "holding the store's writer lease" : "leading the replicas (holding the store's writer lease)")
                 return lease
             case .failure(let wait) where wait.unreachable:

@@ -154,10 +154,11 @@ public final class Controller: Sendable {
         cycleLogger[metadataKey: "cycle.reason"] = "\(reason)"
         if let lease { holding(lease) }
         do {
-            // The server's time before the snapshot: work a replica finishes after it may not be in the plan.
-            let observedAt = try queue?.serverTime()
+            var observedAt: Date?
             let (reconciler, snapshot) = try sourceLock.withLock { _ throws -> (Reconciler, Reconciler.Snapshot) in
                 try syncSource(reason: reason, cycleLogger)
+                // The server's time right before the snapshot: work a replica finishes after it may not be in the plan.
+                observedAt = try queue?.serverTime()
                 let r = self.reconciler(cycleLogger)
                 return (r, try r.snapshot())
             }
@@ -165,14 +166,16 @@ public final class Controller: Sendable {
             watchFiles(snapshot)
             monitoring.watch(MonitoredModel.of(snapshot.desired))
             let revision = snapshot.revision ?? ""
-            let fingerprints = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
+            // What each model's plan is made from: a change clears its backoff. A new feedback snapshot
+            // is a change too: its retrain is not held back by an earlier failure.
+            let inputs = Dictionary(uniqueKeysWithValues: snapshot.desired.map { d in
                 let data = switch d.data {
                 case .resolved(let digest, let test): digest + (test ?? "")
                 case .failed(let why): why
                 }
-                // A new feedback snapshot is a change too: its retrain is not held back by an earlier failure.
-                return (d.manifest.name, d.manifest.digest + " " + data + " " + (d.feedback?.digest ?? "") + " " + revision)
+                return (d.manifest.name, d.manifest.digest + " " + data + " " + (d.feedback?.digest ?? ""))
             })
+            let fingerprints = inputs.mapValues { $0 + " " + revision }
             let now = clock.now
             var plan = reconciler.plan(snapshot)
             var queued = 0
@@ -180,7 +183,9 @@ public final class Controller: Sendable {
                 // A replica's leader: the models with actions go to the queue, for any replica to
                 // claim (backoff is the queue's); only the others' conditions are recorded here.
                 let work = plan.items.filter { !$0.actions.isEmpty }
-                try queue.enqueue(work.map { WorkItem(model: $0.model, fingerprint: fingerprints[$0.model] ?? "", revision: snapshot.revision,
+                // The queue's fingerprint leaves the revision out: a commit to another model's file
+                // must not clear this one's backoff (a model that kills its replica would start again).
+                try queue.enqueue(work.map { WorkItem(model: $0.model, fingerprint: inputs[$0.model] ?? "", revision: snapshot.revision,
                                                       actions: $0.actions.map(\.kind.rawValue).joined(separator: ", ")) },
                                   observedAt: observedAt, leader: lease.token)
                 queued = work.count

@@ -60,6 +60,12 @@ public protocol WorkQueue: AnyObject, Sendable {
     /// model's claim (`nil`: no longer).
     func fence(model: String, token: String?)
 
+    /// From now on, every store write about a model this process has not claimed (the leader's
+    /// conditions, monitor states, feedback snapshots) first checks that `token` still holds the
+    /// writer lease: a leader paused past its lease records nothing when it wakes. Writes about no
+    /// model (artifacts) are not fenced by it: a replica that no longer leads still works.
+    func fenceLeader(_ token: String?)
+
     /// Starts calling `signal` when the leader queues work (``WorkSignal/work``) and when a
     /// replica asks the leader for a cycle (``WorkSignal/cycle(_:)``): PostgreSQL's `LISTEN`, on a
     /// connection of its own. A hint only: replicas poll the queue anyway, so a store that cannot

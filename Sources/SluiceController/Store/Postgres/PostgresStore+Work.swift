@@ -14,6 +14,8 @@ extension PostgresStore: WorkQueue {
 
     @discardableResult
     public func enqueue(_ items: [WorkItem], observedAt: Date, leader: String) throws -> Int {
+        // Rows are locked in the order of their names, as the takeover in ``claim`` locks them: no deadlock.
+        let items = items.sorted { $0.model.utf8.lexicographicallyPrecedes($1.model.utf8) }
         do {
             return try connection.transaction { s in
                 let holder = try s.exec("SELECT token FROM lease WHERE name = 'writer' FOR SHARE").rows.first?.string("token")
@@ -66,7 +68,8 @@ extension PostgresStore: WorkQueue {
                     UPDATE work SET token = NULL, failures = failures + 1,
                         last_error = 'the replica working on it (' || holder || ') stopped renewing its claim: killed, paused or cut off from the store',
                         not_before = lease_until + CASE WHEN failures = 0 THEN 0 ELSE LEAST($2::double precision, $1 * power(2, LEAST(failures - 1, 40))) END
-                    WHERE token IS NOT NULL AND lease_until <= \(Self.dbNow)
+                    WHERE model IN (SELECT model FROM work WHERE token IS NOT NULL AND lease_until <= \(Self.dbNow)
+                                    ORDER BY model COLLATE "C" FOR UPDATE SKIP LOCKED)
                     """, [.double(retry.base), .double(retry.cap)])
                 return try s.exec("""
                     WITH c AS (
@@ -149,6 +152,10 @@ extension PostgresStore: WorkQueue {
 
     public func serverTime() throws -> Date {
         try read("SELECT \(Self.dbNow) AS now")[0].date("now")
+    }
+
+    public func fenceLeader(_ token: String?) {
+        leaderFence.withLock { $0 = token }
     }
 
     public func fence(model: String, token: String?) {

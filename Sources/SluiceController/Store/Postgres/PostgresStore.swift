@@ -19,6 +19,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
     let fenceToken = Mutex<String?>(nil)
     /// The claim token of each model this replica works on (``fence(model:token:)``).
     let modelFences = Mutex<[String: String]>([:])
+    /// The writer lease's token a replica led under (``fenceLeader(_:)``).
+    let leaderFence = Mutex<String?>(nil)
 
     /// Connects to the database at `uri` and brings its schema up to date.
     /// - Parameter readOnly: the read-only commands (`status`, `history`, …): a database without
@@ -63,20 +65,23 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Runs `body` in a write transaction, after checking its fence: for a write about models this
     /// replica has claimed (``fence(model:token:)``), that each claim still holds its model's work
     /// row and its lease has not run out (the rows share-locked, so no takeover can happen before
-    /// the commit); for any other write, that the fence token still holds the writer lease.
+    /// the commit); for a write about other models, that the process still holds the writer lease it
+    /// fences by (``fence(_:)``, or a replica's ``fenceLeader(_:)``); for a write about no model, the
+    /// writer lease of ``fence(_:)`` only (a replica that no longer leads still stores artifacts).
     /// - Parameter models: the models the write is about (none: a write about the store as a whole).
     func write(models: [String] = [], _ body: (PGSession) throws -> Void) throws {
-        let (fence, claims) = fenceToken.withLock { f in (f, models.compactMap { m in modelFences.withLock { $0[m] }.map { (m, $0) } }) }
+        let claims = modelFences.withLock { f in models.compactMap { m in f[m].map { (m, $0) } } }
+        let leaseFence = fenceToken.withLock { $0 } ?? (claims.count < models.count ? leaderFence.withLock { $0 } : nil)
+        let checksLease = models.isEmpty || claims.count < models.count
         do {
             try connection.transaction { s in
-                if !claims.isEmpty {
-                    for (model, token) in claims {
-                        let held = try s.exec("""
-                            SELECT 1 FROM work WHERE model = $1 AND token = $2 AND lease_until > \(Self.dbNow) FOR SHARE
-                            """, [.text(model), .text(token)])
-                        guard !held.rows.isEmpty else { throw StoreError(WorkClaim.lostMessage(model)) }
-                    }
-                } else if let fence {
+                for (model, token) in claims {
+                    let held = try s.exec("""
+                        SELECT 1 FROM work WHERE model = $1 AND token = $2 AND lease_until > \(Self.dbNow) FOR SHARE
+                        """, [.text(model), .text(token)])
+                    guard !held.rows.isEmpty else { throw StoreError(WorkClaim.lostMessage(model)) }
+                }
+                if checksLease, let fence = leaseFence {
                     let holder = try s.exec("SELECT token FROM lease WHERE name = 'writer' FOR SHARE").rows.first?.string("token")
                     guard holder == fence else {
                         throw StoreError("this process lost the store's writer lease (another process took it over); nothing more is written under it")
