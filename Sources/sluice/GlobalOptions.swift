@@ -152,11 +152,24 @@ struct GlobalOptions: ParsableArguments {
         return store
     }
 
-    /// Takes the store's writer lease, or fails with exit code 1 naming the holder.
+    /// Takes the store's writer lease, or fails with exit code 1 naming the holder. On a store
+    /// replicas share, it also fails while a replica still works on a model (a leader that just
+    /// stopped leaves its queue behind): replicas claim nothing while this command holds the lease,
+    /// but what they already claimed would be done twice.
     func lockStore(_ store: any Store, timeout seconds: Double) throws -> WriterLease {
         do {
-            return try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
-                                           timeout: .milliseconds(Int(seconds * 1000)))
+            let lease = try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
+                                                timeout: .milliseconds(Int(seconds * 1000)))
+            if let queue = store as? any WorkQueue {
+                let now = try queue.serverTime()
+                let busy = try queue.workEntries().filter { $0.holder != nil && ($0.leaseUntil ?? .distantPast) > now }
+                if !busy.isEmpty {
+                    lease.release()
+                    let holders = Set(busy.compactMap(\.holder)).sorted().joined(separator: ", ")
+                    throw StoreError("replicas are still working on \(busy.count) model\(busy.count == 1 ? "" : "s") of this store (\(busy.prefix(5).map(\.model).joined(separator: ", ")); \(holders)); stop the `sluice run` replicas and let their claims end (--claim-lease), then try again")
+                }
+            }
+            return lease
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)

@@ -3,8 +3,8 @@ import Testing
 import SluiceController
 import TestSupport
 
-/// `--store postgres://…` with the real binary against a throwaway PostgreSQL (issue 15, work in
-/// progress): apply, status and a second apply that changes nothing; nothing is written beside
+/// `--store postgres://…` with the real binary against a throwaway PostgreSQL (issue 15):
+/// apply, status and a second apply that changes nothing; nothing is written beside
 /// the store but what the files need; a server that refuses is an exit 1 naming the store.
 @Suite(.enabled(if: !PostgresServer.skipped, "SLUICE_SKIP_POSTGRES=1"))
 struct PostgresStoreCLITests {
@@ -39,6 +39,28 @@ struct PostgresStoreCLITests {
         let status = try box.run("status", "--store", uri)
         #expect(status.stdout.contains("iris  ready"), "\(status.output)")
         lease.release()
+        #expect(try box.run("apply", "--store", uri, "--lock-timeout", "0").status == 0)
+    }
+
+    /// A leader that just stopped leaves its queue behind, and its followers may still work on
+    /// models: `apply` (or `gc`) that takes the free lease then refuses, naming the models and the
+    /// replicas, rather than train and publish them a second time.
+    @Test func applyRefusesWhileReplicasStillWorkOnTheStore() throws {
+        let uri = try PostgresServer.shared.get().freshDatabase()
+        let box = try Sandbox()
+        #expect(try box.run("apply", "--store", uri).status == 0)
+        let replica = try PostgresStore(uri: uri)
+        let leader = try WriterLease.acquire(store: replica, command: WorkClaim.replicaMark + "sluice run", timeout: .seconds(1), fencesStore: false)
+        try replica.enqueue([WorkItem(model: "iris", fingerprint: "f", revision: nil, actions: "train")], observedAt: try replica.serverTime(),
+                            leader: leader.token)
+        let claims = try replica.claim(limit: 1, holder: "node-b pid 42", lease: .seconds(60))
+        #expect(claims.map(\.model) == ["iris"])
+        leader.release()
+        let refused = try box.run("apply", "--store", uri, "--lock-timeout", "0")
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.stderr.contains("replicas are still working on 1 model of this store (iris; node-b pid 42)"), "\(refused.stderr)")
+        #expect(try replica.leaseHolder() == nil, "the lease is given back")
+        try replica.release(claims)
         #expect(try box.run("apply", "--store", uri, "--lock-timeout", "0").status == 0)
     }
 

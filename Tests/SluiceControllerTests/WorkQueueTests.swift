@@ -27,10 +27,10 @@ struct WorkQueueTests {
             try Self.lead(store, token: leader)
         }
 
-        /// Makes `token` the writer lease's holder (for an hour).
-        static func lead(_ store: PostgresStore, token: String) throws {
+        /// Makes `token` the writer lease's holder (for an hour): a replica, unless `command` says otherwise.
+        static func lead(_ store: PostgresStore, token: String, command: String = WorkClaim.replicaMark + "sluice run") throws {
             let now = Date()
-            let holder = LeaseHolder(token: token, pid: getpid(), host: "host-\(token)", command: "sluice run",
+            let holder = LeaseHolder(token: token, pid: getpid(), host: "host-\(token)", command: command,
                                      acquiredAt: now, expiresAt: now.addingTimeInterval(3600))
             #expect(try store.claimLease(holder, now: now) == nil, "\(token) leads")
         }
@@ -200,6 +200,19 @@ struct WorkQueueTests {
         #expect(try f.count("events") == 0)
         let digest = try f.store.putArtifact(Array("still working".utf8))
         #expect(try f.store.artifact(digest) == Array("still working".utf8))
+    }
+
+    /// While a command that changes the store on its own (`apply`, `gc`) holds the writer lease,
+    /// replicas claim nothing: what the last leader queued waits for the next one.
+    @Test func replicasClaimNothingWhileAnotherCommandHoldsTheLease() throws {
+        let f = try Fixture()
+        try f.enqueue(["a"])
+        _ = try f.raw.exec("UPDATE sluice.lease SET expires_at = 0")
+        let apply = try f.replica()
+        try Fixture.lead(apply, token: "apply-1", command: "sluice apply")
+        #expect(try f.store.claim(limit: 1, holder: "replica 1", lease: Self.lease).isEmpty)
+        try apply.releaseLease(token: "apply-1")
+        #expect(try f.store.claim(limit: 1, holder: "replica 1", lease: Self.lease).map(\.model) == ["a"])
     }
 
     /// Renewing claims returns the tokens still held: not one whose lease ran out, not one released.

@@ -139,7 +139,8 @@ extension Controller: Service {
             // Each attempt blocks for up to a second (SQLite, and the wait for the holder).
             let attempt = try await WorkThread.run("sluice.lease") { [self] () throws -> Result<WriterLease, LeaseWait> in
                 do {
-                    return .success(try WriterLease.acquire(store: store, command: CommandLine.arguments.joined(separator: " "),
+                    let command = CommandLine.arguments.joined(separator: " ")
+                    return .success(try WriterLease.acquire(store: store, command: queue == nil ? command : WorkClaim.replicaMark + command,
                                                             duration: options.leaseDuration, timeout: queue == nil ? .seconds(1) : .zero, clock: clock,
                                                             fencesStore: queue == nil) { [self] reason in
                         leaseLost(reason)

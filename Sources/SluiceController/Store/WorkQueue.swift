@@ -135,6 +135,11 @@ public struct WorkClaim: Sendable, Equatable {
         self.takenOverFrom = takenOverFrom
     }
 
+    /// The start of the writer lease's `command` when a replica leads: replicas claim work only
+    /// while the lease is free or a replica holds it, never while `apply`, `gc` or another command
+    /// that changes the store on its own holds it.
+    public static let replicaMark = "[replica] "
+
     /// What a write about `model` says once its claim is lost.
     public static func lostMessage(_ model: String) -> String {
         "this replica's claim on model \(model) was lost (its lease ran out, and another replica may have taken the model over); nothing more is written about it by this replica"

@@ -75,12 +75,15 @@ extension PostgresStore: WorkQueue {
                     WITH c AS (
                         SELECT model, CASE WHEN lease_until IS NULL THEN NULL ELSE holder END AS previous FROM work
                         WHERE done_at IS NULL AND not_before <= \(Self.dbNow) AND token IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND token <> '' AND expires_at > \(Self.dbNow)
+                                            AND left(command, $4) <> $5)
                         ORDER BY not_before, model COLLATE "C" LIMIT $1 FOR UPDATE SKIP LOCKED)
                     UPDATE work SET token = gen_random_uuid()::text, holder = $2, claimed_at = \(Self.dbNow),
                         lease_until = \(Self.dbNow) + $3, fence = nextval('work_fence'), claims = work.claims + 1
                     FROM c WHERE work.model = c.model
                     RETURNING work.model, work.token, work.fence, work.revision, work.failures, c.previous
-                    """, [.int(limit), .text(holder), .double(lease.seconds)]).rows.map { r in
+                    """, [.int(limit), .text(holder), .double(lease.seconds), .int(WorkClaim.replicaMark.count),
+                          .text(WorkClaim.replicaMark)]).rows.map { r in
                     WorkClaim(model: try r.string("model"), token: try r.string("token"), fence: try r.int64("fence"),
                               revision: try r.optionalString("revision"), failures: try r.int("failures"),
                               takenOverFrom: try r.optionalString("previous"))
