@@ -84,7 +84,7 @@ import TestSupport
         #expect(try box.run("apply", "--store", uri).status == 0)
         let replica = try PostgresStore(uri: uri)
         let now = Date()
-        #expect(try replica.claimLease(LeaseHolder(token: "leader", pid: 1, host: "node-a", command: "sluice run", acquiredAt: now,
+        #expect(try replica.claimLease(LeaseHolder(token: "leader", pid: 1, host: "node-a", command: WorkClaim.replicaMark + "sluice run", acquiredAt: now,
                                                    expiresAt: now.addingTimeInterval(600)), now: now) == nil)
         let items = ["iris", "penguins", "wine", "zoo"].map {
             WorkItem(model: $0, fingerprint: "f", revision: "abc", actions: $0 == "iris" ? "publish" : "train, evaluate, publish")

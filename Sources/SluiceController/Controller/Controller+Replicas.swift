@@ -87,18 +87,37 @@ extension Controller {
             metrics.replica.claimed(0)
         }
         do {
+            var syncError: (any Error)?
             let (reconciler, snapshot) = try sourceLock.withLock { _ throws -> (Reconciler, Reconciler.Snapshot) in
-                // Never older than the plan the models were queued by: a source that cannot be
-                // brought up to date fails the work (and it waits its backoff).
-                try source.sync()
+                // Never older than the plan the models were queued by: the source is brought up to
+                // date unless this process's checkout is at the revision they were planned at.
+                if Set(claims.map(\.revision)) != [checkoutRevision.withLock { $0 }] {
+                    do { try source.sync() } catch {
+                        guard source.isAvailable else { throw error }
+                        syncError = error
+                    }
+                }
                 let r = self.reconciler(log)
-                return (r, try r.snapshot(targetsOf: models))
+                let snapshot = try r.snapshot(targetsOf: models)
+                checkoutRevision.withLock { $0 = snapshot.revision }
+                return (r, snapshot)
             }
+            // A source that cannot be brought up to date: the models planned at another revision than
+            // the checkout's go back to the queue once the batch ends, not charged (the source
+            // failed, not the model).
+            let stale = syncError == nil ? [] : claims.filter { $0.revision != snapshot.revision }
+            if let syncError, !stale.isEmpty {
+                log.warning("cannot bring the source up to date to the revision the models were planned at; leaving them to the queue",
+                            metadata: ["models": "\(stale.map(\.model).joined(separator: " "))", "error": "\(Redaction.text("\(syncError)"))"])
+            }
+            let claims = claims.filter { c in !stale.contains(c) }
+            let models = Set(claims.map(\.model))
             let planned = reconciler.plan(snapshot)
             let plan = Plan(items: planned.items.filter { models.contains($0.model) }, warnings: [])
             let report = reconciler.apply(plan, snapshot, cancellation: cancellation, lease: holding)
             // The heartbeat stops before the claims end: a renewal of a claim just finished would read as a loss.
             holding.stop()
+            try? queue.release(stale)
             if holding.isLost {
                 // The claims not lost go back to the queue at once (a lost one's token no longer matches).
                 try? queue.release(claims)

@@ -117,6 +117,9 @@ public final class Controller: Sendable {
     let sourceLock = Mutex<Void>(())
     /// Wakes the work loop: the leader queued work, or the controller stops.
     let workWakeups = Wakeups()
+    /// The revision of the source's checkout at this process's last snapshot (a replica's work
+    /// skips the fetch when its claims were planned at it).
+    let checkoutRevision = Mutex<String?>(nil)
     let watcher = Mutex<FileWatcher?>(nil)
     /// Dataset downloads, kept across cycles so that a slow one goes on while cycles run.
     private let downloads = Mutex<Downloads?>(nil)
@@ -160,7 +163,9 @@ public final class Controller: Sendable {
                 // The server's time right before the snapshot: work a replica finishes after it may not be in the plan.
                 observedAt = try queue?.serverTime()
                 let r = self.reconciler(cycleLogger)
-                return (r, try r.snapshot())
+                let snapshot = try r.snapshot()
+                checkoutRevision.withLock { $0 = snapshot.revision }
+                return (r, snapshot)
             }
             if state.withLock({ $0.cycles == 0 }) { reconciler.sweepTemporaryFiles(snapshot) }
             watchFiles(snapshot)
