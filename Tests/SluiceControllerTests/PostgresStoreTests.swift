@@ -29,11 +29,11 @@ struct PostgresStoreTests {
 
     @Test func connectionsGiveUpOnALostServerUnlessTheURISaysOtherwise() {
         #expect(PGConnection.withTimeouts("postgres://u@h:5/db") ==
-                "postgres://u@h:5/db?connect_timeout=10&keepalives_count=3&keepalives_idle=30&keepalives_interval=10")
+                "postgres://u@h:5/db?connect_timeout=10&keepalives_count=3&keepalives_idle=30&keepalives_interval=10&tcp_user_timeout=60000")
         #expect(PGConnection.withTimeouts("postgres://u@h/db?sslmode=require&connect_timeout=3") ==
-                "postgres://u@h/db?sslmode=require&connect_timeout=3&keepalives_count=3&keepalives_idle=30&keepalives_interval=10")
+                "postgres://u@h/db?sslmode=require&connect_timeout=3&keepalives_count=3&keepalives_idle=30&keepalives_interval=10&tcp_user_timeout=60000")
         #expect(PGConnection.withTimeouts("host=h dbname=db keepalives_idle=5") ==
-                "host=h dbname=db keepalives_idle=5 connect_timeout=10 keepalives_count=3 keepalives_interval=10")
+                "host=h dbname=db keepalives_idle=5 connect_timeout=10 keepalives_count=3 keepalives_interval=10 tcp_user_timeout=60000")
     }
 
     @Test func aDatabaseWithoutAStoreIsMissingForReadOnlyCommands() throws {

@@ -163,9 +163,12 @@ final class PGConnection: @unchecked Sendable {
     }
 
     /// The settings that keep a lost server from hanging a replica, unless `uri` sets them: give
-    /// up connecting after 10 s (libpq waits forever by default), and find a dead peer by TCP
-    /// keepalives within a minute (the system's default is two hours).
-    static let timeouts = ["connect_timeout": "10", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3"]
+    /// up connecting after 10 s (libpq waits forever by default), find a dead peer by TCP
+    /// keepalives within a minute (the system's default is two hours), and give up on data the
+    /// server has not acknowledged for a minute (a partition in the middle of a query would
+    /// otherwise hold the connection, and every lease renewal queued behind it, for ~15 minutes).
+    static let timeouts = ["connect_timeout": "10", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3",
+                           "tcp_user_timeout": "60000"]
 
     /// `uri` (a `postgres://` URI or a `key=value` string) with ``timeouts`` it does not set.
     static func withTimeouts(_ uri: String) -> String {
