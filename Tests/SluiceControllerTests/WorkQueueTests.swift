@@ -215,6 +215,28 @@ struct WorkQueueTests {
         #expect(try f.store.claim(limit: 1, holder: "replica 1", lease: Self.lease).map(\.model) == ["a"])
     }
 
+    /// The leader queues newer work for a model while a replica works on the old one: finishing the
+    /// old claim, well or not, neither marks the new work done nor charges it a failure; it stays
+    /// queued, and the next claim carries the new fingerprint.
+    @Test func finishingWorkThatWasSupersededLeavesTheNewWorkQueued() throws {
+        let f = try Fixture()
+        try f.enqueue(["a", "b"])
+        let old = try f.store.claim(limit: 2, holder: "replica 1", lease: Self.lease)
+        #expect(old.map(\.fingerprint) == ["f1", "f1"])
+        try f.enqueue(["a", "b"], fingerprint: "f2")
+        try f.store.finish(old[0], failure: nil)
+        try f.store.finish(old[1], failure: WorkFailure(message: "failed on the old inputs", retryAfter: 3600))
+        let entries = try f.entries()
+        for model in ["a", "b"] {
+            #expect(entries[model]?.doneAt == nil, "\(model) still has work")
+            #expect(entries[model]?.failures == 0, "\(model) is not charged")
+            #expect(entries[model]?.holder == nil)
+        }
+        let next = try f.store.claim(limit: 2, holder: "replica 2", lease: Self.lease)
+        #expect(next.map(\.model) == ["a", "b"])
+        #expect(next.map(\.fingerprint) == ["f2", "f2"])
+    }
+
     /// Renewing claims returns the tokens still held: not one whose lease ran out, not one released.
     @Test func renewReturnsOnlyTheClaimsStillHeld() throws {
         let f = try Fixture()

@@ -43,7 +43,9 @@ public protocol WorkQueue: AnyObject, Sendable {
     func renew(_ claims: [WorkClaim], lease: Duration) throws -> Set<String>
 
     /// Ends a claim: the model's entry is finished, or, with a `failure`, waits until its
-    /// `retryAt` (server time) and counts one more failure. Fenced like every other write.
+    /// `retryAt` (server time) and counts one more failure. Fenced like every other write. When
+    /// the leader queued newer work for the model meanwhile (another fingerprint), the claim only
+    /// ends: that work stays queued, uncharged.
     /// - Throws: ``StoreError`` when the claim was lost (nothing is recorded).
     func finish(_ claim: WorkClaim, failure: WorkFailure?) throws
 
@@ -125,8 +127,13 @@ public struct WorkClaim: Sendable, Equatable {
     public var failures: Int
     /// The replica whose lease on the model had run out when this claim took it over, if any.
     public var takenOverFrom: String?
+    /// The fingerprint of the work claimed (``WorkItem/fingerprint``): when the leader queues a
+    /// newer one meanwhile, finishing this claim neither marks that work done nor charges it a failure.
+    public var fingerprint: String
 
-    public init(model: String, token: String, fence: Int64, revision: String?, failures: Int, takenOverFrom: String?) {
+    public init(model: String, token: String, fence: Int64, revision: String?, failures: Int, takenOverFrom: String?,
+                fingerprint: String = "") {
+        self.fingerprint = fingerprint
         self.model = model
         self.token = token
         self.fence = fence

@@ -81,12 +81,12 @@ extension PostgresStore: WorkQueue {
                     UPDATE work SET token = gen_random_uuid()::text, holder = $2, claimed_at = \(Self.dbNow),
                         lease_until = \(Self.dbNow) + $3, fence = nextval('work_fence'), claims = work.claims + 1
                     FROM c WHERE work.model = c.model
-                    RETURNING work.model, work.token, work.fence, work.revision, work.failures, c.previous
+                    RETURNING work.model, work.token, work.fence, work.revision, work.failures, c.previous, work.fingerprint
                     """, [.int(limit), .text(holder), .double(lease.seconds), .int(WorkClaim.replicaMark.count),
                           .text(WorkClaim.replicaMark)]).rows.map { r in
                     WorkClaim(model: try r.string("model"), token: try r.string("token"), fence: try r.int64("fence"),
                               revision: try r.optionalString("revision"), failures: try r.int("failures"),
-                              takenOverFrom: try r.optionalString("previous"))
+                              takenOverFrom: try r.optionalString("previous"), fingerprint: try r.string("fingerprint"))
                 }.sorted { $0.model < $1.model }
             }
         } catch let e as PGError {
@@ -112,6 +112,11 @@ extension PostgresStore: WorkQueue {
         let changed: Int
         do {
             changed = try connection.transaction { s in
+                let superseded = try s.exec("""
+                    UPDATE work SET token = NULL, holder = NULL, lease_until = NULL
+                    WHERE model = $1 AND token = $2 AND lease_until > \(Self.dbNow) AND fingerprint <> $3
+                    """, [.text(claim.model), .text(claim.token), .text(claim.fingerprint)]).changed
+                if superseded == 1 { return 1 }
                 if let failure {
                     return try s.exec("""
                         UPDATE work SET token = NULL, holder = NULL, lease_until = NULL, failures = failures + 1, last_error = $3,
