@@ -217,25 +217,31 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func recordVersion(_ v: VersionRecord) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
-                    test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [v.model, v.id, v.artifactDigest, v.inputs.canonical(), v.manifestDigest, v.manifestFile, v.dataDigest,
-                                 v.testDigest, JSON.object(v.metrics.mapValues(JSON.number)).canonical(), v.evaluation.canonical(),
-                                 v.trainSeconds, v.trainedAt.timeIntervalSince1970, v.revision, v.feedbackDigest])
-        }
+        try write { db in try Self.upsert(v, db) }
+    }
+
+    /// Writes a version (replacing the same model and id), inside a write.
+    static func upsert(_ v: VersionRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
+                test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [v.model, v.id, v.artifactDigest, v.inputs.canonical(), v.manifestDigest, v.manifestFile, v.dataDigest,
+                             v.testDigest, JSON.object(v.metrics.mapValues(JSON.number)).canonical(), v.evaluation.canonical(),
+                             v.trainSeconds, v.trainedAt.timeIntervalSince1970, v.revision, v.feedbackDigest])
     }
 
     public func recordVerdict(_ v: VerdictRecord) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [v.model, v.version, v.gateDigest, v.gate.canonical(), v.passed, v.summary, v.details.canonical(),
-                                 v.champion, v.evaluatedAt.timeIntervalSince1970, v.revision])
-        }
+        try write { db in try Self.upsert(v, db) }
+    }
+
+    /// Writes a verdict (replacing the same model, version and gate), inside a write.
+    static func upsert(_ v: VerdictRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [v.model, v.version, v.gateDigest, v.gate.canonical(), v.passed, v.summary, v.details.canonical(),
+                             v.champion, v.evaluatedAt.timeIntervalSince1970, v.revision])
     }
 
     /// A publication never ends before it starts: a late clock (another host's, or a time taken
@@ -273,18 +279,21 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func recordConditions(_ records: [ConditionRecord]) throws {
         try write { db in
-            for c in records {
-                try db.execute(sql: """
-                    INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(model) DO UPDATE SET
-                        since = CASE WHEN condition = excluded.condition AND message = excluded.message THEN since ELSE excluded.since END,
-                        condition = excluded.condition, message = excluded.message, version = excluded.version,
-                        checked_at = excluded.checked_at, revision = excluded.revision
-                    """, arguments: [c.model, c.condition, c.message, c.version, c.since.timeIntervalSince1970,
-                                     c.checkedAt.timeIntervalSince1970, c.revision])
-            }
+            for c in records { try Self.upsert(c, db) }
         }
+    }
+
+    /// Writes a model's condition, inside a write; an unchanged condition and message keep its `since`.
+    static func upsert(_ c: ConditionRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(model) DO UPDATE SET
+                since = CASE WHEN condition = excluded.condition AND message = excluded.message THEN since ELSE excluded.since END,
+                condition = excluded.condition, message = excluded.message, version = excluded.version,
+                checked_at = excluded.checked_at, revision = excluded.revision
+            """, arguments: [c.model, c.condition, c.message, c.version, c.since.timeIntervalSince1970,
+                             c.checkedAt.timeIntervalSince1970, c.revision])
     }
 
     public func conditions() throws -> [ConditionRecord] {
@@ -299,13 +308,18 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [state.model, state.version, state.checkedAt.timeIntervalSince1970, state.problem,
-                                 MonitorState.Tracked.text(state.conditions), state.report, state.retrain])
+            try Self.upsert(state, db)
             for e in events { try Self.insert(e, db) }
         }
+    }
+
+    /// Writes a model's monitor state (replacing its previous one), inside a write.
+    static func upsert(_ state: MonitorState, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [state.model, state.version, state.checkedAt.timeIntervalSince1970, state.problem,
+                             MonitorState.Tracked.text(state.conditions), state.report, state.retrain])
     }
 
     public func removeMonitorStates(models: [String]) throws {
@@ -334,16 +348,21 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback_snapshots WHERE model = ? AND digest = ?",
                                           arguments: [snapshot.model, snapshot.digest]) ?? false
             guard !known else { return }
-            try db.execute(sql: """
-                INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows,
-                    fresh_rows, created_at, revision, csv, dropped_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [snapshot.model, snapshot.digest, snapshot.baseVersion, snapshot.specDigest, snapshot.servedVersion,
-                                 snapshot.trigger, snapshot.trainRows, snapshot.holdoutRows, snapshot.freshRows,
-                                 snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv),
-                                 snapshot.droppedAt?.timeIntervalSince1970])
+            try Self.insert(snapshot, csv: csv, db)
             for e in events { try Self.insert(e, db) }
         }
+    }
+
+    /// Writes a snapshot with its bytes, inside a write.
+    static func insert(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, trigger, train_rows, holdout_rows,
+                fresh_rows, created_at, revision, csv, dropped_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [snapshot.model, snapshot.digest, snapshot.baseVersion, snapshot.specDigest, snapshot.servedVersion,
+                             snapshot.trigger, snapshot.trainRows, snapshot.holdoutRows, snapshot.freshRows,
+                             snapshot.createdAt.timeIntervalSince1970, snapshot.revision, Data(csv),
+                             snapshot.droppedAt?.timeIntervalSince1970])
     }
 
     public func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord] {

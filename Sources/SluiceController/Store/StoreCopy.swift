@@ -44,7 +44,9 @@ public enum StoreCopy {
         }
         let artifacts = try source.storedArtifacts()
         var copied = 0
-        for digest in artifacts.keys.sorted() where !destination.hasArtifact(digest) {
+        // Which the destination holds already (a copy killed part-way), asked at once.
+        let present = try destination.heldArtifacts(among: Set(artifacts.keys))
+        for digest in artifacts.keys.sorted() where !present.contains(digest) {
             let stored = try destination.putArtifact(try source.artifact(digest))
             guard stored == digest else {
                 throw StoreError("artifact \(digest.prefix(12)) of \(sourceLabel) was stored in \(destinationLabel) as \(stored.prefix(12)); the copy stopped, no record was copied")

@@ -1,6 +1,4 @@
 import Foundation
-import SluiceCore
-import SluiceReconcile
 
 /// Records written as another store held them (`sluice store copy`).
 extension PostgresStore {
@@ -17,23 +15,9 @@ extension PostgresStore {
             guard !held else {
                 throw StoreError("the store \(label) already holds model records; records are imported only into an empty store")
             }
-            for v in records.versions {
-                try s.exec("""
-                    INSERT INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
-                        test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                    """, [.text(v.model), .text(v.id), .text(v.artifactDigest), .text(v.inputs.canonical()), .text(v.manifestDigest),
-                          .text(v.manifestFile), .text(v.dataDigest), .string(v.testDigest),
-                          .text(JSON.object(v.metrics.mapValues(JSON.number)).canonical()), .text(v.evaluation.canonical()),
-                          .double(v.trainSeconds), .date(v.trainedAt), .string(v.revision), .string(v.feedbackDigest)])
-            }
-            for v in records.verdicts {
-                try s.exec("""
-                    INSERT INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    """, [.text(v.model), .text(v.version), .text(v.gateDigest), .text(v.gate.canonical()), .bool(v.passed), .text(v.summary),
-                          .text(v.details.canonical()), .string(v.champion), .date(v.evaluatedAt), .string(v.revision)])
-            }
+            // Into an empty store, each record kind's own statement writes it as it was.
+            for v in records.versions { try Self.upsert(v, s) }
+            for v in records.verdicts { try Self.upsert(v, s) }
             // Ids as they were; the sequence then continues after the highest.
             for p in records.publications {
                 try s.exec("""
@@ -46,28 +30,9 @@ extension PostgresStore {
                 try s.exec("SELECT setval(pg_get_serial_sequence('publications', 'id'), (SELECT MAX(id) FROM publications))")
             }
             for e in records.events { try Self.insert(e, s) }
-            for c in records.conditions {
-                try s.exec("""
-                    INSERT INTO conditions (model, condition, message, version, since, checked_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    """, [.text(c.model), .text(c.condition), .text(c.message), .string(c.version), .date(c.since),
-                          .date(c.checkedAt), .string(c.revision)])
-            }
-            for m in records.monitorStates {
-                try s.exec("""
-                    INSERT INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                    """, [.text(m.model), .string(m.version), .date(m.checkedAt), .string(m.problem),
-                          .text(MonitorState.Tracked.text(m.conditions)), .string(m.report), .string(m.retrain)])
-            }
-            for f in records.feedbackSnapshots {
-                let r = f.record
-                try s.exec("""
-                    INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, "trigger", train_rows, holdout_rows,
-                        fresh_rows, created_at, revision, csv, dropped_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                    """, [.text(r.model), .text(r.digest), .text(r.baseVersion), .text(r.specDigest), .text(r.servedVersion), .text(r.trigger),
-                          .int(r.trainRows), .int(r.holdoutRows), .int(r.freshRows), .date(r.createdAt), .string(r.revision),
-                          .bytes(f.csv), .date(r.droppedAt)])
-            }
+            for batch in Self.distinctModelBatches(records.conditions) { try Self.upsert(batch, s) }
+            for m in records.monitorStates { try Self.upsert(m, s) }
+            for f in records.feedbackSnapshots { _ = try Self.insert(f.record, csv: f.csv, s) }
         }
     }
 }

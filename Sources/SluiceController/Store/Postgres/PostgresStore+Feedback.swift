@@ -6,18 +6,23 @@ extension PostgresStore {
     public func recordFeedbackSnapshot(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], events: [EventRecord]) throws {
         try snapshot.check(csv)
         try write(models: [snapshot.model]) { s in
-            let inserted = try s.exec("""
-                INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, "trigger", train_rows, holdout_rows,
-                    fresh_rows, created_at, revision, csv, dropped_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                ON CONFLICT (model, digest) DO NOTHING
-                """, [.text(snapshot.model), .text(snapshot.digest), .text(snapshot.baseVersion), .text(snapshot.specDigest),
-                      .text(snapshot.servedVersion), .text(snapshot.trigger), .int(snapshot.trainRows), .int(snapshot.holdoutRows),
-                      .int(snapshot.freshRows), .date(snapshot.createdAt), .string(snapshot.revision), .bytes(csv), .date(snapshot.droppedAt)])
             // The same model and digest again changes nothing, its events included.
-            guard inserted.changed == 1 else { return }
+            guard try Self.insert(snapshot, csv: csv, s) else { return }
             for e in events { try Self.insert(e, s) }
         }
+    }
+
+    /// Writes a snapshot with its bytes, inside a write, unless the model has one of that digest.
+    /// - Returns: whether it was written.
+    static func insert(_ snapshot: FeedbackSnapshotRecord, csv: [UInt8], _ s: PGSession) throws -> Bool {
+        try s.exec("""
+            INSERT INTO feedback_snapshots (model, digest, base_version, spec_digest, served_version, "trigger", train_rows, holdout_rows,
+                fresh_rows, created_at, revision, csv, dropped_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            ON CONFLICT (model, digest) DO NOTHING
+            """, [.text(snapshot.model), .text(snapshot.digest), .text(snapshot.baseVersion), .text(snapshot.specDigest),
+                  .text(snapshot.servedVersion), .text(snapshot.trigger), .int(snapshot.trainRows), .int(snapshot.holdoutRows),
+                  .int(snapshot.freshRows), .date(snapshot.createdAt), .string(snapshot.revision), .bytes(csv), .date(snapshot.droppedAt)]).changed == 1
     }
 
     public func feedbackSnapshots(model: String?) throws -> [FeedbackSnapshotRecord] {

@@ -130,34 +130,40 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func recordVersion(_ v: VersionRecord) throws {
-        try write(models: [v.model]) { s in
-            try s.exec("""
-                INSERT INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
-                    test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                ON CONFLICT (model, id) DO UPDATE SET artifact_digest = excluded.artifact_digest, inputs = excluded.inputs,
-                    manifest_digest = excluded.manifest_digest, manifest_file = excluded.manifest_file, data_digest = excluded.data_digest,
-                    test_digest = excluded.test_digest, metrics = excluded.metrics, evaluation = excluded.evaluation,
-                    train_seconds = excluded.train_seconds, trained_at = excluded.trained_at, revision = excluded.revision,
-                    feedback_digest = excluded.feedback_digest
-                """, [.text(v.model), .text(v.id), .text(v.artifactDigest), .text(v.inputs.canonical()), .text(v.manifestDigest),
-                      .text(v.manifestFile), .text(v.dataDigest), .string(v.testDigest),
-                      .text(JSON.object(v.metrics.mapValues(JSON.number)).canonical()), .text(v.evaluation.canonical()),
-                      .double(v.trainSeconds), .date(v.trainedAt), .string(v.revision), .string(v.feedbackDigest)])
-        }
+        try write(models: [v.model]) { s in try Self.upsert(v, s) }
+    }
+
+    /// Writes a version (replacing the same model and id), inside a write.
+    static func upsert(_ v: VersionRecord, _ s: PGSession) throws {
+        try s.exec("""
+            INSERT INTO versions (model, id, artifact_digest, inputs, manifest_digest, manifest_file, data_digest,
+                test_digest, metrics, evaluation, train_seconds, trained_at, revision, feedback_digest)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            ON CONFLICT (model, id) DO UPDATE SET artifact_digest = excluded.artifact_digest, inputs = excluded.inputs,
+                manifest_digest = excluded.manifest_digest, manifest_file = excluded.manifest_file, data_digest = excluded.data_digest,
+                test_digest = excluded.test_digest, metrics = excluded.metrics, evaluation = excluded.evaluation,
+                train_seconds = excluded.train_seconds, trained_at = excluded.trained_at, revision = excluded.revision,
+                feedback_digest = excluded.feedback_digest
+            """, [.text(v.model), .text(v.id), .text(v.artifactDigest), .text(v.inputs.canonical()), .text(v.manifestDigest),
+                  .text(v.manifestFile), .text(v.dataDigest), .string(v.testDigest),
+                  .text(JSON.object(v.metrics.mapValues(JSON.number)).canonical()), .text(v.evaluation.canonical()),
+                  .double(v.trainSeconds), .date(v.trainedAt), .string(v.revision), .string(v.feedbackDigest)])
     }
 
     public func recordVerdict(_ v: VerdictRecord) throws {
-        try write(models: [v.model]) { s in
-            try s.exec("""
-                INSERT INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (model, version, gate_digest) DO UPDATE SET gate = excluded.gate, passed = excluded.passed,
-                    summary = excluded.summary, details = excluded.details, champion = excluded.champion,
-                    evaluated_at = excluded.evaluated_at, revision = excluded.revision
-                """, [.text(v.model), .text(v.version), .text(v.gateDigest), .text(v.gate.canonical()), .bool(v.passed), .text(v.summary),
-                      .text(v.details.canonical()), .string(v.champion), .date(v.evaluatedAt), .string(v.revision)])
-        }
+        try write(models: [v.model]) { s in try Self.upsert(v, s) }
+    }
+
+    /// Writes a verdict (replacing the same model, version and gate), inside a write.
+    static func upsert(_ v: VerdictRecord, _ s: PGSession) throws {
+        try s.exec("""
+            INSERT INTO verdicts (model, version, gate_digest, gate, passed, summary, details, champion, evaluated_at, revision)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (model, version, gate_digest) DO UPDATE SET gate = excluded.gate, passed = excluded.passed,
+                summary = excluded.summary, details = excluded.details, champion = excluded.champion,
+                evaluated_at = excluded.evaluated_at, revision = excluded.revision
+            """, [.text(v.model), .text(v.version), .text(v.gateDigest), .text(v.gate.canonical()), .bool(v.passed), .text(v.summary),
+                  .text(v.details.canonical()), .string(v.champion), .date(v.evaluatedAt), .string(v.revision)])
     }
 
     /// A publication never ends before it starts (as ``SQLiteStore/recordPublication(_:)``).
@@ -195,20 +201,24 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// statement per record would.
     public func recordConditions(_ records: [ConditionRecord]) throws {
         try write(models: records.map(\.model)) { s in
-            for batch in Self.distinctModelBatches(records) {
-                try s.exec("""
-                    INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
-                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[])
-                    ON CONFLICT (model) DO UPDATE SET
-                        since = CASE WHEN conditions.condition = excluded.condition AND conditions.message = excluded.message
-                                THEN conditions.since ELSE excluded.since END,
-                        condition = excluded.condition, message = excluded.message, version = excluded.version,
-                        checked_at = excluded.checked_at, revision = excluded.revision
-                    """, [.array(batch.map(\.model)), .array(batch.map(\.condition)), .array(batch.map(\.message)),
-                          .array(batch.map(\.version)), .array(batch.map { Optional($0.since) }),
-                          .array(batch.map { Optional($0.checkedAt) }), .array(batch.map(\.revision))])
-            }
+            for batch in Self.distinctModelBatches(records) { try Self.upsert(batch, s) }
         }
+    }
+
+    /// Writes the conditions of distinct models in one statement, inside a write; a model's
+    /// unchanged condition and message keep its `since`.
+    static func upsert(_ batch: [ConditionRecord], _ s: PGSession) throws {
+        try s.exec("""
+            INSERT INTO conditions (model, condition, message, version, since, checked_at, revision)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[])
+            ON CONFLICT (model) DO UPDATE SET
+                since = CASE WHEN conditions.condition = excluded.condition AND conditions.message = excluded.message
+                        THEN conditions.since ELSE excluded.since END,
+                condition = excluded.condition, message = excluded.message, version = excluded.version,
+                checked_at = excluded.checked_at, revision = excluded.revision
+            """, [.array(batch.map(\.model)), .array(batch.map(\.condition)), .array(batch.map(\.message)),
+                  .array(batch.map(\.version)), .array(batch.map { Optional($0.since) }),
+                  .array(batch.map { Optional($0.checkedAt) }), .array(batch.map(\.revision))])
     }
 
     /// `records` cut, in order, into runs in which no model appears twice (one statement cannot
@@ -239,15 +249,20 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     public func recordMonitor(_ state: MonitorState, events: [EventRecord]) throws {
         try write(models: [state.model]) { s in
-            try s.exec("""
-                INSERT INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                ON CONFLICT (model) DO UPDATE SET version = excluded.version, checked_at = excluded.checked_at,
-                    problem = excluded.problem, conditions = excluded.conditions, report = excluded.report, retrain = excluded.retrain
-                """, [.text(state.model), .string(state.version), .date(state.checkedAt), .string(state.problem),
-                      .text(MonitorState.Tracked.text(state.conditions)), .string(state.report), .string(state.retrain)])
+            try Self.upsert(state, s)
             for e in events { try Self.insert(e, s) }
         }
+    }
+
+    /// Writes a model's monitor state (replacing its previous one), inside a write.
+    static func upsert(_ state: MonitorState, _ s: PGSession) throws {
+        try s.exec("""
+            INSERT INTO monitor_states (model, version, checked_at, problem, conditions, report, retrain)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (model) DO UPDATE SET version = excluded.version, checked_at = excluded.checked_at,
+                problem = excluded.problem, conditions = excluded.conditions, report = excluded.report, retrain = excluded.retrain
+            """, [.text(state.model), .string(state.version), .date(state.checkedAt), .string(state.problem),
+                  .text(MonitorState.Tracked.text(state.conditions)), .string(state.report), .string(state.retrain)])
     }
 
     public func removeMonitorStates(models: [String]) throws {
