@@ -24,14 +24,10 @@ commit) is timed in the same rounds, on the same repositories and stores, and pr
 Results go to bench/out/store_noop.json and are printed as Markdown for BENCHMARKS.md.
 """
 import argparse
-import atexit
-import glob
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,77 +36,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plan_scale as ps  # noqa: E402
-
-
-class Postgres:
-    """A throwaway PostgreSQL server on 127.0.0.1 (the recipe of Tests/TestSupport/PostgresServer.swift)."""
-
-    def __init__(self):
-        self.bin = self.bindir()
-        self.as_postgres = os.geteuid() == 0
-        self.dir = tempfile.mkdtemp(prefix="sluice-bench-pg-")
-        if self.as_postgres:
-            import pwd
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        self.data = os.path.join(self.dir, "data")
-        self.log = os.path.join(self.dir, "server.log")
-        self.started = False
-        atexit.register(self.stop)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, lambda *_: sys.exit(130))
-        self.run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
-        for _ in range(5):
-            self.port = self.free_port()
-            options = f"-k {self.dir} -h 127.0.0.1 -p {self.port}"
-            if subprocess.run(self.command("pg_ctl", "start", "-w", "-t", "60", "-D", self.data, "-l", self.log, "-o", options),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
-                self.started = True
-                break
-        if not self.started:
-            raise RuntimeError("pg_ctl start failed on 5 ports:\n" + open(self.log).read()[-2000:])
-        self.version = subprocess.run([os.path.join(self.bin, "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
-
-    @staticmethod
-    def bindir():
-        candidates = []
-        try:
-            candidates.append(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
-        except (OSError, subprocess.CalledProcessError):
-            pass
-        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-        for c in candidates:
-            if os.access(os.path.join(c, "initdb"), os.X_OK):
-                return c
-        raise RuntimeError("no initdb found (pg_config --bindir, /usr/lib/postgresql/*/bin); apt-get install postgresql")
-
-    @staticmethod
-    def free_port():
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
-
-    def command(self, program, *args):
-        prefix = ["/usr/sbin/runuser", "-u", "postgres", "--"] if self.as_postgres else []
-        return prefix + [os.path.join(self.bin, program)] + list(args)
-
-    def run(self, program, *args):
-        subprocess.run(self.command(program, *args), check=True, stdout=subprocess.DEVNULL)
-
-    def psql(self, database, sql):
-        return subprocess.run([os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                               "-d", database, "-Atc", sql], check=True, capture_output=True, text=True).stdout
-
-    def database(self, name):
-        self.psql("postgres", f"CREATE DATABASE {name}")
-        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
-
-    def stop(self):
-        if self.started:
-            subprocess.run(self.command("pg_ctl", "stop", "-m", "fast", "-w", "-D", self.data),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            self.started = False
-        shutil.rmtree(self.dir, ignore_errors=True)
+from pgserver import Postgres  # noqa: E402
 
 
 def timed(binary, args, cwd, what):
@@ -127,15 +53,15 @@ def summary(samples):
 
 def statements(pg, binary, repo, store, args):
     """Runs one command with the server logging every statement; returns (count, server ms)."""
-    pg.psql("postgres", "ALTER SYSTEM SET log_min_duration_statement = 0")
-    pg.psql("postgres", "SELECT pg_reload_conf()")
+    pg.sql("ALTER SYSTEM SET log_min_duration_statement = 0")
+    pg.sql("SELECT pg_reload_conf()")
     time.sleep(0.2)
     start = os.path.getsize(pg.log)
     try:
         timed(binary, args + ["--store", store], repo, " ".join(args))
     finally:
-        pg.psql("postgres", "ALTER SYSTEM RESET log_min_duration_statement")
-        pg.psql("postgres", "SELECT pg_reload_conf()")
+        pg.sql("ALTER SYSTEM RESET log_min_duration_statement")
+        pg.sql("SELECT pg_reload_conf()")
     with open(pg.log, errors="replace") as f:
         f.seek(start)
         text = f.read()

@@ -30,14 +30,11 @@ per second, statements and transactions per model, server CPU ms per model, repl
 model. Results go to bench/out/replicas.json and are printed as Markdown for BENCHMARKS.md.
 """
 import argparse
-import glob
 import json
 import os
-import pwd
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,88 +44,10 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.join(ROOT, ".build", "release", "sluice")
-TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from pgserver import Postgres, proc_cpu  # noqa: E402
+
 GIT = ["git", "-c", "user.email=bench@sluice.invalid", "-c", "user.name=bench", "-c", "commit.gpgsign=false"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def proc_cpu(pid, children=False):
-    """User+system CPU seconds of a process (with children=True, also of its reaped children)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])
-    if children:
-        ticks += int(fields[13]) + int(fields[14])
-    return ticks / TICKS
-
-
-class Postgres:
-    """A throwaway PostgreSQL server on 127.0.0.1, stopped and removed by stop()."""
-
-    def __init__(self):
-        self.bin = self.bin_directory()
-        self.as_postgres = os.geteuid() == 0
-        self.dir = tempfile.mkdtemp(prefix="sluice-bench-pg-")
-        if self.as_postgres:
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        self.data = os.path.join(self.dir, "data")
-        self.run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale")
-        self.port = free_port()
-        options = (f"-k {self.dir} -h 127.0.0.1 -p {self.port} -c shared_preload_libraries=pg_stat_statements "
-                   "-c pg_stat_statements.track=all -c max_connections=100")
-        self.run("pg_ctl", "start", "-w", "-t", "60", "-D", self.data, "-l", os.path.join(self.dir, "server.log"), "-o", options)
-        with open(os.path.join(self.data, "postmaster.pid")) as f:
-            self.pid = int(f.readline())
-
-    @staticmethod
-    def bin_directory():
-        candidates = []
-        try:
-            candidates.append(subprocess.check_output(["pg_config", "--bindir"], text=True).strip())
-        except (OSError, subprocess.CalledProcessError):
-            pass
-        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-        for c in candidates:
-            if os.access(os.path.join(c, "initdb"), os.X_OK):
-                return c
-        sys.exit("no initdb (pg_config --bindir, /usr/lib/postgresql/*/bin): apt-get install postgresql")
-
-    def run(self, program, *args):
-        command = [os.path.join(self.bin, program)] + list(args)
-        if self.as_postgres:
-            command = ["runuser", "-u", "postgres", "--"] + command
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-
-    def sql(self, statement, database="postgres"):
-        out = subprocess.run([os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                              "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement],
-                             check=True, capture_output=True, text=True).stdout
-        return out.strip()
-
-    def cpu(self):
-        """CPU seconds of the server: the postmaster with its reaped children, and its live children."""
-        total = proc_cpu(self.pid, children=True)
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            try:
-                with open(stat) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.pid:
-                    total += (int(fields[11]) + int(fields[12])) / TICKS
-            except (OSError, IndexError, ValueError):
-                pass
-        return total
-
-    def stop(self):
-        try:
-            self.run("pg_ctl", "stop", "-m", "fast", "-w", "-D", self.data)
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Session:
@@ -357,7 +276,7 @@ def main():
     a = p.parse_args()
     if not os.access(BINARY, os.X_OK):
         sys.exit(f"no release build at {BINARY}: swift build -c release")
-    pg = Postgres()
+    pg = Postgres("-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c max_connections=100")
     rows = []
     try:
         pg.sql("CREATE ROLE sluice LOGIN")
