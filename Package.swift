@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         // Already in the graph through Hummingbird: `sluice run` and `serve` as ServiceGroups.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Logic-less templates for the web UI (issue 16): pure Swift, no dependencies, HTML-escapes by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -71,10 +73,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The web UI's pages (issue 16): what the store and the current plan say, as HTML with inline SVG.
+        // No HTTP here: SluiceHTTP routes to it, `sluice ui` and `sluice run` serve it.
+        .target(
+            name: "SluiceUI",
+            dependencies: [
+                "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .target(
             name: "SluiceHTTP",
             dependencies: [
-                "SluiceController", "SluiceServe", "SluiceMonitor", "SluiceCore",
+                "SluiceController", "SluiceServe", "SluiceMonitor", "SluiceCore", "SluiceUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceUI", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,6 +135,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SluiceUITests",
+            dependencies: [
+                "SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting",
+            ]
+        ),
+        .testTarget(
             name: "SluiceServeTests",
             dependencies: [
                 "SluiceServe", "SluiceHTTP", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore", "SluiceController", "SluiceTesting", "TestSupport",
@@ -139,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: [
-                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "SluiceLearn", "TestSupport",
+                "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "SluiceLearn", "SluiceUI", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

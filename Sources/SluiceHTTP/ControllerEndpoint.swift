@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Prometheus
 import SluiceController
+import SluiceUI
 
 /// The controller's small HTTP endpoint (loopback by default):
 ///
@@ -14,6 +15,7 @@ import SluiceController
 ///   that lost it and waits to take it again, is alive but not ready).
 /// - `GET /metrics`: Prometheus text format.
 /// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202.
+/// - `/ui`…: the web UI (``UIRoutes``).
 ///
 /// Another method on one of these paths is 405 with `Allow`; any other path is 404.
 public enum ControllerEndpoint {
@@ -23,11 +25,17 @@ public enum ControllerEndpoint {
     ]
 
     /// The router of the endpoint.
-    public static func router(controller: Controller, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+    /// - Parameter token: the bearer token `POST /reconcile` and the UI's "Reconcile now" need; `nil` for none.
+    public static func router(controller: Controller, registry: PrometheusCollectorRegistry, token: String? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         var table = RouteTable()
-        for route in routes { table.add(route.method, route.path) }
-        router.add(middleware: TextRouteErrorMiddleware(routes: table, summary: routes.map { "\($0.method) \($0.path)" }.joined(separator: ", ")))
+        let all = routes + UIRoutes.routes(reconcile: true)
+        for route in all { table.add(route.method, route.path) }
+        router.add(middleware: TextRouteErrorMiddleware(routes: table, summary: all.map { "\($0.method) \($0.path)" }.joined(separator: ", ")))
+        UIRoutes.add(to: router, ui: ui(controller, token: token), reconcile: {
+            controller.trigger("Reconcile now (web UI)")
+            return controller.cyclesHere ? "A cycle starts now." : "Passed on to the replica that leads: a cycle starts there now."
+        }, token: token)
         router.get("healthz") { _, _ -> Response in
             controller.isStopping ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
         }
@@ -59,6 +67,17 @@ public enum ControllerEndpoint {
             return text(.accepted, controller.cyclesHere ? "a cycle starts now\n" : "passed on to the replica that leads: a cycle starts there now\n")
         }
         return router
+    }
+
+    /// The pages over the controller's store and its current plan (made again at most every 5 s).
+    static func ui(_ controller: Controller, token: String?) -> UI {
+        let clock = controller.clock
+        let plans = PlanCache(maxAge: .seconds(5), now: { clock.now }) {
+            UIPlan.reading(at: clock.now) { try controller.currentPlan() }
+        }
+        // The templates are part of the binary and parsed by the tests: a failure here is a bug.
+        return try! UI(context: UIContext(store: controller.store, plans: plans, reconcile: .init(tokenRequired: token != nil),
+                                          clock: clock, server: "sluice run"))
     }
 
     /// The application serving ``router(controller:registry:)`` on `host:port`.

@@ -2,22 +2,14 @@ import SluiceManifest
 import SluiceReconcile
 
 /// Prints a plan the way Terraform does: one block per model that changes, symbols for the kind
-/// of change, a line per unchanged model, and counts at the end.
+/// of change, a line per unchanged model, and counts at the end. The words are ``PlanText``'s,
+/// the same as the web UI's.
 enum PlanPrinter {
     static func print(_ plan: Plan, errors: [ManifestError]) {
         for e in errors { Terminal.print(Terminal.paint("✗ ", .red) + "\(e)") }
         if !errors.isEmpty { Terminal.print() }
-        let changing = plan.items.filter { !$0.actions.isEmpty }
-        if changing.isEmpty, plan.items.contains(where: { $0.condition == .blocked }) {
-            Terminal.print("No changes can be carried out, but the models do not match their manifests: a retirement is withheld (see the warning below).")
-        } else if changing.isEmpty, !errors.isEmpty {
-            Terminal.print("No changes can be made for the models above until their manifest errors are fixed.")
-        } else if changing.isEmpty {
-            Terminal.print("No changes. The models match their manifests.")
-        } else {
-            Terminal.print("Sluice will perform the following actions:")
-        }
-        for item in changing {
+        Terminal.print(PlanText.headline(plan, hasErrors: !errors.isEmpty))
+        for item in plan.items where !item.actions.isEmpty {
             Terminal.print()
             Terminal.print(Terminal.paint("  # \(item.model)", .bold))
             for a in item.actions { Terminal.print("  " + line(a)) }
@@ -33,37 +25,21 @@ enum PlanPrinter {
         Terminal.print(summary(plan))
     }
 
-    static func line(_ a: Action) -> String {
-        let v = VersionIdentity.short(a.version)
-        switch a {
-        case .train: return Terminal.paint("+ train    ", .green) + " \(v)  \(a.reason.message)"
-        case .evaluate: return Terminal.paint("~ evaluate ", .yellow) + " \(v)  \(a.reason.message)"
-        case .publish(_, let target, let reason, let conditional):
-            return Terminal.paint("+ publish  ", .green) + " \(v)  → \(target.summary)\(conditional ? " (if the gate passes)" : ""): \(reason.message)"
-        case .retire(_, let target, let reason):
-            return Terminal.paint("- retire   ", .red) + " \(v)  ← \(target.summary): \(reason.message)"
-        }
-    }
+    static func line(_ a: Action) -> String { painted(PlanText.action(a)) }
 
-    static func status(_ item: PlanItem) -> String {
-        switch item.condition {
-        case .ready: return Terminal.paint("= \(item.model)", .dim) + ": up to date (\(item.message))"
-        case .failed: return Terminal.paint("! \(item.model)", .red) + ": failed: \(item.message)"
-        case .rejected: return Terminal.paint("! \(item.model)", .yellow) + ": rejected: \(item.message)"
-        case .blocked: return Terminal.paint("! \(item.model)", .yellow) + ": \(item.message)"
-        default: return Terminal.paint("= \(item.model)", .dim) + ": \(item.condition.rawValue): \(item.message)"
-        }
-    }
+    static func status(_ item: PlanItem) -> String { painted(PlanText.status(item)) }
 
-    static func summary(_ plan: Plan) -> String {
-        let quiet = plan.items.filter(\.actions.isEmpty)
-        func n(_ c: Condition) -> Int { quiet.filter { $0.condition == c }.count }
-        var tail = ["\(n(.ready)) unchanged"]
-        for (c, word) in [(Condition.failed, "failed"), (.rejected, "rejected"), (.blocked, "blocked"), (.suspended, "suspended"), (.retired, "retired")] where n(c) > 0 {
-            tail.append("\(n(c)) \(word)")
+    static func summary(_ plan: Plan) -> String { Terminal.paint("Plan:", .bold) + " " + PlanText.summary(plan) }
+
+    private static func painted(_ line: PlanText.Line) -> String {
+        let colour: Terminal.Style = switch line.tone {
+        case .add: .green
+        case .change: .yellow
+        case .remove: .red
+        case .quiet: .dim
+        case .bad: .red
+        case .warn: .yellow
         }
-        return Terminal.paint("Plan:", .bold)
-            + " \(plan.count(.train)) to train, \(plan.count(.evaluate)) to evaluate, \(plan.count(.publish)) to publish, \(plan.count(.retire)) to retire; "
-            + tail.joined(separator: ", ") + "."
+        return Terminal.paint(line.mark, colour) + line.text
     }
 }

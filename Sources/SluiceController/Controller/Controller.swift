@@ -243,13 +243,15 @@ public final class Controller: Sendable {
     }
 
     /// A reconciler for one cycle, or one replica's batch of claimed models.
-    func reconciler(_ logger: Logger) -> Reconciler {
+    /// - Parameter newCycle: whether the dataset downloads start a new cycle (their finished
+    ///   fetches are re-validated); not for a look at the plan between cycles.
+    func reconciler(_ logger: Logger, newCycle: Bool = true) -> Reconciler {
         Reconciler(
             configuration: .init(root: root, sourceRoot: source.root, manifests: source.manifests,
                                  planner: .init(allowEmpty: options.allowEmpty), cache: options.cache, concurrency: options.concurrency,
                                  downloads: options.downloads, downloadLimits: options.downloadLimits,
                                  storeDirectory: options.storeDirectory, deployRoots: options.deployRoots),
-            store: store, logger: logger, downloads: cycleDownloads(), patience: options.downloadPatience, clock: clock)
+            store: store, logger: logger, downloads: cycleDownloads(newCycle: newCycle), patience: options.downloadPatience, clock: clock)
     }
 
     /// Notes that the controller holds `lease` (unless it was lost), as a new holding when its
@@ -268,7 +270,7 @@ public final class Controller: Sendable {
 
     /// The downloads for a cycle: one instance for the controller's life, whose finished
     /// fetches are forgotten at each cycle (to be re-validated) and whose slow ones go on.
-    private func cycleDownloads() -> Downloads? {
+    private func cycleDownloads(newCycle: Bool) -> Downloads? {
         guard let directory = options.downloads else { return nil }
         return downloads.withLock { d in
             if d == nil {
@@ -276,7 +278,7 @@ public final class Controller: Sendable {
                     self?.trigger("a dataset download finished")
                 }
             }
-            d!.beginCycle()
+            if newCycle { d!.beginCycle() }
             return d
         }
     }
