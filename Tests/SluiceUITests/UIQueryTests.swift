@@ -15,3 +15,15 @@ import Testing
         #expect(HTML.modelPath("a/b c") == "/ui/models/a%2Fb%20c")
     }
 }
+
+@Suite struct UIFixtureTests {
+    /// The fixture reads as documented, so the pages' tests start from known states.
+    @Test func fixtureHasEveryHealth() throws {
+        let ui = try UIFixture.ui()
+        let page = try ui.models(UIQuery())
+        for (model, health) in [("iris", "ready"), ("wine", "rejected"), ("broken", "failed"), ("paused", "suspended"), ("drifty", "drifted"),
+                                ("pending-new", "pending"), ("gone", "retired")] {
+            #expect(page.html.contains("data-model=\"\(model)\" data-health=\"\(health)\""), "\(model) should be \(health)")
+        }
+    }
+}
