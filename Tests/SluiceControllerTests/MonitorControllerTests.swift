@@ -78,7 +78,8 @@ import TestSupport
         /// Serves a window of 600 rows spread like the training values, feature 1 moved by `shift`,
         /// with `labelled` rows of which `correct` were predicted right (and, as `sluice serve` adds it,
         /// `unmatchedLabels` when given).
-        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil, unmatchedLabels: Int? = nil) {
+        func serve(shift: Double = 0, labelled: Int = 0, correct: Int = 0, version: String? = nil, unmatchedLabels: Int? = nil,
+                   series: [MonitorWindow.Point] = [], dropped: Int? = nil) {
             var stats = WindowStats(profile: profile)
             let classes = profile.classes
             for r in 0..<600 {
@@ -89,10 +90,11 @@ import TestSupport
             }
             for i in 0..<labelled { stats.labelled.addClassified(truth: 0, predicted: i < correct ? 0 : 1) }
             let now = Int64(clock.now.timeIntervalSince1970)
-            let window = MonitorWindow(model: "iris", version: version ?? self.version, from: now - 3600, to: now, stats: stats, series: [])
+            let window = MonitorWindow(model: "iris", version: version ?? self.version, from: now - 3600, to: now, stats: stats, series: series)
             var json = window.json(profile: profile, policy: MonitorPolicy())
-            if let unmatchedLabels, case .object(var o) = json {
-                o["unmatchedLabels"] = .number(Double(unmatchedLabels))
+            if case .object(var o) = json {
+                if let unmatchedLabels { o["unmatchedLabels"] = .number(Double(unmatchedLabels)) }
+                if let dropped { o["dropped"] = .number(Double(dropped)) }
                 json = .object(o)
             }
             server.answer(200, json.canonicalBytes())
@@ -268,6 +270,37 @@ import TestSupport
         let message = try #require(state.conditions.first?.condition.message)
         #expect(message.contains("below the gate's min 0.8"), "the gate's accuracy min is the floor: \(message)")
         #expect(f.gauge("sluice_live_metric", #"model="iris""#, #"metric="accuracy""#) == 0.7)
+        await f.server.stop()
+    }
+
+    /// The stored report keeps the judgement's keys (status and /metrics read them) and adds the
+    /// server's series, dropped and unmatched counts, which the web UI charts.
+    @Test func theStoredReportKeepsTheServersSeriesAndDroppedCounts() async throws {
+        let f = try await Fixture()
+        let now = Int64(f.clock.now.timeIntervalSince1970)
+        let series = [MonitorWindow.Point(from: now - 3600, rows: 300, labelled: 40, live: 0.9, estimate: 0.92),
+                      MonitorWindow.Point(from: now - 1800, rows: 300, labelled: 0, live: nil, estimate: 0.88)]
+        f.serve(unmatchedLabels: 3, series: series, dropped: 17)
+        let state = try f.check()
+        let report = try JSONParser.parse(Array(try #require(state.report).utf8)).value
+        for key in ["rows", "labelled", "features", "prediction", "metric", "live", "estimate", "conditions"] {
+            #expect(report[key] != nil, "the judgement's \(key) is kept")
+        }
+        #expect(report["rows"]?.intValue == 600)
+        #expect(report["dropped"]?.intValue == 17)
+        #expect(report["unmatchedLabels"]?.intValue == 3)
+        let points = try #require(report["series"]?.arrayValue)
+        #expect(points.count == 2)
+        #expect(points.first?["from"]?.intValue == Int(now - 3600))
+        #expect(points.first?["live"]?.doubleValue == 0.9)
+        #expect(points.last?["live"] == .null)
+        #expect(points.last?["estimate"]?.doubleValue == 0.88)
+        // A server that does not say: null, not zero.
+        f.clock.advance(120)
+        f.serve()
+        let quiet = try JSONParser.parse(Array(try #require(try f.check().report).utf8)).value
+        #expect(quiet["dropped"] == .null)
+        #expect(quiet["series"]?.arrayValue?.isEmpty == true)
         await f.server.stop()
     }
 

@@ -135,11 +135,12 @@ public final class Monitoring: Sendable {
             }
             let judged = MonitorReport.evaluate(profile: profile, stats: window.stats, policy: m.spec.policy)
             report = judged
+            let stored = Self.storedReport(judged, window: window, answer: json)
             let (next, transitions) = MonitorTracker.step(previous, model: m.name, version: identity.version, conditions: judged.conditions,
-                                                          reportJSON: judged.json.canonical(), now: now, persistFor: m.spec.persistFor)
+                                                          reportJSON: stored.canonical(), now: now, persistFor: m.spec.persistFor)
             state = next
             events = transitions.map { event($0, model: m, version: identity.version, now: now, revision: revision) }
-            let unmatched = json["unmatchedLabels"]?.doubleValue.map { $0 >= 0 && $0 < 1e15 ? Int($0) : 0 } ?? 0
+            let unmatched = Self.count(json["unmatchedLabels"]) ?? 0
             let loop = retrain(m, state: next, previous: previous, served: identity.version, profile: profile, unmatched: unmatched,
                                labels: window.stats.labelled.labelled + unmatched, now: now, revision: revision)
             state.retrain = loop.note
@@ -164,6 +165,27 @@ public final class Monitoring: Sendable {
         }
         for e in events { log.notice("\(e.message)", metadata: ["event.kind": "\(e.kind.rawValue)"]) }
         metrics.record(model: m.name, report: report, state: state)
+    }
+
+    /// The report kept on the monitor state (`status --json`, the web UI): the judgement's JSON
+    /// (``MonitorReport/json``, its keys unchanged) with what the server's answer said beside it:
+    /// `series` (the window's steps, oldest first, as ``MonitorWindow`` reads them), and `dropped`
+    /// and `unmatchedLabels` (null when the server did not say).
+    static func storedReport(_ report: MonitorReport, window: MonitorWindow, answer: JSON) -> JSON {
+        guard case .object(var o) = report.json else { return report.json }
+        func optional(_ d: Double?) -> JSON { d.map(JSON.number) ?? .null }
+        o["series"] = .array(window.series.map { p in
+            ["from": .number(Double(p.from)), "rows": .number(Double(p.rows)), "labelled": .number(Double(p.labelled)),
+             "live": optional(p.live), "estimate": optional(p.estimate)]
+        })
+        o["dropped"] = count(answer["dropped"]).map { .number(Double($0)) } ?? .null
+        o["unmatchedLabels"] = count(answer["unmatchedLabels"]).map { .number(Double($0)) } ?? .null
+        return .object(o)
+    }
+
+    /// A count the server reported (a non-negative number below 10^15), or `nil` when absent or not one.
+    static func count(_ value: JSON?) -> Int? {
+        value?.doubleValue.flatMap { $0 >= 0 && $0 < 1e15 ? Int($0) : nil }
     }
 
     /// The reference profile of a version the store knows, from its artifact.
