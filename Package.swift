@@ -138,7 +138,9 @@ let package = Package(
             name: "SluiceUITests",
             dependencies: [
                 "SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting",
-            ]
+            ],
+            // The golden pages, read by path (SLUICE_UPDATE_GOLDEN=1 rewrites them), not bundled.
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "SluiceServeTests",

@@ -79,7 +79,14 @@ enum UIFixture {
         func at(_ hours: Double) -> Date { start.addingTimeInterval(hours * 3_600) }
         func version(_ model: String, _ n: Int, accuracy: Double, f1: Double, hours: Double, params: [String: JSON] = [:]) throws {
             var inputs = manifests[model].map { VersionIdentity.document($0, dataDigest: "d\(n)", testDigest: nil) } ?? .object([:])
-            if !params.isEmpty, case .object(var o) = inputs { o["params"] = .object(params); inputs = .object(o) }
+            // The parameters where a version's inputs keep them (``Manifest/trainingInputs``: inputs.algorithm.params).
+            if !params.isEmpty, case .object(var document) = inputs, case .object(var training)? = document["inputs"],
+               case .object(var algorithm)? = training["algorithm"] {
+                algorithm["params"] = .object((algorithm["params"]?.objectValue ?? [:]).merging(params) { _, new in new })
+                training["algorithm"] = .object(algorithm)
+                document["inputs"] = .object(training)
+                inputs = .object(document)
+            }
             try store.recordVersion(VersionRecord(
                 model: model, id: id(model, n), artifactDigest: SHA256.hex(of: "artifact \(model) \(n)"), inputs: inputs,
                 manifestDigest: SHA256.hex(of: "manifest \(model) \(n)"), manifestFile: "manifests/\(model).json",
