@@ -31,10 +31,24 @@ struct MetricChart {
         var title: String
     }
 
-    var metric: String
-    var points: [Point]
+    let metric: String
+    let points: [Point]
     /// The gate's rules on this metric.
-    var rules: [GateRule]
+    let rules: [GateRule]
+    /// The champion's value: the version in service's.
+    let champion: Double?
+    /// The value range shown: the values, the limits and the regression band, with a margin
+    /// (computed once: every coordinate depends on it).
+    let range: (low: Double, high: Double)
+
+    init(metric: String, points: [Point], rules: [GateRule]) {
+        self.metric = metric
+        self.points = points
+        self.rules = rules
+        let champion = points.first(where: \.inService)?.value
+        self.champion = champion
+        self.range = Self.range(points: points, rules: rules, champion: champion, higherIsBetter: Metric.named(metric)?.higherIsBetter ?? true)
+    }
 
     static let width = 640.0, height = 240.0, left = 56.0, right = 16.0, top = 20.0, bottom = 44.0
     static var plotBottom: Double { height - bottom }
@@ -43,11 +57,7 @@ struct MetricChart {
     /// Whether larger values are better (accuracy) or smaller (rmse).
     var higherIsBetter: Bool { Metric.named(metric)?.higherIsBetter ?? true }
 
-    /// The champion's value: the version in service's.
-    var champion: Double? { points.first(where: \.inService)?.value }
-
-    /// The value range shown: the values, the limits and the regression band, with a margin.
-    var range: (low: Double, high: Double) {
+    private static func range(points: [Point], rules: [GateRule], champion: Double?, higherIsBetter: Bool) -> (low: Double, high: Double) {
         var values = points.compactMap(\.value).filter(\.isFinite)
         for rule in rules {
             values += [rule.min, rule.max].compactMap { $0 }

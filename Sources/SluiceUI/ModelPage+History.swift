@@ -4,41 +4,37 @@ import SluiceCore
 import SluiceReconcile
 
 extension UI {
-    /// The gate history: every verdict newest first, rule by rule (``VerdictRecord/details`` is
-    /// ``SluiceReconcile/GateReport/json``), with the champion and the candidate's delta from it.
+    /// The gate history's rows: every verdict newest first, rule by rule (``VerdictRecord/details``
+    /// is ``SluiceReconcile/GateReport/json``), with the champion and the candidate's delta from it.
+    /// Built here (hundreds of verdicts), every value through ``HTML/escape(_:)``.
     func gateHistory(_ r: ModelRecords) -> [String: Any] {
-        let verdicts = r.verdicts.reversed().map { v -> [String: Any] in
+        var html = ""
+        for v in r.verdicts.reversed() {
             let outcomes = v.details.arrayValue ?? []
             let championMetrics = v.champion.flatMap { r.versionOf[$0]?.metrics } ?? [:]
-            var rules = outcomes.map { o -> [String: Any] in
+            let span = max(outcomes.count, 1)
+            let id = HTML.escape(v.version)
+            html += "<tr data-verdict=\"\(id)\"><td rowspan=\"\(span)\">\(UIFormat.time(v.evaluatedAt))</td>"
+            html += "<th scope=\"row\" rowspan=\"\(span)\"><code title=\"\(id)\">\(HTML.escape(UIFormat.short(v.version)))</code></th>"
+            html += "<td rowspan=\"\(span)\" class=\"\(v.passed ? "ok" : "bad")\">\(v.passed ? "✓ passed" : "✕ failed")</td><td rowspan=\"\(span)\">"
+            html += v.champion.map { "<code title=\"\(HTML.escape($0))\">\(HTML.escape(UIFormat.short($0)))</code>" } ?? "none"
+            html += "</td>"
+            if outcomes.isEmpty { html += "<td colspan=\"7\">\(HTML.escape(v.summary))</td></tr>\n" }
+            for (i, o) in outcomes.enumerated() {
                 let metric = o["metric"]?.stringValue ?? "?"
                 let candidate = o["candidate"]?.doubleValue
                 let champion = o["champion"]?.doubleValue ?? championMetrics[metric]
                 let status = o["status"]?.stringValue.flatMap(RuleOutcome.Status.init(rawValue:))
-                var rule: [String: Any] = [
-                    "metric": metric, "threshold": o["threshold"]?.stringValue ?? "?",
-                    "limit": o["limit"]?.doubleValue.map(UIFormat.metric) ?? "–",
-                    "candidate": candidate.map(UIFormat.metric) ?? "–", "championValue": champion.map(UIFormat.metric) ?? "–",
-                    "delta": candidate.flatMap { c in champion.map { UIFormat.delta(c - $0) } } ?? "–",
-                    "outcome": status.map { Self.mark($0) + " " + $0.words } ?? "?", "outcomeClass": status.map(Self.tone) ?? "muted",
-                    "message": o["message"]?.stringValue ?? "",
-                ]
-                rule["first"] = false
-                rule["empty"] = false
-                return rule
+                let delta = candidate.flatMap { c in champion.map { UIFormat.delta(c - $0) } } ?? "–"
+                if i > 0 { html += "<tr>" }
+                html += "<td>\(HTML.escape(metric))</td><td>\(HTML.escape(o["threshold"]?.stringValue ?? "?"))</td>"
+                html += "<td class=\"num\">\(o["limit"]?.doubleValue.map(UIFormat.metric) ?? "–")</td><td class=\"num\">\(candidate.map(UIFormat.metric) ?? "–")</td>"
+                html += "<td class=\"num\">\(champion.map(UIFormat.metric) ?? "–")</td><td class=\"num\">\(delta)</td>"
+                html += "<td class=\"\(status.map(Self.tone) ?? "muted")\" title=\"\(HTML.escape(o["message"]?.stringValue ?? ""))\">"
+                html += (status.map { Self.mark($0) + " " + $0.words } ?? "?") + "</td></tr>\n"
             }
-            if rules.isEmpty { rules = [["empty": true, "message": v.summary]] }
-            rules[0]["first"] = true
-            rules[0]["span"] = rules.count
-            var row: [String: Any] = [
-                "id": v.version, "short": UIFormat.short(v.version), "at": UIFormat.time(v.evaluatedAt),
-                "verdict": v.passed ? "✓ passed" : "✕ failed", "verdictClass": v.passed ? "ok" : "bad", "rules": rules,
-            ]
-            row["championShort"] = v.champion.map(UIFormat.short) ?? "none"
-            if let champion = v.champion { row["championId"] = champion }
-            return row
         }
-        return ["verdicts": verdicts]
+        return ["historyRows": html, "hasVerdicts": !r.verdicts.isEmpty]
     }
 
     /// A rule's outcome as a mark, so that it reads without its colour.

@@ -3,41 +3,40 @@ import SluiceController
 import SluiceCore
 
 extension UI {
-    /// The versions table, newest first: digest, created, revision, data digest, the parameters
-    /// that differ from the champion's, every metric, the gate verdict and the publication state.
+    /// The versions table's rows, newest first: digest, created, revision, data digest, the
+    /// parameters that differ from the champion's, every metric, the gate verdict and the
+    /// publication state. Built here rather than in the template (a model may have hundreds of
+    /// versions), every value through ``HTML/escape(_:)``.
     /// - Complexity: O(versions × (metrics + parameters)): the look-ups are ``ModelRecords``' dictionaries.
     func versionRows(_ r: ModelRecords) -> [String: Any] {
         let metricNames = Array(Set(r.versions.flatMap(\.metrics.keys))).sorted()
         let champion = r.inService.flatMap { r.versionOf[$0.version] }
         let championParams = champion.map(Self.parameters)
-        let rows = r.versions.reversed().map { v -> [String: Any] in
-            var row: [String: Any] = [
-                "id": v.id, "short": UIFormat.short(v.id), "created": UIFormat.time(v.trainedAt),
-                "data": String(v.dataDigest.prefix(12)),
-                "metrics": metricNames.map { ["value": v.metrics[$0].map(UIFormat.metric) ?? "–"] },
-            ]
-            if let revision = v.revision { row["revision"] = String(revision.prefix(12)) }
+        var html = ""
+        for v in r.versions.reversed() {
+            let id = HTML.escape(v.id)
+            html += "<tr data-version=\"\(id)\"><th scope=\"row\"><code title=\"\(id)\">\(HTML.escape(UIFormat.short(v.id)))</code></th>"
+            html += "<td>\(UIFormat.time(v.trainedAt))</td><td>\(v.revision.map { "<code>\(HTML.escape(String($0.prefix(12))))</code>" } ?? "–")</td>"
+            html += "<td><code>\(HTML.escape(String(v.dataDigest.prefix(12))))</code></td><td class=\"params\">"
             if v.id == champion?.id {
-                row["champion"] = true
+                html += "★ champion"
             } else if let championParams {
                 let changes = Self.changedParameters(from: championParams, to: Self.parameters(v))
-                row["params"] = changes.isEmpty ? "same as the champion" : changes.joined(separator: "\n")
+                html += changes.isEmpty ? "same as the champion" : HTML.escape(changes.joined(separator: "\n"))
             } else {
-                row["params"] = "no champion to compare with"
+                html += "no champion to compare with"
             }
+            html += "</td>"
+            for name in metricNames { html += "<td class=\"num\">\(v.metrics[name].map(UIFormat.metric) ?? "–")</td>" }
             if let verdict = r.verdictOf[v.id] {
-                row["verdict"] = verdict.passed ? "✓ passed" : "✕ failed"
-                row["verdictClass"] = verdict.passed ? "ok" : "bad"
-                row["verdictTitle"] = verdict.summary
+                html += "<td class=\"\(verdict.passed ? "ok" : "bad")\" title=\"\(HTML.escape(verdict.summary))\">\(verdict.passed ? "✓ passed" : "✕ failed")</td>"
             } else {
-                row["verdict"] = "not evaluated"
-                row["verdictClass"] = "muted"
+                html += "<td class=\"muted\">not evaluated</td>"
             }
             let stays = r.publicationsOf[v.id] ?? []
-            row["publication"] = stays.contains { $0.retiredAt == nil } ? "in service" : stays.isEmpty ? "never published" : "retired"
-            return row
+            html += "<td>\(stays.contains { $0.retiredAt == nil } ? "in service" : stays.isEmpty ? "never published" : "retired")</td></tr>\n"
         }
-        return ["versions": rows, "metricNames": metricNames.map { ["name": $0] }]
+        return ["versionRows": html, "hasVersions": !r.versions.isEmpty, "metricNames": metricNames.map { ["name": $0] }]
     }
 
     /// A version's training parameters, by name: `algorithm` and its `params`, from the identity

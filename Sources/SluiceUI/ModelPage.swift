@@ -30,7 +30,7 @@ extension UI {
         object["charts"] = charts
         object["hasCharts"] = !charts.isEmpty
         object.merge(gateHistory(records)) { a, _ in a }
-        object["publications"] = publicationRows(records)
+        object.merge(publicationRows(records)) { a, _ in a }
         object.merge(planLines(name, plan: plan)) { a, _ in a }
         if let change = suspendChange(records.manifest) { object["suspendChange"] = change }
         if let monitoring = monitoring(records) { object["monitoring"] = monitoring }
@@ -59,13 +59,15 @@ extension UI {
         return o
     }
 
-    /// Which version served when, newest first.
-    func publicationRows(_ r: ModelRecords) -> [[String: Any]] {
-        r.publications.reversed().map { p in
-            var row: [String: Any] = ["id": p.version, "short": UIFormat.short(p.version), "from": UIFormat.time(p.publishedAt),
-                                      "target": p.deploy.summary, "reason": p.reason]
-            if let until = p.retiredAt { row["until"] = UIFormat.time(until) }
-            return row
+    /// The publications' rows, which version served when, newest first (built here, escaped).
+    func publicationRows(_ r: ModelRecords) -> [String: Any] {
+        var html = ""
+        for p in r.publications.reversed() {
+            let id = HTML.escape(p.version)
+            html += "<tr data-publication=\"\(id)\"><th scope=\"row\"><code title=\"\(id)\">\(HTML.escape(UIFormat.short(p.version)))</code></th>"
+            html += "<td>\(UIFormat.time(p.publishedAt))</td><td>\(p.retiredAt.map(UIFormat.time) ?? "<strong>in service</strong>")</td>"
+            html += "<td>\(HTML.escape(p.deploy.summary))</td><td>\(HTML.escape(p.reason))</td></tr>\n"
         }
+        return ["publicationRows": html, "hasPublications": !r.publications.isEmpty]
     }
 }

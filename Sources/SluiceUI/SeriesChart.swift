@@ -16,10 +16,26 @@ struct SeriesChart {
         var estimate: Double?
     }
 
-    var metric: String
-    var steps: [Step]
+    let metric: String
+    let steps: [Step]
     /// The metric on the version's test data.
-    var test: Double?
+    let test: Double?
+    /// The value range: every live value, estimate and the test value, with a margin (computed once).
+    let range: (low: Double, high: Double)
+
+    init(metric: String, steps: [Step], test: Double?) {
+        self.metric = metric
+        self.steps = steps
+        self.test = test
+        let values = (steps.flatMap { [$0.live, $0.estimate] } + [test]).compactMap { $0 }.filter(\.isFinite)
+        if var lo = values.min(), var hi = values.max() {
+            if hi - lo < 1e-9 { lo -= 0.05; hi += 0.05 }
+            let pad = (hi - lo) * 0.1
+            range = (lo - pad, hi + pad)
+        } else {
+            range = (0, 1)
+        }
+    }
 
     static let width = 640.0, height = 200.0, left = 56.0, right = 16.0, top = 16.0, bottom = 40.0
 
@@ -29,15 +45,6 @@ struct SeriesChart {
             guard let from = p["from"]?.intValue, let rows = p["rows"]?.intValue, let labelled = p["labelled"]?.intValue else { return nil }
             return Step(from: Int64(from), rows: rows, labelled: labelled, live: p["live"]?.doubleValue, estimate: p["estimate"]?.doubleValue)
         }
-    }
-
-    /// The value range: every live value, estimate and the test value, with a margin.
-    var range: (low: Double, high: Double) {
-        let values = (steps.flatMap { [$0.live, $0.estimate] } + [test]).compactMap { $0 }.filter(\.isFinite)
-        guard var lo = values.min(), var hi = values.max() else { return (0, 1) }
-        if hi - lo < 1e-9 { lo -= 0.05; hi += 0.05 }
-        let pad = (hi - lo) * 0.1
-        return (lo - pad, hi + pad)
     }
 
     func x(_ i: Int) -> Double {

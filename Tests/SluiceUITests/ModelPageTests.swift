@@ -279,3 +279,45 @@ enum ModelGolden {
             """, sourceLocation: sourceLocation)
     }
 }
+
+/// A model with many versions: every one has its row, the chart one circle each and a dozen labels.
+@Suite struct ModelPageManyVersionsTests {
+    /// iris's manifest and `count` versions, each evaluated, every tenth published (the last in service).
+    static func store(versions count: Int) throws -> InMemoryStore {
+        let store = InMemoryStore()
+        let manifest = UIFixture.manifests(hostile: false)[0]
+        for n in 1...count {
+            let id = UIFixture.id("many", n)
+            let at = UIFixture.start.addingTimeInterval(Double(n) * 60)
+            var inputs = VersionIdentity.document(manifest, dataDigest: "d\(n)", testDigest: nil)
+            if case .object(var d) = inputs, case .object(var t)? = d["inputs"], case .object(var a)? = t["algorithm"] {
+                a["params"] = ["maxDepth": .number(Double(n % 7 + 1))]
+                t["algorithm"] = .object(a); d["inputs"] = .object(t); inputs = .object(d)
+            }
+            let accuracy = 0.8 + Double(n % 17) / 100
+            try store.recordVersion(VersionRecord(
+                model: "iris", id: id, artifactDigest: "a\(n)", inputs: inputs, manifestDigest: "m", manifestFile: "manifests/iris.json",
+                dataDigest: SHA256.hex(of: "d\(n)"), testDigest: nil, metrics: ["accuracy": accuracy, "f1_macro": accuracy - 0.01],
+                evaluation: .object([:]), trainSeconds: 0.1, trainedAt: at, revision: String(repeating: "a", count: 40)))
+            let report = GateReport.evaluate(manifest.gate, candidate: ["accuracy": accuracy], champion: ["accuracy": 0.9])
+            try store.recordVerdict(VerdictRecord(model: "iris", version: id, gateDigest: "g", gate: .array([]), passed: report.passed,
+                                                  summary: report.summary, details: report.json, champion: nil, evaluatedAt: at, revision: nil))
+            if n % 10 == 0 || n == count {
+                try store.recordPublication(PublicationRecord(model: "iris", version: id, deploy: .directory(path: "deploy/iris"), artifactDigest: "a\(n)",
+                                                              publishedAt: at.addingTimeInterval(1), revision: nil, reason: "replaces the champion"))
+            }
+        }
+        return store
+    }
+
+    @Test func fiveHundredVersionsHaveTheirRowsAndAThinnedChart() throws {
+        let ui = try ModelPageTests.ui(Self.store(versions: 500))
+        let html = try ui.model("iris", UIQuery()).html
+        #expect(html.components(separatedBy: "<tr data-version=").count - 1 == 500)
+        #expect(html.components(separatedBy: "<tr data-verdict=").count - 1 == 500)
+        #expect(html.components(separatedBy: "<tr data-publication=").count - 1 == 50)
+        #expect(html.components(separatedBy: "<circle class=\"point").count - 1 == 500)
+        #expect(html.components(separatedBy: "<text x=").count < 500 + 40, "x labels thinned")
+        #expect(html.components(separatedBy: "in service").count > 2)
+    }
+}

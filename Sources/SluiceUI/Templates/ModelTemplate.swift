@@ -1,7 +1,9 @@
 extension Templates {
     /// `/ui/models/{name}`: one model, in sections: facts, versions, metric over versions, gate
     /// history, publications, plan, suspend/resume, monitoring. `{{{…SVG}}}` and `{{{svg}}}` carry
-    /// charts built with ``HTML`` (MetricChart, DriftBars, SeriesChart).
+    /// charts built with ``HTML`` (MetricChart, DriftBars, SeriesChart), `{{{…Rows}}}` the rows of
+    /// the tables that grow with the versions (built in Swift with ``HTML/escape(_:)``: hundreds of
+    /// rows render in a fraction of the template engine's time).
     static let model = """
         <style>
         .facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1.2em;margin:.4em 0}
@@ -42,11 +44,10 @@ extension Templates {
         <caption class="muted">Newest first; parameters that differ from the champion's (the version in service).</caption>
         <thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col">Revision</th><th scope="col">Data</th><th scope="col">Parameters</th>{{#metricNames}}<th scope="col" class="num">{{name}}</th>{{/metricNames}}<th scope="col">Gate</th><th scope="col">Published</th></tr></thead>
         <tbody>
-        {{#versions}}<tr data-version="{{id}}"><th scope="row"><code title="{{id}}">{{short}}</code></th><td>{{created}}</td><td>{{#revision}}<code>{{revision}}</code>{{/revision}}{{^revision}}–{{/revision}}</td><td><code>{{data}}</code></td><td class="params">{{#champion}}★ champion{{/champion}}{{^champion}}{{params}}{{/champion}}</td>{{#metrics}}<td class="num">{{value}}</td>{{/metrics}}<td class="{{verdictClass}}"{{#verdictTitle}} title="{{verdictTitle}}"{{/verdictTitle}}>{{verdict}}</td><td>{{publication}}</td></tr>
-        {{/versions}}
+        {{{versionRows}}}
         </tbody>
         </table></div>
-        {{^versions}}<p class="muted">No version yet.</p>{{/versions}}
+        {{^hasVersions}}<p class="muted">No version yet.</p>{{/hasVersions}}
         </section>
         <section id="metric-over-versions"><h2>Metric over versions</h2>
         {{#hasCharts}}<p class="muted">Versions in creation order: ● published, ○ never published, ★ in service; shaded: where the gate fails (min/max) and how far below the champion a candidate may fall (maxRegression). The numbers are in the versions table.</p>{{/hasCharts}}
@@ -58,22 +59,20 @@ extension Templates {
         <caption class="muted">Every verdict, newest first, rule by rule; delta is the candidate's value minus the champion's.</caption>
         <thead><tr><th scope="col">Evaluated</th><th scope="col">Candidate</th><th scope="col">Verdict</th><th scope="col">Champion</th><th scope="col">Metric</th><th scope="col">Rule</th><th scope="col" class="num">Limit</th><th scope="col" class="num">Candidate</th><th scope="col" class="num">Champion</th><th scope="col" class="num">Delta</th><th scope="col">Outcome</th></tr></thead>
         <tbody>
-        {{#verdicts}}{{#rules}}<tr{{#first}} data-version="{{id}}"{{/first}}>{{#first}}<td rowspan="{{span}}">{{at}}</td><th scope="row" rowspan="{{span}}"><code title="{{id}}">{{short}}</code></th><td rowspan="{{span}}" class="{{verdictClass}}">{{verdict}}</td><td rowspan="{{span}}">{{#championId}}<code title="{{championId}}">{{championShort}}</code>{{/championId}}{{^championId}}none{{/championId}}</td>{{/first}}{{#empty}}<td colspan="7">{{message}}</td>{{/empty}}{{^empty}}<td>{{metric}}</td><td>{{threshold}}</td><td class="num">{{limit}}</td><td class="num">{{candidate}}</td><td class="num">{{championValue}}</td><td class="num">{{delta}}</td><td class="{{outcomeClass}}" title="{{message}}">{{outcome}}</td>{{/empty}}</tr>
-        {{/rules}}{{/verdicts}}
+        {{{historyRows}}}
         </tbody>
         </table></div>
-        {{^verdicts}}<p class="muted">No verdict yet.</p>{{/verdicts}}
+        {{^hasVerdicts}}<p class="muted">No verdict yet.</p>{{/hasVerdicts}}
         </section>
         <section id="publications"><h2>Publications</h2>
         <div class="scroll"><table>
         <caption class="muted">Which version served when, newest first.</caption>
         <thead><tr><th scope="col">Version</th><th scope="col">From</th><th scope="col">Until</th><th scope="col">Target</th><th scope="col">Reason</th></tr></thead>
         <tbody>
-        {{#publications}}<tr data-version="{{id}}"><th scope="row"><code title="{{id}}">{{short}}</code></th><td>{{from}}</td><td>{{#until}}{{until}}{{/until}}{{^until}}<strong>in service</strong>{{/until}}</td><td>{{target}}</td><td>{{reason}}</td></tr>
-        {{/publications}}
+        {{{publicationRows}}}
         </tbody>
         </table></div>
-        {{^publications}}<p class="muted">Never published.</p>{{/publications}}
+        {{^hasPublications}}<p class="muted">Never published.</p>{{/hasPublications}}
         </section>
         <section id="plan"><h2>Plan</h2>
         {{#planProblem}}<p class="notice">{{planProblem}}</p>{{/planProblem}}
