@@ -91,6 +91,20 @@ import SluiceTesting
         #expect(before.contains("dropped records: not reported"))
     }
 
+    @Test func aMonitoredModelNotYetCheckedOrNotJudgedSaysSo() throws {
+        let store = try UIFixture.store(hostile: false)
+        try store.removeMonitorStates(models: ["drifty"])
+        let unchecked = try Self.ui(store).model("drifty", UIQuery()).html
+        #expect(unchecked.contains("<section id=\"monitoring\">"))
+        #expect(unchecked.contains("Not checked yet"))
+        try store.recordMonitor(MonitorState(model: "drifty", version: nil, checkedAt: UIFixture.now.addingTimeInterval(-60),
+                                             problem: "cannot reach http://127.0.0.1:8080: connection refused"), events: [])
+        let failing = try Self.ui(store).model("drifty", UIQuery()).html
+        #expect(failing.contains("The last check could not judge the model: cannot reach http://127.0.0.1:8080: connection refused"))
+        #expect(failing.contains("Last check 1m ago (2026-01-01 23:59:00Z)"))
+        #expect(!failing.contains("<svg class=\"drift-bars\""), "no report, no bars")
+    }
+
     @Test func theMonitoringThresholdsComeFromTheManifestsPolicy() {
         var policy = MonitorPolicy()
         policy.driftWarn = 0.05
