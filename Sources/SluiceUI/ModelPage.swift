@@ -52,7 +52,11 @@ extension UI {
             o["serving"] = ["id": serving.version, "short": UIFormat.short(serving.version), "since": UIFormat.time(serving.publishedAt)]
         }
         if let target = r.manifest?.deploy.summary ?? r.inService?.deploy.summary { o["target"] = target }
-        if let file = r.manifest?.origin.file ?? r.versions.last?.manifestFile { o["manifestFile"] = file }
+        if let file = r.manifest?.origin.file {
+            o["manifestFile"] = file
+        } else if let file = r.versions.last?.manifestFile {
+            o["formerFile"] = file
+        }
         if let c = r.condition {
             o["lastReconcile"] = ["age": UIFormat.age(c.checkedAt, now: context.clock.now), "time": UIFormat.time(c.checkedAt)]
         }

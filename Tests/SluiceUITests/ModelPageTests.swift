@@ -230,6 +230,16 @@ import SluiceTesting
         #expect(gone.contains("The plan has nothing for gone"))
     }
 
+    @Test func aModelWithoutVersionsOrManifestSaysSoRatherThanShowEmptyTables() throws {
+        let pending = try UIFixture.ui().model("pending-new", UIQuery()).html
+        #expect(!pending.contains("<table id=\"versions\">"))
+        #expect(pending.contains("No version yet.") && pending.contains("No verdict yet.") && pending.contains("Never published."))
+        #expect(pending.contains("<dd class=\"health health-pending\" data-health=\"pending\">… pending</dd>"))
+        let gone = try UIFixture.ui().model("gone", UIQuery()).html
+        #expect(gone.contains("none (its last version was trained from <code>manifests/gone.json</code>)"))
+        #expect(!gone.contains("Suspend this model"), "no manifest to change")
+    }
+
     @Test func suspendingAndResumingShowTheChangeToCommit() throws {
         let iris = try UIFixture.ui().model("iris", UIQuery()).html
         #expect(iris.contains("<summary>Suspend this model (in git)</summary>"))

@@ -35,11 +35,12 @@ extension Templates {
         <dt>In service</dt><dd>{{#serving}}<code title="{{id}}">{{short}}</code> since {{since}}{{/serving}}{{^serving}}no version{{/serving}}</dd>
         <dt>Target</dt><dd>{{#target}}{{target}}{{/target}}{{^target}}–{{/target}}</dd>
         <dt>Labels</dt><dd>{{#labels}}<code>{{text}}</code> {{/labels}}{{^labels}}none{{/labels}}</dd>
-        <dt>Manifest</dt><dd>{{#manifestFile}}<code>{{manifestFile}}</code>{{/manifestFile}}{{^manifestFile}}none{{/manifestFile}}</dd>
+        <dt>Manifest</dt><dd>{{#manifestFile}}<code>{{manifestFile}}</code>{{/manifestFile}}{{^manifestFile}}none{{#formerFile}} (its last version was trained from <code>{{formerFile}}</code>){{/formerFile}}{{/manifestFile}}</dd>
         <dt>Last reconcile</dt><dd>{{#lastReconcile}}{{age}} ({{time}}){{/lastReconcile}}{{^lastReconcile}}never{{/lastReconcile}}</dd>
         </dl>
         </section>
         <section id="versions-section"><h2>Versions</h2>
+        {{#hasVersions}}
         <div class="scroll"><table id="versions">
         <caption class="muted">Newest first; parameters that differ from the champion's (the version in service).</caption>
         <thead><tr><th scope="col">Version</th><th scope="col">Created</th><th scope="col">Revision</th><th scope="col">Data</th><th scope="col">Parameters</th>{{#metricNames}}<th scope="col" class="num">{{name}}</th>{{/metricNames}}<th scope="col">Gate</th><th scope="col">Published</th></tr></thead>
@@ -47,6 +48,7 @@ extension Templates {
         {{{versionRows}}}
         </tbody>
         </table></div>
+        {{/hasVersions}}
         {{^hasVersions}}<p class="muted">No version yet.</p>{{/hasVersions}}
         </section>
         <section id="metric-over-versions"><h2>Metric over versions</h2>
@@ -55,6 +57,7 @@ extension Templates {
         {{^charts}}<p class="muted">No chart: the model has no gated metric or no version.</p>{{/charts}}
         </section>
         <section id="gate-history"><h2>Gate history</h2>
+        {{#hasVerdicts}}
         <div class="scroll"><table>
         <caption class="muted">Every verdict, newest first, rule by rule; delta is the candidate's value minus the champion's.</caption>
         <thead><tr><th scope="col">Evaluated</th><th scope="col">Candidate</th><th scope="col">Verdict</th><th scope="col">Champion</th><th scope="col">Metric</th><th scope="col">Rule</th><th scope="col" class="num">Limit</th><th scope="col" class="num">Candidate</th><th scope="col" class="num">Champion</th><th scope="col" class="num">Delta</th><th scope="col">Outcome</th></tr></thead>
@@ -62,9 +65,11 @@ extension Templates {
         {{{historyRows}}}
         </tbody>
         </table></div>
+        {{/hasVerdicts}}
         {{^hasVerdicts}}<p class="muted">No verdict yet.</p>{{/hasVerdicts}}
         </section>
         <section id="publications"><h2>Publications</h2>
+        {{#hasPublications}}
         <div class="scroll"><table>
         <caption class="muted">Which version served when, newest first.</caption>
         <thead><tr><th scope="col">Version</th><th scope="col">From</th><th scope="col">Until</th><th scope="col">Target</th><th scope="col">Reason</th></tr></thead>
@@ -72,6 +77,7 @@ extension Templates {
         {{{publicationRows}}}
         </tbody>
         </table></div>
+        {{/hasPublications}}
         {{^hasPublications}}<p class="muted">Never published.</p>{{/hasPublications}}
         </section>
         <section id="plan"><h2>Plan</h2>
