@@ -206,6 +206,25 @@ public final class InMemoryStore: Store {
         state.withLock { Array($0.events.filter { model == nil || $0.model == model }.suffix(limit)) }
     }
 
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        state.withLock { s in
+            var page: [LoggedEvent] = []
+            for (i, e) in s.events.enumerated().reversed() where query.matches(e, sequence: Int64(i + 1)) {
+                guard page.count < query.limit else { break }
+                page.append(LoggedEvent(sequence: Int64(i + 1), event: e))
+            }
+            return page
+        }
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        state.withLock { s in
+            var counts: [EventKind: Int] = [:]
+            for e in s.events where model == nil || e.model == model { counts[e.kind, default: 0] += 1 }
+            return counts
+        }
+    }
+
     public func modelNames() throws -> [String] {
         state.withLock { s in
             Set(s.versions.map(\.model) + s.publications.map(\.model) + s.events.map(\.model)).sorted()

@@ -438,14 +438,55 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
-            return try rows.reversed().map { r in
-                let word: String = r["kind"]
-                guard let kind = EventKind(rawValue: word) else {
-                    throw StoreError("the store \(path) holds an event of model \(r["model"] as String) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
-                }
-                return EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: kind, message: r["message"], revision: r["revision"])
+            return try rows.reversed().map { r in try Self.event(r, store: path) }
+        }
+    }
+
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let model = query.model {
+            conditions.append("model = ?")
+            arguments += [model]
+        }
+        if !query.kinds.isEmpty {
+            conditions.append("kind IN (" + query.kindWords.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += StatementArguments(query.kindWords)
+        }
+        if let before = query.before {
+            conditions.append("id < ?")
+            arguments += [before]
+        }
+        arguments += [max(0, query.limit)]
+        let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                LoggedEvent(sequence: r["id"], event: try Self.event(r, store: path))
             }
         }
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        try read { db in
+            let rows = if let model {
+                try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM events WHERE model = ? GROUP BY kind", arguments: [model])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM events GROUP BY kind")
+            }
+            var counts: [EventKind: Int] = [:]
+            // A kind a newer Sluice wrote is not counted (the log itself names it).
+            for r in rows { if let kind = EventKind(rawValue: r["kind"]) { counts[kind] = r["n"] } }
+            return counts
+        }
+    }
+
+    /// An event row, or an error naming the kind this Sluice does not know.
+    static func event(_ r: Row, store path: String) throws -> EventRecord {
+        let word: String = r["kind"]
+        guard let kind = EventKind(rawValue: word) else {
+            throw StoreError("the store \(path) holds an event of model \(r["model"] as String) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+        }
+        return EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: kind, message: r["message"], revision: r["revision"])
     }
 
     public func modelNames() throws -> [String] {

@@ -62,6 +62,12 @@ public protocol Store: LeaseStore {
     /// Open publications of every model, by name.
     func activePublications() throws -> [PublicationRecord]
     func events(model: String?, limit: Int) throws -> [EventRecord]
+    /// A page of the event log, newest first, each event with its sequence (the web UI's
+    /// `/ui/events`). Reads only the page's rows (not the whole log) when no kind is filtered.
+    func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent]
+    /// How many events of each kind the log holds, of one model (`nil`: of every model); kinds
+    /// without events are absent.
+    func eventCounts(model: String?) throws -> [EventKind: Int]
     /// Names of every model the store has seen.
     func modelNames() throws -> [String]
 

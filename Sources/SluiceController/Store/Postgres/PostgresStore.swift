@@ -310,14 +310,49 @@ public final class PostgresStore: Store, @unchecked Sendable {
         } else {
             try read("SELECT * FROM events ORDER BY id DESC LIMIT $1", [.int(limit)])
         }
-        return try rows.reversed().map { r in
-            let word = try r.string("kind")
-            guard let kind = EventKind(rawValue: word) else {
-                throw StoreError("the store \(label) holds an event of model \(try r.string("model")) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
-            }
-            return EventRecord(at: try r.date("at"), model: try r.string("model"), kind: kind, message: try r.string("message"),
-                               revision: try r.optionalString("revision"))
+        return try rows.reversed().map(event)
+    }
+
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        var conditions: [String] = []
+        var params: [PGValue?] = []
+        if let model = query.model {
+            params.append(.text(model))
+            conditions.append("model = $\(params.count)")
         }
+        if !query.kinds.isEmpty {
+            params.append(PGValue.array(query.kindWords))
+            conditions.append("kind = ANY($\(params.count)::text[])")
+        }
+        if let before = query.before {
+            params.append(.int(before))
+            conditions.append("id < $\(params.count)")
+        }
+        params.append(.int(max(0, query.limit)))
+        let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT $\(params.count)"
+        return try read(sql, params).map { r in LoggedEvent(sequence: try r.int64("id"), event: try event(r)) }
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        let rows = if let model {
+            try read("SELECT kind, COUNT(*) AS n FROM events WHERE model = $1 GROUP BY kind", [.text(model)])
+        } else {
+            try read("SELECT kind, COUNT(*) AS n FROM events GROUP BY kind")
+        }
+        var counts: [EventKind: Int] = [:]
+        // A kind a newer Sluice wrote is not counted (the log itself names it).
+        for r in rows { if let kind = EventKind(rawValue: try r.string("kind")) { counts[kind] = try r.int("n") } }
+        return counts
+    }
+
+    /// An event row, or an error naming the kind this Sluice does not know.
+    private func event(_ r: PGRow) throws -> EventRecord {
+        let word = try r.string("kind")
+        guard let kind = EventKind(rawValue: word) else {
+            throw StoreError("the store \(label) holds an event of model \(try r.string("model")) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+        }
+        return EventRecord(at: try r.date("at"), model: try r.string("model"), kind: kind, message: try r.string("message"),
+                           revision: try r.optionalString("revision"))
     }
 
     public func modelNames() throws -> [String] {
