@@ -200,7 +200,7 @@ import TestSupport
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v7: events by kind"])
     }
 
     /// A controller starting while `sluice status` runs: both open a store that does not exist
@@ -215,7 +215,7 @@ import TestSupport
         }
         #expect(failures.withLock { $0 }.isEmpty)
         let migrations = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v7: events by kind"])
     }
 
     @Test func sqliteStoreRejectsAFileThatIsNotADatabase() throws {

@@ -161,6 +161,11 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 CREATE UNIQUE INDEX feedback_snapshots_digest ON feedback_snapshots(model, digest);
                 """)
         }
+        // v6 is PostgreSQL's work queue; this one has the same name there.
+        m.registerMigration("v7: events by kind") { db in
+            // The web UI's event log filtered by kind, and its counts of each kind, without reading every event.
+            try db.execute(sql: "CREATE INDEX events_kind ON events(kind, id);")
+        }
         return m
     }
 
@@ -443,26 +448,32 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let model = query.model {
-            conditions.append("model = ?")
-            arguments += [model]
-        }
-        if !query.kinds.isEmpty {
-            conditions.append("kind IN (" + query.kindWords.map { _ in "?" }.joined(separator: ", ") + ")")
-            arguments += StatementArguments(query.kindWords)
-        }
-        if let before = query.before {
-            conditions.append("id < ?")
-            arguments += [before]
-        }
-        arguments += [max(0, query.limit)]
-        let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
-                LoggedEvent(sequence: r["id"], event: try Self.event(r, store: path))
+        try read { db in
+            // One indexed query a kind (newest first, each at most the limit), merged: never a sort of every match.
+            let kinds: [String?] = query.kinds.isEmpty ? [nil] : query.kindWords
+            var page: [LoggedEvent] = []
+            for kind in kinds {
+                var conditions: [String] = []
+                var arguments: StatementArguments = []
+                if let model = query.model {
+                    conditions.append("model = ?")
+                    arguments += [model]
+                }
+                if let kind {
+                    conditions.append("kind = ?")
+                    arguments += [kind]
+                }
+                if let before = query.before {
+                    conditions.append("id < ?")
+                    arguments += [before]
+                }
+                arguments += [max(0, query.limit)]
+                let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
+                page += try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                    LoggedEvent(sequence: r["id"], event: try Self.event(r, store: path))
+                }
             }
+            return Array(page.sorted { $0.sequence > $1.sequence }.prefix(max(0, query.limit)))
         }
     }
 

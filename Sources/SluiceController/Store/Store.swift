@@ -63,7 +63,7 @@ public protocol Store: LeaseStore {
     func activePublications() throws -> [PublicationRecord]
     func events(model: String?, limit: Int) throws -> [EventRecord]
     /// A page of the event log, newest first, each event with its sequence (the web UI's
-    /// `/ui/events`). Reads only the page's rows (not the whole log) when no kind is filtered.
+    /// `/ui/events`). Reads only the page's rows, through an index, whatever the filter.
     func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent]
     /// How many events of each kind the log holds, of one model (`nil`: of every model); kinds
     /// without events are absent.

@@ -314,23 +314,29 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
-        var conditions: [String] = []
-        var params: [PGValue?] = []
-        if let model = query.model {
-            params.append(.text(model))
-            conditions.append("model = $\(params.count)")
+        // One indexed query a kind (newest first, each at most the limit), merged: never a sort of every match.
+        let kinds: [String?] = query.kinds.isEmpty ? [nil] : query.kindWords
+        var page: [LoggedEvent] = []
+        for kind in kinds {
+            var conditions: [String] = []
+            var params: [PGValue?] = []
+            if let model = query.model {
+                params.append(.text(model))
+                conditions.append("model = $\(params.count)")
+            }
+            if let kind {
+                params.append(.text(kind))
+                conditions.append("kind = $\(params.count)")
+            }
+            if let before = query.before {
+                params.append(.int(before))
+                conditions.append("id < $\(params.count)")
+            }
+            params.append(.int(max(0, query.limit)))
+            let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT $\(params.count)"
+            page += try read(sql, params).map { r in LoggedEvent(sequence: try r.int64("id"), event: try event(r)) }
         }
-        if !query.kinds.isEmpty {
-            params.append(PGValue.array(query.kindWords))
-            conditions.append("kind = ANY($\(params.count)::text[])")
-        }
-        if let before = query.before {
-            params.append(.int(before))
-            conditions.append("id < $\(params.count)")
-        }
-        params.append(.int(max(0, query.limit)))
-        let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT $\(params.count)"
-        return try read(sql, params).map { r in LoggedEvent(sequence: try r.int64("id"), event: try event(r)) }
+        return Array(page.sorted { $0.sequence > $1.sequence }.prefix(max(0, query.limit)))
     }
 
     public func eventCounts(model: String?) throws -> [EventKind: Int] {
