@@ -88,7 +88,7 @@ import SluiceTesting
         while true {
             let html = try ui.events(query).html
             pages += 1
-            seen += html.matches(of: #/<td>(event [0-9]+)</td>/#).map { String($0.1) }
+            seen += html.matches(of: #/<td class="message">(event [0-9]+)</td>/#).map { String($0.1) }
             #expect(html.contains("← Newest") == (pages > 1))
             guard let older = html.firstMatch(of: #/<a href="/ui/events\?([^"]+)" rel="next">Older →</a>/#) else { break }
             query = UIQuery(parsing: String(older.1).replacingOccurrences(of: "&amp;", with: "&"))
@@ -104,7 +104,7 @@ import SluiceTesting
         #expect(html.contains("value=\"&lt;script&gt;\""))
         let all = try UIFixture.ui(hostile: true).events(UIQuery()).html
         #expect(!all.contains("<img"))
-        #expect(all.contains("<td>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;</td>"))
+        #expect(all.contains("<td class=\"message\">&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;</td>"))
     }
 
     @Test func theNoticeAfterReconcileNow() throws {

@@ -8,7 +8,7 @@ extension Templates {
         form.filters legend{float:left;margin-right:.4em;font-weight:600}
         .problem{border-left-color:var(--bad)}
         .scroll{overflow-x:auto;max-width:100%}
-        #events td.at{white-space:nowrap}
+        #events td.at{white-space:nowrap}#events td.message{min-width:18em}
         .kind-failed,.kind-rejected,.kind-breached,.kind-stalled{font-weight:600}
         nav.pages{display:flex;gap:1.5em;margin:.6em 0}
         </style>
@@ -28,7 +28,7 @@ extension Templates {
         <caption class="muted">Newest first</caption>
         <thead><tr><th scope="col">At</th><th scope="col">Model</th><th scope="col">Kind</th><th scope="col">Message</th><th scope="col">Revision</th></tr></thead>
         <tbody>
-        {{#rows}}<tr data-kind="{{kind}}" data-model="{{model}}"><td class="at">{{at}} <span class="muted">{{age}}</span></td><td><a href="{{href}}">{{model}}</a></td><td class="kind-{{kind}}">{{kind}}</td><td>{{message}}</td><td>{{#revision}}<code>{{revision}}</code>{{/revision}}</td></tr>
+        {{#rows}}<tr data-kind="{{kind}}" data-model="{{model}}"><td class="at">{{at}} <span class="muted">{{age}}</span></td><td><a href="{{href}}">{{model}}</a></td><td class="kind-{{kind}}">{{kind}}</td><td class="message">{{message}}</td><td>{{#revision}}<code>{{revision}}</code>{{/revision}}</td></tr>
         {{/rows}}
         </tbody>
         </table>
