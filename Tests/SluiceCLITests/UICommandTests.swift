@@ -78,4 +78,20 @@ import SluiceCore
         #expect(r.stderr.contains("--token-env \(name): the environment variable \(name) is not set or empty"), "\(r.output)")
         #expect(!s.exists(".sluice/state.db"), "nothing done")
     }
+
+    /// The real `sluice run --token-env` over HTTP: the token reaches POST /reconcile and the UI's form.
+    @Test func runWithATokenGuardsReconcileOverHTTP() throws {
+        let s = try Sandbox()
+        let c = try ControllerProcess(s, ["--listen", "127.0.0.1:0", "--interval", "1h", "--token-env", "SLUICE_TEST_TOKEN"],
+                                      environment: ["SLUICE_TEST_TOKEN": "t0ken"])
+        let base = "http://127.0.0.1:\(try c.port())"
+        let refused = try http("POST", base + "/reconcile")
+        #expect(refused.status == 401, "\(c.output)")
+        #expect(refused.headers["www-authenticate"] == #"Bearer realm="sluice""#)
+        #expect(try http("POST", base + "/reconcile", headers: ["Authorization": "Bearer wrong"]).status == 401)
+        #expect(try http("POST", base + "/reconcile", headers: ["Authorization": "Bearer t0ken"]).status == 202)
+        #expect(try http("GET", base + "/ui/plan").body.contains(#"<input type="password" name="token""#))
+        #expect(try http("POST", base + "/ui/reconcile", body: "token=nope&back=%2Fui", headers: ["Content-Type": "application/x-www-form-urlencoded"]).status == 401)
+        #expect(try #require(c.signal(SIGTERM)).status == 0, "\(c.output)")
+    }
 }
