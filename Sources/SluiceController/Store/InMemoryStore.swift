@@ -202,6 +202,21 @@ public final class InMemoryStore: Store {
         state.withLock { $0.publications.filter { $0.retiredAt == nil }.sorted { $0.model < $1.model } }
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        let s = state.withLock { $0 }
+        let byModel = Dictionary(grouping: s.publications, by: \.model)
+        let kept = byModel.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.flatMap { model in
+            byModel[model]!.sorted { ($0.id ?? 0) < ($1.id ?? 0) }.suffix(max(0, lastPerModel))
+        }
+        let wanted = Set(kept.map { [$0.model, $0.version] })
+        var metrics: [[String]: [String: Double]] = [:]
+        for v in s.versions where wanted.contains([v.model, v.id]) { metrics[[v.model, v.id]] = v.metrics }
+        return kept.map { p in
+            PublishedMetrics(model: p.model, version: p.version, publishedAt: p.publishedAt, retiredAt: p.retiredAt,
+                             metrics: metrics[[p.model, p.version]] ?? [:])
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         state.withLock { Array($0.events.filter { model == nil || $0.model == model }.suffix(limit)) }
     }
