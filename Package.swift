@@ -138,7 +138,9 @@ let package = Package(
             name: "SluiceUITests",
             dependencies: [
                 "SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting",
-            ]
+            ],
+            // Golden HTML the tests read by #filePath (not resources of the test binary).
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "SluiceServeTests",
