@@ -65,7 +65,7 @@ extension UI {
         if let t = r.target { row["target"] = t }
         if !r.labels.isEmpty {
             let base = query.setting("page", to: nil)
-            row["labels"] = r.labels.map { l -> [String: Any] in
+            row["labels"] = r.sortedLabels.map { l -> [String: Any] in
                 let filter = "\(l.key)=\(l.value)"
                 let q = base.all("label").contains(filter) ? base : UIQuery(base.items + [("label", filter)])
                 return ["text": filter, "href": Self.link(q)]

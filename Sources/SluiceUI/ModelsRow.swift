@@ -15,16 +15,31 @@ struct ModelsRow {
     var metric: String
     /// The gate metric of the version in service.
     var value: Double?
-    /// The gate metric across the last publications, oldest first.
-    var sparkline: Sparkline
+    /// The last publications, oldest first (at most ``sparklinePoints``).
+    var published: ArraySlice<PublishedMetrics>
+    /// Whether older publications were left out of ``published``.
+    var truncated: Bool
     /// When a cycle last recorded the model's condition.
     var checkedAt: Date?
     /// Where it is published: the manifest's target, else the open publication's.
     var target: String?
-    /// The manifest's labels, by key.
-    var labels: [(key: String, value: String)]
+    /// The manifest's labels.
+    var labels: [String: String]
+
+    /// The labels by key.
+    var sortedLabels: [(key: String, value: String)] { labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+
     /// `k=v, k=v`: what a sort by labels compares.
-    var labelText: String
+    var labelText: String { sortedLabels.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
+
+    /// The gate metric across the last publications, with the one in service marked (made for the
+    /// rows of a page only).
+    var sparkline: Sparkline {
+        let points = published.compactMap { p in
+            p.metrics[metric].map { Sparkline.Point(value: $0, inService: p.retiredAt == nil && p.version == version) }
+        }
+        return Sparkline(metric: metric, points: points, truncated: truncated)
+    }
 
     /// How many publications a sparkline shows at most (the last ones).
     static let sparklinePoints = 20
@@ -48,23 +63,18 @@ struct ModelsRow {
             let manifest = plan.manifest(name)
             let metric = manifest?.gate.first?.metric ?? "accuracy"
             let serving = active[name]
-            var published = history[name] ?? []
-            let truncated = published.count > sparklinePoints
-            if truncated { published.removeFirst(published.count - sparklinePoints) }
-            let points = published.compactMap { p in
-                p.metrics[metric].map { Sparkline.Point(value: $0, inService: p.retiredAt == nil && p.version == serving?.version) }
-            }
+            let all = history[name] ?? []
+            let published = all.suffix(sparklinePoints)
             let value = serving.flatMap { s in published.last { $0.version == s.version }?.metrics[metric] }
-            let labels = (manifest?.labels ?? [:]).sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
             return ModelsRow(
                 name: name,
                 health: Health.of(condition: conditions[name], monitor: monitors[name], manifest: manifest),
                 sync: Sync.of(name, in: plan),
                 version: serving?.version, metric: metric, value: value,
-                sparkline: Sparkline(metric: metric, points: points, truncated: truncated),
+                published: published, truncated: all.count > sparklinePoints,
                 checkedAt: conditions[name]?.checkedAt,
                 target: manifest?.deploy.summary ?? serving?.deploy.summary,
-                labels: labels, labelText: labels.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+                labels: manifest?.labels ?? [:])
         }
     }
 }

@@ -59,7 +59,8 @@ struct ModelsView {
         return labels.allSatisfy { filter in
             let parts = filter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
-            return row.labels.contains { $0.key == key && (parts.count == 1 || $0.value == parts[1]) }
+            guard let value = row.labels[key] else { return false }
+            return parts.count == 1 || value == parts[1]
         }
     }
 
@@ -79,6 +80,12 @@ struct ModelsView {
             case (_, nil): true
             }
         }
+        if sort == .labels {  // the text made once per row, not once per comparison
+            let texts = rows.map { $0.labelText }
+            return rows.indices.sorted { a, b in
+                (order(texts[a].isEmpty ? nil : texts[a], texts[b].isEmpty ? nil : texts[b])) ?? (rows[a].name < rows[b].name)
+            }.map { rows[$0] }
+        }
         return rows.sorted { a, b in
             let first: Bool? = switch sort {
             case .name: order(a.name, b.name)
@@ -88,7 +95,7 @@ struct ModelsView {
             case .metric: order(a.value, b.value)
             case .reconciled: order(a.checkedAt, b.checkedAt)
             case .target: order(a.target, b.target)
-            case .labels: order(a.labelText.isEmpty ? nil : a.labelText, b.labelText.isEmpty ? nil : b.labelText)
+            case .labels: nil  // above
             }
             return first ?? (a.name < b.name)
         }

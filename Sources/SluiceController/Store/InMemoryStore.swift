@@ -204,16 +204,14 @@ public final class InMemoryStore: Store {
 
     public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
         let s = state.withLock { $0 }
-        let byModel = Dictionary(grouping: s.publications, by: \.model)
-        let kept = byModel.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.flatMap { model in
-            byModel[model]!.sorted { ($0.id ?? 0) < ($1.id ?? 0) }.suffix(max(0, lastPerModel))
-        }
-        let wanted = Set(kept.map { [$0.model, $0.version] })
-        var metrics: [[String]: [String: Double]] = [:]
-        for v in s.versions where wanted.contains([v.model, v.id]) { metrics[[v.model, v.id]] = v.metrics }
+        let byModel = Dictionary(grouping: s.publications, by: \.model)  // each model's in id order, as recorded
+        let kept = byModel.keys.sorted().flatMap { byModel[$0]!.suffix(max(0, lastPerModel)) }
+        var metrics: [String: [String: [String: Double]]] = [:]
+        for p in kept { metrics[p.model, default: [:]][p.version] = [:] }
+        for v in s.versions where metrics[v.model]?[v.id] != nil { metrics[v.model]![v.id] = v.metrics }
         return kept.map { p in
             PublishedMetrics(model: p.model, version: p.version, publishedAt: p.publishedAt, retiredAt: p.retiredAt,
-                             metrics: metrics[[p.model, p.version]] ?? [:])
+                             metrics: metrics[p.model]?[p.version] ?? [:])
         }
     }
 
