@@ -35,7 +35,7 @@ enum Style {
         pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--head);border:1px solid var(--line);border-radius:6px;padding:.6em .8em}
         .muted{color:var(--muted)}
         .notice{margin:.6em 0;padding:.4em .8em;border-left:4px solid var(--info);background:var(--head)}
-        body>.notice{margin:.6em 1.2em}.notice-bad{border-left-color:var(--bad)}.notice p,.notice ul{margin:.2em 0}
+        .notice:empty{display:none}body>.notice{margin:.6em 1.2em}.notice-bad{border-left-color:var(--bad)}.notice p,.notice ul{margin:.2em 0}
         .empty{padding:1.5em;border:1px dashed var(--line);border-radius:6px;text-align:center}
         footer{padding:.6em 1.2em;color:var(--muted);border-top:1px solid var(--line);font-size:.9em}
         form{margin:0}

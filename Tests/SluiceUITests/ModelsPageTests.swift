@@ -184,6 +184,22 @@ import SluiceTesting
         #expect(html.components(separatedBy: "<circle").count == 2, "one dot: the version in service")
     }
 
+    /// The same records in a SQLite file show the same page (its whole-store reads answer alike).
+    @Test func aSQLiteStoreShowsTheSamePage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sqlite = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        try sqlite.importRecords(try StoreRecords.read(from: try UIFixture.store(hostile: false)))
+        let plan = UIFixture.plan(hostile: false)
+        let clock = FixedClock(UIFixture.now)
+        let ui = try UI(context: UIContext(store: sqlite, plans: PlanCache(now: { clock.now }) { plan }, reconcile: .init(tokenRequired: false),
+                                           clock: clock, server: "sluice ui"))
+        for query in ["", "sort=-metric", "sort=reconciled&health=ready&health=retired"] {
+            #expect(try ui.models(UIQuery(parsing: query)).html == (try Self.models(query)).html, "?\(query)")
+        }
+    }
+
     @Test func aReconcileStartedFromThePageIsSaidOnceAndNotCarriedOn() throws {
         let html = try Self.models("health=ready&reconciled=1").html
         #expect(html.contains("<p class=\"notice\" role=\"status\">A reconcile has started."))
