@@ -51,7 +51,7 @@ struct ModelsRow {
     ///   - conditions, monitors, active: the store's whole-store reads.
     ///   - history: ``Store/publishedMetrics(lastPerModel:)`` with one more than ``sparklinePoints``
     ///     (so that a longer history is known to be cut).
-    /// - Complexity: O(models + publications), with dictionary look-ups.
+    /// - Complexity: O(m log m + p) for m models and p publications (dictionary look-ups, one sort by name).
     static func all(names: [String], plan: UIPlan, conditions: [ConditionRecord], monitors: [MonitorState],
                     active: [PublicationRecord], history: [PublishedMetrics]) -> [ModelsRow] {
         let conditions = Dictionary(conditions.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })

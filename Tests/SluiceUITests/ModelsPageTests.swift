@@ -69,6 +69,16 @@ import SluiceTesting
         let filtered = try ui.models(UIQuery([("label", "tier=" + UIFixture.hostileLabel), ("q", "\"><img src=x onerror=alert(1)>")])).html
         #expect(!filtered.lowercased().contains("<script") && !filtered.contains("<img"))
         #expect(filtered.contains("value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\""))
+        // A name the store holds (no manifest checks it) is text in the row and a path segment in the link.
+        let store = try UIFixture.store(hostile: true)
+        let name = "\"><script>alert(1)</script>"
+        try store.recordEvent(EventRecord(at: UIFixture.start, model: name, kind: .failed, message: UIFixture.hostileMessage, revision: nil))
+        let clock = FixedClock(UIFixture.now)
+        let page = try UI(context: UIContext(store: store, plans: PlanCache(now: { clock.now }) { UIFixture.plan(hostile: true) },
+                                             clock: clock, server: "sluice ui")).models(UIQuery()).html
+        #expect(page.contains("<tr data-model=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""))
+        #expect(page.contains("<a href=\"/ui/models/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E\">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</a>"))
+        #expect(!page.lowercased().contains("<script") && !page.contains("onerror="))
     }
 
     @Test func sortsByAnyColumnEitherWayWithTiesByName() throws {
