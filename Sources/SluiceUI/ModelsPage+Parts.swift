@@ -3,17 +3,16 @@ import Foundation
 /// The Models page's parts, as the template's dictionaries: the table's headers, the count per
 /// health, the filter form and a row.
 extension UI {
-    /// The headers: each sortable one a link that sorts by it (again: the other way), with `aria-sort` on the current one.
+    /// The headers: each one a link that sorts by it (again: the other way), with `aria-sort` on the current one.
     func headers(_ view: ModelsView, _ query: UIQuery) -> [[String: Any]] {
-        let columns: [(ModelsView.Column?, String, String)] = [
+        let columns: [(ModelsView.Column, String, String)] = [
             (.name, "Model", ""), (.sync, "Sync", ""), (.health, "Health", ""), (.version, "In service", ""),
-            (.metric, "Gate metric", "num"), (nil, "Publications", ""), (.reconciled, "Last reconcile", ""),
+            (.metric, "Gate metric", "num"), (.trend, "Over publications", ""), (.reconciled, "Last reconcile", ""),
             (.target, "Target", ""), (.labels, "Labels", ""),
         ]
         return columns.map { column, label, cls in
             var h: [String: Any] = ["label": label]
             if !cls.isEmpty { h["class"] = cls }
-            guard let column else { return h }
             let current = view.sort == column
             let next = current && !view.descending ? "-" + column.rawValue : column.rawValue
             h["href"] = Self.link(query.setting("sort", to: next == "name" ? nil : next).setting("page", to: nil))
@@ -61,6 +60,7 @@ extension UI {
         if let v = r.version { row["version"] = ["short": UIFormat.short(v), "full": v] }
         if let v = r.value { row["value"] = UIFormat.metric(v) }
         if let svg = r.sparkline.svg { row["sparkline"] = svg }
+        if let t = r.trend { row["trend"] = UIFormat.delta(t) }
         if let at = r.checkedAt { row["reconciled"] = ["age": UIFormat.age(at, now: context.clock.now), "time": UIFormat.time(at)] }
         if let t = r.target { row["target"] = t }
         if !r.labels.isEmpty {

@@ -19,6 +19,9 @@ struct ModelsRow {
     var published: ArraySlice<PublishedMetrics>
     /// Whether older publications were left out of ``published``.
     var truncated: Bool
+    /// The gate metric's change from the publication before the last one to the last one (of those
+    /// that have it): what the last publication did to the model.
+    var trend: Double?
     /// When a cycle last recorded the model's condition.
     var checkedAt: Date?
     /// Where it is published: the manifest's target, else the open publication's.
@@ -66,12 +69,14 @@ struct ModelsRow {
             let all = history[name] ?? []
             let published = all.suffix(sparklinePoints)
             let value = serving.flatMap { s in published.last { $0.version == s.version }?.metrics[metric] }
+            let lastTwo = published.reversed().lazy.compactMap { $0.metrics[metric] }.filter(\.isFinite).prefix(2)
+            let trend = lastTwo.count == 2 ? lastTwo.first! - lastTwo.dropFirst().first! : nil
             return ModelsRow(
                 name: name,
                 health: Health.of(condition: conditions[name], monitor: monitors[name], manifest: manifest),
                 sync: Sync.of(name, in: plan),
                 version: serving?.version, metric: metric, value: value,
-                published: published, truncated: all.count > sparklinePoints,
+                published: published, truncated: all.count > sparklinePoints, trend: trend,
                 checkedAt: conditions[name]?.checkedAt,
                 target: manifest?.deploy.summary ?? serving?.deploy.summary,
                 labels: manifest?.labels ?? [:])

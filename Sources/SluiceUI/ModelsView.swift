@@ -5,7 +5,7 @@ import Foundation
 struct ModelsView {
     /// The columns a sort can be by.
     enum Column: String, CaseIterable {
-        case name, sync, health, version, metric, reconciled, target, labels
+        case name, sync, health, version, metric, trend, reconciled, target, labels
     }
 
     /// Rows on a page.
@@ -93,6 +93,7 @@ struct ModelsView {
             case .health: order(a.health, b.health)
             case .version: order(a.version, b.version)
             case .metric: order(a.value, b.value)
+            case .trend: order(a.trend, b.trend)
             case .reconciled: order(a.checkedAt, b.checkedAt)
             case .target: order(a.target, b.target)
             case .labels: nil  // above

@@ -30,7 +30,7 @@ enum Style {
         tbody th{font-weight:600}
         tbody tr:hover{background:var(--head)}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        tbody th,.sync,time{white-space:nowrap}
+        tbody th,.sync,.spark,time{white-space:nowrap}
         code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
         pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--head);border:1px solid var(--line);border-radius:6px;padding:.6em .8em}
         .muted{color:var(--muted)}
@@ -54,7 +54,7 @@ enum Style {
         .label{display:inline-block;margin:1px 0;padding:0 .5em;border-radius:2em;background:var(--head);border:1px solid var(--line);color:var(--fg);font-size:.9em;white-space:nowrap}
         .pager{display:flex;gap:1em;margin:.6em 0}
         svg text{font:11px system-ui,sans-serif;fill:currentColor}
-        .sparkline{vertical-align:middle;color:var(--info)}.sparkline polyline{fill:none;stroke:currentColor;stroke-width:1.5}
+        .trend{font-variant-numeric:tabular-nums;font-size:.9em}.sparkline{vertical-align:middle;color:var(--info)}.sparkline polyline{fill:none;stroke:currentColor;stroke-width:1.5}
         .sparkline circle{fill:var(--bg);stroke:currentColor;stroke-width:1.5}.sparkline circle.in-service{fill:currentColor}
         @media (max-width:700px){main{padding:.6em}th,td{padding:4px 6px}header{padding:.5em .6em}}
         @media print{header form,.filters,.pager,.skip{display:none}body{background:#fff;color:#000}a{color:inherit}.scroll{overflow:visible}}
