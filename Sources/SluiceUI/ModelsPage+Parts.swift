@@ -44,6 +44,7 @@ extension UI {
                 ["value": h.rawValue, "symbol": h.symbol, "words": h.words, "checked": view.healths.contains(h)]
             },
             "labelValues": view.labels + [""],
+            "healthChosen": !view.healths.isEmpty,
         ]
         if let q = view.q { form["q"] = q }
         if view.sort != .name || view.descending { form["sort"] = (view.descending ? "-" : "") + view.sort.rawValue }

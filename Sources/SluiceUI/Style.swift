@@ -43,7 +43,8 @@ enum Style {
         input,button{font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.2em .5em}
         button{padding:.25em .9em;cursor:pointer;background:var(--head);font-weight:600}button:hover{border-color:var(--muted)}
         .filters{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center;margin:.6em 0}
-        fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.2em .8em}legend{float:left;margin-right:.5em;font-weight:600}
+        fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.2em .8em}legend{float:left;margin-right:.5em;color:var(--muted)}
+        details.healths>summary{cursor:pointer}details.healths[open]{flex-basis:100%}details.healths fieldset{margin:.3em 0 0 1em}
         .summary{display:flex;flex-wrap:wrap;gap:.4em;margin:.4em 0}
         .summary a{padding:.15em .7em;border:1px solid var(--line);border-radius:2em}
         .summary a[aria-current]{background:var(--head);border-color:var(--fg)}.summary b{color:var(--fg)}

@@ -10,8 +10,8 @@ extension Templates {
         {{/items}}</nav>{{/summary}}
         {{#form}}<form class="filters" method="get" action="/ui" role="search">
         <label>Name <input type="search" name="q" value="{{q}}" placeholder="part of a name"></label>
-        <fieldset><legend>Health</legend>{{#healthOptions}}<label><input type="checkbox" name="health" value="{{value}}"{{#checked}} checked{{/checked}}> <span aria-hidden="true">{{symbol}}</span> {{words}}</label>
-        {{/healthOptions}}</fieldset>
+        <details class="healths"{{#healthChosen}} open{{/healthChosen}}><summary>Health</summary><fieldset><legend>Any of</legend>{{#healthOptions}}<label><input type="checkbox" name="health" value="{{value}}"{{#checked}} checked{{/checked}}> <span aria-hidden="true">{{symbol}}</span> {{words}}</label>
+        {{/healthOptions}}</fieldset></details>
         {{#labelValues}}<label>Label <input name="label" value="{{.}}" placeholder="key=value"></label>
         {{/labelValues}}{{#sort}}<input type="hidden" name="sort" value="{{sort}}">
         {{/sort}}<button type="submit">Filter</button>
