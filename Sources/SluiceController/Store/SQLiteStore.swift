@@ -436,6 +436,23 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model").map(Self.publication) }
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
+                FROM (SELECT id, model, version, published_at, retired_at,
+                             ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+                LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
+                WHERE p.n <= ? ORDER BY p.model, p.id
+                """, arguments: [lastPerModel]).map { r in
+                let retired: Double? = r["retired_at"]
+                return PublishedMetrics(model: r["model"], version: r["version"], publishedAt: Date(timeIntervalSince1970: r["published_at"]),
+                                        retiredAt: retired.map(Date.init(timeIntervalSince1970:)),
+                                        metrics: ((r["metrics"] as String?).map(Self.json)?.objectValue ?? [:]).compactMapValues(\.doubleValue))
+            }
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         try read { db in
             let rows = if let model {

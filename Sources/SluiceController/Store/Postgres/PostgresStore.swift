@@ -304,6 +304,20 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try read(#"SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model COLLATE "C""#).map(Self.publication)
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        try read(#"""
+            SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
+            FROM (SELECT id, model, version, published_at, retired_at,
+                         ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+            LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
+            WHERE p.n <= $1 ORDER BY p.model COLLATE "C", p.id
+            """#, [.int(lastPerModel)]).map { r in
+            PublishedMetrics(model: try r.string("model"), version: try r.string("version"), publishedAt: try r.date("published_at"),
+                             retiredAt: try r.optionalDate("retired_at"),
+                             metrics: (try r.optionalString("metrics").map(Self.json)?.objectValue ?? [:]).compactMapValues(\.doubleValue))
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         let rows = if let model {
             try read("SELECT * FROM events WHERE model = $1 ORDER BY id DESC LIMIT $2", [.text(model), .int(limit)])
