@@ -10,7 +10,7 @@ extension UI {
     /// publications, the last publications' metrics), never once per model; every row's sort key is
     /// made, only the page's rows are rendered.
     public func models(_ asked: UIQuery) throws -> UIPage {
-        let query = asked.setting("reconciled", to: nil)  // links do not carry it; the layout says it once
+        let query = asked.withoutNotice  // links do not carry it; the layout says it once
         let plan = context.plans.current()
         let store = context.store
         let rows = ModelsRow.all(names: try store.modelNames(), plan: plan, conditions: try store.conditions(),
@@ -44,7 +44,7 @@ extension UI {
         if let problem = plan.problem { object["problem"] = problem }
         if !plan.errors.isEmpty { object["hasManifestErrors"] = true; object["manifestErrors"] = plan.errors }
         if !view.problems.isEmpty { object["queryProblems"] = view.problems }
-        return page(title: "Models", section: .models, body: render("models", object), plan: plan, back: "/ui" + asked.text)
+        return page(title: "Models", section: .models, body: render("models", object), plan: plan, back: "/ui" + query.text, notice: asked.notice)
     }
 
     /// A link to the Models page with `query`.

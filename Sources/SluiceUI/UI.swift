@@ -50,25 +50,13 @@ public struct UI: Sendable {
     ///   - section: where the page sits in the navigation.
     ///   - body: the page's markup (rendered from a template, or built with ``HTML``).
     ///   - plan: the plan the page shows, for the footer's "plan made …".
-    ///   - back: where "Reconcile now" returns to (the page's own path and query). When it carries
-    ///     `reconciled=1` (the form's redirect back), the page says a reconcile started, and the
-    ///     mark is dropped from the next form's `back`.
-    ///   - notice: a line above the page (what the last action did).
+    ///   - back: where "Reconcile now" returns to (the page's own path and query, without the
+    ///     notice's mark: ``UIQuery/withoutNotice``).
+    ///   - notice: a line above the page (what the last action did: ``UIQuery/notice``).
     ///   - status: the HTTP status.
     func page(title: String, heading: String? = nil, section: Section?, body: String, plan: UIPlan?, back: String,
               notice: String? = nil, status: Int = 200) -> UIPage {
         let now = context.clock.now
-        // Back from "Reconcile now" (`?reconciled=1`): say so once, and do not carry it into the next form.
-        var back = back, notice = notice
-        if let mark = back.firstIndex(of: "?") {
-            let query = UIQuery(parsing: String(back[back.index(after: mark)...]))
-            if query["reconciled"] != nil {
-                back = String(back[..<mark]) + query.setting("reconciled", to: nil).text
-                if notice == nil {
-                    notice = "A reconcile has started. The pages show what it did once its cycle has recorded it: reload in a few seconds."
-                }
-            }
-        }
         var object: [String: Any] = [
             "title": title,
             "heading": heading ?? title,

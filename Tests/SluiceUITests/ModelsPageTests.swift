@@ -214,7 +214,7 @@ import SluiceTesting
 
     @Test func aReconcileStartedFromThePageIsSaidOnceAndNotCarriedOn() throws {
         let html = try Self.models("health=ready&reconciled=1").html
-        #expect(html.contains("<p class=\"notice\" role=\"status\">A reconcile has started."))
+        #expect(html.contains("<p class=\"notice\" role=\"status\">A cycle starts now.</p>"))
         #expect(html.contains("<input type=\"hidden\" name=\"back\" value=\"/ui?health=ready\">"))
         #expect(!html.contains("reconciled=1"))
     }

@@ -118,7 +118,10 @@ import SluiceTesting
 /// Compares `html`'s `<main>` (what the page itself renders; the layout around it is another
 /// file's) with `Golden/NAME`; `SLUICE_UPDATE_GOLDEN=1` writes it instead.
 func expectGoldenMain(_ html: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let start = html.range(of: "<main>")!.lowerBound, end = html.range(of: "</main>")!.upperBound
+    guard let start = html.range(of: "<main")?.lowerBound, let end = html.range(of: "</main>")?.upperBound else {
+        Issue.record("the page has no <main> element", sourceLocation: sourceLocation)
+        return
+    }
     let main = String(html[start..<end]) + "\n"
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     if ProcessInfo.processInfo.environment["SLUICE_UPDATE_GOLDEN"] == "1" {
