@@ -139,7 +139,7 @@ let package = Package(
             dependencies: [
                 "SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceTesting",
             ],
-            // The golden pages, read by path (SLUICE_UPDATE_GOLDEN=1 rewrites them), not bundled.
+            // The pages' golden HTML, read by the tests from the source tree (SLUICE_UPDATE_GOLDEN=1 rewrites it).
             exclude: ["Golden"]
         ),
         .testTarget(

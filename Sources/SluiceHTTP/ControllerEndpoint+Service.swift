@@ -37,12 +37,14 @@ extension ControllerEndpoint {
     /// The endpoint as a swift-service-lifecycle `Service`, to run in the controller's
     /// `ServiceGroup`: on the group's graceful shutdown it stops accepting connections, lets the
     /// requests under way finish, and returns.
-    /// - Parameter onRunning: called with the bound port once it listens (port 0 picks one).
+    /// - Parameters:
+    ///   - token: the bearer token `POST /reconcile` and the UI's "Reconcile now" need; `nil` for none.
+    ///   - onRunning: called with the bound port once it listens (port 0 picks one).
     /// - Returns: a service whose `run()` throws ``ListenError`` when it cannot listen.
-    public static func service(controller: Controller, metrics: MetricsRegistry, host: String, port: Int, logger: Logger,
+    public static func service(controller: Controller, metrics: MetricsRegistry, host: String, port: Int, token: String? = nil, logger: Logger,
                                onRunning: @escaping @Sendable (Int) async -> Void) -> any Service {
         let listening = Listening()
-        let app = application(controller: controller, registry: metrics.registry, host: host, port: port, logger: logger) { bound in
+        let app = application(controller: controller, registry: metrics.registry, host: host, port: port, token: token, logger: logger) { bound in
             listening.began.store(true, ordering: .releasing)
             await onRunning(bound)
         }

@@ -14,7 +14,8 @@ import SluiceUI
 ///   a cycle under it; 503 otherwise (a standby replica waiting for the lease, or a controller
 ///   that lost it and waits to take it again, is alive but not ready).
 /// - `GET /metrics`: Prometheus text format.
-/// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202.
+/// - `POST /reconcile`: starts a cycle now (a webhook from the git host), 202; with a token
+///   (`sluice run --token-env NAME`), only with `Authorization: Bearer <token>` (401 otherwise).
 /// - `/ui`…: the web UI (``UIRoutes``).
 ///
 /// Another method on one of these paths is 405 with `Allow`; any other path is 404.
@@ -25,16 +26,17 @@ public enum ControllerEndpoint {
     ]
 
     /// The router of the endpoint.
-    /// - Parameter token: the bearer token `POST /reconcile` and the UI's "Reconcile now" need; `nil` for none.
+    /// - Parameter token: the bearer token `POST /reconcile` and the UI's "Reconcile now" need
+    ///   (`sluice run --token-env`); `nil` for none.
     public static func router(controller: Controller, registry: PrometheusCollectorRegistry, token: String? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         var table = RouteTable()
         let all = routes + UIRoutes.routes(reconcile: true)
         for route in all { table.add(route.method, route.path) }
-        router.add(middleware: TextRouteErrorMiddleware(routes: table, summary: all.map { "\($0.method) \($0.path)" }.joined(separator: ", ")))
-        UIRoutes.add(to: router, ui: ui(controller, token: token), reconcile: {
+        let summary = (routes.map { "\($0.method) \($0.path)" } + ["GET /ui (the web UI)"]).joined(separator: ", ")
+        router.add(middleware: TextRouteErrorMiddleware(routes: table, summary: summary))
+        UIRoutes.add(to: router, ui: ui(controller, token: token), routes: all, reconcile: {
             controller.trigger("Reconcile now (web UI)")
-            return controller.cyclesHere ? "A cycle starts now." : "Passed on to the replica that leads: a cycle starts there now."
         }, token: token)
         router.get("healthz") { _, _ -> Response in
             controller.isStopping ? text(.serviceUnavailable, "stopping\n") : text(.ok, "ok\n")
@@ -62,7 +64,8 @@ public enum ControllerEndpoint {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
         }
-        router.post("reconcile") { _, _ -> Response in
+        router.post("reconcile") { request, _ -> Response in
+            if let token, let refusal = refusal(request, token: token) { return refusal }
             controller.trigger("POST /reconcile")
             return text(.accepted, controller.cyclesHere ? "a cycle starts now\n" : "passed on to the replica that leads: a cycle starts there now\n")
         }
@@ -82,12 +85,34 @@ public enum ControllerEndpoint {
 
     /// The application serving ``router(controller:registry:)`` on `host:port`.
     /// - Parameter onRunning: called with the bound port once it listens (port 0 picks one).
-    public static func application(controller: Controller, registry: PrometheusCollectorRegistry, host: String, port: Int,
+    /// - Parameter token: the bearer token `POST /reconcile` needs; `nil` for none.
+    public static func application(controller: Controller, registry: PrometheusCollectorRegistry, host: String, port: Int, token: String? = nil,
                                    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(controller: controller, registry: registry),
+        Application(router: router(controller: controller, registry: registry, token: token),
                     configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                     logger: logger)
+    }
+
+    /// 401 for a request without `Authorization: Bearer <token>` (or with another token); `nil`
+    /// when it has the token. The tokens are compared in constant time.
+    static func refusal(_ request: Request, token: String) -> Response? {
+        let given = request.headers[.authorization].flatMap { value -> String? in
+            let parts = value.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+            return String(parts[1])
+        }
+        guard let given else {
+            var r = text(.unauthorized, "POST /reconcile needs an Authorization: Bearer <token> header (this controller runs with --token-env)\n")
+            r.headers[.wwwAuthenticate] = #"Bearer realm="sluice""#
+            return r
+        }
+        guard UIRoutes.constantTimeEqual(given, token) else {
+            var r = text(.unauthorized, "the bearer token was refused: it is not the one in the variable named by sluice run --token-env\n")
+            r.headers[.wwwAuthenticate] = #"Bearer realm="sluice", error="invalid_token""#
+            return r
+        }
+        return nil
     }
 
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {

@@ -34,7 +34,8 @@ extension UI {
         object.merge(planLines(name, plan: plan)) { a, _ in a }
         if let change = suspendChange(records.manifest) { object["suspendChange"] = change }
         if let monitoring = monitoring(records) { object["monitoring"] = monitoring }
-        return page(title: name, section: .models, body: render("model", object), plan: plan, back: HTML.modelPath(name) + query.text)
+        return page(title: name, section: .models, body: render("model", object), plan: plan, back: HTML.modelPath(name) + query.withoutNotice.text,
+                    notice: query.notice)
     }
 
     /// The header's facts: health and sync, the condition's message, the version in service, the

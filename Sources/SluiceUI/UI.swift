@@ -50,8 +50,9 @@ public struct UI: Sendable {
     ///   - section: where the page sits in the navigation.
     ///   - body: the page's markup (rendered from a template, or built with ``HTML``).
     ///   - plan: the plan the page shows, for the footer's "plan made …".
-    ///   - back: where "Reconcile now" returns to (the page's own path and query).
-    ///   - notice: a line above the page (what the last action did).
+    ///   - back: where "Reconcile now" returns to (the page's own path and query, without the
+    ///     notice's mark: ``UIQuery/withoutNotice``).
+    ///   - notice: a line above the page (what the last action did: ``UIQuery/notice``).
     ///   - status: the HTTP status.
     func page(title: String, heading: String? = nil, section: Section?, body: String, plan: UIPlan?, back: String,
               notice: String? = nil, status: Int = 200) -> UIPage {

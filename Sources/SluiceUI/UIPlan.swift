@@ -7,9 +7,9 @@ import SluiceReconcile
 /// that cannot be read). The pages show the store's records either way.
 public struct UIPlan: Sendable {
     /// The plan, with its warnings; `nil` when it could not be made.
-    public var plan: Plan?
+    public var plan: Plan? { didSet { indexItems() } }
     /// The manifests read (labels, gate, target and suspension come from them); empty without a plan.
-    public var manifests: [Manifest]
+    public var manifests: [Manifest] { didSet { indexManifests() } }
     /// The manifests that did not read, worded as `sluice plan` prints them.
     public var errors: [String]
     /// Why there is no plan, said so that someone knows what to do; `nil` when there is one.
@@ -27,6 +27,8 @@ public struct UIPlan: Sendable {
         self.problem = problem
         self.revision = revision
         self.madeAt = madeAt
+        indexItems()
+        indexManifests()
     }
 
     /// No plan, and why.
@@ -35,8 +37,22 @@ public struct UIPlan: Sendable {
     }
 
     /// The manifest of a model, if it has one.
-    public func manifest(_ model: String) -> Manifest? { manifests.first { $0.name == model } }
+    /// - Complexity: O(1): a page asking for each of 10,000 models does not scan the manifests each time.
+    public func manifest(_ model: String) -> Manifest? { manifestIndex[model].map { manifests[$0] } }
 
     /// The plan's item for a model, if the plan has one.
-    public func item(_ model: String) -> PlanItem? { plan?.items.first { $0.model == model } }
+    /// - Complexity: O(1).
+    public func item(_ model: String) -> PlanItem? { itemIndex[model].flatMap { plan?.items[$0] } }
+
+    // Where each model's manifest and plan item are (the first, for a name given twice).
+    private var manifestIndex: [String: Int] = [:]
+    private var itemIndex: [String: Int] = [:]
+
+    private mutating func indexManifests() {
+        manifestIndex = Dictionary(manifests.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private mutating func indexItems() {
+        itemIndex = Dictionary((plan?.items ?? []).enumerated().map { ($1.model, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }

@@ -63,9 +63,13 @@ extension Sluice {
                 transform: DurationOption.seconds)
         var shutdownTimeout: Double = 20
 
-        @Option(help: ArgumentHelp("Where /healthz, /readyz, /metrics and POST /reconcile listen (:PORT is loopback); \"off\" for nowhere.",
+        @Option(help: ArgumentHelp("Where /healthz, /readyz, /metrics, POST /reconcile and the web UI (/ui) listen (:PORT is loopback); \"off\" for nowhere.",
                                    valueName: "HOST:PORT"))
         var listen: String = "127.0.0.1:9095"
+
+        @Option(help: ArgumentHelp("The environment variable holding the bearer token that POST /reconcile and the web UI's \"Reconcile now\" need (without it, they need none).",
+                                   valueName: "NAME"))
+        var tokenEnv: String?
 
         @Option(help: "Log format.")
         var logFormat: LogFormat = .text
@@ -116,7 +120,19 @@ extension Sluice {
             return GitCredentials(username: environment["SLUICE_GIT_USERNAME"] ?? "sluice", password: password)
         }
 
+        /// The token of `--token-env`, read from the environment.
+        /// - Throws: exit code 1 with a message naming the variable when it is unset or empty.
+        static func token(_ tokenEnv: String?, _ environment: [String: String]) throws -> String? {
+            guard let tokenEnv else { return nil }
+            guard let token = environment[tokenEnv], !token.isEmpty else {
+                Terminal.error("--token-env \(tokenEnv): the environment variable \(tokenEnv) is not set or empty; set it to the bearer token POST /reconcile and the web UI's Reconcile now should need, or leave --token-env out")
+                throw ExitCode(1)
+            }
+            return token
+        }
+
         func run() async throws {
+            let token = try Self.token(tokenEnv, ProcessInfo.processInfo.environment)
             LineLogHandler.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel)!)
             let logger = Logger(label: "sluice.controller")
             let metrics = ControllerEndpoint.MetricsRegistry.bootstrap()
@@ -151,7 +167,7 @@ extension Sluice {
             // --shutdown-timeout is the controller's own (Options.shutdownTimeout), not the group's
             // maximumGracefulShutdownDuration: a group that cancels its services at that timeout
             // can end without the error of the one that gave its work up, and exit 0.
-            let group = ServiceGroup(configuration: .init(services: try services(controller, signals, metrics, logger), logger: logger))
+            let group = ServiceGroup(configuration: .init(services: try services(controller, signals, metrics, token, logger), logger: logger))
             signals.shutsDown(group)
             do {
                 try await group.run()
@@ -172,12 +188,12 @@ extension Sluice {
         /// The group's services, in the order they start (the reverse of the order they stop in):
         /// the signals, the HTTP endpoint, and the controller, which starts once the endpoint
         /// listens (a port in use is an error, exit 1, before any cycle runs) and stops first.
-        func services(_ controller: Controller, _ signals: Signals, _ metrics: ControllerEndpoint.MetricsRegistry,
+        func services(_ controller: Controller, _ signals: Signals, _ metrics: ControllerEndpoint.MetricsRegistry, _ token: String?,
                       _ logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
             guard listen != "off" else { return [.init(service: signals), .init(service: controller)] }
             let (host, port) = try endpoint()
             let (listening, listened) = AsyncStream<Void>.makeStream()
-            let http = ControllerEndpoint.service(controller: controller, metrics: metrics, host: host, port: port,
+            let http = ControllerEndpoint.service(controller: controller, metrics: metrics, host: host, port: port, token: token,
                                                   logger: Logger(label: "sluice.http")) { bound in
                 logger.info("HTTP endpoint listening", metadata: ["address": "\(host):\(bound)"])
                 listened.yield()

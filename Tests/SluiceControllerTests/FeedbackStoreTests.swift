@@ -169,7 +169,7 @@ import SluiceReconcile
         #expect(try store.monitorStates() == [MonitorState(model: "iris", version: "v1", checkedAt: Date(timeIntervalSince1970: 200))])
         #expect(try store.feedbackSnapshots(model: nil).isEmpty)
         let migrations = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v7: events by kind"])
         if !readOnly {
             let bytes = Self.csv(5)
             try store.recordFeedbackSnapshot(Self.record(bytes), csv: bytes, events: [])

@@ -22,7 +22,7 @@ struct PostgresStoreTests {
         #expect(try again.versions(model: "iris") == [StoreConformanceTests.version("v1")])
         let raw = try PGConnection(uri: uri)
         let applied = try raw.exec("SELECT identifier FROM sluice.sluice_migrations ORDER BY identifier").rows.map { try $0.string("identifier") }
-        #expect(applied == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v6: work queue"])
+        #expect(applied == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v6: work queue", "v7: events by kind"])
         let readOnly = try PostgresStore(uri: uri, readOnly: true)
         #expect(try readOnly.versions(model: "iris").count == 1)
     }

@@ -96,6 +96,41 @@ import TestSupport
         #expect(try store.events(model: nil, limit: 2).map(\.message) == ["3", "4"])
     }
 
+    /// The Models page reads every model's publications with their versions' metrics at once: the
+    /// last few per model, in publication order (a version published again appears again), by model.
+    @Test(arguments: Kind.allCases)
+    func publishedMetricsAreTheLastPublicationsOfEveryModelWithTheirMetrics(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func publish(_ model: String, _ v: String, at t: Double) throws {
+            try store.recordPublication(PublicationRecord(model: model, version: v, deploy: .directory(path: "deploy/\(model)"),
+                                                          artifactDigest: "a-\(v)", publishedAt: Date(timeIntervalSince1970: t),
+                                                          revision: nil, reason: "test"))
+        }
+        for (i, v) in ["v1", "v2", "v3"].enumerated() {
+            var record = Self.version(v, at: Double(i))
+            record.metrics = ["accuracy": 0.9 + Double(i) / 100, "f1_macro": 0.5]
+            try store.recordVersion(record)
+        }
+        try store.recordVersion(Self.version("w1", model: "b-wine"))
+        try publish("iris", "v1", at: 10)
+        try publish("b-wine", "w1", at: 11)
+        try publish("iris", "v2", at: 20)
+        try publish("iris", "v3", at: 30)
+        try publish("iris", "v2", at: 40)  // rolled back to v2
+        try publish("c-none", "unrecorded", at: 50)
+        try store.recordRetirement(model: "c-none", at: Date(timeIntervalSince1970: 60))
+
+        let last3 = try store.publishedMetrics(lastPerModel: 3)
+        #expect(last3.map { "\($0.model)/\($0.version)" } == ["b-wine/w1", "c-none/unrecorded", "iris/v2", "iris/v3", "iris/v2"])
+        #expect(last3.map { $0.metrics["accuracy"] } == [0.95, nil, 0.91, 0.92, 0.91])
+        #expect(last3.map { $0.retiredAt == nil } == [true, false, false, false, true], "only each model's newest publication may be open")
+        #expect(last3[2].publishedAt == Date(timeIntervalSince1970: 20) && last3[2].retiredAt == Date(timeIntervalSince1970: 30))
+        #expect(last3[1].metrics.isEmpty, "a version the store has no record of has no metrics")
+        #expect(try store.publishedMetrics(lastPerModel: 10).filter { $0.model == "iris" }.map(\.version) == ["v1", "v2", "v3", "v2"])
+        #expect(try store.publishedMetrics(lastPerModel: 0).isEmpty)
+    }
+
     static func holder(_ token: String, pid: Int32 = getpid(), host: String = LeaseHolder.hostName, expires: Double) -> LeaseHolder {
         LeaseHolder(token: token, pid: pid, host: host, command: "sluice run", acquiredAt: Date(timeIntervalSince1970: 1000),
                     expiresAt: Date(timeIntervalSince1970: expires))
@@ -200,7 +235,7 @@ import TestSupport
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let migrations = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v7: events by kind"])
     }
 
     /// A controller starting while `sluice status` runs: both open a store that does not exist
@@ -215,7 +250,7 @@ import TestSupport
         }
         #expect(failures.withLock { $0 }.isEmpty)
         let migrations = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots"])
+        #expect(migrations == ["v1", "v2: writer lease", "v3: conditions", "v4: monitor", "v5: feedback snapshots", "v7: events by kind"])
     }
 
     @Test func sqliteStoreRejectsAFileThatIsNotADatabase() throws {

@@ -20,8 +20,10 @@ import SluiceTesting
         /// The source, when it is a fake one.
         let fake: FakeSource?
 
-        /// - Parameter failingSource: whether the manifests come from a source that cannot be reached.
-        init(failingSource: Bool = false) throws {
+        /// - Parameters:
+        ///   - failingSource: whether the manifests come from a source that cannot be reached.
+        ///   - token: the bearer token `POST /reconcile` needs (`sluice run --token-env`).
+        init(failingSource: Bool = false, token: String? = nil) throws {
             repository = try ScratchRepository()
             fake = failingSource ? FakeSource(root: repository.root, failure: "connection refused") : nil
             let registry = PrometheusCollectorRegistry()
@@ -30,7 +32,7 @@ import SluiceTesting
             controller = Controller(options: options, source: fake ?? DirectorySource(root: repository.root, manifests: "manifests"), store: store,
                                     root: repository.root, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                                     metrics: ControllerMetrics(factory: PrometheusMetricsFactory(registry: registry)), clock: clock)
-            client = InProcessClient(router: ControllerEndpoint.router(controller: controller, registry: registry))
+            client = InProcessClient(router: ControllerEndpoint.router(controller: controller, registry: registry, token: token))
         }
 
         func lease() throws -> WriterLease {
@@ -138,6 +140,6 @@ import SluiceTesting
         let e = try Endpoint()
         let r = try await e.client.get(path)
         #expect(r.status == 404)
-        #expect(r.text == "no route GET \(path); this endpoint has GET /healthz, GET /readyz, GET /metrics, POST /reconcile\n")
+        #expect(r.text == "no route GET \(path); this endpoint has GET /healthz, GET /readyz, GET /metrics, POST /reconcile, GET /ui (the web UI)\n")
     }
 }

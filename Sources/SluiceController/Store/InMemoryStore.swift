@@ -202,8 +202,40 @@ public final class InMemoryStore: Store {
         state.withLock { $0.publications.filter { $0.retiredAt == nil }.sorted { $0.model < $1.model } }
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        let s = state.withLock { $0 }
+        let byModel = Dictionary(grouping: s.publications, by: \.model)  // each model's in id order, as recorded
+        let kept = byModel.keys.sorted().flatMap { byModel[$0]!.suffix(max(0, lastPerModel)) }
+        var metrics: [String: [String: [String: Double]]] = [:]
+        for p in kept { metrics[p.model, default: [:]][p.version] = [:] }
+        for v in s.versions where metrics[v.model]?[v.id] != nil { metrics[v.model]![v.id] = v.metrics }
+        return kept.map { p in
+            PublishedMetrics(model: p.model, version: p.version, publishedAt: p.publishedAt, retiredAt: p.retiredAt,
+                             metrics: metrics[p.model]?[p.version] ?? [:])
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         state.withLock { Array($0.events.filter { model == nil || $0.model == model }.suffix(limit)) }
+    }
+
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        state.withLock { s in
+            var page: [LoggedEvent] = []
+            for (i, e) in s.events.enumerated().reversed() where query.matches(e, sequence: Int64(i + 1)) {
+                guard page.count < query.limit else { break }
+                page.append(LoggedEvent(sequence: Int64(i + 1), event: e))
+            }
+            return page
+        }
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        state.withLock { s in
+            var counts: [EventKind: Int] = [:]
+            for e in s.events where model == nil || e.model == model { counts[e.kind, default: 0] += 1 }
+            return counts
+        }
     }
 
     public func modelNames() throws -> [String] {

@@ -161,6 +161,11 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 CREATE UNIQUE INDEX feedback_snapshots_digest ON feedback_snapshots(model, digest);
                 """)
         }
+        // v6 is PostgreSQL's work queue; this one has the same name there.
+        m.registerMigration("v7: events by kind") { db in
+            // The web UI's event log filtered by kind, and its counts of each kind, without reading every event.
+            try db.execute(sql: "CREATE INDEX events_kind ON events(kind, id);")
+        }
         return m
     }
 
@@ -431,6 +436,23 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model").map(Self.publication) }
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
+                FROM (SELECT id, model, version, published_at, retired_at,
+                             ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+                LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
+                WHERE p.n <= ? ORDER BY p.model, p.id
+                """, arguments: [lastPerModel]).map { r in
+                let retired: Double? = r["retired_at"]
+                return PublishedMetrics(model: r["model"], version: r["version"], publishedAt: Date(timeIntervalSince1970: r["published_at"]),
+                                        retiredAt: retired.map(Date.init(timeIntervalSince1970:)),
+                                        metrics: ((r["metrics"] as String?).map(Self.json)?.objectValue ?? [:]).compactMapValues(\.doubleValue))
+            }
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         try read { db in
             let rows = if let model {
@@ -438,14 +460,61 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
-            return try rows.reversed().map { r in
-                let word: String = r["kind"]
-                guard let kind = EventKind(rawValue: word) else {
-                    throw StoreError("the store \(path) holds an event of model \(r["model"] as String) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
-                }
-                return EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: kind, message: r["message"], revision: r["revision"])
-            }
+            return try rows.reversed().map { r in try Self.event(r, store: path) }
         }
+    }
+
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        try read { db in
+            // One indexed query a kind (newest first, each at most the limit), merged: never a sort of every match.
+            let kinds: [String?] = query.kinds.isEmpty ? [nil] : query.kindWords
+            var page: [LoggedEvent] = []
+            for kind in kinds {
+                var conditions: [String] = []
+                var arguments: StatementArguments = []
+                if let model = query.model {
+                    conditions.append("model = ?")
+                    arguments += [model]
+                }
+                if let kind {
+                    conditions.append("kind = ?")
+                    arguments += [kind]
+                }
+                if let before = query.before {
+                    conditions.append("id < ?")
+                    arguments += [before]
+                }
+                arguments += [max(0, query.limit)]
+                let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
+                page += try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                    LoggedEvent(sequence: r["id"], event: try Self.event(r, store: path))
+                }
+            }
+            return Array(page.sorted { $0.sequence > $1.sequence }.prefix(max(0, query.limit)))
+        }
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        try read { db in
+            let rows = if let model {
+                try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM events WHERE model = ? GROUP BY kind", arguments: [model])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM events GROUP BY kind")
+            }
+            var counts: [EventKind: Int] = [:]
+            // A kind a newer Sluice wrote is not counted (the log itself names it).
+            for r in rows { if let kind = EventKind(rawValue: r["kind"]) { counts[kind] = r["n"] } }
+            return counts
+        }
+    }
+
+    /// An event row, or an error naming the kind this Sluice does not know.
+    static func event(_ r: Row, store path: String) throws -> EventRecord {
+        let word: String = r["kind"]
+        guard let kind = EventKind(rawValue: word) else {
+            throw StoreError("the store \(path) holds an event of model \(r["model"] as String) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+        }
+        return EventRecord(at: Date(timeIntervalSince1970: r["at"]), model: r["model"], kind: kind, message: r["message"], revision: r["revision"])
     }
 
     public func modelNames() throws -> [String] {

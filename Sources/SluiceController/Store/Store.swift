@@ -61,7 +61,17 @@ public protocol Store: LeaseStore {
     func publications(model: String) throws -> [PublicationRecord]
     /// Open publications of every model, by name.
     func activePublications() throws -> [PublicationRecord]
+    /// The last `lastPerModel` publications of every model, each with its version's metrics, in one
+    /// read: by model (in byte order), then oldest publication first. A page showing every model's
+    /// metric across its publications asks once, not once per model.
+    func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics]
     func events(model: String?, limit: Int) throws -> [EventRecord]
+    /// A page of the event log, newest first, each event with its sequence (the web UI's
+    /// `/ui/events`). Reads only the page's rows, through an index, whatever the filter.
+    func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent]
+    /// How many events of each kind the log holds, of one model (`nil`: of every model); kinds
+    /// without events are absent.
+    func eventCounts(model: String?) throws -> [EventKind: Int]
     /// Names of every model the store has seen.
     func modelNames() throws -> [String]
 

@@ -1,6 +1,7 @@
 extension Templates {
-    /// Every page: the head (inline CSS, light and dark), the navigation, the "Reconcile now"
-    /// form, the page's `body` (rendered markup) and the footer. Works with JavaScript off.
+    /// Every page: the head (inline CSS, light and dark), a skip link, the navigation, the
+    /// "Reconcile now" form, the page's `body` (rendered markup) and the footer. Works with
+    /// JavaScript off; loads nothing from anywhere.
     static let layout = """
         <!DOCTYPE html>
         <html lang="en">
@@ -12,6 +13,7 @@ extension Templates {
         <style>{{{css}}}</style>
         </head>
         <body>
+        <a class="skip" href="#main">Skip to content</a>
         <header>
         <nav aria-label="Sections">
         <a class="brand" href="/ui">Sluice</a>
@@ -26,12 +28,12 @@ extension Templates {
         {{/reconcile}}
         </header>
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-        <main>
+        <main id="main">
         <h1>{{heading}}</h1>
         {{{body}}}
         </main>
         <footer>
-        <p>Served by {{server}} at {{now}}.{{#planMadeAt}} Plan made {{planMadeAt}}{{#revision}} at revision <code>{{revision}}</code>{{/revision}}.{{/planMadeAt}}</p>
+        <p>Served by {{server}} at <time datetime="{{now}}">{{now}}</time>.{{#planMadeAt}} Plan made {{planMadeAt}}{{#revision}} at revision <code>{{revision}}</code>{{/revision}}.{{/planMadeAt}}</p>
         </footer>
         </body>
         </html>

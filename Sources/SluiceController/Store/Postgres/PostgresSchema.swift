@@ -92,6 +92,10 @@ enum PostgresSchema {
             """,
             "CREATE INDEX work_claimable ON work(not_before, model) WHERE done_at IS NULL",
         ]),
+        // The web UI's event log filtered by kind, and its counts of each kind, without reading every event.
+        ("v7: events by kind", [
+            "CREATE INDEX events_kind ON events(kind, id)",
+        ]),
     ]
 
     /// The advisory lock key (database-wide, transaction-scoped) that lets one process at a time migrate.

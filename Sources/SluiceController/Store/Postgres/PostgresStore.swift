@@ -304,20 +304,75 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try read(#"SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model COLLATE "C""#).map(Self.publication)
     }
 
+    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+        try read(#"""
+            SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
+            FROM (SELECT id, model, version, published_at, retired_at,
+                         ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+            LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
+            WHERE p.n <= $1 ORDER BY p.model COLLATE "C", p.id
+            """#, [.int(lastPerModel)]).map { r in
+            PublishedMetrics(model: try r.string("model"), version: try r.string("version"), publishedAt: try r.date("published_at"),
+                             retiredAt: try r.optionalDate("retired_at"),
+                             metrics: (try r.optionalString("metrics").map(Self.json)?.objectValue ?? [:]).compactMapValues(\.doubleValue))
+        }
+    }
+
     public func events(model: String?, limit: Int) throws -> [EventRecord] {
         let rows = if let model {
             try read("SELECT * FROM events WHERE model = $1 ORDER BY id DESC LIMIT $2", [.text(model), .int(limit)])
         } else {
             try read("SELECT * FROM events ORDER BY id DESC LIMIT $1", [.int(limit)])
         }
-        return try rows.reversed().map { r in
-            let word = try r.string("kind")
-            guard let kind = EventKind(rawValue: word) else {
-                throw StoreError("the store \(label) holds an event of model \(try r.string("model")) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+        return try rows.reversed().map(event)
+    }
+
+    public func eventLog(_ query: EventLogQuery) throws -> [LoggedEvent] {
+        // One indexed query a kind (newest first, each at most the limit), merged: never a sort of every match.
+        let kinds: [String?] = query.kinds.isEmpty ? [nil] : query.kindWords
+        var page: [LoggedEvent] = []
+        for kind in kinds {
+            var conditions: [String] = []
+            var params: [PGValue?] = []
+            if let model = query.model {
+                params.append(.text(model))
+                conditions.append("model = $\(params.count)")
             }
-            return EventRecord(at: try r.date("at"), model: try r.string("model"), kind: kind, message: try r.string("message"),
-                               revision: try r.optionalString("revision"))
+            if let kind {
+                params.append(.text(kind))
+                conditions.append("kind = $\(params.count)")
+            }
+            if let before = query.before {
+                params.append(.int(before))
+                conditions.append("id < $\(params.count)")
+            }
+            params.append(.int(max(0, query.limit)))
+            let sql = "SELECT * FROM events" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT $\(params.count)"
+            page += try read(sql, params).map { r in LoggedEvent(sequence: try r.int64("id"), event: try event(r)) }
         }
+        return Array(page.sorted { $0.sequence > $1.sequence }.prefix(max(0, query.limit)))
+    }
+
+    public func eventCounts(model: String?) throws -> [EventKind: Int] {
+        let rows = if let model {
+            try read("SELECT kind, COUNT(*) AS n FROM events WHERE model = $1 GROUP BY kind", [.text(model)])
+        } else {
+            try read("SELECT kind, COUNT(*) AS n FROM events GROUP BY kind")
+        }
+        var counts: [EventKind: Int] = [:]
+        // A kind a newer Sluice wrote is not counted (the log itself names it).
+        for r in rows { if let kind = EventKind(rawValue: try r.string("kind")) { counts[kind] = try r.int("n") } }
+        return counts
+    }
+
+    /// An event row, or an error naming the kind this Sluice does not know.
+    private func event(_ r: PGRow) throws -> EventRecord {
+        let word = try r.string("kind")
+        guard let kind = EventKind(rawValue: word) else {
+            throw StoreError("the store \(label) holds an event of model \(try r.string("model")) of kind \"\(word)\", which this Sluice does not know (a newer Sluice wrote it); upgrade Sluice to read the history")
+        }
+        return EventRecord(at: try r.date("at"), model: try r.string("model"), kind: kind, message: try r.string("message"),
+                           revision: try r.optionalString("revision"))
     }
 
     public func modelNames() throws -> [String] {
