@@ -7,7 +7,8 @@ import SluiceUI
 /// time (bench/ui/run.py drives it). Fills a real SQLite store with ``UIBenchData`` (N models and
 /// one named `big` with V versions), then renders each page K times in process, as the routes do
 /// (store reads, plan from the cache, templates), and prints one JSON line: per page the median
-/// and p90 in milliseconds and the bytes of its HTML. `--store` keeps the store at FILE (which
+/// and p90 in milliseconds and the bytes of its HTML; and the same for each store read the pages
+/// make (whole-store reads, and the per-model ones of `big`), timed alone. `--store` keeps the store at FILE (which
 /// must not exist) for timing the same pages over HTTP with `sluice ui`; otherwise it is removed.
 enum UIBench {
     /// The pages timed: `/ui` (first page, a sort with a later page, a label filter), the model
@@ -46,7 +47,31 @@ enum UIBench {
             let plan = UIPlan(plan: data.plan, manifests: data.manifests, revision: String(repeating: "a", count: 40), madeAt: Date())
             let ui = try UI(context: UIContext(store: store, plans: PlanCache(maxAge: .seconds(86_400)) { plan },
                                                reconcile: .init(tokenRequired: false), server: "sluice-bench"))
-            var results: [JSON] = []
+            var results: [JSON] = [], reads: [JSON] = []
+            // What the pages spend their time on: the store's reads they make, timed alone.
+            let storeReads: [(String, () throws -> Void)] = [
+                ("modelNames()", { _ = try store.modelNames() }),
+                ("conditions()", { _ = try store.conditions() }),
+                ("monitorStates()", { _ = try store.monitorStates() }),
+                ("activePublications()", { _ = try store.activePublications() }),
+                ("observe()", { _ = try store.observe() }),
+                ("events(model: nil, limit: 500)", { _ = try store.events(model: nil, limit: 500) }),
+                ("versions(model: \"big\")", { _ = try store.versions(model: "big") }),
+                ("verdicts(model: \"big\")", { _ = try store.verdicts(model: "big") }),
+                ("publications(model: \"big\")", { _ = try store.publications(model: "big") }),
+            ]
+            for (name, read) in storeReads {
+                try read()
+                var times: [Double] = []
+                for _ in 0..<runs {
+                    let start = clock.now
+                    try read()
+                    times.append(seconds(clock.now - start) * 1_000)
+                }
+                times.sort()
+                reads.append(["read": .string(name), "median_ms": .number(times[times.count / 2]),
+                              "p90_ms": .number(times[min(times.count - 1, times.count * 9 / 10)])])
+            }
             for page in pages {
                 let (path, query) = split(page)
                 let render = { () throws -> UIPage in
@@ -77,7 +102,7 @@ enum UIBench {
                 "records": .number(Double(data.records.versions.count + data.records.verdicts.count + data.records.publications.count
                     + data.records.events.count + data.records.conditions.count + data.records.monitorStates.count)),
                 "generate_s": .number(seconds(filled - generated)), "import_s": .number(seconds(imported - filled)),
-                "store_bytes": .number(Double(size)), "pages": .array(results),
+                "store_bytes": .number(Double(size)), "pages": .array(results), "reads": .array(reads),
             ]
             print(out.canonical())
             exit(0)

@@ -33,14 +33,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.join(ROOT, ".build", "release")
 
 
-def build():
-    for product in ["sluice-bench", "sluice"]:
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+def build(product):
+    subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+
+
+def source_has_ui_command():
+    """Whether the sources have `sluice ui` (another part of issue 16 adds it): no release build of
+    `sluice` is made for nothing."""
+    folder = os.path.join(ROOT, "Sources", "sluice")
+    for name in os.listdir(folder):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            if 'commandName: "ui"' in f.read():
+                return True
+    return False
 
 
 def has_ui_command():
-    """Whether this build has `sluice ui` (another part of issue 16 adds it)."""
-    proc = subprocess.run([os.path.join(BIN, "sluice"), "ui", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    """Whether the release `sluice` has `sluice ui --store`."""
+    binary = os.path.join(BIN, "sluice")
+    if not os.path.exists(binary):
+        return False
+    proc = subprocess.run([binary, "ui", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return proc.returncode == 0 and "--store" in proc.stdout
 
 
@@ -130,8 +143,10 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the release binaries as they are")
     args = ap.parse_args()
     if not args.no_build:
-        build()
-    serve = has_ui_command()
+        build("sluice-bench")
+        if source_has_ui_command():
+            build("sluice")
+    serve = source_has_ui_command() and has_ui_command()
     info = machine()
     results = []
     workdir = tempfile.mkdtemp(prefix="sluice-bench-ui-")
@@ -171,6 +186,12 @@ def main():
             print(line)
     if not serve:
         print("\nNot timed over HTTP: this build has no `sluice ui` command.")
+    print("\nThe store's reads alone (SQLite, in process):\n")
+    print("| models | read | median (ms) | p90 (ms) |")
+    print("|---:|---|---:|---:|")
+    for r in results:
+        for x in r.get("reads", []):
+            print(f"| {r['models']:,} | `{x['read']}` | {x['median_ms']:.1f} | {x['p90_ms']:.1f} |")
 
 
 if __name__ == "__main__":
