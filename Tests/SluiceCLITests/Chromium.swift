@@ -43,10 +43,11 @@ struct Chromium {
         try run(["--dump-dom", url], window: window, timeout: timeout)
     }
 
-    /// A PNG of the window's worth of the page, written to `file`.
-    func screenshot(_ url: String, to file: URL, window: Window = .desktop, timeout: Double = 60) throws {
+    /// A PNG of the window's worth of the page, written to `file`; with `dark`, as a browser set to
+    /// a dark colour scheme shows it (`prefers-color-scheme: dark`).
+    func screenshot(_ url: String, to file: URL, window: Window = .desktop, dark: Bool = false, timeout: Double = 60) throws {
         try? FileManager.default.removeItem(at: file)
-        _ = try run(["--screenshot=\(file.path)", url], window: window, timeout: timeout)
+        _ = try run((dark ? ["--force-dark-mode"] : []) + ["--screenshot=\(file.path)", url], window: window, timeout: timeout)
         guard FileManager.default.fileExists(atPath: file.path) else { throw TestFailure("chromium wrote no screenshot of \(url) to \(file.path)") }
     }
 

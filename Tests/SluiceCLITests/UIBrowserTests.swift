@@ -8,7 +8,8 @@ import SluiceCore
 /// screenshots under `.build/ui-screenshots/` for people to look at:
 ///
 /// - `models.png`, `models-phone.png`: `/ui` at 1280×900 and at 375×800;
-/// - `model-iris.png`: `/ui/models/iris`; `plan.png`: `/ui/plan`; `events.png`: `/ui/events`.
+/// - `model-iris.png`: `/ui/models/iris`; `plan.png`: `/ui/plan`; `events.png`: `/ui/events`;
+/// - `models-dark.png`, `model-iris-dark.png`: the same in a browser set to dark.
 ///
 /// Without Chromium the test is skipped, saying to run `scripts/deps`; under CI (`CI` set) it runs
 /// and fails with that message instead, so that a CI machine cannot pass by lacking the browser.
@@ -57,12 +58,14 @@ import SluiceCore
         #expect(waitUntil(timeout: 60) { (try? http("GET", base + "/readyz"))?.status == 200 }, "\(controller.output)")
 
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
-        func shot(_ path: String, _ name: String, _ window: Chromium.Window = .desktop) throws {
-            try chromium.screenshot(base + path, to: Self.screenshots.appendingPathComponent(name), window: window)
+        func shot(_ path: String, _ name: String, _ window: Chromium.Window = .desktop, dark: Bool = false) throws {
+            try chromium.screenshot(base + path, to: Self.screenshots.appendingPathComponent(name), window: window, dark: dark)
         }
         try shot("/ui", "models.png")
         try shot("/ui", "models-phone.png", .phone)
+        try shot("/ui", "models-dark.png", dark: true)
         try shot("/ui/models/iris", "model-iris.png")
+        try shot("/ui/models/iris", "model-iris-dark.png", dark: true)
         try shot("/ui/plan", "plan.png")
         try shot("/ui/events", "events.png")
 
