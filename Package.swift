@@ -109,7 +109,12 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "sluice-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-bench"),
+        // The engine's benchmark (bench/engine.py) and the web UI's (`sluice-bench ui`, bench/ui/).
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore"],
+            path: "Sources/sluice-bench"
+        ),
         // Helpers shared by the test targets (not part of any product).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Fakes for in-process tests of the effectful code: a fixed clock, a fake deploy target,

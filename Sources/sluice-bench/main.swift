@@ -4,6 +4,7 @@
 //
 //   sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]
 //   sluice-bench --read FILE.csv [--runs N]
+//   sluice-bench ui --models N [--big-versions V] [--runs K] [--store FILE]   (the web UI's pages, UIBench.swift)
 import Foundation
 import SluiceCore
 import SluiceLearn
@@ -33,6 +34,7 @@ func readCSV(_ path: String) -> DataFrame {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "ui" { UIBench.run(Array(args.dropFirst())) }
 var runs = 1
 if let i = args.firstIndex(of: "--runs") {
     runs = Int(args[i + 1]) ?? 1
