@@ -65,6 +65,10 @@ public enum ControllerEndpoint {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
         }
         router.post("reconcile") { request, _ -> Response in
+            // A browser's request from another site's page (a git host's webhook sends no Origin).
+            if let site = UIRoutes.crossSite(request) {
+                return text(.forbidden, "refused: POST /reconcile from \(site); a browser may start a cycle only from this server's own pages (Reconcile now)\n")
+            }
             if let token, let refusal = refusal(request, token: token) { return refusal }
             controller.trigger("POST /reconcile")
             return text(.accepted, controller.cyclesHere ? "a cycle starts now\n" : "passed on to the replica that leads: a cycle starts there now\n")

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import SluiceController
+import SluiceCore
 import SluiceUI
 
 /// The web UI's routes (issue 16), on the controller's endpoint and on `sluice ui`'s:
@@ -86,8 +87,15 @@ public enum UIRoutes {
     /// for `HEAD`, without its body.
     static func respond(_ request: Request, _ render: @escaping @Sendable (UIQuery) throws -> UIPage) async throws -> Response {
         let query = UIQuery(parsing: request.uri.query ?? "")
-        let page = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UIPage, any Error>) in
-            DispatchQueue.global().async { continuation.resume(with: Result { try render(query) }) }
+        let page = await withCheckedContinuation { (continuation: CheckedContinuation<UIPage, Never>) in
+            DispatchQueue.global().async {
+                // A store that cannot be read (or holds what this build cannot read) is a page that
+                // says so, escaped, rather than a bare 500.
+                do { continuation.resume(returning: try render(query)) } catch {
+                    continuation.resume(returning: UIPage(status: 503, html: message(
+                        "The store cannot be read", "\(Redaction.text("\(error)")) Reload once the store answers; sluice status says the same from a shell.")))
+                }
+            }
         }
         let response = html(HTTPResponse.Status(code: page.status), page.html)
         return request.method == .head ? Response(status: response.status, headers: response.headers) : response
@@ -189,7 +197,7 @@ public enum UIRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))

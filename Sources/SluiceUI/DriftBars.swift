@@ -41,7 +41,7 @@ struct DriftBars {
             let y = Self.top + Self.row * Double(i)
             s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 14))\" text-anchor=\"end\">\(HTML.escape(b.feature))</text>"
             s += "<rect class=\"bar level-\(HTML.escape(b.level))\" data-feature=\"\(HTML.escape(b.feature))\" x=\"\(n(left))\" y=\"\(n(y + 3))\""
-            s += " width=\"\(n(max(x(b.value) - left, 1)))\" height=\"\(n(Self.row - 6))\"><title>\(HTML.escape(b.feature)): \(statistic) \(UIFormat.metric(b.value)) (\(b.level))</title></rect>"
+            s += " width=\"\(n(max(x(b.value) - left, 1)))\" height=\"\(n(Self.row - 6))\"><title>\(HTML.escape(b.feature)): \(statistic) \(UIFormat.metric(b.value)) (\(HTML.escape(b.level)))</title></rect>"
         }
         // The lines over the bars, the values over the lines. The warn label ends at its line and the
         // breach label starts at its own, so close lines do not collide.

@@ -49,8 +49,12 @@ public enum Health: String, Sendable, CaseIterable, Comparable {
     ///   - condition: what the last cycle recorded for it, if any.
     ///   - monitor: what monitoring last saw, if it is monitored.
     ///   - manifest: its manifest, if it has one (a suspended manifest is suspended whatever the store says).
-    public static func of(condition: ConditionRecord?, monitor: MonitorState?, manifest: Manifest?) -> Health {
+    ///   - planned: the current plan's condition for it: a manifest that does not read or data that
+    ///     cannot be had (`failed`) and a withheld retirement (`blocked`) show now, before a cycle records them.
+    public static func of(condition: ConditionRecord?, monitor: MonitorState?, manifest: Manifest?, planned: Condition? = nil) -> Health {
         if manifest?.suspend == true || condition?.condition == Condition.suspended.rawValue { return .suspended }
+        if planned == .failed { return .failed }
+        if planned == .blocked { return .stalled }
         switch condition?.condition {
         case Condition.failed.rawValue?: return .failed
         case Condition.blocked.rawValue?: return .stalled
@@ -77,6 +81,9 @@ public enum Sync: String, Sendable, CaseIterable {
     case pending
     /// The store knows it, the manifests do not (retired, or its manifest was removed).
     case orphan
+    /// The plan cannot bring it in line: its manifest or data does not read, or a safety rule
+    /// withholds its retirement (the health says which).
+    case blocked
     /// There is no plan to tell (see ``UIPlan/problem``).
     case unknown
 
@@ -86,6 +93,7 @@ public enum Sync: String, Sendable, CaseIterable {
         case .synced: "up to date"
         case .pending: "changes pending"
         case .orphan: "not in the manifests"
+        case .blocked: "cannot sync"
         case .unknown: "unknown"
         }
     }
@@ -94,6 +102,7 @@ public enum Sync: String, Sendable, CaseIterable {
     public static func of(_ model: String, in plan: UIPlan) -> Sync {
         guard plan.plan != nil else { return .unknown }
         guard let item = plan.item(model) else { return .orphan }
-        return item.actions.isEmpty ? .synced : .pending
+        if !item.actions.isEmpty { return .pending }
+        return item.condition == .failed || item.condition == .blocked ? .blocked : .synced
     }
 }

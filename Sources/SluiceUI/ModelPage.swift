@@ -41,7 +41,7 @@ extension UI {
     /// The header's facts: health and sync, the condition's message, the version in service, the
     /// target, labels, manifest file and the last reconcile.
     func facts(_ r: ModelRecords, plan: UIPlan) -> [String: Any] {
-        let health = Health.of(condition: r.condition, monitor: r.monitor, manifest: r.manifest)
+        let health = Health.of(condition: r.condition, monitor: r.monitor, manifest: r.manifest, planned: plan.item(r.name)?.condition)
         let sync = Sync.of(r.name, in: plan)
         var o: [String: Any] = [
             "health": health.rawValue, "healthWords": health.words, "healthSymbol": health.symbol,

@@ -13,15 +13,23 @@ extension UI {
         let query = asked.withoutNotice  // links do not carry it; the layout says it once
         let plan = context.plans.current()
         let store = context.store
+        let view = ModelsView(query)
+        // The publications' metrics are read for every model only when the order depends on them;
+        // otherwise for the page's rows alone (the read that grows with the fleet's history).
+        let everyHistory = view.sort == .metric || view.sort == .trend
         let rows = ModelsRow.all(names: try store.modelNames(), plan: plan, conditions: try store.conditions(),
                                  monitors: try store.monitorStates(), active: try store.activePublications(),
-                                 history: try store.publishedMetrics(lastPerModel: ModelsRow.sparklinePoints + 1))
-        let view = ModelsView(query)
+                                 history: everyHistory ? try store.publishedMetrics(lastPerModel: ModelsRow.sparklinePoints + 1, models: nil) : nil)
         let candidates = rows.filter(view.matchesLabelsAndName)
         let shown = view.sorted(view.healths.isEmpty ? candidates : candidates.filter(view.matches))
         let number = view.pageShown(of: shown.count)
         let start = (number - 1) * ModelsView.pageSize
-        let pageRows = shown[start..<min(shown.count, start + ModelsView.pageSize)]
+        var pageRows = Array(shown[start..<min(shown.count, start + ModelsView.pageSize)])
+        if !everyHistory, !pageRows.isEmpty {
+            let history = Dictionary(grouping: try store.publishedMetrics(lastPerModel: ModelsRow.sparklinePoints + 1, models: pageRows.map(\.name)),
+                                     by: \.model)
+            for i in pageRows.indices { pageRows[i].attach(history[pageRows[i].name] ?? []) }
+        }
 
         var object: [String: Any] = [
             "headers": headers(view, query),

@@ -52,34 +52,43 @@ struct ModelsRow {
     ///   - names: the store's model names.
     ///   - plan: the current plan and its manifests.
     ///   - conditions, monitors, active: the store's whole-store reads.
-    ///   - history: ``Store/publishedMetrics(lastPerModel:)`` with one more than ``sparklinePoints``
-    ///     (so that a longer history is known to be cut).
+    ///   - history: ``Store/publishedMetrics(lastPerModel:models:)`` with one more than ``sparklinePoints``
+    ///     (so that a longer history is known to be cut); `nil` to leave the rows without it (a page
+    ///     whose order does not depend on it attaches it to the rows it shows: ``attach(_:)``).
     /// - Complexity: O(m log m + p) for m models and p publications (dictionary look-ups, one sort by name).
     static func all(names: [String], plan: UIPlan, conditions: [ConditionRecord], monitors: [MonitorState],
-                    active: [PublicationRecord], history: [PublishedMetrics]) -> [ModelsRow] {
+                    active: [PublicationRecord], history: [PublishedMetrics]?) -> [ModelsRow] {
         let conditions = Dictionary(conditions.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
         let monitors = Dictionary(monitors.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
         let active = Dictionary(active.map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
-        let history = Dictionary(grouping: history, by: \.model)
-        let all = Set(names).union(plan.manifests.map(\.name)).union(active.keys).union(history.keys).sorted()
+        let history = history.map { Dictionary(grouping: $0, by: \.model) }
+        let all = Set(names).union(plan.manifests.map(\.name)).union(active.keys).union(history.map { Array($0.keys) } ?? []).sorted()
         return all.map { name in
             let manifest = plan.manifest(name)
-            let metric = manifest?.gate.first?.metric ?? "accuracy"
             let serving = active[name]
-            let all = history[name] ?? []
-            let published = all.suffix(sparklinePoints)
-            let value = serving.flatMap { s in published.last { $0.version == s.version }?.metrics[metric] }
-            let lastTwo = published.reversed().lazy.compactMap { $0.metrics[metric] }.filter(\.isFinite).prefix(2)
-            let trend = lastTwo.count == 2 ? lastTwo.first! - lastTwo.dropFirst().first! : nil
-            return ModelsRow(
+            var row = ModelsRow(
                 name: name,
-                health: Health.of(condition: conditions[name], monitor: monitors[name], manifest: manifest),
+                health: Health.of(condition: conditions[name], monitor: monitors[name], manifest: manifest, planned: plan.item(name)?.condition),
                 sync: Sync.of(name, in: plan),
-                version: serving?.version, metric: metric, value: value,
-                published: published, truncated: all.count > sparklinePoints, trend: trend,
+                version: serving?.version, metric: manifest?.gate.first?.metric ?? "accuracy", value: nil,
+                published: [], truncated: false, trend: nil,
                 checkedAt: conditions[name]?.checkedAt,
                 target: manifest?.deploy.summary ?? serving?.deploy.summary,
                 labels: manifest?.labels ?? [:])
+            if let history { row.attach(history[name] ?? []) }
+            return row
         }
+    }
+
+    /// Sets what comes from the model's last publications: the sparkline's points, the gate
+    /// metric of the version in service and the trend.
+    /// - Parameter all: the model's last publications, oldest first (one more than ``sparklinePoints``).
+    mutating func attach(_ all: [PublishedMetrics]) {
+        published = all.suffix(Self.sparklinePoints)
+        truncated = all.count > Self.sparklinePoints
+        let metric = self.metric
+        value = version.flatMap { v in published.last { $0.version == v }?.metrics[metric] }
+        let lastTwo = published.reversed().lazy.compactMap { $0.metrics[metric] }.filter(\.isFinite).prefix(2)
+        trend = lastTwo.count == 2 ? lastTwo.first! - lastTwo.dropFirst().first! : nil
     }
 }

@@ -105,10 +105,11 @@ struct ModelsView {
     /// Changes pending first, then models not in the manifests, unknown, and up to date.
     static func syncRank(_ sync: Sync) -> Int {
         switch sync {
-        case .pending: 0
-        case .orphan: 1
-        case .unknown: 2
-        case .synced: 3
+        case .blocked: 0
+        case .pending: 1
+        case .orphan: 2
+        case .unknown: 3
+        case .synced: 4
         }
     }
 

@@ -36,7 +36,8 @@ struct Sparkline {
         let low = drawn.map(\.value).min()!, high = drawn.map(\.value).max()!
         let w = Self.width - 2 * Self.pad, h = Self.height - 2 * Self.pad
         func x(_ i: Int) -> Double { drawn.count == 1 ? Self.width / 2 : Self.pad + w * Double(i) / Double(drawn.count - 1) }
-        func y(_ v: Double) -> Double { high == low ? Self.height / 2 : Self.pad + h * (high - v) / (high - low) }
+        // Halves: the span of two finite values is finite even at ±Double.greatestFiniteMagnitude.
+        func y(_ v: Double) -> Double { high == low ? Self.height / 2 : Self.pad + h * (high / 2 - v / 2) / (high / 2 - low / 2) }
         let label = HTML.escape(words)
         var out = "<svg class=\"sparkline\" role=\"img\" aria-label=\"\(label)\" width=\"\(Self.num(Self.width))\" height=\"\(Self.num(Self.height))\""
             + " viewBox=\"0 0 \(Self.num(Self.width)) \(Self.num(Self.height))\"><title>\(label)</title>"
@@ -52,6 +53,7 @@ struct Sparkline {
 
     /// A coordinate to one decimal, the same on every machine (`12.5`, `3`).
     static func num(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e12 else { return "0" }  // never a coordinate here; a trap if converted
         let tenths = Int((v * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
         let a = abs(tenths)

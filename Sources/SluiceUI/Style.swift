@@ -51,7 +51,7 @@ enum Style {
         .badge{display:inline-block;white-space:nowrap;padding:0 .55em;border:1px solid currentColor;border-radius:2em;font-size:.92em}
         .health-ready{color:var(--ok)}.health-failed{color:var(--bad)}.health-rejected,.health-stalled{color:var(--warn)}
         .health-degraded,.health-drifted{color:var(--other)}.health-suspended,.health-pending,.health-retired{color:var(--muted)}
-        .sync-pending{color:var(--info)}.sync-orphan,.sync-unknown{color:var(--muted)}
+        .sync-pending{color:var(--info)}.sync-blocked{color:var(--bad)}.sync-orphan,.sync-unknown{color:var(--muted)}
         .label{display:inline-block;margin:1px 0;padding:0 .5em;border-radius:2em;background:var(--head);border:1px solid var(--line);color:var(--fg);font-size:.9em;white-space:nowrap}
         .pager{display:flex;gap:1em;margin:.6em 0}
         svg text{font:11px system-ui,sans-serif;fill:currentColor}

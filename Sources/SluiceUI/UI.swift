@@ -34,9 +34,18 @@ public struct UI: Sendable {
     /// - Throws: when a template does not parse (a bug, caught by the tests).
     public init(context: UIContext) throws {
         self.context = context
+        // `{{x}}` escapes with ``HTML/escape(_:)``, scalar by scalar: the library's own escaping goes
+        // by Characters, and lets a `"` followed by a combining mark through (a way out of an attribute).
+        MustacheContentTypes.register(EscapedHTML(), named: EscapedHTML.name)
         var library = MustacheLibrary()
-        for (name, text) in Templates.all { try library.register(text, named: name) }
+        for (name, text) in Templates.all { try library.register("{{% CONTENT_TYPE: \(EscapedHTML.name)}}" + text, named: name) }
         self.library = library
+    }
+
+    /// The content type of every template: HTML escaped by ``HTML/escape(_:)``.
+    struct EscapedHTML: MustacheContentType {
+        static let name = "SLUICE_HTML"
+        func escapeText(_ text: String) -> String { HTML.escape(text) }
     }
 
     /// A template rendered with `object` (dictionaries of strings, numbers, booleans and arrays).

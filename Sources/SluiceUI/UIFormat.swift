@@ -38,7 +38,8 @@ public enum UIFormat {
     /// A metric: at most four decimals, no trailing zeros (`0.9667`, `1`).
     public static func metric(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
-        return JSON.format((value * 10_000).rounded() / 10_000)
+        // Rounded to four decimals where that can change the digits; beyond 1e15 there are none to round.
+        return JSON.format(abs(value) < 1e15 ? (value * 10_000).rounded() / 10_000 : value)
     }
 
     /// A signed difference: `+0.0125`, `−0.03`, `0`.

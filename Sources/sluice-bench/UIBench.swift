@@ -55,7 +55,7 @@ enum UIBench {
                 ("monitorStates()", { _ = try store.monitorStates() }),
                 ("activePublications()", { _ = try store.activePublications() }),
                 // What /ui asks for its sparklines (ModelsRow.sparklinePoints + 1).
-                ("publishedMetrics(lastPerModel: 21)", { _ = try store.publishedMetrics(lastPerModel: 21) }),
+                ("publishedMetrics(lastPerModel: 21)", { _ = try store.publishedMetrics(lastPerModel: 21, models: nil) }),
                 ("observe()", { _ = try store.observe() }),
                 ("events(model: nil, limit: 500)", { _ = try store.events(model: nil, limit: 500) }),
                 ("versions(model: \"big\")", { _ = try store.versions(model: "big") }),

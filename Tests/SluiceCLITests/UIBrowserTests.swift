@@ -96,7 +96,7 @@ import SluiceCore
         let health = Dictionary(rows.map { ($0.attributes["data-model"]!, $0.attributes["data-health"] ?? "") }, uniquingKeysWith: { a, _ in a })
         #expect(health == ["iris": "ready", "strict": "rejected", "broken": "failed", "paused": "suspended", "gone": "retired"])
         for row in rows {
-            #expect(["synced", "pending", "orphan", "unknown"].contains(row.attributes["data-sync"] ?? ""), "\(row.attributes)")
+            #expect(["synced", "pending", "orphan", "unknown", "blocked"].contains(row.attributes["data-sync"] ?? ""), "\(row.attributes)")
         }
         #expect(rows.first { $0.attributes["data-model"] == "iris" }?.attributes["data-sync"] == "synced")
         #expect(rows.first { $0.attributes["data-model"] == "gone" }?.attributes["data-sync"] == "orphan")

@@ -121,14 +121,18 @@ import TestSupport
         try publish("c-none", "unrecorded", at: 50)
         try store.recordRetirement(model: "c-none", at: Date(timeIntervalSince1970: 60))
 
-        let last3 = try store.publishedMetrics(lastPerModel: 3)
+        let last3 = try store.publishedMetrics(lastPerModel: 3, models: nil)
         #expect(last3.map { "\($0.model)/\($0.version)" } == ["b-wine/w1", "c-none/unrecorded", "iris/v2", "iris/v3", "iris/v2"])
         #expect(last3.map { $0.metrics["accuracy"] } == [0.95, nil, 0.91, 0.92, 0.91])
         #expect(last3.map { $0.retiredAt == nil } == [true, false, false, false, true], "only each model's newest publication may be open")
         #expect(last3[2].publishedAt == Date(timeIntervalSince1970: 20) && last3[2].retiredAt == Date(timeIntervalSince1970: 30))
         #expect(last3[1].metrics.isEmpty, "a version the store has no record of has no metrics")
-        #expect(try store.publishedMetrics(lastPerModel: 10).filter { $0.model == "iris" }.map(\.version) == ["v1", "v2", "v3", "v2"])
-        #expect(try store.publishedMetrics(lastPerModel: 0).isEmpty)
+        #expect(try store.publishedMetrics(lastPerModel: 10, models: nil).filter { $0.model == "iris" }.map(\.version) == ["v1", "v2", "v3", "v2"])
+        #expect(try store.publishedMetrics(lastPerModel: 0, models: nil).isEmpty)
+        // Only the models asked for (a page of the Models page), each with its own last ones.
+        #expect(try store.publishedMetrics(lastPerModel: 10, models: ["iris"]) == store.publishedMetrics(lastPerModel: 10, models: nil).filter { $0.model == "iris" })
+        #expect(try store.publishedMetrics(lastPerModel: 10, models: []).isEmpty)
+        #expect(try store.publishedMetrics(lastPerModel: 2, models: ["iris", "no-such-model"]).map(\.version) == ["v3", "v2"])
     }
 
     static func holder(_ token: String, pid: Int32 = getpid(), host: String = LeaseHolder.hostName, expires: Double) -> LeaseHolder {

@@ -202,9 +202,10 @@ public final class InMemoryStore: Store {
         state.withLock { $0.publications.filter { $0.retiredAt == nil }.sorted { $0.model < $1.model } }
     }
 
-    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
+    public func publishedMetrics(lastPerModel: Int, models: [String]?) throws -> [PublishedMetrics] {
         let s = state.withLock { $0 }
-        let byModel = Dictionary(grouping: s.publications, by: \.model)  // each model's in id order, as recorded
+        let only = models.map(Set.init)
+        let byModel = Dictionary(grouping: s.publications.filter { only?.contains($0.model) ?? true }, by: \.model)  // each model's in id order, as recorded
         let kept = byModel.keys.sorted().flatMap { byModel[$0]!.suffix(max(0, lastPerModel)) }
         var metrics: [String: [String: [String: Double]]] = [:]
         for p in kept { metrics[p.model, default: [:]][p.version] = [:] }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One publication of a version with that version's metrics: a point of a model's
 /// metric-over-publications history (the Models page's sparklines), read for every model at once
-/// with ``Store/publishedMetrics(lastPerModel:)``.
+/// with ``Store/publishedMetrics(lastPerModel:models:)``.
 public struct PublishedMetrics: Sendable, Equatable {
     public var model: String
     /// The version the publication put in service.

@@ -436,15 +436,17 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model").map(Self.publication) }
     }
 
-    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
-        try read { db in
+    public func publishedMetrics(lastPerModel: Int, models: [String]?) throws -> [PublishedMetrics] {
+        if let models, models.isEmpty { return [] }
+        let only = models.map { " WHERE model IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
+        return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
                 FROM (SELECT id, model, version, published_at, retired_at,
-                             ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+                             ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications\(only)) AS p
                 LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
                 WHERE p.n <= ? ORDER BY p.model, p.id
-                """, arguments: [lastPerModel]).map { r in
+                """, arguments: StatementArguments((models ?? []).map { $0 as any DatabaseValueConvertible } + [lastPerModel])).map { r in
                 let retired: Double? = r["retired_at"]
                 return PublishedMetrics(model: r["model"], version: r["version"], publishedAt: Date(timeIntervalSince1970: r["published_at"]),
                                         retiredAt: retired.map(Date.init(timeIntervalSince1970:)),

@@ -64,7 +64,8 @@ public protocol Store: LeaseStore {
     /// The last `lastPerModel` publications of every model, each with its version's metrics, in one
     /// read: by model (in byte order), then oldest publication first. A page showing every model's
     /// metric across its publications asks once, not once per model.
-    func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics]
+    /// - Parameter models: only these models' (`nil`: every model's).
+    func publishedMetrics(lastPerModel: Int, models: [String]?) throws -> [PublishedMetrics]
     func events(model: String?, limit: Int) throws -> [EventRecord]
     /// A page of the event log, newest first, each event with its sequence (the web UI's
     /// `/ui/events`). Reads only the page's rows, through an index, whatever the filter.

@@ -304,14 +304,16 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try read(#"SELECT * FROM publications WHERE retired_at IS NULL ORDER BY model COLLATE "C""#).map(Self.publication)
     }
 
-    public func publishedMetrics(lastPerModel: Int) throws -> [PublishedMetrics] {
-        try read(#"""
+    public func publishedMetrics(lastPerModel: Int, models: [String]?) throws -> [PublishedMetrics] {
+        if let models, models.isEmpty { return [] }
+        let only = models.map { " WHERE model IN (" + $0.indices.map { "$\($0 + 2)" }.joined(separator: ", ") + ")" } ?? ""
+        return try read(#"""
             SELECT p.model, p.version, p.published_at, p.retired_at, v.metrics
             FROM (SELECT id, model, version, published_at, retired_at,
-                         ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications) AS p
+                         ROW_NUMBER() OVER (PARTITION BY model ORDER BY id DESC) AS n FROM publications\#(only)) AS p
             LEFT JOIN versions AS v ON v.model = p.model AND v.id = p.version
             WHERE p.n <= $1 ORDER BY p.model COLLATE "C", p.id
-            """#, [.int(lastPerModel)]).map { r in
+            """#, [.int(lastPerModel)] + (models ?? []).map { .text($0) }).map { r in
             PublishedMetrics(model: try r.string("model"), version: try r.string("version"), publishedAt: try r.date("published_at"),
                              retiredAt: try r.optionalDate("retired_at"),
                              metrics: (try r.optionalString("metrics").map(Self.json)?.objectValue ?? [:]).compactMapValues(\.doubleValue))
