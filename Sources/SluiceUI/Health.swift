@@ -32,7 +32,7 @@ public enum Health: String, Sendable, CaseIterable, Comparable {
         case .rejected: "⊘"
         case .degraded: "▼"
         case .drifted: "≈"
-        case .suspended: "⏸"
+        case .suspended: "‖"
         case .pending: "…"
         case .ready: "✓"
         case .retired: "–"
