@@ -4,12 +4,17 @@ import SluiceCore
 import SluiceReconcile
 
 extension UI {
-    /// The gate history's rows: every verdict newest first, rule by rule (``VerdictRecord/details``
-    /// is ``SluiceReconcile/GateReport/json``), with the champion and the candidate's delta from it.
-    /// Built here (hundreds of verdicts), every value through ``HTML/escape(_:)``.
-    func gateHistory(_ r: ModelRecords) -> [String: Any] {
+    /// How many verdicts the gate history shows unless asked for all (`?verdicts=all`): the page of a
+    /// model with hundreds of versions stays small (half its bytes were the history).
+    static let recentVerdicts = 50
+
+    /// The gate history's rows: the newest ``recentVerdicts`` verdicts (every one with `all`), newest
+    /// first, rule by rule (``VerdictRecord/details`` is ``SluiceReconcile/GateReport/json``), with the
+    /// champion and the candidate's delta from it. Built here, every value through ``HTML/escape(_:)``.
+    func gateHistory(_ r: ModelRecords, all: Bool, query: UIQuery) -> [String: Any] {
         var html = ""
-        for v in r.verdicts.reversed() {
+        let shown = all ? r.verdicts[...] : r.verdicts.suffix(Self.recentVerdicts)
+        for v in shown.reversed() {
             let outcomes = v.details.arrayValue ?? []
             let championMetrics = v.champion.flatMap { r.versionOf[$0]?.metrics } ?? [:]
             let span = max(outcomes.count, 1)
@@ -34,7 +39,12 @@ extension UI {
                 html += (status.map { Self.mark($0) + " " + $0.words } ?? "?") + "</td></tr>\n"
             }
         }
-        return ["historyRows": html, "hasVerdicts": !r.verdicts.isEmpty]
+        var out: [String: Any] = ["historyRows": html, "hasVerdicts": !r.verdicts.isEmpty]
+        if shown.count < r.verdicts.count {
+            out["historyMore"] = "The newest \(shown.count) of \(r.verdicts.count) verdicts."
+            out["historyAllHref"] = HTML.modelPath(r.name) + query.setting("verdicts", to: "all").text + "#gate-history"
+        }
+        return out
     }
 
     /// A rule's outcome as a mark, so that it reads without its colour.

@@ -29,7 +29,7 @@ extension UI {
         let charts = metricCharts(records)
         object["charts"] = charts
         object["hasCharts"] = !charts.isEmpty
-        object.merge(gateHistory(records)) { a, _ in a }
+        object.merge(gateHistory(records, all: query["verdicts"] == "all", query: query.withoutNotice)) { a, _ in a }
         object.merge(publicationRows(records)) { a, _ in a }
         object.merge(planLines(name, plan: plan)) { a, _ in a }
         if let change = suspendChange(records.manifest) { object["suspendChange"] = change }

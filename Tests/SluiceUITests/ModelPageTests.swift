@@ -315,7 +315,11 @@ import SluiceTesting
         let ui = try ModelPageTests.ui(Self.store(versions: 500))
         let html = try ui.model("iris", UIQuery()).html
         #expect(html.components(separatedBy: "<tr data-version=").count - 1 == 500)
-        #expect(html.components(separatedBy: "<tr data-verdict=").count - 1 == 500)
+        #expect(html.components(separatedBy: "<tr data-verdict=").count - 1 == UI.recentVerdicts, "the newest verdicts, not all 500")
+        #expect(html.contains("The newest 50 of 500 verdicts. <a href=\"/ui/models/iris?verdicts=all#gate-history\">Show them all</a>"))
+        let all = try ui.model("iris", UIQuery(parsing: "verdicts=all")).html
+        #expect(all.components(separatedBy: "<tr data-verdict=").count - 1 == 500)
+        #expect(!all.contains("Show them all"))
         #expect(html.components(separatedBy: "<tr data-publication=").count - 1 == 50)
         #expect(html.components(separatedBy: "<circle class=\"point").count - 1 == 500)
         #expect(html.components(separatedBy: "<text x=").count < 500 + 40, "x labels thinned")

@@ -59,12 +59,13 @@ extension Templates {
         <section id="gate-history"><h2>Gate history</h2>
         {{#hasVerdicts}}
         <div class="scroll"><table>
-        <caption class="muted">Every verdict, newest first, rule by rule; delta is the candidate's value minus the champion's.</caption>
+        <caption class="muted">Verdicts, newest first, rule by rule; delta is the candidate's value minus the champion's.</caption>
         <thead><tr><th scope="col">Evaluated</th><th scope="col">Candidate</th><th scope="col">Verdict</th><th scope="col">Champion</th><th scope="col">Metric</th><th scope="col">Rule</th><th scope="col" class="num">Limit</th><th scope="col" class="num">Candidate</th><th scope="col" class="num">Champion</th><th scope="col" class="num">Delta</th><th scope="col">Outcome</th></tr></thead>
         <tbody>
         {{{historyRows}}}
         </tbody>
         </table></div>
+        {{#historyMore}}<p class="muted">{{historyMore}} <a href="{{historyAllHref}}">Show them all</a></p>{{/historyMore}}
         {{/hasVerdicts}}
         {{^hasVerdicts}}<p class="muted">No verdict yet.</p>{{/hasVerdicts}}
         </section>
