@@ -11,13 +11,10 @@ extension UIPlan {
     }
 
     /// The reading of a plan, or of why it could not be made.
-    /// - Parameters:
-    ///   - unmade: what to show when `make` declines to make one now (gives `nil`: a cycle holds the source).
-    ///   - make: makes the plan; what it throws becomes ``problem``.
-    public static func reading(at: Date, unmade: (() -> UIPlan)? = nil,
-                               _ make: () throws -> (plan: Plan, snapshot: Reconciler.Snapshot)?) -> UIPlan {
+    /// - Parameter make: makes the plan; what it throws becomes ``problem``.
+    public static func reading(at: Date, _ make: () throws -> (plan: Plan, snapshot: Reconciler.Snapshot)) -> UIPlan {
         do {
-            guard let (plan, snapshot) = try make() else { return unmade?() ?? .unavailable("The plan cannot be made now.", at: at) }
+            let (plan, snapshot) = try make()
             return made(plan, from: snapshot, at: at)
         } catch {
             return .unavailable("The plan cannot be made: \(error)", at: at)
