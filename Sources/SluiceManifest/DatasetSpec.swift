@@ -2,7 +2,8 @@ import SluiceLearn
 
 /// Where the data comes from and which rows test the model.
 public struct DatasetSpec: Sendable, Equatable {
-    /// A path relative to the repository root, or an `http(s)://` URL.
+    /// A path relative to the repository root, an `http(s)://` or `s3://` URL, or a database
+    /// (`postgres://…`, `sqlite:PATH`) read with ``query`` (``DatasetSourceKind``).
     public var source: String
     public var target: String
     /// `nil`: every column but the target.
@@ -14,8 +15,11 @@ public struct DatasetSpec: Sendable, Equatable {
     /// Pins of the content of `source` and `test`.
     public var sha256: String?
     public var testSha256: String?
+    /// The SQL query that reads a database `source` (required for one, refused for any other).
+    public var query: String?
 
-    public init(source: String, target: String, features: [String]?, split: SplitSpec, test: String?, sha256: String?, testSha256: String?) {
+    public init(source: String, target: String, features: [String]?, split: SplitSpec, test: String?, sha256: String?, testSha256: String?,
+                query: String? = nil) {
         self.source = source
         self.target = target
         self.features = features
@@ -23,8 +27,12 @@ public struct DatasetSpec: Sendable, Equatable {
         self.test = test
         self.sha256 = sha256
         self.testSha256 = testSha256
+        self.query = query
     }
 
-    /// Whether `source` (or `test`) is a URL rather than a file path.
+    /// Whether `source` (or `test`) is an `http(s)://` URL.
     public static func isURL(_ s: String) -> Bool { s.hasPrefix("http://") || s.hasPrefix("https://") }
+
+    /// Whether `source` (or `test`) is a file under the repository root (not a URL or a database).
+    public static func isLocalFile(_ s: String) -> Bool { DatasetSourceKind(s) == .file }
 }

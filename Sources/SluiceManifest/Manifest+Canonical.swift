@@ -11,6 +11,8 @@ extension Manifest {
             "target": .string(self.dataset.target),
             "features": self.dataset.features.map(JSON.strings) ?? .null,
         ]
+        // Only a database source has a query: other manifests keep their version identities.
+        if let query = self.dataset.query { dataset["query"] = .string(query) }
         if let test = self.dataset.test {
             dataset["test"] = .string(test)
         } else {
@@ -97,6 +99,7 @@ extension DeploySpec {
         switch self {
         case .directory(let path): ["target": "directory", "path": .string(path)]
         case .http(let url, let tokenEnv): ["target": "http", "url": .string(url), "tokenEnv": tokenEnv.map(JSON.string) ?? .null]
+        case .s3(let url): ["target": "s3", "url": .string(url)]
         }
     }
 
@@ -109,6 +112,9 @@ extension DeploySpec {
         case "http":
             guard let u = json["url"]?.stringValue else { return nil }
             self = .http(url: u, tokenEnv: json["tokenEnv"]?.stringValue)
+        case "s3":
+            guard let u = json["url"]?.stringValue else { return nil }
+            self = .s3(url: u)
         default: return nil
         }
     }

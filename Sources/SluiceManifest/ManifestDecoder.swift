@@ -185,13 +185,37 @@ struct FieldReader {
         return out
     }
 
+    /// A dataset location (``DatasetSourceKind``): a URL, a database, or a relative path that stays
+    /// inside the repository root.
     mutating func path(_ node: JSONNode?, _ path: String) -> String? {
         guard let node, let s = string(node, path) else { return nil }
-        if DatasetSpec.isURL(s) { return s }
-        if s.contains("://") {
-            fail(node, path, "\(node.snippet) uses an unsupported scheme; use a path relative to the repository root, or an http:// or https:// URL")
-            return nil
+        switch DatasetSourceKind(s) {
+        case .http, .postgres: return s
+        case .s3:
+            let rest = s.dropFirst("s3://".count)
+            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else {
+                fail(node, path, "\(node.snippet) does not name an object; expected s3://BUCKET/KEY")
+                return nil
+            }
+            return s
+        case .sqlite:
+            let file = String(s.dropFirst("sqlite:".count))
+            guard !file.isEmpty else {
+                fail(node, path, "\(node.snippet) names no database file; expected sqlite:PATH, a path relative to the repository root")
+                return nil
+            }
+            return relativePath(node, path, file) == nil ? nil : s
+        case .file:
+            if s.contains("://") {
+                fail(node, path, "\(node.snippet) uses an unsupported scheme; use a path relative to the repository root, an http(s):// or s3:// URL, or a database (postgres://…, sqlite:PATH) with \"query\"")
+                return nil
+            }
+            return relativePath(node, path, s)
         }
+    }
+
+    /// `s` when it is a relative path that stays inside the repository root.
+    private mutating func relativePath(_ node: JSONNode, _ path: String, _ s: String) -> String? {
         if s.hasPrefix("/") {
             fail(node, path, "\(node.snippet) is an absolute path; give a path relative to the repository root")
             return nil
@@ -256,8 +280,21 @@ struct FieldReader {
         if d["testSha256"] != nil, d["test"] == nil {
             fail(d["testSha256"], "\(p).testSha256", "pins a test file, but \"test\" is not set")
         }
+        var query: String?
+        if let q = d["query"] {
+            query = string(q, "\(p).query")
+            if let source, !DatasetSourceKind(source).isQuery {
+                fail(q, "\(p).query", "is set, but spec.dataset.source \"\(source)\" is not a database; a query reads a postgres://… or sqlite:PATH source. Remove it")
+            }
+        } else if let source, DatasetSourceKind(source).isQuery {
+            fail(d["source"], "\(p).query", "required field \"query\" is missing: the database source \"\(source)\" is read with a query (SELECT … ORDER BY …)")
+        }
+        if let test, DatasetSourceKind(test).isQuery {
+            fail(d["test"], "\(p).test", "\"\(test)\" is a database; a fixed test set must be a file or a URL (query the test rows into the source and use \"split\")")
+        }
         guard let source, let target else { return nil }
-        return DatasetSpec(source: source, target: target, features: features, split: split, test: test, sha256: sha, testSha256: testSha)
+        return DatasetSpec(source: source, target: target, features: features, split: split, test: test, sha256: sha, testSha256: testSha,
+                           query: query)
     }
 
     /// `spec.dataset.split`: the method first, since it decides the defaults of the other fields.
@@ -389,7 +426,7 @@ struct FieldReader {
             return nil
         }
         guard let targetNode = members.first(where: { $0.key == "target" })?.value else {
-            fail(node, "\(p).target", "required field \"target\" is missing; expected one of \"directory\", \"http\"")
+            fail(node, "\(p).target", "required field \"target\" is missing; expected one of \"directory\", \"http\", \"s3\"")
             return nil
         }
         guard let target = string(targetNode, "\(p).target") else { return nil }
@@ -411,8 +448,18 @@ struct FieldReader {
                 if ok { tokenEnv = s } else { fail(t, "\(p).tokenEnv", "\(t.snippet) is not an environment variable name") }
             }
             return .http(url: url, tokenEnv: tokenEnv)
+        case "s3":
+            guard let d = object(node, p, allowed: ManifestFields.s3Deploy, required: ["url"]),
+                  let url = string(d["url"], "\(p).url") else { return nil }
+            let rest = url.hasPrefix("s3://") ? url.dropFirst("s3://".count) : ""
+            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex,
+                  rest[rest.index(after: slash)...].contains(where: { $0 != "/" }) else {
+                fail(d["url"], "\(p).url", "\(d["url"]!.snippet) is not an s3://BUCKET/PREFIX URL (the prefix names the model's place in the bucket)")
+                return nil
+            }
+            return .s3(url: url)
         default:
-            fail(targetNode, "\(p).target", "unknown target \(targetNode.snippet)\(Suggestion.hint(target, ManifestFields.deployTargets)); expected one of \"directory\", \"http\"")
+            fail(targetNode, "\(p).target", "unknown target \(targetNode.snippet)\(Suggestion.hint(target, ManifestFields.deployTargets)); expected one of \"directory\", \"http\", \"s3\"")
             return nil
         }
     }

@@ -41,7 +41,9 @@ public enum ManifestSchema {
         let dataset: JSON = [
             "type": "object", "additionalProperties": false, "required": ["source", "target"],
             "properties": [
-                "source": .object(pathString.objectValue!.merging(["description": "CSV path relative to the repository root, or an http(s):// URL."]) { $1 }),
+                "source": .object(pathString.objectValue!.merging(["description": "CSV path relative to the repository root, an http(s):// or s3://BUCKET/KEY URL, or a database read with query: postgres://… (a libpq URI) or sqlite:PATH."]) { $1 }),
+                "query": ["type": "string", "minLength": 1,
+                          "description": "The SQL query that reads a database source (postgres://… or sqlite:PATH); it must have an ORDER BY so that the data's digest is stable."],
                 "target": ["type": "string", "minLength": 1],
                 "features": ["type": ["array", "null"], "items": ["type": "string", "minLength": 1], "minItems": 1, "uniqueItems": true],
                 "split": [
@@ -73,6 +75,9 @@ public enum ManifestSchema {
                 ["additionalProperties": false, "required": ["target", "url"],
                  "properties": ["target": ["const": "http"], "url": ["type": "string", "pattern": "^https?://"],
                                 "tokenEnv": ["type": "string", "pattern": .string(ManifestFields.envPattern)]]],
+                ["additionalProperties": false, "required": ["target", "url"],
+                 "properties": ["target": ["const": "s3"], "url": ["type": "string", "pattern": "^s3://[^/]+/.+",
+                                                                   "description": "s3://BUCKET/PREFIX: model.json and metadata.json are written under it."]]],
             ],
         ]
         let duration: JSON = ["type": "string", "pattern": "^\\s*[0-9.]+(ms|s|m|h|d)?\\s*$",

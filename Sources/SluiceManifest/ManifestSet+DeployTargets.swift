@@ -26,6 +26,8 @@ extension ManifestSet {
                 directories.append((location, m))
             case .http(let url, _):
                 claims["url:" + Self.normaliseURL(url), default: []].append(m)
+            case .s3(let url):
+                claims["s3:" + Self.normaliseS3(url), default: []].append(m)
             }
         }
         for (_, owners) in claims where owners.count > 1 {
@@ -65,8 +67,16 @@ extension ManifestSet {
     static func field(_ deploy: DeploySpec) -> String {
         switch deploy {
         case .directory: "spec.deploy.path"
-        case .http: "spec.deploy.url"
+        case .http, .s3: "spec.deploy.url"
         }
+    }
+
+    /// An `s3://BUCKET/PREFIX` URL in one spelling: trailing slashes of the prefix dropped.
+    /// (Two models whose prefixes nest do not collide: each owns `<prefix>/model.json`.)
+    public static func normaliseS3(_ url: String) -> String {
+        var s = Substring(url)
+        while s.hasSuffix("/") { s = s.dropLast() }
+        return String(s)
     }
 
     /// A URL in one spelling: scheme and host lower-cased, the default port dropped, trailing

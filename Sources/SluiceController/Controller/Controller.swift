@@ -339,7 +339,7 @@ public final class Controller: Sendable {
         var directories: Set<String> = [PosixFiles.join(root, source.manifests)]
         for d in snapshot.desired {
             directories.insert((PosixFiles.join(root, d.manifest.origin.file) as NSString).deletingLastPathComponent)
-            for file in [d.manifest.dataset.source] + (d.manifest.dataset.test.map { [$0] } ?? []) where !DatasetSpec.isURL(file) {
+            for file in [d.manifest.dataset.source] + (d.manifest.dataset.test.map { [$0] } ?? []) where DatasetSpec.isLocalFile(file) {
                 directories.insert((PosixFiles.join(root, file) as NSString).deletingLastPathComponent)
             }
         }

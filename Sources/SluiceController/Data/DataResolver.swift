@@ -35,14 +35,19 @@ public final class DataResolver: Sendable {
     /// server delays only its own models (``Downloads/prefetch(_:)``).
     public func prefetch(_ manifests: [Manifest]) {
         guard let downloads else { return }
-        let urls = manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }.filter(DatasetSpec.isURL)
+        let urls = manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
+            .filter { DatasetSourceKind($0).isDownloaded }
         downloads.prefetch(urls)
     }
 
     /// The absolute path of a dataset path from a manifest, checked to stay inside the root
     /// (after following symbolic links).
+    /// A URL's local copy in the download cache, or a database query's result as a CSV file
+    /// (``queryResult(_:field:manifest:)``).
     public func locate(_ relative: String, field: String, manifest: Manifest) throws -> String {
-        if DatasetSpec.isURL(relative) {
+        let kind = DatasetSourceKind(relative)
+        if kind.isQuery { return try queryResult(relative, field: field, manifest: manifest) }
+        if kind.isDownloaded {
             guard let downloads else {
                 throw DataError("\(field) \"\(Redaction.url(relative))\" (\(manifest.origin.file)): this command cannot fetch datasets by URL")
             }

@@ -124,7 +124,7 @@ public struct Reconciler: Sendable {
         desired = try withFeedback(desired)
         let manifestsURL = URL(fileURLWithPath: configuration.manifestsPath)
         let dataFiles = manifests.manifests.flatMap { [$0.dataset.source] + ($0.dataset.test.map { [$0] } ?? []) }
-            .filter { !DatasetSpec.isURL($0) }
+            .filter(DatasetSpec.isLocalFile)
             .map { configuration.sourceRoot.appendingPathComponent($0) }
         return Snapshot(manifests: manifests, desired: desired, observed: observed,
                         revision: GitRevision.current(of: manifestsURL, data: dataFiles))

@@ -23,6 +23,7 @@ public struct TargetFactory: Sendable {
         switch spec {
         case .directory(let path): "directory " + PosixFiles.resolved(PosixFiles.join(rootPath, path))
         case .http(let url, _): "http " + ManifestSet.normaliseURL(url)
+        case .s3(let url): "s3 " + ManifestSet.normaliseS3(url)
         }
     }
 
@@ -34,6 +35,8 @@ public struct TargetFactory: Sendable {
             return DirectoryTarget(path: PosixFiles.join(rootPath, path), display: path, digester: digester)
         case .http(let url, let tokenEnv):
             return HTTPTarget(url: url, tokenEnv: tokenEnv)
+        case .s3(let url):
+            throw TargetError("deploy target \(url): S3 targets are not built yet (issue 17)")
         }
     }
 }
