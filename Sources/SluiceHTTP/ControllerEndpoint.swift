@@ -81,16 +81,9 @@ public enum ControllerEndpoint {
         let clock = controller.clock
         let plans = PlanCache(maxAge: .seconds(5), now: { clock.now }) { last in
             // While a cycle reads the source, the last plan again (or why there is none yet).
-            var busy = false
-            let plan = UIPlan.reading(at: clock.now) {
-                guard let made = try controller.currentPlan() else {
-                    busy = true
-                    throw CancellationError()
-                }
-                return made
-            }
-            guard busy else { return plan }
-            return last ?? .unavailable("A cycle is reading the manifests right now; the plan shows once it has: reload in a moment.", at: clock.now)
+            UIPlan.reading(at: clock.now, unmade: {
+                last ?? .unavailable("A cycle is reading the manifests right now; the plan shows once it has: reload in a moment.", at: clock.now)
+            }) { try controller.currentPlan() }
         }
         // The templates are part of the binary and parsed by the tests: a failure here is a bug.
         return try! UI(context: UIContext(store: controller.store, plans: plans, reconcile: .init(tokenRequired: token != nil),

@@ -11,10 +11,13 @@ extension UIPlan {
     }
 
     /// The reading of a plan, or of why it could not be made.
-    /// - Parameter make: makes the plan; what it throws becomes ``problem``.
-    public static func reading(at: Date, _ make: () throws -> (plan: Plan, snapshot: Reconciler.Snapshot)) -> UIPlan {
+    /// - Parameters:
+    ///   - unmade: what to show when `make` declines to make one now (gives `nil`: a cycle holds the source).
+    ///   - make: makes the plan; what it throws becomes ``problem``.
+    public static func reading(at: Date, unmade: (() -> UIPlan)? = nil,
+                               _ make: () throws -> (plan: Plan, snapshot: Reconciler.Snapshot)?) -> UIPlan {
         do {
-            let (plan, snapshot) = try make()
+            guard let (plan, snapshot) = try make() else { return unmade?() ?? .unavailable("The plan cannot be made now.", at: at) }
             return made(plan, from: snapshot, at: at)
         } catch {
             return .unavailable("The plan cannot be made: \(error)", at: at)
