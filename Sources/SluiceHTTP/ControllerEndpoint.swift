@@ -28,8 +28,12 @@ public enum ControllerEndpoint {
     /// The router of the endpoint.
     /// - Parameter token: the bearer token `POST /reconcile` and the UI's "Reconcile now" need
     ///   (`sluice run --token-env`); `nil` for none.
-    public static func router(controller: Controller, registry: PrometheusCollectorRegistry, token: String? = nil) -> Router<BasicRequestContext> {
+    /// - Parameter loopback: the server listens on a loopback address: the web UI and `POST /reconcile`
+    ///   answer only requests addressed to it (``LoopbackHost``, against DNS rebinding).
+    public static func router(controller: Controller, registry: PrometheusCollectorRegistry, token: String? = nil,
+                              loopback: Bool = false) -> Router<BasicRequestContext> {
         let router = Router()
+        if loopback { router.add(middleware: LoopbackHostMiddleware()) }
         var table = RouteTable()
         let all = routes + UIRoutes.routes(reconcile: true)
         for route in all { table.add(route.method, route.path) }
@@ -95,7 +99,7 @@ public enum ControllerEndpoint {
     /// - Parameter token: the bearer token `POST /reconcile` needs; `nil` for none.
     public static func application(controller: Controller, registry: PrometheusCollectorRegistry, host: String, port: Int, token: String? = nil,
                                    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(controller: controller, registry: registry, token: token),
+        Application(router: router(controller: controller, registry: registry, token: token, loopback: LoopbackHost.isLoopback(host)),
                     configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                     logger: logger)

@@ -66,14 +66,17 @@ public enum UIRoutes {
     /// - Parameter onRunning: called with the bound port once it listens (port 0 picks one).
     public static func application(ui: UI, host: String, port: Int, logger: Logger,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
-        Application(router: standaloneRouter(ui: ui), configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+        Application(router: standaloneRouter(ui: ui, loopback: LoopbackHost.isLoopback(host)), configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     /// The routes of `sluice ui`: the pages without "Reconcile now", and `GET /healthz`; another
     /// method on one of them is 405 with `Allow`, another path 404.
-    public static func standaloneRouter(ui: UI) -> Router<BasicRequestContext> {
+    /// - Parameter loopback: the server listens on a loopback address: the pages answer only requests
+    ///   addressed to it (``LoopbackHost``, against DNS rebinding).
+    public static func standaloneRouter(ui: UI, loopback: Bool = false) -> Router<BasicRequestContext> {
         let router = Router()
+        if loopback { router.add(middleware: LoopbackHostMiddleware()) }
         let all = [(method: HTTPRequest.Method.get, path: "/healthz")] + routes(reconcile: false)
         var table = RouteTable()
         for route in all { table.add(route.method, route.path) }

@@ -23,7 +23,8 @@ import SluiceTesting
         /// - Parameters:
         ///   - failingSource: whether the manifests come from a source that cannot be reached.
         ///   - token: the bearer token `POST /reconcile` needs (`sluice run --token-env`).
-        init(failingSource: Bool = false, token: String? = nil) throws {
+        ///   - loopback: served on a loopback address (the DNS-rebinding check on).
+        init(failingSource: Bool = false, token: String? = nil, loopback: Bool = false) throws {
             repository = try ScratchRepository()
             fake = failingSource ? FakeSource(root: repository.root, failure: "connection refused") : nil
             let registry = PrometheusCollectorRegistry()
@@ -32,7 +33,7 @@ import SluiceTesting
             controller = Controller(options: options, source: fake ?? DirectorySource(root: repository.root, manifests: "manifests"), store: store,
                                     root: repository.root, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                                     metrics: ControllerMetrics(factory: PrometheusMetricsFactory(registry: registry)), clock: clock)
-            client = InProcessClient(router: ControllerEndpoint.router(controller: controller, registry: registry, token: token))
+            client = InProcessClient(router: ControllerEndpoint.router(controller: controller, registry: registry, token: token, loopback: loopback))
         }
 
         func lease() throws -> WriterLease {

@@ -35,11 +35,13 @@ struct InProcessClient {
         var error: String? { json["error"]?.stringValue }
     }
 
-    func request(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: [UInt8]? = nil) async throws -> Response {
+    /// - Parameter authority: the request's `Host`.
+    func request(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: [UInt8]? = nil,
+                 authority: String = "localhost") async throws -> Response {
         var headers = headers
         if let body { headers[.contentLength] = String(body.count) }
         let request = Request(
-            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path, headerFields: headers),
+            head: HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers),
             body: RequestBody(buffer: ByteBuffer(bytes: body ?? [])))
         let context = BasicRequestContext(source: .init(channel: NIOAsyncTestingChannel(), logger: logger))
         let response = try await responder.respond(to: request, context: context)
