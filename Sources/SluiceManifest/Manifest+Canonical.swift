@@ -40,7 +40,8 @@ extension Manifest {
     public var gateDigest: String { SHA256.hex(of: gateJSON.canonical()) }
 
     /// The whole manifest in canonical form (lineage: which manifest produced a version).
-    /// `monitor` is there only when the manifest has one, so that manifests without it keep their digests.
+    /// `monitor` is there only when the manifest has one, and `formats` only when it is not the standard
+    /// one, so that manifests without them keep their digests.
     public var canonicalJSON: JSON {
         var o: [String: JSON] = [
             "name": .string(name),
@@ -52,6 +53,7 @@ extension Manifest {
             "retired": .bool(retired),
         ]
         if let monitor { o["monitor"] = monitor.json }
+        if formats != PublishFormat.standard { o["formats"] = .strings(formats.map(\.rawValue)) }
         return .object(o)
     }
 

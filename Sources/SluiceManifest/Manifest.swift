@@ -19,6 +19,8 @@ public struct Manifest: Sendable, Equatable {
     public var params: [String: JSON]
     public var gate: [GateRule]
     public var deploy: DeploySpec
+    /// The files each publication writes (`spec.deploy.formats`), sorted; always ``PublishFormat/sluice``.
+    public var formats: [PublishFormat]
     public var suspend: Bool
     public var retired: Bool
     /// `spec.monitor`, when the model is watched in service.
@@ -27,7 +29,8 @@ public struct Manifest: Sendable, Equatable {
     public var origin: Origin
 
     public init(name: String, labels: [String: String], task: LearningTask?, dataset: DatasetSpec, algorithm: String, params: [String: JSON],
-                gate: [GateRule], deploy: DeploySpec, suspend: Bool, retired: Bool, monitor: MonitorSpec? = nil, origin: Origin) {
+                gate: [GateRule], deploy: DeploySpec, formats: [PublishFormat] = PublishFormat.standard, suspend: Bool, retired: Bool,
+                monitor: MonitorSpec? = nil, origin: Origin) {
         self.name = name
         self.labels = labels
         self.task = task
@@ -36,6 +39,7 @@ public struct Manifest: Sendable, Equatable {
         self.params = params
         self.gate = gate
         self.deploy = deploy
+        self.formats = formats
         self.suspend = suspend
         self.retired = retired
         self.monitor = monitor

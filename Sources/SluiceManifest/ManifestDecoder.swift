@@ -141,6 +141,7 @@ struct FieldReader {
         let algorithm = spec["algorithm"].flatMap { self.algorithm($0, task: task) }
         let gate = spec["gate"].map { self.gate($0, task: task, algorithm: algorithm?.name) } ?? []
         let deploy = spec["deploy"].flatMap { self.deploy($0) }
+        let formats = spec["deploy"].map { self.formats($0, deploy: deploy, algorithm: algorithm?.name) } ?? PublishFormat.standard
         let suspend = bool(spec["suspend"], "spec.suspend", default: false)
         let retired = bool(spec["retired"], "spec.retired", default: false)
         let monitor = spec["monitor"].flatMap { self.monitor($0, deploy: deploy, gate: gate) }
@@ -150,7 +151,7 @@ struct FieldReader {
         guard let name, let dataset, let algorithm, let deploy else { return nil }
         return Manifest(
             name: name, labels: labels, task: task, dataset: dataset, algorithm: algorithm.name, params: algorithm.params,
-            gate: gate, deploy: deploy, suspend: suspend, retired: retired, monitor: monitor,
+            gate: gate, deploy: deploy, formats: formats, suspend: suspend, retired: retired, monitor: monitor,
             origin: .init(file: file, position: node.position))
     }
 
@@ -417,6 +418,39 @@ struct FieldReader {
             rules.append(rule)
         }
         return rules.sorted { $0.metric < $1.metric }
+    }
+
+    /// `spec.deploy.formats`: a list of ``PublishFormat`` names with "sluice" in it, each once; "onnx"
+    /// only for an algorithm that exports and a target that takes files (not `http`).
+    mutating func formats(_ node: JSONNode, deploy: DeploySpec?, algorithm: String?) -> [PublishFormat] {
+        let p = "spec.deploy.formats"
+        guard case .object(let members) = node.kind, let f = members.first(where: { $0.key == "formats" })?.value else { return PublishFormat.standard }
+        guard case .array(let items) = f.kind else {
+            fail(f, p, "expected an array of format names, e.g. [\"sluice\", \"onnx\"], got \(f.typeDescription) \(f.snippet)")
+            return PublishFormat.standard
+        }
+        var formats: [PublishFormat] = []
+        for (i, item) in items.enumerated() {
+            guard let s = string(item, "\(p)[\(i)]") else { continue }
+            guard let format = PublishFormat(rawValue: s) else {
+                fail(item, "\(p)[\(i)]", "\(item.snippet) is not a format\(Suggestion.hint(s, PublishFormat.allCases.map(\.rawValue))); expected \"sluice\" or \"onnx\"")
+                continue
+            }
+            if formats.contains(format) { fail(item, "\(p)[\(i)]", "\"\(s)\" is listed twice") }
+            formats.append(format)
+        }
+        if !formats.contains(.sluice) {
+            fail(f, p, "does not list \"sluice\": model.json is always published (sluice serve loads it, and the target is checked by its digest); use [\"sluice\", \"onnx\"]")
+        }
+        if formats.contains(.onnx) {
+            if case .http? = deploy {
+                fail(f, p, "lists \"onnx\", but an http target receives model.json only (the repository API of sluice serve); publish ONNX to a directory or s3 target, or use `sluice export`")
+            }
+            if let algorithm, !PublishFormat.onnxAlgorithms.contains(algorithm) {
+                fail(f, p, "lists \"onnx\", but \(algorithm) models cannot be exported as ONNX (exportable: \(PublishFormat.onnxAlgorithms.sorted().joined(separator: ", "))); remove \"onnx\"")
+            }
+        }
+        return Array(Set(formats)).sorted()
     }
 
     mutating func deploy(_ node: JSONNode) -> DeploySpec? {

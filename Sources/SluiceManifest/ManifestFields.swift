@@ -8,9 +8,9 @@ public enum ManifestFields {
     public static let split = ["method", "testFraction", "testSize", "seed", "stratify"]
     public static let algorithm = ["name", "params"]
     public static let gateRule = ["min", "max", "maxRegression"]
-    public static let directoryDeploy = ["target", "path"]
-    public static let httpDeploy = ["target", "url", "tokenEnv"]
-    public static let s3Deploy = ["target", "url"]
+    public static let directoryDeploy = ["target", "path", "formats"]
+    public static let httpDeploy = ["target", "url", "tokenEnv", "formats"]
+    public static let s3Deploy = ["target", "url", "formats"]
     public static let deployTargets = ["directory", "http", "s3"]
     public static let monitor = ["server", "interval", "window", "minSamples", "persistFor", "drift", "prediction", "quality",
                                  "performance", "onBreach", "retrain"]

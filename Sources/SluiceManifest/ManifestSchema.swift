@@ -67,17 +67,24 @@ public enum ManifestSchema {
             ],
             "not": ["required": ["split", "test"]],
         ]
+        let formats: JSON = [
+            "type": "array", "items": ["enum": .strings(PublishFormat.allCases.map(\.rawValue))], "uniqueItems": true, "contains": ["const": "sluice"],
+            "default": .strings(PublishFormat.standard.map(\.rawValue)),
+            "description": "The files each publication writes: model.json (sluice, always) and model.onnx (onnx: not for http targets, knn or naive_bayes).",
+        ]
         let deploy: JSON = [
             "type": "object", "required": ["target"],
             "oneOf": [
                 ["additionalProperties": false, "required": ["target", "path"],
-                 "properties": ["target": ["const": "directory"], "path": pathString]],
+                 "properties": ["target": ["const": "directory"], "path": pathString, "formats": formats]],
                 ["additionalProperties": false, "required": ["target", "url"],
                  "properties": ["target": ["const": "http"], "url": ["type": "string", "pattern": "^https?://"],
-                                "tokenEnv": ["type": "string", "pattern": .string(ManifestFields.envPattern)]]],
+                                "tokenEnv": ["type": "string", "pattern": .string(ManifestFields.envPattern)],
+                                "formats": ["type": "array", "items": ["const": "sluice"], "minItems": 1, "maxItems": 1]]],
                 ["additionalProperties": false, "required": ["target", "url"],
                  "properties": ["target": ["const": "s3"], "url": ["type": "string", "pattern": "^s3://[^/]+/.+",
-                                                                   "description": "s3://BUCKET/PREFIX: model.json and metadata.json are written under it."]]],
+                                                                   "description": "s3://BUCKET/PREFIX: model.json and metadata.json are written under it."],
+                                "formats": formats]],
             ],
         ]
         let duration: JSON = ["type": "string", "pattern": "^\\s*[0-9.]+(ms|s|m|h|d)?\\s*$",

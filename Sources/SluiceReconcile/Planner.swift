@@ -83,6 +83,12 @@ public struct Planner: Sendable {
         let gate = m.gateDigest
         var actions: [Action] = []
         let moved = pub.map { $0.deploy != m.deploy } ?? false
+        // The same place, other files (`spec.deploy.formats`): published again, nothing retired.
+        let reformatted = pub.map { !moved && $0.formats != m.formats } ?? false
+        func formatsReason() -> Reason {
+            let was = pub!.formats.map(\.rawValue).joined(separator: ", "), now = m.formats.map(\.rawValue).joined(separator: ", ")
+            return Reason(.deployChanged, "deploy formats changed: [\(was)] → [\(now)]")
+        }
 
         func publishNew(conditional: Bool, reason: Reason) {
             actions.append(.publish(version: v, target: m.deploy, reason: reason, ifGatePasses: conditional))
@@ -110,14 +116,19 @@ public struct Planner: Sendable {
             if !isChampion || moved {
                 publishNew(conditional: !isChampion, reason: isChampion ? Reason(.deployChanged, "deploy target changed")
                            : Reason(.alreadyTrained, "version \(short) already trained" + (pub.map { ", replaces \(VersionIdentity.short($0.version))" } ?? "")))
+            } else if reformatted {
+                publishNew(conditional: false, reason: formatsReason())
             } else if case .drifted(let how) = o.target {
                 repair(v, m.deploy, how)
             }
             return PlanItem(model: name, actions: actions, condition: .progressing)
         }
         if !verdict.passed && !isChampion {
-            // The candidate stays rejected; the champion keeps serving (and is repaired if it drifted).
-            if let pub, case .drifted(let how) = o.target {
+            // The candidate stays rejected; the champion keeps serving (published again with the
+            // manifest's formats when they changed; repaired if it drifted).
+            if let pub, reformatted {
+                actions.append(.publish(version: pub.version, target: pub.deploy, reason: formatsReason(), ifGatePasses: false))
+            } else if let pub, case .drifted(let how) = o.target {
                 repair(pub.version, pub.deploy, how)
             }
             return PlanItem(model: name, actions: actions, condition: .rejected,
@@ -132,6 +143,8 @@ public struct Planner: Sendable {
             publishNew(conditional: false, reason: Reason(.alreadyTrained, reason))
         } else if moved {
             publishNew(conditional: false, reason: Reason(.deployChanged, "deploy target changed"))
+        } else if reformatted {
+            publishNew(conditional: false, reason: formatsReason())
         } else if case .drifted(let how) = o.target {
             repair(v, m.deploy, how)
         }

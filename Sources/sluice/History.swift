@@ -47,7 +47,7 @@ extension Sluice {
                         ]
                     }),
                     "publications": .array(publications.map { p in
-                        ["version": .string(p.version), "target": p.deploy.json, "publishedAt": .string(iso.string(from: p.publishedAt)),
+                        ["version": .string(p.version), "target": p.targetJSON, "publishedAt": .string(iso.string(from: p.publishedAt)),
                          "retiredAt": p.retiredAt.map { .string(iso.string(from: $0)) } ?? .null, "reason": .string(p.reason),
                          "revision": p.revision.map(JSON.string) ?? .null]
                     }),

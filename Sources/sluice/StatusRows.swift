@@ -30,7 +30,7 @@ enum StatusRows {
                 "checkedAt": recorded.map { .string(iso.string(from: $0.checkedAt)) } ?? .null,
                 "revision": recorded?.revision.map(JSON.string) ?? .null,
                 "published": pub.map { p in
-                    ["version": .string(p.version), "target": p.deploy.json, "artifactDigest": .string(p.artifactDigest),
+                    ["version": .string(p.version), "target": p.targetJSON, "artifactDigest": .string(p.artifactDigest),
                      "publishedAt": .string(iso.string(from: p.publishedAt)), "revision": p.revision.map(JSON.string) ?? .null]
                 } ?? .null,
                 "metrics": version.map { .object($0.metrics.mapValues(JSON.number)) } ?? .null,

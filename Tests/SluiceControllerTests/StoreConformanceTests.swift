@@ -5,6 +5,7 @@ import GRDB
 import Testing
 import SluiceCore
 import SluiceManifest
+import SluiceReconcile
 import TestSupport
 @testable import SluiceController
 
@@ -33,6 +34,23 @@ import TestSupport
         VersionRecord(model: model, id: id, artifactDigest: "a-\(id)", inputs: ["algorithm": ["name": "decision_tree"]], manifestDigest: "m",
                       manifestFile: "manifests/iris.json", dataDigest: "d", testDigest: nil, metrics: ["accuracy": 0.95],
                       evaluation: ["labels": ["a", "b"]], trainSeconds: 0.5, trainedAt: Date(timeIntervalSince1970: t), revision: "abc")
+    }
+
+    /// `spec.deploy.formats` of a publication is kept with its target, and read back alike.
+    @Test(arguments: Kind.allCases)
+    func aPublicationsFormatsAreKept(kind: Kind) throws {
+        let (store, dir) = try Self.make(kind)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try store.recordVersion(Self.version("v1"))
+        try store.recordPublication(PublicationRecord(model: "iris", version: "v1", deploy: .s3(url: "s3://models/iris"), formats: [.sluice, .onnx],
+                                                      artifactDigest: "a-v1", publishedAt: Date(timeIntervalSince1970: 10), revision: nil, reason: "first"))
+        let observed = try store.observe()["iris"].publication
+        #expect(observed == Publication(version: "v1", deploy: .s3(url: "s3://models/iris"), artifactDigest: "a-v1", formats: [.sluice, .onnx]))
+        #expect(try store.publications(model: "iris").first?.formats == [.sluice, .onnx])
+        try store.recordPublication(PublicationRecord(model: "iris", version: "v1", deploy: .s3(url: "s3://models/iris"),
+                                                      artifactDigest: "a-v1", publishedAt: Date(timeIntervalSince1970: 20), revision: nil, reason: "formats"))
+        #expect(try store.observe()["iris"].publication?.formats == [.sluice])
+        #expect(try store.publications(model: "iris").last?.targetJSON == ["target": "s3", "url": "s3://models/iris"], "stored as before formats existed")
     }
 
     @Test(arguments: Kind.allCases)

@@ -31,7 +31,7 @@ import SluiceManifest
             name: m.name,
             versions: [v: VersionSummary(id: v, artifactDigest: "a-\(v.prefix(4))", inputs: m.trainingInputs, dataDigest: data)],
             verdicts: [v: [m.gateDigest: Verdict(passed: true, summary: "ok")]],
-            publication: Publication(version: v, deploy: m.deploy, artifactDigest: "a-\(v.prefix(4))"),
+            publication: Publication(version: v, deploy: m.deploy, artifactDigest: "a-\(v.prefix(4))", formats: m.formats),
             target: target)
     }
 
@@ -103,6 +103,12 @@ import SluiceManifest
     static let otherTarget: Manifest = {
         var m = manifest()
         m.dataset.target = "z"
+        return m
+    }()
+    /// `base` with `spec.deploy.formats: ["sluice", "onnx"]`.
+    static let withONNX: Manifest = {
+        var m = manifest()
+        m.formats = [.sluice, .onnx]
         return m
     }()
     static let inferredTask: Manifest = {
@@ -206,6 +212,18 @@ import SluiceManifest
         Case(name: "gate and deploy changed → evaluate, publish to the new target, retire the old",
              desired: [desired(manifest(gate: laxGate.gate, deploy: "elsewhere"))], observed: [published(base)],
              expect: ["iris": expect([evaluate(base, .gateChanged), publish(elsewhere, .deployChanged), retire(base, .targetMoved)], .progressing)]),
+        Case(name: "formats changed → publish the same version again, retire nothing, no training",
+             desired: [desired(withONNX)], observed: [published(base)],
+             expect: ["iris": expect([publish(base, .deployChanged)], .progressing)]),
+        Case(name: "formats back to the standard → publish again (the target drops model.onnx)",
+             desired: [desired(base)], observed: [published(withONNX)],
+             expect: ["iris": expect([publish(base, .deployChanged)], .progressing)]),
+        Case(name: "formats unchanged → nothing to do",
+             desired: [desired(withONNX)], observed: [published(withONNX)],
+             expect: ["iris": expect([], .ready, .upToDate)]),
+        Case(name: "rejected candidate and formats changed → the champion is published again with them",
+             desired: [desired({ var m = ten; m.formats = [.sluice, .onnx]; return m }())], observed: [adding(ten, passed: false, to: published(base))],
+             expect: ["iris": expect([publish(base, .deployChanged)], .rejected, .gateFailed)]),
         Case(name: "reverted manifest → publish the earlier version, no training",
              desired: [desired(base)], observed: [adding(base, passed: true, to: published(ten))],
              expect: ["iris": expect([publish(base, .alreadyTrained)], .progressing)]),

@@ -11,6 +11,8 @@ public final class FakeDeployTarget: DeployTarget {
     public struct Content: Sendable, Equatable {
         public var artifact: [UInt8]
         public var metadata: [UInt8]
+        /// The files besides `model.json` (`model.onnx`).
+        public var files: [PublishedFile] = []
 
         /// `metadata.json`, parsed.
         public var metadataJSON: JSON? { try? JSONParser.parse(metadata).value }
@@ -57,11 +59,11 @@ public final class FakeDeployTarget: DeployTarget {
         return .matches
     }
 
-    public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
+    public func publish(artifact: [UInt8], metadata: [UInt8], files: [PublishedFile], fence: WriteFence) throws {
         if let failure = state.withLock({ $0.publishFailure }) { throw FakeTargetError(message: "\(name): \(failure)") }
         try fence()
         state.withLock {
-            let content = Content(artifact: artifact, metadata: metadata)
+            let content = Content(artifact: artifact, metadata: metadata, files: files)
             $0.content = content
             $0.publishes.append(content)
         }

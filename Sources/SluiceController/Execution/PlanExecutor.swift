@@ -237,15 +237,21 @@ public struct PlanExecutor: Sendable {
         let bytes = try store.artifact(record.artifactDigest)
         let verdict = try store.verdicts(model: model).last { $0.version == version }
         let now = clock.now
+        let formats = manifest?.formats ?? PublishFormat.standard
+        let files = try FormatFiles.make(formats, artifact: bytes, digest: record.artifactDigest, model: model)
         var metadata = PlanExecutor.metadata(record, verdict: verdict, bytes: bytes.count, publishedAt: now, revision: revision, deploy: deploy)
-        if let feedback = try feedbackLineage(record), case .object(var o) = metadata, case .object(var lineage)? = o["lineage"] {
-            lineage["feedback"] = feedback
-            o["lineage"] = .object(lineage)
+        if case .object(var o) = metadata {
+            if let feedback = try feedbackLineage(record), case .object(var lineage)? = o["lineage"] {
+                lineage["feedback"] = feedback
+                o["lineage"] = .object(lineage)
+            }
+            // Only when there are other formats: metadata.json of other models stays byte for byte as it was.
+            if !files.isEmpty { o["formats"] = .object(Dictionary(uniqueKeysWithValues: files.map { ($0.format.rawValue, $0.metadata) })) }
             metadata = .object(o)
         }
-        try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), fence: fence)
+        try targets.target(deploy).publish(artifact: bytes, metadata: metadata.canonicalBytes(pretty: true), files: files, fence: fence)
         try store.recordPublication(PublicationRecord(
-            model: model, version: version, deploy: deploy, artifactDigest: record.artifactDigest,
+            model: model, version: version, deploy: deploy, formats: formats, artifactDigest: record.artifactDigest,
             publishedAt: now, revision: revision, reason: reason.message))
         try event(model, reason.token == .targetDrifted ? .repaired : .published,
                   "published \(VersionIdentity.short(version)) to \(deploy.summary): \(reason.message)")

@@ -162,7 +162,7 @@ public struct Reconciler: Sendable {
             observed.models[name]?.versions = model.versions.filter { held.contains($0.value.artifactDigest) }
             guard let pub = model.publication, models?.contains(name) ?? true else { continue }
             do {
-                observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest))
+                observed.models[name]?.target = try targets.target(pub.deploy).observe(ExpectedContent(model: name, version: pub.version, artifactDigest: pub.artifactDigest, formats: pub.formats))
             } catch {
                 observed.models[name]?.target = .drifted("cannot observe \(pub.deploy.summary): \(error)")
             }

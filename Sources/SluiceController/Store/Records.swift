@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceManifest
+import SluiceReconcile
 
 /// A trained version with its lineage, as the store keeps it.
 public struct VersionRecord: Sendable, Equatable {
@@ -81,23 +82,49 @@ public struct PublicationRecord: Sendable, Equatable {
     public var model: String
     public var version: String
     public var deploy: DeploySpec
+    /// The files published (`spec.deploy.formats`).
+    public var formats: [PublishFormat]
     public var artifactDigest: String
     public var publishedAt: Date
     public var retiredAt: Date?
     public var revision: String?
     public var reason: String
 
-    public init(id: Int64? = nil, model: String, version: String, deploy: DeploySpec, artifactDigest: String,
-                publishedAt: Date, retiredAt: Date? = nil, revision: String?, reason: String) {
+    public init(id: Int64? = nil, model: String, version: String, deploy: DeploySpec, formats: [PublishFormat] = PublishFormat.standard,
+                artifactDigest: String, publishedAt: Date, retiredAt: Date? = nil, revision: String?, reason: String) {
         self.id = id
         self.model = model
         self.version = version
         self.deploy = deploy
+        self.formats = formats
         self.artifactDigest = artifactDigest
         self.publishedAt = publishedAt
         self.retiredAt = retiredAt
         self.revision = revision
         self.reason = reason
+    }
+}
+
+extension PublicationRecord {
+    /// The stored form of the target: the deploy spec's canonical JSON, with `formats` added when
+    /// they are not the standard ones (so that publications before formats existed read back alike).
+    public var targetJSON: JSON {
+        guard formats != PublishFormat.standard, case .object(var o) = deploy.json else { return deploy.json }
+        o["formats"] = .strings(formats.map(\.rawValue))
+        return .object(o)
+    }
+
+    /// The formats of a stored target (``targetJSON``); the standard ones when it names none or
+    /// one this build does not know.
+    public static func formats(from target: JSON) -> [PublishFormat] {
+        guard let names = target["formats"]?.arrayValue else { return PublishFormat.standard }
+        let formats = names.compactMap { $0.stringValue.flatMap(PublishFormat.init(rawValue:)) }
+        return formats.contains(.sluice) ? Array(Set(formats)).sorted() : PublishFormat.standard
+    }
+
+    /// What the planner sees of it.
+    public var publication: Publication {
+        Publication(version: version, deploy: deploy, artifactDigest: artifactDigest, formats: formats)
     }
 }
 

@@ -22,7 +22,7 @@ extension SQLiteStore {
                 try db.execute(sql: """
                     INSERT INTO publications (id, model, version, target, artifact_digest, published_at, retired_at, revision, reason)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [p.id, p.model, p.version, p.deploy.json.canonical(), p.artifactDigest, p.publishedAt.timeIntervalSince1970,
+                    """, arguments: [p.id, p.model, p.version, p.targetJSON.canonical(), p.artifactDigest, p.publishedAt.timeIntervalSince1970,
                                      p.retiredAt?.timeIntervalSince1970, p.revision, p.reason])
             }
             for e in records.events { try Self.insert(e, db) }

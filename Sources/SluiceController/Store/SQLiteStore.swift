@@ -214,8 +214,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                     Verdict(passed: r["passed"], summary: r["summary"])
             }
             for p in try Row.fetchAll(db, sql: "SELECT * FROM publications WHERE retired_at IS NULL").map(Self.publication) {
-                models[p.model, default: ObservedModel(name: p.model)].publication = Publication(
-                    version: p.version, deploy: p.deploy, artifactDigest: p.artifactDigest)
+                models[p.model, default: ObservedModel(name: p.model)].publication = p.publication
             }
             return ObservedState(models: models)
         }
@@ -258,7 +257,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             try db.execute(sql: """
                 INSERT INTO publications (model, version, target, artifact_digest, published_at, retired_at, revision, reason)
                 VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
-                """, arguments: [p.model, p.version, p.deploy.json.canonical(), p.artifactDigest, p.publishedAt.timeIntervalSince1970,
+                """, arguments: [p.model, p.version, p.targetJSON.canonical(), p.artifactDigest, p.publishedAt.timeIntervalSince1970,
                                  p.revision, p.reason])
         }
     }
@@ -646,7 +645,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         let retired: Double? = r["retired_at"]
         return PublicationRecord(
             id: r["id"], model: r["model"], version: r["version"],
-            deploy: DeploySpec(json: json(r["target"])) ?? .directory(path: "?"), artifactDigest: r["artifact_digest"],
+            deploy: DeploySpec(json: json(r["target"])) ?? .directory(path: "?"), formats: PublicationRecord.formats(from: json(r["target"])),
+            artifactDigest: r["artifact_digest"],
             publishedAt: Date(timeIntervalSince1970: r["published_at"]), retiredAt: retired.map(Date.init(timeIntervalSince1970:)),
             revision: r["revision"], reason: r["reason"])
     }

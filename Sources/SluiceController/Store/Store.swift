@@ -123,8 +123,7 @@ extension Store {
                 Verdict(passed: v.passed, summary: v.summary)
         }
         for p in publications where p.retiredAt == nil {
-            models[p.model, default: ObservedModel(name: p.model)].publication = Publication(
-                version: p.version, deploy: p.deploy, artifactDigest: p.artifactDigest)
+            models[p.model, default: ObservedModel(name: p.model)].publication = p.publication
         }
         return ObservedState(models: models)
     }

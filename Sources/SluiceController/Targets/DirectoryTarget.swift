@@ -3,10 +3,11 @@ import SluiceCore
 import SluiceReconcile
 import SluiceSystem
 
-/// Publishes `<path>/model.json` and `<path>/metadata.json`, each written atomically.
+/// Publishes `<path>/model.json` and `<path>/metadata.json`, each written atomically, and
+/// `<path>/model.onnx` when `spec.deploy.formats` lists it.
 ///
-/// `model.json` is written first: a reader that checks the artifact against the digest in
-/// `metadata.json` never accepts a mix of old metadata and new model.
+/// `model.json` (and `model.onnx`) are written first: a reader that checks them against the
+/// digests in `metadata.json` never accepts a mix of old metadata and new model.
 public struct DirectoryTarget: DeployTarget {
     public let path: String
     /// The path as the manifest wrote it, for messages.
@@ -28,7 +29,12 @@ public struct DirectoryTarget: DeployTarget {
         guard actual == expected.artifactDigest else {
             return .drifted("\(display)/model.json was changed (sha256 \(actual.prefix(12)), expected \(expected.artifactDigest.prefix(12)))")
         }
-        return DirectoryTarget.check(metadata: readMetadata(), expected, file: "\(display)/metadata.json")
+        let metadata = readMetadata()
+        let observation = DirectoryTarget.check(metadata: metadata, expected, file: "\(display)/metadata.json")
+        guard observation == .matches, case .success(let bytes?) = metadata, let json = try? JSONParser.parse(bytes).value else { return observation }
+        return PublishedFile.check(metadata: json, expected: expected, display: display) { name in
+            try digester.digest("\(path)/\(name)")
+        }
     }
 
     /// `metadata.json`'s bytes, `nil` when it is missing; an error text when it cannot be read.
@@ -64,18 +70,27 @@ public struct DirectoryTarget: DeployTarget {
         return .matches
     }
 
-    public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
+    public func publish(artifact: [UInt8], metadata: [UInt8], files: [PublishedFile], fence: WriteFence) throws {
         try AtomicFile.makeDirectory(path)
         guard access(path, W_OK) == 0 else {
             throw TargetError("deploy path \(display) is not writable; fix its permissions or choose another path")
         }
         // Both files are written and flushed first, so that the fence is checked right before
         // the renames, after the slow part.
+        let extras = try files.map { try AtomicFile.stage($0.bytes, for: "\(path)/\($0.name)") }
         let model = try AtomicFile.stage(artifact, for: modelFile)
         let meta = try AtomicFile.stage(metadata, for: metadataFile)
         try fence()
+        for extra in extras { try extra.commit() }
         try model.commit()
         try meta.commit()
+        // A format no longer published: its file goes, after the metadata that no longer names it.
+        for format in PublishedFile.extraFormats where !files.contains(where: { $0.format == format }) {
+            let file = "\(path)/\(format.file)"
+            if unlink(file) != 0 && errno != ENOENT {
+                throw TargetError("cannot remove \(display)/\(format.file), which is no longer published: \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     /// Finds the nearest existing directory on the way to `path` and creates (then removes) a
@@ -105,7 +120,7 @@ public struct DirectoryTarget: DeployTarget {
 
     public func retire(fence: WriteFence) throws {
         try fence()
-        for file in [metadataFile, modelFile] {
+        for file in [metadataFile, modelFile] + PublishedFile.extraFormats.map({ "\(path)/\($0.file)" }) {
             if unlink(file) != 0 && errno != ENOENT {
                 throw TargetError("cannot remove \(file): \(String(cString: strerror(errno)))")
             }

@@ -12,10 +12,13 @@ public struct ExpectedContent: Sendable, Equatable {
     public var version: String
     /// The SHA-256 of `model.json`.
     public var artifactDigest: String
+    /// The files published (`model.json` and those of `spec.deploy.formats`).
+    public var formats: [PublishFormat]
 
-    public init(model: String, version: String, artifactDigest: String) {
+    public init(model: String, version: String, artifactDigest: String, formats: [PublishFormat] = PublishFormat.standard) {
         self.model = model
         self.version = version
         self.artifactDigest = artifactDigest
+        self.formats = formats
     }
 }

@@ -49,7 +49,11 @@ public struct HTTPTarget: DeployTarget {
         return .matches
     }
 
-    public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
+    public func publish(artifact: [UInt8], metadata: [UInt8], files: [PublishedFile], fence: WriteFence) throws {
+        if let file = files.first {
+            // The manifest decoder refuses other formats for an http target; a hand-made call is an error.
+            throw TargetError("deploy target \(url): an http target receives model.json only, not \(file.name); publish it to a directory or s3 target")
+        }
         let digest = Data(SHA256.bytes(of: artifact)).base64EncodedString()
         let headers = [
             "Content-Type": "application/json",

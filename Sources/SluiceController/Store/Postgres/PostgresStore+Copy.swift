@@ -23,7 +23,7 @@ extension PostgresStore {
                 try s.exec("""
                     INSERT INTO publications (id, model, version, target, artifact_digest, published_at, retired_at, revision, reason)
                     VALUES (COALESCE($1::bigint, nextval(pg_get_serial_sequence('publications', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9)
-                    """, [.int(p.id), .text(p.model), .text(p.version), .text(p.deploy.json.canonical()), .text(p.artifactDigest),
+                    """, [.int(p.id), .text(p.model), .text(p.version), .text(p.targetJSON.canonical()), .text(p.artifactDigest),
                           .date(p.publishedAt), .date(p.retiredAt), .string(p.revision), .text(p.reason)])
             }
             if !records.publications.isEmpty {

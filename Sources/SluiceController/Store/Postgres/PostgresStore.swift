@@ -119,8 +119,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                         Verdict(passed: try r.bool("passed"), summary: try r.string("summary"))
                 }
                 for p in try s.exec("SELECT * FROM publications WHERE retired_at IS NULL").rows.map(Self.publication) {
-                    models[p.model, default: ObservedModel(name: p.model)].publication = Publication(
-                        version: p.version, deploy: p.deploy, artifactDigest: p.artifactDigest)
+                    models[p.model, default: ObservedModel(name: p.model)].publication = p.publication
                 }
                 return ObservedState(models: models)
             }
@@ -174,7 +173,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
             try s.exec("""
                 INSERT INTO publications (model, version, target, artifact_digest, published_at, retired_at, revision, reason)
                 VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)
-                """, [.text(p.model), .text(p.version), .text(p.deploy.json.canonical()), .text(p.artifactDigest), .date(p.publishedAt),
+                """, [.text(p.model), .text(p.version), .text(p.targetJSON.canonical()), .text(p.artifactDigest), .date(p.publishedAt),
                       .string(p.revision), .text(p.reason)])
         }
     }
@@ -437,7 +436,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
     private static func publication(_ r: PGRow) throws -> PublicationRecord {
         PublicationRecord(
             id: try r.int64("id"), model: try r.string("model"), version: try r.string("version"),
-            deploy: DeploySpec(json: json(try r.string("target"))) ?? .directory(path: "?"), artifactDigest: try r.string("artifact_digest"),
+            deploy: DeploySpec(json: json(try r.string("target"))) ?? .directory(path: "?"),
+            formats: PublicationRecord.formats(from: json(try r.string("target"))), artifactDigest: try r.string("artifact_digest"),
             publishedAt: try r.date("published_at"), retiredAt: try r.optionalDate("retired_at"),
             revision: try r.optionalString("revision"), reason: try r.string("reason"))
     }
