@@ -122,6 +122,12 @@ def check(bin, data, work):
         algorithms = CLASSIFIERS if task == "classification" else REGRESSORS
         for algorithm, params in algorithms.items():
             models[f"{key}-{algorithm.replace('_', '-')}"] = (task, file, target, features, algorithm, params, extra)
+    # Trees that are a single leaf (no split leaves minSamplesLeaf rows on both sides).
+    for key, algorithm, params in [("synthreg", "gradient_boosting", {"maxIter": 3, "minSamplesLeaf": 150}),
+                                   ("synth", "gradient_boosting", {"maxIter": 3, "minSamplesLeaf": 150}),
+                                   ("synth", "decision_tree", {"minSamplesLeaf": 150})]:
+        task, file, target, features, extra = sets[key]
+        models[f"{key}-{algorithm.replace('_', '-')}-stump"] = (task, file, target, features, algorithm, params, extra)
     refused = {"iris-knn": "knn", "iris-naive-bayes": "naive_bayes"}
     for name, algorithm in refused.items():
         models[name] = ("classification", "iris.csv", "species", header(os.path.join(work, "data", "iris.csv"))[:4], algorithm, {}, ())
