@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),
         // Pure monitoring statistics: reference bins, histograms, drift, calibration (issue 14).
         .target(name: "SluiceMonitor", dependencies: ["SluiceCore"]),
+        // ONNX export (issue 17): a trained artifact written as an ONNX model, pure (artifact → bytes).
+        .target(name: "SluiceONNX", dependencies: ["SluiceLearn", "SluiceCore"]),
         .target(
             name: "SluiceController",
             dependencies: [
@@ -102,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceUI", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore",
+                "SluiceController", "SluiceHTTP", "SluiceServe", "SluiceUI", "SluiceManifest", "SluiceReconcile", "SluiceLearn", "SluiceMonitor", "SluiceSystem", "SluiceCore", "SluiceONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +128,7 @@ let package = Package(
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
         .testTarget(name: "SluiceMonitorTests", dependencies: ["SluiceMonitor", "SluiceCore"]),
+        .testTarget(name: "SluiceONNXTests", dependencies: ["SluiceONNX", "SluiceLearn", "SluiceCore"]),
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: [

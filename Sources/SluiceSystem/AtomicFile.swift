@@ -35,7 +35,7 @@ public enum AtomicFile {
                 throw FileWriteError("cannot rename into \(path): \(reason)")
             }
             done = true
-            AtomicFile.syncDirectory((path as NSString).deletingLastPathComponent)
+            AtomicFile.syncDirectory(AtomicFile.parent(of: path))
         }
 
         /// Removes the temporary file, leaving the destination as it was.
@@ -52,7 +52,7 @@ public enum AtomicFile {
     /// if needed; nothing is visible at `path` until ``Staged/commit()``.
     /// - Throws: ``FileWriteError`` naming the path and the system's reason.
     public static func stage(_ bytes: [UInt8], for path: String) throws -> Staged {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parent(of: path)
         try makeDirectory(directory)
         let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -90,6 +90,12 @@ public enum AtomicFile {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw FileWriteError("cannot create directory \(directory): \(reason(error))")
         }
+    }
+
+    /// The directory `path` is in: "." for a bare file name ("model.onnx"), not "".
+    static func parent(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
     }
 
     /// Flushes a directory's entries (after a rename or unlink) to disk.

@@ -15,7 +15,7 @@ struct Sluice: AsyncParsableCommand {
             Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 a gate rejected a candidate (monitor: a Drifted or Degraded condition holds).
             """,
         version: sluiceVersion,
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Split.self, Predict.self, Run.self, Serve.self, UICommand.self, Monitor.self, Feedback.self, StoreCommand.self, GC.self, Schema.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, Gate.self, Status.self, History.self, Split.self, Predict.self, Export.self, Run.self, Serve.self, UICommand.self, Monitor.self, Feedback.self, StoreCommand.self, GC.self, Schema.self]
     )
 
     /// `serve` runs Swift concurrency on SwiftNIO's event loops (no thread hop between the
