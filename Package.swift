@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "SluiceController",
             dependencies: [
-                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem", "CLibPQ",
+                "SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor", "SluiceReconcile", "SluiceSystem", "SluiceONNX", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceLearn
 import SluiceManifest
+import SluiceONNX
 
 /// The files of a publication's other formats (`spec.deploy.formats`), made from the stored
 /// artifact at publish time: the same version always gives the same bytes, so nothing more is stored.
@@ -16,7 +17,11 @@ enum FormatFiles {
         }
     }
 
+    /// `model.onnx`: the artifact through ``ONNXExporter`` (docs/onnx.md).
     static func onnx(_ bytes: [UInt8], digest: String, model: String) throws -> [UInt8] {
-        throw TargetError("model \(model): ONNX export is not built yet (issue 17)")
+        let artifact = try ModelArtifact.decode(bytes, expectedDigest: digest)
+        do { return try ONNXExporter().export(artifact, name: model) } catch {
+            throw TargetError("model \(model): cannot publish model.onnx (spec.deploy.formats lists onnx): \(error.message)")
+        }
     }
 }
