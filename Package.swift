@@ -111,10 +111,10 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // The engine's benchmark (bench/engine.py) and the web UI's (`sluice-bench ui`, bench/ui/).
+        // The engine's benchmark (bench/engine.py), the web UI's (`sluice-bench ui`, bench/ui/) and ONNX's (bench/onnx/).
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore"],
+            dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceONNX"],
             path: "Sources/sluice-bench"
         ),
         // Helpers shared by the test targets (not part of any product).
