@@ -119,6 +119,31 @@ struct PostgresSourceTests {
         #expect(try s.trainings("iris") == 1)
     }
 
+    /// A server that asks for a password: `PGPASSWORD` gives it (libpq reads it), and a wrong
+    /// one fails that model alone, with PostgreSQL's reason.
+    @Test func thePasswordComesFromPGPASSWORDAndAWrongOneFailsOnlyThatModel() throws {
+        let server = try PostgresServer.makePrivate(password: "right-horse")
+        defer { server.remove() }
+        let s = try Sandbox()
+        let uri = try server.freshDatabase()
+        _ = try server.query(uri, DatabaseSources.irisSQL(s, real: "double precision"))
+        try s.write("manifests/pg.json", try DatabaseSources.manifest(s, name: "pg", source: uri))
+        let first = try s.run(["apply"], environment: ["PGPASSWORD": "right-horse"])
+        #expect(first.status == 0, "\(first.output)")
+        let model = try s.bytes("deploy/pg/model.json")
+
+        try s.write("examples/data/iris.csv", try s.read("examples/data/iris.csv") + "5.0,3.4,1.5,0.2,setosa\n")
+        let wrong = try s.run(["apply"], environment: ["PGPASSWORD": "wrong-horse"])
+        #expect(wrong.status == 1, "\(wrong.output)")
+        for text in ["manifests/pg.json", "spec.dataset.source \"postgres://***@127.0.0.1:\(server.port)/",
+                     "password authentication failed for user \"postgres\""] {
+            #expect(wrong.output.contains(text), "apply should say \"\(text)\":\n\(wrong.output)")
+        }
+        #expect(try s.trainings("iris") == 2, "the other model trains on its changed data")
+        #expect(try s.bytes("deploy/pg/model.json") == model, "the published model stays")
+        #expect(!wrong.stdout.contains("- retire"), "\(wrong.stdout)")
+    }
+
     @Test func aBadQueryOrRefusedLoginFailsOnlyItsModelWithoutThePassword() throws {
         let s = try Sandbox()
         let uri = try DatabaseSources.postgres(s)
