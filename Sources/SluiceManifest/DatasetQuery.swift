@@ -21,44 +21,48 @@ public enum DatasetQuery {
         return nil
     }
 
-    /// `query` with string literals, quoted identifiers and comments blanked out.
+    /// `query` without the semicolons, white space and comments that may end it, as it can stand
+    /// inside `COPY (…)` (where a final `-- comment` would hide the closing parenthesis).
+    public static func statement(_ query: String) -> String {
+        let original = Array(query)
+        let code = Array(self.code(query))
+        var end = code.count
+        // Comments are blanks in `code`; quoted text is not, and a `;` in it is not code.
+        while end > 0, code[end - 1].isWhitespace || code[end - 1] == ";" { end -= 1 }
+        return String(original[..<end])
+    }
+
+    /// `query` with string literals and quoted identifiers as `_`s and comments as spaces,
+    /// character for character (line ends kept), so offsets in it are offsets in `query`.
     static func code(_ query: String) -> String {
-        var out = ""
-        var chars = query.makeIterator()
-        var pending: Character?
-        func next() -> Character? {
-            if let p = pending { pending = nil; return p }
-            return chars.next()
+        let chars = Array(query)
+        var out = chars
+        var i = 0
+        func blank(_ from: Int, _ to: Int, with filler: Character = " ") {
+            for k in from..<min(to, chars.count) where chars[k] != "\n" { out[k] = filler }
         }
-        while let c = next() {
-            switch c {
-            case "'", "\"":
-                // To the closing quote (a doubled quote is an escaped one and reopens at once).
-                while let d = next(), d != c {}
-                out += " "
-            case "-":
-                guard let d = next() else { out.append(c); break }
-                if d == "-" {
-                    while let e = next(), e != "\n" {}
-                    out += " "
-                } else {
-                    out.append(c)
-                    pending = d
-                }
-            case "/":
-                guard let d = next() else { out.append(c); break }
-                if d == "*" {
-                    var previous: Character = " "
-                    while let e = next(), !(previous == "*" && e == "/") { previous = e }
-                    out += " "
-                } else {
-                    out.append(c)
-                    pending = d
-                }
-            default:
-                out.append(c)
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" || c == "\"" {
+                // To the closing quote (a doubled quote closes and reopens at once).
+                var j = i + 1
+                while j < chars.count, chars[j] != c { j += 1 }
+                blank(i, j + 1, with: "_")
+                i = j + 1
+            } else if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
+                var j = i
+                while j < chars.count, chars[j] != "\n" { j += 1 }
+                blank(i, j)
+                i = j
+            } else if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
+                var j = i + 2
+                while j + 1 < chars.count, !(chars[j] == "*" && chars[j + 1] == "/") { j += 1 }
+                blank(i, j + 2)
+                i = j + 2
+            } else {
+                i += 1
             }
         }
-        return out
+        return String(out)
     }
 }

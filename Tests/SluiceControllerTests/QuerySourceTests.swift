@@ -102,7 +102,8 @@ import TestSupport
         let uri = try server.freshDatabase()
         _ = try server.query(uri, "CREATE TABLE t (id integer, x double precision, n bigint, label text); INSERT INTO t VALUES \(Self.values("double precision"))")
         let data = resolver(root)
-        let fromPostgres = try bytes(data, manifest(uri))
+        // (A final semicolon and comment do not end up inside COPY's parentheses.)
+        let fromPostgres = try bytes(data, manifest(uri, query: Self.query + "; -- the rows in their order"))
         let fromSQLite = try bytes(data, manifest(try sqliteSource(root)))
         #expect(String(decoding: fromPostgres, as: UTF8.self) == Self.handWritten)
         #expect(fromPostgres == fromSQLite)
@@ -152,6 +153,17 @@ import TestSupport
         let second = resolver(root)
         guard case .resolved(let after, _) = second.resolve(m) else { Issue.record("not resolved"); return }
         #expect(after != before, "the next cycle sees the changed row")
+    }
+
+    @Test func anSQLiteQueryThatRunsTooLongIsInterrupted() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Sorting an endless sequence never ends.
+        let m = manifest(try sqliteSource(root), query: "WITH RECURSIVE c(label) AS (SELECT 1 UNION ALL SELECT label + 1 FROM c) SELECT label FROM c ORDER BY label")
+        guard case .failed(let message) = resolver(root, timeout: 0.2).resolve(m) else { Issue.record("resolved"); return }
+        #expect(message.contains("spec.dataset.source \"sqlite:t.db\" (manifests/q.json)"), "\(message)")
+        #expect(message.contains("the query ran longer than 0.2 s and was stopped"), "\(message)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("downloads").path).isEmpty)
     }
 
     @Test(.enabled(if: !PostgresServer.skipped, "SLUICE_SKIP_POSTGRES=1"))

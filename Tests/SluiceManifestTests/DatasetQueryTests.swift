@@ -24,4 +24,15 @@ import SluiceManifest
     func refusedQueries(_ query: String, _ problem: String) {
         #expect(DatasetQuery.problem(query)?.contains(problem) == true, "\(query)")
     }
+
+    @Test(arguments: [
+        ("SELECT * FROM t ORDER BY id", "SELECT * FROM t ORDER BY id"),
+        ("SELECT * FROM t ORDER BY id;\n", "SELECT * FROM t ORDER BY id"),
+        ("SELECT * FROM t ORDER BY id -- newest last", "SELECT * FROM t ORDER BY id"),
+        ("SELECT * FROM t ORDER BY id; /* done */ ;", "SELECT * FROM t ORDER BY id"),
+        ("SELECT * FROM t WHERE a = ';' ORDER BY b = ' ;'", "SELECT * FROM t WHERE a = ';' ORDER BY b = ' ;'"),
+    ])
+    func theStatementWithoutWhatEndsIt(_ query: String, _ statement: String) {
+        #expect(DatasetQuery.statement(query) == statement)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceManifest
 
 /// Reads a `postgres://` dataset source: its query's rows as CSV, straight from the server.
 ///
@@ -15,15 +16,7 @@ enum PostgresQuery {
         let milliseconds = max(1, Int((timeout * 1000).rounded()))
         try connection.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
             try session.exec("SET LOCAL statement_timeout = \(milliseconds)")
-            try session.copyOut("COPY (\(statement(query))) TO STDOUT WITH (FORMAT csv, HEADER)") { try output.write($0) }
+            try session.copyOut("COPY (\(DatasetQuery.statement(query))) TO STDOUT WITH (FORMAT csv, HEADER)") { try output.write($0) }
         }
-    }
-
-    /// `query` as it can stand inside `COPY (…)`: without the semicolons and white space that
-    /// may end it.
-    static func statement(_ query: String) -> String {
-        var s = Substring(query)
-        while let last = s.last, last == ";" || last.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }

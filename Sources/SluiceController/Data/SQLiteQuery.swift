@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SluiceManifest
 
 /// Reads an `sqlite:PATH` dataset source: its query's rows as CSV in PostgreSQL's conventions
 /// (``QueryCSV``), so the same rows give the same bytes as from a `postgres://` source.
@@ -15,18 +16,22 @@ enum SQLiteQuery {
         configuration.readonly = true
         configuration.label = "sluice.dataset"
         let database = try DatabaseQueue(path: path, configuration: configuration)
-        let interrupt = DispatchWorkItem { database.interrupt() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: interrupt)
-        defer { interrupt.cancel() }
+        // Interrupted at the deadline, and again every 100 ms after it (an interruption when no
+        // statement runs yet is lost) until the query gives up.
+        let interrupter = DispatchSource.makeTimerSource(queue: .global())
+        interrupter.schedule(deadline: .now() + timeout, repeating: .milliseconds(100))
+        interrupter.setEventHandler { database.interrupt() }
+        interrupter.resume()
+        defer { interrupter.cancel() }
         do {
             try database.read { db in try write(db, query, into: output) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw QueryError("the query ran longer than \(Int(timeout)) s and was stopped; make it faster or select fewer rows")
+            throw QueryError("the query ran longer than \(timeout.formatted(.number.grouping(.never))) s and was stopped; make it faster or select fewer rows")
         }
     }
 
     private static func write(_ db: Database, _ query: String, into output: QueryOutput) throws {
-        let statement = try db.makeStatement(sql: PostgresQuery.statement(query))
+        let statement = try db.makeStatement(sql: DatasetQuery.statement(query))
         let names = statement.columnNames
         var buffer = QueryCSV.line(names)
         let rows = try Row.fetchCursor(statement)
