@@ -9,9 +9,9 @@ extension DataResolver {
     /// - Throws: ``DataError`` naming the field, the source (redacted), the manifest's file and
     ///   the database's message.
     func queryResult(_ source: String, field: String, manifest: Manifest) throws -> String {
-        let where_ = "\(field) \"\(Redaction.url(source))\" (\(manifest.origin.file))"
+        let origin = "\(field) \"\(Redaction.url(source))\" (\(manifest.origin.file))"
         guard let query = manifest.dataset.query else {
-            throw DataError("\(where_): a database source needs spec.dataset.query")
+            throw DataError("\(origin): a database source needs spec.dataset.query")
         }
         // An SQLite file is found like a dataset file: under the root, symbolic links included.
         let sqlitePath = DatasetSourceKind(source) == .sqlite
@@ -25,11 +25,11 @@ extension DataResolver {
                 }
             }
         } catch let error as DatabaseError {
-            throw DataError("\(where_): the query failed: SQLite says \(error.message ?? "\(error)")")
+            throw DataError("\(origin): the query failed: SQLite says \(error.message ?? "\(error)")")
         } catch let error as PGError {
-            throw DataError("\(where_): the query failed: \(Redaction.text(error.description))")
+            throw DataError("\(origin): the query failed: \(Redaction.text(error.description))")
         } catch {
-            throw DataError("\(where_): the query failed: \(Redaction.text("\(error)"))")
+            throw DataError("\(origin): the query failed: \(Redaction.text("\(error)"))")
         }
     }
 }
