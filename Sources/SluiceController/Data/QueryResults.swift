@@ -12,13 +12,13 @@ import Glibc
 /// table is seen at the next cycle and nothing stale outlives one.
 ///
 /// Each result is a CSV file in `directory` (the download cache; the system's temporary
-/// directory when there is no store yet), named like Sluice's other
-/// temporary files (`.query.tmp-PID-RAND`) so that one a killed process left is swept on start
+/// directory when there is no store yet), named like Sluice's other temporary files
+/// (`.query.tmp-PID-RAND`) so that one a killed process left is swept on start
 /// (``TemporaryFiles``); the files are removed when the resolver goes away.
 final class QueryResults: Sendable {
     /// Where result files are written, if its parent exists.
     let directory: String
-    /// The longest a query may run (PostgreSQL's `statement_timeout`, SQLite's progress handler).
+    /// The longest a query may run (PostgreSQL's `statement_timeout`; SQLite's query is interrupted).
     let timeout: Double
     /// The largest result kept, in bytes (as for a dataset file).
     let limit: Int
