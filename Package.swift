@@ -168,6 +168,7 @@ let package = Package(
             dependencies: [
                 "sluice", "SluiceCore", "SluiceController", "SluiceReconcile", "SluiceMonitor", "SluiceLearn", "SluiceUI", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -284,11 +284,14 @@ struct FieldReader {
         var query: String?
         if let q = d["query"] {
             query = string(q, "\(p).query")
+            if let query, let problem = DatasetQuery.problem(query) {
+                fail(q, "\(p).query", "\(q.snippet) \(problem)")
+            }
             if let source, !DatasetSourceKind(source).isQuery {
-                fail(q, "\(p).query", "is set, but spec.dataset.source \"\(source)\" is not a database; a query reads a postgres://… or sqlite:PATH source. Remove it")
+                fail(q, "\(p).query", "is set, but spec.dataset.source \"\(Redaction.url(source))\" is not a database; a query reads a postgres://… or sqlite:PATH source. Remove it")
             }
         } else if let source, DatasetSourceKind(source).isQuery {
-            fail(d["source"], "\(p).query", "required field \"query\" is missing: the database source \"\(source)\" is read with a query (SELECT … ORDER BY …)")
+            fail(d["source"], "\(p).query", "required field \"query\" is missing: the database source \"\(Redaction.url(source))\" is read with a query (SELECT … ORDER BY …)")
         }
         if let test, DatasetSourceKind(test).isQuery {
             fail(d["test"], "\(p).test", "\"\(test)\" is a database; a fixed test set must be a file or a URL (query the test rows into the source and use \"split\")")

@@ -180,6 +180,40 @@ import Glibc
              expect: ["spec.monitor.persistFor", "\"1 hour\" is not a duration", "30s, 5m, 1h, 7d"]),
         Case(name: "monitor warn above breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "drift": ["warn": 0.5]]) }] },
              expect: ["spec.monitor.drift.warn", "0.5 is above drift.breach 0.2"]),
+        // Database sources (issue 17).
+        Case(name: "database query without ORDER BY", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.dataset.source", "sqlite:data/iris.db"); $0.set("spec.dataset.query", "SELECT * FROM iris -- ORDER BY id")
+        }] },
+             expect: ["manifests/bad.json:", "spec.dataset.query", "\"SELECT * FROM iris -- ORDER BY id\" has no ORDER BY", "end it with ORDER BY"]),
+        Case(name: "database query of two statements", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.dataset.source", "sqlite:data/iris.db"); $0.set("spec.dataset.query", "SELECT * FROM iris ORDER BY id; DELETE FROM iris")
+        }] },
+             expect: ["manifests/bad.json:", "spec.dataset.query", "holds more than one statement"]),
+        Case(name: "database source without a query", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.source", "sqlite:data/iris.db") }] },
+             expect: ["manifests/bad.json:", "spec.dataset.query", "required field \"query\" is missing"]),
+        Case(name: "query on a CSV file", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.query", "SELECT 1 ORDER BY 1") }] },
+             expect: ["manifests/bad.json:", "spec.dataset.query", "is not a database", "Remove it"]),
+        Case(name: "database as the fixed test set", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.dataset.test", "sqlite:data/test.db")
+        }] },
+             expect: ["manifests/bad.json:", "spec.dataset.test", "\"sqlite:data/test.db\" is a database"]),
+        Case(name: "SQLite database outside the root", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.dataset.source", "sqlite:../iris.db"); $0.set("spec.dataset.query", "SELECT * FROM iris ORDER BY id")
+        }] },
+             expect: ["manifests/bad.json:", "spec.dataset.source", "../iris.db"]),
+        Case(name: "SQLite query of a BLOB column", files: { s in ["manifests/bad.json": model(s) {
+            $0.set("spec.dataset.source", "sqlite:data/blob.db"); $0.set("spec.dataset.query", "SELECT * FROM t ORDER BY id")
+        }] },
+             expect: ["manifests/bad.json", "spec.dataset.source \"sqlite:data/blob.db\"", "column \"picture\" holds a BLOB"],
+             prepare: { s in
+                 try FileManager.default.createDirectory(at: s.url("data"), withIntermediateDirectories: true)
+                 try DatabaseSources.sqlite(s, "data/blob.db", "CREATE TABLE t (id integer, x real, picture blob, species text); INSERT INTO t VALUES (1, 1.5, x'00ff', 'a')")
+             }),
+        Case(name: "SQLite file that is not a database", files: { s in ["data/fake.db": "just text, not SQLite, long enough to fill a header of a database file..........",
+                                                                         "manifests/bad.json": model(s) {
+            $0.set("spec.dataset.source", "sqlite:data/fake.db"); $0.set("spec.dataset.query", "SELECT * FROM iris ORDER BY id")
+        }] },
+             expect: ["manifests/bad.json", "spec.dataset.source \"sqlite:data/fake.db\"", "file is not a database"]),
     ]
 
     @Test(arguments: cases)

@@ -26,6 +26,9 @@ public final class PostgresServer: Sendable {
     public static var skipped: Bool { ProcessInfo.processInfo.environment[skipVariable] == "1" }
 
     public let port: Int
+    /// The password of the `postgres` user when the server asks for one (``makePrivate(password:)``);
+    /// `nil`: it trusts every login.
+    public let password: String?
     let directory: String
     let bin: String
     let asPostgresUser: Bool
@@ -35,7 +38,12 @@ public final class PostgresServer: Sendable {
     /// process exits.
     public static func makePrivate() throws -> PostgresServer { try PostgresServer() }
 
-    private init() throws {
+    /// A private server (``makePrivate()``) that asks for a password (`scram-sha-256`): the
+    /// `postgres` user's is `password`.
+    public static func makePrivate(password: String) throws -> PostgresServer { try PostgresServer(password: password) }
+
+    private init(password: String? = nil) throws {
+        self.password = password
         bin = try Self.binDirectory()
         asPostgresUser = geteuid() == 0
         Self.stopAbandoned(bin: bin, asPostgresUser: asPostgresUser)
@@ -50,7 +58,12 @@ public final class PostgresServer: Sendable {
         }
         let data = directory + "/data"
         try Data("\(getpid())".utf8).write(to: URL(fileURLWithPath: directory + "/owner.pid"))
-        try Self.run(bin + "/initdb", asPostgresUser: asPostgresUser, ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        var authentication = ["-A", "trust"]
+        if let password {
+            try Data(password.utf8).write(to: URL(fileURLWithPath: directory + "/password"))
+            authentication = ["-A", "scram-sha-256", "--pwfile", directory + "/password"]
+        }
+        try Self.run(bin + "/initdb", asPostgresUser: asPostgresUser, ["-D", data, "-U", "postgres"] + authentication + ["-E", "UTF8", "--no-locale", "--no-sync"])
         var lastError = ""
         for _ in 0..<5 {
             let candidate = Self.freePort()
@@ -92,7 +105,8 @@ public final class PostgresServer: Sendable {
     /// The rows `sql` returns on the database at `uri` (through `psql`), each a list of its
     /// columns as text (`NULL` as the empty string).
     public func query(_ uri: String, _ sql: String) throws -> [[String]] {
-        let (status, text) = try Self.spawn([bin + "/psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql])
+        let (status, text) = try Self.spawn([bin + "/psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql],
+                                            password: password)
         guard status == 0 else { throw PostgresUnavailable(reason: "psql -c \(sql) exited with \(status): \(text)") }
         return text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
     }
@@ -102,14 +116,14 @@ public final class PostgresServer: Sendable {
     public func freshDatabase(icuLocale: String? = nil) throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let collation = icuLocale.map { ["--template=template0", "--locale-provider=icu", "--icu-locale=\($0)"] } ?? []
-        try Self.run(bin + "/createdb", asPostgresUser: false, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"] + collation + [name])
+        try Self.run(bin + "/createdb", asPostgresUser: false, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"] + collation + [name], password: password)
         return "postgres://postgres@127.0.0.1:\(port)/\(name)"
     }
 
     /// Runs a PostgreSQL program (as `postgres` when root), failing with its output.
-    private static func run(_ program: String, asPostgresUser: Bool, _ arguments: [String]) throws {
+    private static func run(_ program: String, asPostgresUser: Bool, _ arguments: [String], password: String? = nil) throws {
         let command = asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]
-        let (status, text) = try spawn(command + arguments)
+        let (status, text) = try spawn(command + arguments, password: password)
         guard status == 0 else {
             throw PostgresUnavailable(reason: "\((program as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited with \(status): \(text)")
         }
@@ -118,7 +132,8 @@ public final class PostgresServer: Sendable {
     /// Runs `arguments` with `posix_spawn` and `waitpid` (Foundation's `Process.waitUntilExit`
     /// can miss the exit of `pg_ctl start`, whose server lives on), its output in a temporary file.
     /// - Returns: the exit status (or 128 + the signal) and the output.
-    static func spawn(_ arguments: [String]) throws -> (Int32, String) {
+    /// - Parameter password: given to the program as `PGPASSWORD`.
+    static func spawn(_ arguments: [String], password: String? = nil) throws -> (Int32, String) {
         let log = FileManager.default.temporaryDirectory.path + "/sluice-pg-run-\(UUID().uuidString).log"
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
@@ -130,7 +145,10 @@ public final class PostgresServer: Sendable {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        var environment: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment
+            .filter { $0.key != "PGPASSWORD" }.map { strdup("\($0.key)=\($0.value)") } + (password.map { [strdup("PGPASSWORD=\($0)")] } ?? []) + [nil]
+        defer { for e in environment { free(e) } }
+        let rc = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &environment)
         guard rc == 0 else { throw PostgresUnavailable(reason: "cannot run \(arguments[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}

@@ -23,12 +23,17 @@ public final class DataResolver: Sendable {
     /// Seconds to wait for a download under way before reporting the model as waiting for it;
     /// `nil`: wait until it ends (``Downloads/fetch(_:patience:)``).
     let patience: Double?
+    /// The results of database sources' queries, run once for the life of the resolver (a run,
+    /// a cycle) and removed with it.
+    let queries: QueryResults
 
-    public init(root: URL, digester: FileDigester, downloads: Downloads? = nil, patience: Double? = nil) {
+    /// - Parameter queryTimeout: seconds a database source's query may run.
+    public init(root: URL, digester: FileDigester, downloads: Downloads? = nil, patience: Double? = nil, queryTimeout: Double = 600) {
         self.root = root.standardizedFileURL
         self.digester = digester
         self.downloads = downloads
         self.patience = patience
+        self.queries = QueryResults(directory: downloads?.directory ?? FileManager.default.temporaryDirectory.path, timeout: queryTimeout)
     }
 
     /// Starts fetching, all at once, the datasets these manifests name by URL, so that one slow
@@ -83,7 +88,8 @@ public final class DataResolver: Sendable {
 
     private func digest(_ relative: String, field: String, pin: String?, pinField: String, _ m: Manifest) throws -> String {
         let path = try locate(relative, field: field, manifest: m)
-        guard let digest = try digester.digest(path) else {
+        // A query's result file is digested as it is written (and is not kept in the digest cache).
+        guard let digest = try queries.digest(of: path) ?? digester.digest(path) else {
             throw DataError("\(field) \"\(Redaction.url(relative))\": the file disappeared while it was being read")
         }
         if let pin, pin != digest {

@@ -10,17 +10,22 @@ import Foundation
 final class PGConnection: @unchecked Sendable {
     // `conn` is only touched on `queue`.
     private let queue: DispatchQueue
-    private var conn: OpaquePointer?
+    private(set) var conn: OpaquePointer?
     /// The URI without its password, for messages.
     let label: String
+    /// What the connection is for, in messages ("the PostgreSQL store", "the PostgreSQL dataset").
+    let role: String
     /// Session settings, run again after a reconnection (a new session has none of them).
     private let setup: [String]
 
     /// Connects to `uri` (`postgres://user@host:port/db`, or libpq's `key=value` form).
-    /// - Parameter setup: statements run at the start of every session (`SET search_path …`).
+    /// - Parameters:
+    ///   - setup: statements run at the start of every session (`SET search_path …`).
+    ///   - role: what the connection is for, in messages.
     /// - Throws: ``PGError`` with libpq's message when the server cannot be reached or refuses.
-    init(uri: String, setup: [String] = []) throws {
+    init(uri: String, setup: [String] = [], role: String = "the PostgreSQL store") throws {
         label = PGConnection.redacted(uri)
+        self.role = role
         self.setup = ["SET client_min_messages TO warning"] + setup
         queue = DispatchQueue(label: "sluice.store.postgres")
         try run {
@@ -28,7 +33,7 @@ final class PGConnection: @unchecked Sendable {
             guard let c, PQstatus(c) == CONNECTION_OK else {
                 let message = c.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
                 if let c { PQfinish(c) }
-                throw PGError(message: "cannot connect to the PostgreSQL store \(self.label): \(PGError.trimmed(message))", sqlState: nil)
+                throw PGError(message: "cannot connect to \(self.role) \(self.label): \(PGError.trimmed(message))", sqlState: nil)
             }
             self.conn = c
             // Notices ("schema already exists, skipping") are not for the user's terminal.
@@ -105,14 +110,14 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func attempt(_ sql: String, _ params: [PGValue?], reconnect: Bool) throws -> PGResult {
-        guard let conn else { throw PGError(message: "the PostgreSQL store \(label) is not connected", sqlState: nil) }
+        guard let conn else { throw PGError(message: "\(role) \(label) is not connected", sqlState: nil) }
         if PQstatus(conn) != CONNECTION_OK {
             guard reconnect else {
                 throw PGError(message: "the connection to the PostgreSQL store \(label) was lost in a transaction; nothing of it was written", sqlState: nil)
             }
             PQreset(conn)
             guard PQstatus(conn) == CONNECTION_OK else {
-                throw PGError(message: "cannot reconnect to the PostgreSQL store \(label): \(PGError.trimmed(String(cString: PQerrorMessage(conn))))", sqlState: nil)
+                throw PGError(message: "cannot reconnect to \(role) \(label): \(PGError.trimmed(String(cString: PQerrorMessage(conn))))", sqlState: nil)
             }
             for statement in setup { _ = try execute(statement, [], reconnect: false) }
         }
@@ -197,7 +202,7 @@ final class PGConnection: @unchecked Sendable {
 
 /// Statements inside one ``PGConnection/transaction(_:_:)``.
 struct PGSession {
-    fileprivate let connection: PGConnection
+    let connection: PGConnection
 
     @discardableResult
     func exec(_ sql: String, _ params: [PGValue?] = []) throws -> PGResult {
