@@ -117,6 +117,8 @@ let package = Package(
             dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore"],
             path: "Sources/sluice-bench"
         ),
+        // The ONNX export benchmark (bench/onnx/run.py): Sluice's in-process predict beside onnxruntime.
+        .executableTarget(name: "sluice-onnx-bench", dependencies: ["SluiceONNX", "SluiceLearn", "SluiceCore"], path: "Sources/sluice-onnx-bench"),
         // Helpers shared by the test targets (not part of any product).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Fakes for in-process tests of the effectful code: a fixed clock, a fake deploy target,
