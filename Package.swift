@@ -111,12 +111,14 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // The engine's benchmark (bench/engine.py), the web UI's (`sluice-bench ui`, bench/ui/) and ONNX's (bench/onnx/).
+        // The engine's benchmark (bench/engine.py) and the web UI's (`sluice-bench ui`, bench/ui/).
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore", "SluiceONNX"],
+            dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore"],
             path: "Sources/sluice-bench"
         ),
+        // The ONNX export benchmark (bench/onnx/run.py): Sluice's in-process predict beside onnxruntime.
+        .executableTarget(name: "sluice-onnx-bench", dependencies: ["SluiceONNX", "SluiceLearn", "SluiceCore"], path: "Sources/sluice-onnx-bench"),
         // Helpers shared by the test targets (not part of any product).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Fakes for in-process tests of the effectful code: a fixed clock, a fake deploy target,

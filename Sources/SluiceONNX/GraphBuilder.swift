@@ -1,6 +1,8 @@
 /// Collects the nodes and constants of a graph under construction, naming every intermediate
 /// value `sluice.HINT.K` with a counter, so that the same model always gives the same names.
 struct GraphBuilder {
+    /// The `ai.onnx.ml` operator set the graph imports (5, or 3 for older runtimes).
+    var mlOpset = 5
     private(set) var nodes: [ONNXNode] = []
     private(set) var initializers: [ONNXTensor] = []
     private var counter = 0

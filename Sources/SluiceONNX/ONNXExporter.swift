@@ -9,22 +9,25 @@ import SluiceLearn
 /// for regressors. Pure: artifact in, bytes out; the same artifact always gives the same bytes.
 ///
 /// Trees, forests and gradient boosting become `ai.onnx.ml` `TreeEnsemble` (opset 5, double
-/// thresholds); linear models `MatMul` + `Add` (+ `Sigmoid`'s arithmetic or `Softmax`) in double;
+/// thresholds; `TreeEnsembleRegressor` for opset 3); linear models `MatMul` + `Add` (+ `Sigmoid`'s arithmetic or `Softmax`) in double;
 /// imputation `IsNaN` + `Where`; standardisation `Sub` + `Div`; categories `LabelEncoder`. kNN and
 /// naive Bayes are refused (``ONNXExportError``). See docs/onnx.md.
 public struct ONNXExporter: Sendable {
     /// Export settings.
     public struct Options: Sendable, Equatable {
-        /// The `ai.onnx.ml` operator set: 5 (`TreeEnsemble`), the only one written so far.
+        /// The `ai.onnx.ml` operator set: 5 (`TreeEnsemble`, IR version 10, `ai.onnx` opset 21), or 3
+        /// for runtimes with an onnxruntime older than 1.20 (`TreeEnsembleRegressor`, IR version 8,
+        /// `ai.onnx` opset 16), whose trees' sums pass through float32.
         public var mlOpset: Int
 
         public init(mlOpset: Int = 5) { self.mlOpset = mlOpset }
     }
 
     /// The `ai.onnx.ml` operator sets ``Options/mlOpset`` accepts.
-    public static let supportedMLOpsets = [5]
-    /// The standard (`ai.onnx`) operator set imported: 21, the newest of IR version 10.
-    public static let standardOpset: Int64 = 21
+    public static let supportedMLOpsets = [5, 3]
+    /// The standard (`ai.onnx`) operator set and IR version that go with each `ai.onnx.ml` one
+    /// (the newest of that ONNX release).
+    static let releases: [Int: (standard: Int64, ir: Int64)] = [5: (21, 10), 3: (16, 8)]
     /// The algorithms whose models can be exported.
     public static let exportableAlgorithms = [
         "decision_tree", "random_forest", "extra_trees", "gradient_boosting", "logistic_regression", "linear_regression", "ridge",
@@ -50,6 +53,7 @@ public struct ONNXExporter: Sendable {
             throw ONNXExportError("ai.onnx.ml opset \(options.mlOpset) is not supported; use \(Self.supportedMLOpsets.map(String.init).joined(separator: " or "))")
         }
         var g = GraphBuilder()
+        g.mlOpset = options.mlOpset
         let x = g.encodedFeatures(artifact.encoder)
         switch artifact.fitted {
         case .trees(let m): g.forest(m, input: x, task: artifact.task)
@@ -73,8 +77,9 @@ public struct ONNXExporter: Sendable {
                 + "(the outputs are \(Self.outputNames.joined(separator: ", ")); internal values start with \"sluice.\"); "
                 + "rename the column in the dataset and the manifest's features to export this model")
         }
+        let release = Self.releases[options.mlOpset]!
         return ONNXModel(
-            opsets: [("", Self.standardOpset), ("ai.onnx.ml", Int64(options.mlOpset))],
+            irVersion: release.ir, opsets: [("", release.standard), ("ai.onnx.ml", Int64(options.mlOpset))],
             graphName: name, nodes: g.nodes, initializers: g.initializers,
             inputs: inputs, outputs: Self.outputs(artifact),
             metadata: [("sluice.model", name), ("sluice.algorithm", artifact.algorithm),

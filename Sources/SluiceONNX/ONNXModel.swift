@@ -1,10 +1,9 @@
 /// A whole ONNX model (`ModelProto` with its `GraphProto`), as plain values that encode to the
 /// same bytes every time: no timestamps, no random names, fields in field-number order.
 public struct ONNXModel: Sendable, Equatable {
-    /// The IR version written: 10 (ONNX 1.16), which onnxruntime 1.31 accepts; ONNX 1.23's own
-    /// default, 14, it refuses.
-    public static let irVersion: Int64 = 10
-
+    /// The IR version written: 10 (ONNX 1.16) by default, which onnxruntime 1.31 accepts (ONNX
+    /// 1.23's own default, 14, it refuses); 8 (ONNX 1.11) with `ai.onnx.ml` opset 3.
+    public var irVersion: Int64
     public var producerName = "sluice"
     /// Operator sets imported: domain → version.
     public var opsets: [(domain: String, version: Int64)]
@@ -16,8 +15,9 @@ public struct ONNXModel: Sendable, Equatable {
     /// `metadata_props`, in the order given.
     public var metadata: [(key: String, value: String)]
 
-    public init(opsets: [(domain: String, version: Int64)], graphName: String, nodes: [ONNXNode], initializers: [ONNXTensor],
+    public init(irVersion: Int64 = 10, opsets: [(domain: String, version: Int64)], graphName: String, nodes: [ONNXNode], initializers: [ONNXTensor],
                 inputs: [ONNXValueInfo], outputs: [ONNXValueInfo], metadata: [(key: String, value: String)]) {
+        self.irVersion = irVersion
         self.opsets = opsets
         self.graphName = graphName
         self.nodes = nodes
@@ -33,7 +33,7 @@ public struct ONNXModel: Sendable, Equatable {
     /// metadata_props (14).
     public func encoded() -> [UInt8] {
         var w = ProtoWriter()
-        w.int(1, Self.irVersion)
+        w.int(1, irVersion)
         w.string(2, producerName)
         w.message(7) { encodeGraph(into: &$0) }
         for o in opsets {

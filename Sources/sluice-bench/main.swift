@@ -2,14 +2,12 @@
 // one JSON line of measurements. Driven by bench/engine.py, which runs scikit-learn and LightGBM
 // on the same files in the same run.
 //
-//   sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N] [--onnx FILE] [--predictions FILE]
-//     (--onnx: also writes the model as ONNX; --predictions: every test row's outputs as CSV; for bench/onnx/run.py)
+//   sluice-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]
 //   sluice-bench --read FILE.csv [--runs N]
 //   sluice-bench ui --models N [--big-versions V] [--runs K] [--store FILE]   (the web UI's pages, UIBench.swift)
 import Foundation
 import SluiceCore
 import SluiceLearn
-import SluiceONNX
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
@@ -40,16 +38,6 @@ if args.first == "ui" { UIBench.run(Array(args.dropFirst())) }
 var runs = 1
 if let i = args.firstIndex(of: "--runs") {
     runs = Int(args[i + 1]) ?? 1
-    args.removeSubrange(i...(i + 1))
-}
-var onnxPath: String?
-if let i = args.firstIndex(of: "--onnx"), i + 1 < args.count {
-    onnxPath = args[i + 1]
-    args.removeSubrange(i...(i + 1))
-}
-var predictionsPath: String?
-if let i = args.firstIndex(of: "--predictions"), i + 1 < args.count {
-    predictionsPath = args[i + 1]
     args.removeSubrange(i...(i + 1))
 }
 let clock = ContinuousClock()
@@ -91,12 +79,6 @@ for _ in 0..<runs {
 }
 let artifact = fitted!
 let artifactBytes = artifact.encoded().count
-if let onnxPath {
-    do {
-        let bytes = try ONNXExporter().export(artifact, name: "bench")
-        guard FileManager.default.createFile(atPath: onnxPath, contents: Data(bytes)) else { fail("cannot write \(onnxPath)") }
-    } catch { fail("ONNX export: \(error)") }
-}
 // Batch prediction on the test file (encoding included), then single-row latency in process.
 var predictTimes: [Double] = []
 var evaluation: Evaluation?
@@ -106,13 +88,6 @@ for _ in 0..<max(runs, 3) {
     predictTimes.append(seconds(clock.now - start))
 }
 let x = try artifact.encoder.transform(test)
-if let predictionsPath {
-    // Every output of every test row, 17 significant digits: what ONNX runtimes must reproduce.
-    let lines = try artifact.predict(x).map { $0.map { String(format: "%.17g", $0) }.joined(separator: ",") }
-    guard FileManager.default.createFile(atPath: predictionsPath, contents: Data((lines.joined(separator: "\n") + "\n").utf8)) else {
-        fail("cannot write \(predictionsPath)")
-    }
-}
 var row = [Double](repeating: 0, count: x.cols)
 var out = [Double](repeating: 0, count: artifact.outputs)
 let calls = 2000

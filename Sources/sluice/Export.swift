@@ -43,7 +43,7 @@ extension Sluice {
         @Option(help: "file: one ONNX file; triton: the model-repository layout Triton and KServe load (NAME/config.pbtxt, NAME/1/model.onnx).")
         var layout: Layout = .file
 
-        @Option(name: .customLong("opset-ml"), help: "The ai.onnx.ml operator set: 5 (TreeEnsemble).")
+        @Option(name: .customLong("opset-ml"), help: "The ai.onnx.ml operator set: 5 (TreeEnsemble, double throughout), or 3 for onnxruntime older than 1.20 (TreeEnsembleRegressor, whose tree sums are float32).")
         var opsetML = 5
 
         func validate() throws {

@@ -13,7 +13,7 @@ extension BadInputTests {
         CommandCase(name: "export in an unknown format", arguments: ["export", "iris", "--format", "pmml"],
              expect: ["--format", "pmml", "onnx"]),
         CommandCase(name: "export with an unsupported ai.onnx.ml opset", arguments: ["export", "iris", "--format", "onnx", "--opset-ml", "2"],
-             expect: ["--opset-ml 2 is not supported; use 5"]),
+             expect: ["--opset-ml 2 is not supported; use 5 or 3"]),
         CommandCase(name: "export of a Triton layout to standard output", arguments: ["export", "iris", "--format", "onnx", "--layout", "triton", "-o", "-"],
              expect: ["--layout triton writes a directory; give -o DIR"]),
         CommandCase(name: "export into a directory that is a file", arguments: ["export", "iris", "--format", "onnx", "-o", "manifests/iris.json/iris.onnx"],

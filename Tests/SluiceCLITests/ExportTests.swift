@@ -18,6 +18,16 @@ import SluiceCore
         #expect(try s.bytes("out/models/iris.onnx") == bytes, "the same version gives the same bytes")
     }
 
+    @Test func dashWritesTheModelToStandardOutputWhenItIsNotATerminal() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let r = try s.run("export", "iris", "--format", "onnx", "-o", "-")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.utf8.starts(with: [0x08, 0x0A]), "the model's bytes, not a message")
+        #expect(!r.stdout.contains("wrote iris"))
+        #expect(!s.exists("-") && !s.exists("iris.onnx"))
+    }
+
     @Test func aVersionPrefixSelectsThatVersion() throws {
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)

@@ -65,6 +65,18 @@ import SluiceONNX
         #expect(throws: ONNXExportError.self) { try ONNXExporter().export(artifact, name: "m") }
     }
 
+    @Test(arguments: ["random_forest", "gradient_boosting"])
+    func opsetThreeUsesTreeEnsembleRegressorUnderIRVersionEight(_ algorithm: String) throws {
+        let artifact = try Self.train(algorithm, ["random_forest": ["nEstimators": 3], "gradient_boosting": ["maxIter": 3]][algorithm]!)
+        let exporter = ONNXExporter(.init(mlOpset: 3))
+        let model = try exporter.model(artifact, name: "iris")
+        #expect(model.irVersion == 8)
+        #expect(model.opsets.map(\.version) == [16, 3])
+        #expect(model.nodes.contains { $0.opType == "TreeEnsembleRegressor" } && !model.nodes.contains { $0.opType == "TreeEnsemble" })
+        #expect(try exporter.export(artifact, name: "iris") == model.encoded())
+        #expect(try exporter.export(artifact, name: "iris") != ONNXExporter().export(artifact, name: "iris"))
+    }
+
     @Test func anUnsupportedOpsetIsRefused() throws {
         let artifact = try Self.train("decision_tree")
         #expect(throws: ONNXExportError.self) { try ONNXExporter(.init(mlOpset: 2)).export(artifact, name: "m") }
