@@ -1,3 +1,5 @@
+import SluiceLearn
+
 /// A file a deployment target receives for each publication (`spec.deploy.formats`).
 ///
 /// `model.json` (Sluice's own format) is always published: `sluice serve` loads it, and the
@@ -20,9 +22,7 @@ public enum PublishFormat: String, Sendable, CaseIterable, Comparable {
 
     /// The algorithms whose models can be exported as ONNX (k-nearest neighbours and naive Bayes
     /// cannot: docs/onnx.md).
-    public static let onnxAlgorithms: Set<String> = [
-        "decision_tree", "random_forest", "extra_trees", "gradient_boosting", "logistic_regression", "linear_regression", "ridge",
-    ]
+    public static let onnxAlgorithms = Set(AlgorithmCatalog.onnxExportable)
 
     public static func < (a: PublishFormat, b: PublishFormat) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

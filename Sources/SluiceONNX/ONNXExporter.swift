@@ -29,9 +29,7 @@ public struct ONNXExporter: Sendable {
     /// (the newest of that ONNX release).
     static let releases: [Int: (standard: Int64, ir: Int64)] = [5: (21, 10), 3: (16, 8)]
     /// The algorithms whose models can be exported.
-    public static let exportableAlgorithms = [
-        "decision_tree", "random_forest", "extra_trees", "gradient_boosting", "logistic_regression", "linear_regression", "ridge",
-    ]
+    public static let exportableAlgorithms = AlgorithmCatalog.onnxExportable
     /// The names of the graph's outputs, which no feature may take.
     public static let outputNames = ["label", "probabilities", "variable"]
 

@@ -50,6 +50,12 @@ public enum AlgorithmCatalog {
     }
 
     /// Every algorithm, in the order the documentation lists them.
+    /// The algorithms whose models have an ONNX form (SluiceONNX, `spec.deploy.formats`): k-nearest
+    /// neighbours (the training set in the graph) and naive Bayes have none.
+    public static let onnxExportable = [
+        "decision_tree", "random_forest", "extra_trees", "gradient_boosting", "logistic_regression", "linear_regression", "ridge",
+    ]
+
     public static let all: [Algorithm] = [
         Algorithm(
             name: "decision_tree", tasks: [.classification, .regression],
