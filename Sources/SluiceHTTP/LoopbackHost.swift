@@ -4,8 +4,8 @@ import Hummingbird
 /// The defence against DNS rebinding for a server bound to a loopback address (`sluice ui`'s
 /// default, `sluice run --listen 127.0.0.1:…`): a page on another site can point its own name at
 /// 127.0.0.1 and then read the web UI, or post its form, as if it were same-origin. Its requests
-/// still carry that name in `Host`, so the web UI's pages and the requests that start a cycle
-/// (`/ui…`, `POST /reconcile`) answer 421 unless `Host` names the loopback: `localhost` (or a
+/// still carry that name in `Host`, so every request but the probes and the metrics (the web UI's
+/// pages, `POST /reconcile`) answers 421 unless `Host` names the loopback: `localhost` (or a
 /// `*.localhost` name), `127.x.x.x` or `[::1]`, on any port. A server bound to another address
 /// is reached by names this one cannot know, and is left alone.
 enum LoopbackHost {
@@ -31,9 +31,12 @@ enum LoopbackHost {
         }
     }
 
-    /// Whether the request is one the check covers: the web UI and `POST /reconcile`.
+    /// Whether the request is one the check covers: every path but the probes and the metrics
+    /// (`/healthz`, `/readyz`, `/metrics`), however spelt — the router ignores empty segments and a
+    /// trailing slash (`//ui`, `/reconcile/`), so the check must not compare the raw path.
     static func covers(_ path: String) -> Bool {
-        path == "/ui" || path.hasPrefix("/ui/") || path == "/reconcile"
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return !(segments.count == 1 && ["healthz", "readyz", "metrics"].contains(segments[0]))
     }
 }
 

@@ -14,6 +14,9 @@ public enum DatasetQuery {
             return "holds more than one statement; give one SELECT … ORDER BY …"
         }
         let words = code.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
+        if let first = words.first, !["select", "with", "values", "table"].contains(first) {
+            return "is not a query: it starts with \(first.uppercased()); give one SELECT … ORDER BY … (a dataset only reads)"
+        }
         let ordered = zip(words, words.dropFirst()).contains { $0 == "order" && $1 == "by" }
         if !ordered {
             return "has no ORDER BY, so the database may return its rows in another order each time and the data's digest (and the model's version) would change with nothing changed; end it with ORDER BY columns that identify a row"

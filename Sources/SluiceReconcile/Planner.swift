@@ -126,7 +126,11 @@ public struct Planner: Sendable {
         if !verdict.passed && !isChampion {
             // The candidate stays rejected; the champion keeps serving (published again with the
             // manifest's formats when they changed; repaired if it drifted).
-            if let pub, reformatted {
+            // (Not when the champion has no ONNX form: a kNN champion of a manifest moving to a forest
+            // with "onnx" keeps its files until a candidate passes.)
+            let championAlgorithm = pub.flatMap { o.versions[$0.version]?.inputs["algorithm"]?["name"]?.stringValue }
+            let championExports = !m.formats.contains(.onnx) || championAlgorithm.map(PublishFormat.onnxAlgorithms.contains) ?? false
+            if let pub, reformatted, championExports {
                 actions.append(.publish(version: pub.version, target: pub.deploy, reason: formatsReason(), ifGatePasses: false))
             } else if let pub, case .drifted(let how) = o.target {
                 repair(pub.version, pub.deploy, how)

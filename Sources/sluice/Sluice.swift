@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceController
 import SluiceCore
 import SluiceHTTP
 
@@ -21,6 +22,8 @@ struct Sluice: AsyncParsableCommand {
     /// `serve` runs Swift concurrency on SwiftNIO's event loops (no thread hop between the
     /// socket and the handler); everything else uses the default executor.
     static func main() {
+        // PGPASSWORD is the store's, never a dataset's (StorePassword): taken before any thread starts.
+        StorePassword.takeFromEnvironment()
         if CommandLine.arguments.dropFirst().first == "serve" {
             InferenceServer.runConcurrencyOnEventLoops()
         }

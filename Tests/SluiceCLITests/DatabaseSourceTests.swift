@@ -119,21 +119,31 @@ struct PostgresSourceTests {
         #expect(try s.trainings("iris") == 1)
     }
 
-    /// A server that asks for a password: `PGPASSWORD` gives it (libpq reads it), and a wrong
-    /// one fails that model alone, with PostgreSQL's reason.
-    @Test func thePasswordComesFromPGPASSWORDAndAWrongOneFailsOnlyThatModel() throws {
+    /// A server that asks for a password: the password file (`PGPASSFILE`, `~/.pgpass`), whose lines
+    /// name their host, gives it; `PGPASSWORD` never does (a manifest names the host, so it would go
+    /// to any server a pull request names); and a wrong one fails that model alone, with
+    /// PostgreSQL's reason.
+    @Test func thePasswordComesFromThePasswordFileNeverPGPASSWORDAndAWrongOneFailsOnlyThatModel() throws {
         let server = try PostgresServer.makePrivate(password: "right-horse")
         defer { server.remove() }
         let s = try Sandbox()
         let uri = try server.freshDatabase()
         _ = try server.query(uri, DatabaseSources.irisSQL(s, real: "double precision"))
         try s.write("manifests/pg.json", try DatabaseSources.manifest(s, name: "pg", source: uri))
-        let first = try s.run(["apply"], environment: ["PGPASSWORD": "right-horse"])
+        func passfile(_ password: String) throws -> [String: String] {
+            try s.write("pgpass", "127.0.0.1:\(server.port):*:postgres:\(password)\n")
+            chmod(s.url("pgpass").path, 0o600)
+            return ["PGPASSFILE": s.url("pgpass").path]
+        }
+        let leaked = try s.run(["apply"], environment: ["PGPASSWORD": "right-horse", "PGPASSFILE": s.url("none").path])
+        #expect(leaked.status == 1, "PGPASSWORD is not sent to a dataset's server: \(leaked.output)")
+        #expect(leaked.output.contains("no password supplied"), "\(leaked.output)")
+        let first = try s.run(["apply"], environment: try passfile("right-horse"))
         #expect(first.status == 0, "\(first.output)")
         let model = try s.bytes("deploy/pg/model.json")
 
         try s.write("examples/data/iris.csv", try s.read("examples/data/iris.csv") + "5.0,3.4,1.5,0.2,setosa\n")
-        let wrong = try s.run(["apply"], environment: ["PGPASSWORD": "wrong-horse"])
+        let wrong = try s.run(["apply"], environment: try passfile("wrong-horse"))
         #expect(wrong.status == 1, "\(wrong.output)")
         for text in ["manifests/pg.json", "spec.dataset.source \"postgres://***@127.0.0.1:\(server.port)/",
                      "password authentication failed for user \"postgres\""] {

@@ -111,6 +111,12 @@ import SluiceManifest
         m.formats = [.sluice, .onnx]
         return m
     }()
+    static let knn = manifest(algorithm: "knn")
+    static let forestWithONNX: Manifest = {
+        var m = manifest(params: ["nEstimators": 10])
+        m.formats = [.sluice, .onnx]
+        return m
+    }()
     static let inferredTask: Manifest = {
         var m = manifest()
         m.task = nil
@@ -224,6 +230,9 @@ import SluiceManifest
         Case(name: "rejected candidate and formats changed → the champion is published again with them",
              desired: [desired({ var m = ten; m.formats = [.sluice, .onnx]; return m }())], observed: [adding(ten, passed: false, to: published(base))],
              expect: ["iris": expect([publish(base, .deployChanged)], .rejected, .gateFailed)]),
+        Case(name: "rejected candidate adding onnx to a champion without an ONNX form → nothing, the champion keeps its files",
+             desired: [desired(forestWithONNX)], observed: [adding(forestWithONNX, passed: false, to: published(knn))],
+             expect: ["iris": expect([], .rejected, .gateFailed)]),
         Case(name: "reverted manifest → publish the earlier version, no training",
              desired: [desired(base)], observed: [adding(base, passed: true, to: published(ten))],
              expect: ["iris": expect([publish(base, .alreadyTrained)], .progressing)]),

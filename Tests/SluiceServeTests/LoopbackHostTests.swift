@@ -8,7 +8,7 @@ import Testing
 @Suite struct LoopbackHostTests {
     typealias Endpoint = ControllerEndpointTests.Endpoint
 
-    @Test(arguments: ["/ui", "/ui/plan", "/ui/models/iris"])
+    @Test(arguments: ["/ui", "/ui/plan", "/ui/models/iris", "//ui", "//ui/models/iris", "/ui//plan", "/ui/"])
     func aPageAskedForByAnotherNameIs421(path: String) async throws {
         let e = try Endpoint(loopback: true)
         let r = try await e.client.request(.get, path, authority: "rebound.evil.example:8088")
@@ -25,8 +25,10 @@ import Testing
         let form = try await e.client.request(.post, "/ui/reconcile", headers: headers, body: Array("back=%2Fui".utf8),
                                               authority: "rebound.evil.example:8088")
         #expect(form.status == 421)
-        let post = try await e.client.request(.post, "/reconcile", headers: headers, authority: "rebound.evil.example:8088")
-        #expect(post.status == 421)
+        for path in ["/reconcile", "//reconcile", "/reconcile/", "//ui/reconcile"] {
+            let post = try await e.client.request(.post, path, headers: headers, authority: "rebound.evil.example:8088")
+            #expect(post.status == 421, "\(path)")
+        }
         #expect(e.controller.pendingTrigger == nil)
     }
 

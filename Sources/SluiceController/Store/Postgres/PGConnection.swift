@@ -23,13 +23,17 @@ final class PGConnection: @unchecked Sendable {
     ///   - setup: statements run at the start of every session (`SET search_path …`).
     ///   - role: what the connection is for, in messages.
     /// - Throws: ``PGError`` with libpq's message when the server cannot be reached or refuses.
-    init(uri: String, setup: [String] = [], role: String = "the PostgreSQL store") throws {
+    /// - Parameter storePassword: whether this is the store's connection, which is given the
+    ///   `PGPASSWORD` the binary took at start (``StorePassword``) when the URI has none. A dataset's
+    ///   connection is not: its host comes from a manifest.
+    init(uri: String, setup: [String] = [], role: String = "the PostgreSQL store", storePassword: Bool = true) throws {
         label = PGConnection.redacted(uri)
         self.role = role
         self.setup = ["SET client_min_messages TO warning"] + setup
         queue = DispatchQueue(label: "sluice.store.postgres")
         try run {
-            let c = PQconnectdb(PGConnection.withTimeouts(uri))
+            let password = storePassword ? StorePassword.current : nil
+            let c = password.map { PGConnection.connect(uri, password: $0) } ?? PQconnectdb(PGConnection.withTimeouts(uri))
             guard let c, PQstatus(c) == CONNECTION_OK else {
                 let message = c.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
                 if let c { PQfinish(c) }
@@ -176,6 +180,17 @@ final class PGConnection: @unchecked Sendable {
                            "tcp_user_timeout": "60000"]
 
     /// `uri` (a `postgres://` URI or a `key=value` string) with ``timeouts`` it does not set.
+    /// Connects with `password` set before the URI's parameters, so that the URI's own password
+    /// (if it has one) overrides it.
+    static func connect(_ uri: String, password: String) -> OpaquePointer? {
+        let keywords = ["password", "dbname"], values = [password, withTimeouts(uri)]
+        let k = keywords.map { strdup($0) }, v = values.map { strdup($0) }
+        defer { (k + v).forEach { free($0) } }
+        let kp: [UnsafePointer<CChar>?] = k.map { UnsafePointer($0) } + [nil]
+        let vp: [UnsafePointer<CChar>?] = v.map { UnsafePointer($0) } + [nil]
+        return PQconnectdbParams(kp, vp, 1)
+    }
+
     static func withTimeouts(_ uri: String) -> String {
         let missing = timeouts.keys.sorted().filter { !uri.contains("\($0)=") }
         guard !missing.isEmpty else { return uri }
