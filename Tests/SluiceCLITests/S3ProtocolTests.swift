@@ -55,6 +55,15 @@ import Synchronization
         await server.stop()
     }
 
+    @Test func aRefusalIsNotRetriedAndSaysWhichVariablesToCheck() async throws {
+        let body = Array("<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>".utf8)
+        let server = try await LoopbackServer { _ in .init(status: 403, body: body) }
+        let error = #expect(throws: S3Error.self) { try target(server).publish(artifact: [], metadata: [], fence: {}) }
+        #expect(error?.message == "PUT s3://bucket/models/iris/model.json: HTTP 403 InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
+        #expect(server.requests.count == 1, "a 403 is an answer, not a transient failure")
+        await server.stop()
+    }
+
     @Test func observingNamesWhatIsMissingOrChanged() async throws {
         let artifact = Array("{\"a\": 1}".utf8)
         let digest = SHA256.hex(of: artifact)

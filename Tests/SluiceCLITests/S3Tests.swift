@@ -149,6 +149,22 @@ struct S3Tests {
         #expect(try s.run(["plan", "--detailed-exitcode"], environment: bucket.environment()).status == 0)
     }
 
+    @Test func validateChecksTheTargetsBucketAndCredentialsWithoutWriting() throws {
+        let bucket = try S3Bucket()
+        let s = try Sandbox()
+        try s.edit("manifests/iris.json") { $0.set("spec.deploy", ["target": "s3", "url": .string("s3://no-such-bucket-\(bucket.name)/iris")]) }
+        let missing = try s.run(["validate"], environment: bucket.environment())
+        #expect(missing.status == 1, "\(missing.output)")
+        #expect(missing.output.contains("GET s3://no-such-bucket-\(bucket.name)/iris/metadata.json: HTTP 404 NoSuchBucket"), "\(missing.output)")
+
+        try s.edit("manifests/iris.json") { $0.set("spec.deploy", ["target": "s3", "url": .string(bucket.url("iris"))]) }
+        #expect(try s.run(["validate"], environment: bucket.environment()).status == 0)
+        let refused = try s.run(["validate"], environment: bucket.environment(["AWS_SECRET_ACCESS_KEY": "wrong"]))
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("s3://\(bucket.name)/iris/metadata.json: HTTP 403"), "\(refused.output)")
+        #expect(try bucket.get("iris/metadata.json") == nil, "validate writes nothing")
+    }
+
     @Test func aMissingBucketIsNamedWithWhatToDo() throws {
         let bucket = try S3Bucket()
         let s = try Sandbox(shipped: false)
