@@ -180,6 +180,12 @@ import Glibc
              expect: ["spec.monitor.persistFor", "\"1 hour\" is not a duration", "30s, 5m, 1h, 7d"]),
         Case(name: "monitor warn above breach", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.monitor", ["server": "http://127.0.0.1:8080", "drift": ["warn": 0.5]]) }] },
              expect: ["spec.monitor.drift.warn", "0.5 is above drift.breach 0.2"]),
+        Case(name: "s3 dataset that names a bucket but no object", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.source", "s3://only-a-bucket/") }] },
+             expect: ["manifests/bad.json:", "spec.dataset.source", "\"s3://only-a-bucket/\" does not name an object; expected s3://BUCKET/KEY"]),
+        Case(name: "s3 deploy url without a prefix", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy", ["target": "s3", "url": "s3://models"]) }] },
+             expect: ["manifests/bad.json:", "spec.deploy.url", "\"s3://models\" is not an s3://BUCKET/PREFIX URL"]),
+        Case(name: "s3 deploy target with a path field", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy", ["target": "s3", "url": "s3://models/bad", "path": "deploy/bad"]) }] },
+             expect: ["manifests/bad.json:", "spec.deploy.path", "unknown field"]),
     ]
 
     @Test(arguments: cases)
