@@ -12,7 +12,8 @@ import Synchronization
 
     func target(_ server: LoopbackServer, url: String = "s3://bucket/models/iris") throws -> S3Target {
         let environment = Self.environment.merging(["AWS_ENDPOINT_URL_S3": server.base]) { $1 }
-        let client = S3Client(http: HTTPClient(timeout: 5, attempts: 3, backoff: 0.05), settings: { S3Settings(environment: environment) })
+        let client = S3Client(http: HTTPClient(timeout: 5, attempts: 3, backoff: 0.05), settings: { S3Settings(environment: environment) },
+                              digests: S3Digests())
         return try S3Target(url: url, client: client)
     }
 
@@ -87,6 +88,34 @@ import Synchronization
         let noMetadata = try await LoopbackServer { r in r.path.hasSuffix("model.json") ? .init(status: 200, body: artifact) : .init(status: 404, body: noSuchKey) }
         #expect(try target(noMetadata).observe(expected) == .drifted("s3://bucket/models/iris/metadata.json is missing"))
         await noMetadata.stop()
+    }
+
+    /// A published model is not downloaded again at each observation: its digest is kept by
+    /// ETag, and S3 answers 304 while it is unchanged; a changed object is read and hashed.
+    @Test func anUnchangedModelIsRevalidatedByETagNotDownloaded() async throws {
+        let artifact = Array("{\"a\": 1}".utf8)
+        let digest = SHA256.hex(of: artifact)
+        let metadata = Array(#"{"model": "iris", "version": "v1", "artifact": {"sha256": "\#(digest)"}}"#.utf8)
+        let stored = Mutex((body: artifact, etag: "\"e1\""))
+        let server = try await LoopbackServer { r in
+            let (body, etag) = stored.withLock { ($0.body, $0.etag) }
+            if r.method == "PUT" { return .init(status: 200, headers: ["ETag": etag]) }
+            guard r.path.hasSuffix("model.json") else { return .init(status: 200, body: metadata) }
+            if r.ifNoneMatch == etag { return .init(status: 304, headers: ["ETag": etag]) }
+            return .init(status: 200, headers: ["ETag": etag], body: body)
+        }
+        let target = try target(server)
+        let expected = ExpectedContent(model: "iris", version: "v1", artifactDigest: digest)
+        try target.publish(artifact: artifact, metadata: metadata, fence: {})
+        #expect(try target.observe(expected) == .matches)
+        #expect(try target.observe(expected) == .matches)
+        let gets = server.requests.filter { $0.method == "GET" && $0.path.hasSuffix("model.json") }
+        #expect(gets.map(\.ifNoneMatch) == ["\"e1\"", "\"e1\""], "the ETag of the PUT is used from the first observation on")
+
+        stored.withLock { $0 = (Array("{}".utf8), "\"e2\"") }  // replaced behind Sluice's back
+        guard case .drifted(let why) = try target.observe(expected) else { Issue.record("no drift"); return }
+        #expect(why.hasPrefix("s3://bucket/models/iris/model.json was changed"))
+        await server.stop()
     }
 
     @Test func aDatasetFromAFailingServerFailsItsModelWithTheStatusAfterRetries() async throws {

@@ -57,6 +57,11 @@ public struct S3Error: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The `Code` of an S3 error body, if it has one.
+    public static func code(_ body: [UInt8]) -> String? {
+        element("Code", in: String(decoding: body, as: UTF8.self))
+    }
+
     /// The text of the first `<name>` element (entities decoded).
     static func element(_ name: String, in xml: String) -> String? {
         guard let open = xml.range(of: "<\(name)>"), let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else {

@@ -31,8 +31,7 @@ public struct S3Target: DeployTarget {
     /// Reads both objects: `model.json` must hash to the published digest, and `metadata.json`
     /// must name the model, the version and that digest (``DirectoryTarget/check(metadata:_:file:)``).
     public func observe(_ expected: ExpectedContent) throws -> TargetObservation {
-        guard let artifact = try get(model) else { return .drifted("\(model) is missing") }
-        let actual = SHA256.hex(of: artifact)
+        guard let actual = try client.sha256(of: model) else { return .drifted("\(model) is missing") }
         guard actual == expected.artifactDigest else {
             return .drifted("\(model) was changed (sha256 \(actual.prefix(12)), expected \(expected.artifactDigest.prefix(12)))")
         }
@@ -40,8 +39,8 @@ public struct S3Target: DeployTarget {
     }
 
     public func publish(artifact: [UInt8], metadata: [UInt8], fence: WriteFence) throws {
-        try put(model, artifact, fence: fence)
-        try put(self.metadata, metadata, fence: fence)
+        try client.put(model, artifact, contentType: "application/json", fence: fence)
+        try client.put(self.metadata, metadata, contentType: "application/json", fence: fence)
     }
 
     public func retire(fence: WriteFence) throws {
@@ -58,7 +57,7 @@ public struct S3Target: DeployTarget {
     /// `metadata.json`, which must answer, or say that there is no such key (not no such bucket).
     public func preflight() throws {
         let response = try client.send("GET", metadata, attempts: 1)
-        if (200..<300).contains(response.status) || S3Error.element("Code", in: String(decoding: response.body, as: UTF8.self)) == "NoSuchKey" {
+        if (200..<300).contains(response.status) || S3Error.code(response.body) == "NoSuchKey" {
             return
         }
         throw client.failure("GET", metadata, response)
@@ -68,12 +67,8 @@ public struct S3Target: DeployTarget {
     private func get(_ object: S3Object) throws -> [UInt8]? {
         let response = try client.send("GET", object)
         if (200..<300).contains(response.status) { return response.body }
-        if response.status == 404, S3Error.element("Code", in: String(decoding: response.body, as: UTF8.self)) != "NoSuchBucket" { return nil }
+        if response.status == 404, S3Error.code(response.body) != "NoSuchBucket" { return nil }
         throw client.failure("GET", object, response)
     }
 
-    private func put(_ object: S3Object, _ bytes: [UInt8], fence: WriteFence) throws {
-        let response = try client.send("PUT", object, body: bytes, headers: ["Content-Type": "application/json"], fence: fence)
-        guard (200..<300).contains(response.status) else { throw client.failure("PUT", object, response) }
-    }
 }
