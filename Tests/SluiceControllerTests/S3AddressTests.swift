@@ -70,6 +70,13 @@ import FoundationNetworking
         #expect(error?.message.contains("AWS_ENDPOINT_URL_S3=\(endpoint) is not an http(s)://HOST[:PORT] URL") == true)
     }
 
+    @Test func credentialsInAnEndpointURLAreRefusedAndNeverPrinted() {
+        let settings = S3Settings(environment: Self.keys.merging(["AWS_ENDPOINT_URL": "http://user:PASSWORD@127.0.0.1:9"]) { $1 })
+        let error = #expect(throws: S3Error.self) { try S3Address(S3Object(bucket: "b", key: "k"), settings: settings) }
+        #expect(error?.message.hasPrefix("AWS_ENDPOINT_URL=http://***@127.0.0.1:9 is not an http(s)://HOST[:PORT] URL") == true, "\(String(describing: error))")
+        #expect(settings.endpointDescription == "AWS_ENDPOINT_URL=http://***@127.0.0.1:9")
+    }
+
     @Test func objectsAreParsedFromURLsAndPrefixes() {
         #expect(S3Object(url: "s3://b/dir/k.csv") == S3Object(bucket: "b", key: "dir/k.csv"))
         #expect(S3Object(url: "s3://b/") == nil)

@@ -203,7 +203,7 @@ public final class Downloads: Sendable {
         // S3's error answers are XML with a Code and a Message (and what to do about them).
         let describe: Transfer.Describe
         if S3Object(url: url) != nil {
-            let endpoint = S3Settings.current().endpoint.map { "\($0.variable)=\($0.url)" }
+            let endpoint = S3Settings.current().endpointDescription
             describe = { status, body, _ in S3Error.answer(status: status, body: body, endpoint: endpoint) }
         } else {
             describe = FetchMessages.httpError

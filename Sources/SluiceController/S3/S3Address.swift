@@ -29,7 +29,7 @@ public struct S3Address: Sendable, Equatable {
         if let endpoint = settings.endpoint {
             guard let parts = URLComponents(string: endpoint.url), let s = parts.scheme?.lowercased(), ["http", "https"].contains(s),
                   let name = parts.host, !name.isEmpty, parts.query == nil, parts.user == nil else {
-                throw S3Error("\(endpoint.variable)=\(endpoint.url) is not an http(s)://HOST[:PORT] URL; set it to the S3 server's endpoint, e.g. http://127.0.0.1:8333")
+                throw S3Error("\(settings.endpointDescription ?? endpoint.variable) is not an http(s)://HOST[:PORT] URL; set it to the S3 server's endpoint, e.g. http://127.0.0.1:8333")
             }
             scheme = s
             host = Self.host(name, port: parts.port, scheme: s)

@@ -69,7 +69,7 @@ public struct S3Client: Sendable {
 
     /// The message for an error answer to a request for `object` (``S3Error/answer(status:body:endpoint:)``).
     public func failure(_ method: String, _ object: S3Object, _ response: HTTPClient.Response) -> S3Error {
-        let endpoint = settings().endpoint.map { "\($0.variable)=\($0.url)" }
+        let endpoint = settings().endpointDescription
         return S3Error("\(method) \(object): " + S3Error.answer(status: response.status, body: response.body, endpoint: endpoint))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// What S3 requests are made with, read from the environment as the AWS SDKs and the AWS CLI
 /// read it: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`; the region from
@@ -33,6 +34,11 @@ public struct S3Settings: Sendable, Equatable {
         }
         region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? "us-east-1"
         endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"].lazy.compactMap { name in value(name).map { ($0, name) } }.first
+    }
+
+    /// `AWS_ENDPOINT_URL=http://…` for messages (credentials in the URL masked); `nil` without an endpoint.
+    public var endpointDescription: String? {
+        endpoint.map { "\($0.variable)=\(Redaction.url($0.url))" }
     }
 
     /// The settings of this process's environment now.
