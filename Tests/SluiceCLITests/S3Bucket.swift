@@ -15,7 +15,7 @@ struct S3Bucket {
         server = try S3Server.shared.get()
         name = "t-" + UUID().uuidString.lowercased().prefix(18)
         let environment = server.environment
-        client = S3Client(http: HTTPClient(timeout: 10, attempts: 5, backoff: 0.2), settings: { S3Settings(environment: environment) })
+        client = S3Client(http: HTTPClient(timeout: 10, attempts: 8, backoff: 0.2), settings: { S3Settings(environment: environment) })
         let response = try client.send("PUT", S3Object(bucket: name, key: ""))
         guard (200..<300).contains(response.status) else { throw S3Error("create bucket \(name): HTTP \(response.status) \(response.snippet)") }
     }
