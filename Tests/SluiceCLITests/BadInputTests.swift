@@ -214,6 +214,12 @@ import Glibc
             $0.set("spec.dataset.source", "sqlite:data/fake.db"); $0.set("spec.dataset.query", "SELECT * FROM iris ORDER BY id")
         }] },
              expect: ["manifests/bad.json", "spec.dataset.source \"sqlite:data/fake.db\"", "file is not a database"]),
+        Case(name: "s3 dataset that names a bucket but no object", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.dataset.source", "s3://only-a-bucket/") }] },
+             expect: ["manifests/bad.json:", "spec.dataset.source", "\"s3://only-a-bucket/\" does not name an object; expected s3://BUCKET/KEY"]),
+        Case(name: "s3 deploy url without a prefix", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy", ["target": "s3", "url": "s3://models"]) }] },
+             expect: ["manifests/bad.json:", "spec.deploy.url", "\"s3://models\" is not an s3://BUCKET/PREFIX URL"]),
+        Case(name: "s3 deploy target with a path field", files: { s in ["manifests/bad.json": model(s) { $0.set("spec.deploy", ["target": "s3", "url": "s3://models/bad", "path": "deploy/bad"]) }] },
+             expect: ["manifests/bad.json:", "spec.deploy.path", "unknown field"]),
     ]
 
     @Test(arguments: cases)

@@ -14,6 +14,8 @@ final class LoopbackServer: Sendable {
         var method: String
         var path: String
         var authorization: String?
+        /// The `If-None-Match` header (an S3 client re-validating an object).
+        var ifNoneMatch: String? = nil
     }
 
     /// An answer: status, headers, body.
@@ -37,7 +39,7 @@ final class LoopbackServer: Sendable {
         let received = self.received
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             let seen = Received(method: request.method.rawValue, path: request.uri.description,
-                                authorization: request.headers[.authorization])
+                                authorization: request.headers[.authorization], ifNoneMatch: request.headers[.ifNoneMatch])
             received.value.withLock { $0.append(seen) }
             let a = answer(seen)
             var headers = HTTPFields()

@@ -29,6 +29,9 @@ extension Downloads {
         let staging: String
         let maxBytes: Int64
         let deadline: DispatchTime
+        /// Describes an error answer (its status, first bytes and `Content-Type`) for the message.
+        typealias Describe = @Sendable (_ status: Int, _ body: [UInt8], _ contentType: String?) -> String
+        let describe: Describe
         private let done = DispatchSemaphore(value: 0)
         private let state = Mutex(State())
 
@@ -44,8 +47,10 @@ extension Downloads {
             var error: (any Error)?
         }
 
-        init(request: URLRequest, directory: String, maxBytes: Int64, deadline: DispatchTime) {
+        init(request: URLRequest, directory: String, maxBytes: Int64, deadline: DispatchTime,
+             describe: @escaping Describe = FetchMessages.httpError) {
             self.request = request
+            self.describe = describe
             self.staging = "\(directory)/.download.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             self.maxBytes = maxBytes
             self.deadline = deadline
@@ -84,8 +89,7 @@ extension Downloads {
             case 304: return .notModified
             case 200..<300: return .downloaded(staging, http)
             default:
-                let message = FetchMessages.httpError(status: http.statusCode, body: s.errorBody,
-                                                      contentType: http.value(forHTTPHeaderField: "Content-Type"))
+                let message = describe(http.statusCode, s.errorBody, http.value(forHTTPHeaderField: "Content-Type"))
                 return .failed(message, transient: http.statusCode >= 500 || http.statusCode == 429)
             }
         }

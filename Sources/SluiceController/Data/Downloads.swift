@@ -170,27 +170,51 @@ public final class Downloads: Sendable {
         return ("\(directory)/\(key).data", "\(directory)/\(key).json")
     }
 
-    private func refresh(_ url: String) throws(DataError) -> String {
-        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? "") else {
-            throw DataError("\(url) is not an http(s) URL")
+    /// The request for one attempt at `url`, with the cache's validators: a plain GET for an
+    /// `http(s)://` URL, a signed one for an `s3://` object (signed for each attempt, since the
+    /// signature carries the time, with the credentials in the environment then).
+    private func request(_ url: String, validators cached: Entry?) throws(DataError) -> URLRequest {
+        var conditions: [String: String] = [:]
+        if let etag = cached?.etag { conditions["If-None-Match"] = etag }
+        if let modified = cached?.lastModified { conditions["If-Modified-Since"] = modified }
+        if let object = S3Object(url: url) {
+            do { return try S3Request.make("GET", object, settings: .current(), date: Date(), headers: conditions, timeout: timeout) } catch {
+                throw DataError("cannot fetch \(error.message)")
+            }
         }
-        let (dataPath, metaPath) = paths(url)
-        let cached = cachedCopy(url).flatMap { _ in try? PosixFiles.read(metaPath, limit: PosixFiles.metadataLimit) }
-            .flatMap { try? JSONParser.parse($0).value }.flatMap(Entry.init)
+        guard let target = URL(string: url), ["http", "https"].contains(target.scheme?.lowercased() ?? "") else {
+            throw DataError("\(url) is not an http(s) or s3 URL")
+        }
         var request = URLRequest(url: target)
         request.timeoutInterval = timeout
         request.setValue("sluice/\(sluiceVersion)", forHTTPHeaderField: "User-Agent")
-        if let etag = cached?.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-        if let modified = cached?.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
+        for (name, value) in conditions { request.setValue(value, forHTTPHeaderField: name) }
+        return request
+    }
+
+    private func refresh(_ url: String) throws(DataError) -> String {
+        let (dataPath, metaPath) = paths(url)
+        let cached = cachedCopy(url).flatMap { _ in try? PosixFiles.read(metaPath, limit: PosixFiles.metadataLimit) }
+            .flatMap { try? JSONParser.parse($0).value }.flatMap(Entry.init)
+        _ = try request(url, validators: cached)  // a bad URL or missing credentials fail before anything else
         do { try AtomicFile.makeDirectory(directory) } catch {
             throw DataError("\(url): cannot keep downloads in \(directory): \(error)")
+        }
+        // S3's error answers are XML with a Code and a Message (and what to do about them).
+        let describe: Transfer.Describe
+        if S3Object(url: url) != nil {
+            let endpoint = S3Settings.current().endpointDescription
+            describe = { status, body, _ in S3Error.answer(status: status, body: body, endpoint: endpoint) }
+        } else {
+            describe = FetchMessages.httpError
         }
 
         let deadline = DispatchTime.now() + limits.deadline
         var wait = 0.5
         for attempt in 1...max(attempts, 1) {
             let after = attempt > 1 ? " (after \(attempt) attempts)" : ""
-            let outcome = Transfer(request: request, directory: directory, maxBytes: limits.maxBytes, deadline: deadline).run()
+            let outcome = Transfer(request: try request(url, validators: cached), directory: directory, maxBytes: limits.maxBytes,
+                                   deadline: deadline, describe: describe).run()
             switch outcome {
             case .notModified where cached != nil:
                 return dataPath

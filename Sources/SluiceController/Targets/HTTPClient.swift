@@ -13,6 +13,8 @@ public final class HTTPClient: Sendable {
         public var body: [UInt8]
         /// The `Location` header of a redirect (which is never followed).
         public var location: String?
+        /// The `ETag` header, if any.
+        public var etag: String? = nil
         /// The body for messages: one printable line of at most 160 characters (an HTML error
         /// page's title, not its markup; no control characters) — ``FetchMessages/excerpt(_:contentType:)``.
         public var snippet: String {
@@ -77,7 +79,8 @@ public final class HTTPClient: Sendable {
                 result = .failure(TargetError(FetchMessages.reason(error)))
             } else if let http = response as? HTTPURLResponse {
                 result = .success(Response(status: http.statusCode, body: data.map { [UInt8]($0) } ?? [],
-                                           location: http.value(forHTTPHeaderField: "Location").map(Redaction.text)))
+                                           location: http.value(forHTTPHeaderField: "Location").map(Redaction.text),
+                                           etag: http.value(forHTTPHeaderField: "ETag")))
             } else {
                 result = .failure(TargetError("no HTTP response"))
             }

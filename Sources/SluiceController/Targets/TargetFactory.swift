@@ -28,7 +28,7 @@ public struct TargetFactory: Sendable {
     }
 
     /// The target for `spec`.
-    /// - Throws: ``TargetError`` for a target kind this build cannot deploy to.
+    /// - Throws: ``TargetError`` for a target this build cannot deploy to (an `s3` URL that names no prefix).
     public func target(_ spec: DeploySpec) throws -> any DeployTarget {
         switch spec {
         case .directory(let path):
@@ -36,7 +36,7 @@ public struct TargetFactory: Sendable {
         case .http(let url, let tokenEnv):
             return HTTPTarget(url: url, tokenEnv: tokenEnv)
         case .s3(let url):
-            throw TargetError("deploy target \(url): S3 targets are not built yet (issue 17)")
+            return try S3Target(url: url)
         }
     }
 }
