@@ -141,7 +141,8 @@ struct FieldReader {
         let algorithm = spec["algorithm"].flatMap { self.algorithm($0, task: task) }
         let gate = spec["gate"].map { self.gate($0, task: task, algorithm: algorithm?.name) } ?? []
         let deploy = spec["deploy"].flatMap { self.deploy($0) }
-        let formats = spec["deploy"].map { self.formats($0, deploy: deploy, algorithm: algorithm?.name) } ?? PublishFormat.standard
+        let formats = spec["deploy"].map { self.formats($0, deploy: deploy, algorithm: algorithm?.name, features: dataset?.features) }
+            ?? PublishFormat.standard
         let suspend = bool(spec["suspend"], "spec.suspend", default: false)
         let retired = bool(spec["retired"], "spec.retired", default: false)
         let monitor = spec["monitor"].flatMap { self.monitor($0, deploy: deploy, gate: gate) }
@@ -425,7 +426,7 @@ struct FieldReader {
 
     /// `spec.deploy.formats`: a list of ``PublishFormat`` names with "sluice" in it, each once; "onnx"
     /// only for an algorithm that exports and a target that takes files (not `http`).
-    mutating func formats(_ node: JSONNode, deploy: DeploySpec?, algorithm: String?) -> [PublishFormat] {
+    mutating func formats(_ node: JSONNode, deploy: DeploySpec?, algorithm: String?, features: [String]?) -> [PublishFormat] {
         let p = "spec.deploy.formats"
         guard case .object(let members) = node.kind, let f = members.first(where: { $0.key == "formats" })?.value else { return PublishFormat.standard }
         guard case .array(let items) = f.kind else {
@@ -446,6 +447,11 @@ struct FieldReader {
             fail(f, p, "does not list \"sluice\": model.json is always published (sluice serve loads it, and the target is checked by its digest); use [\"sluice\", \"onnx\"]")
         }
         if formats.contains(.onnx) {
+            // The ONNX graph's outputs are named so: a feature (an input) may not be (found at decode
+            // time for listed features; a null `features` is found when the model is published).
+            if let clash = features?.first(where: { ["label", "probabilities", "variable"].contains($0) }) {
+                fail(f, p, "lists \"onnx\", but the feature \"\(clash)\" has the name of an output of the ONNX model (label, probabilities, variable); rename the column or remove \"onnx\"")
+            }
             if case .http? = deploy {
                 fail(f, p, "lists \"onnx\", but an http target receives model.json only (the repository API of sluice serve); publish ONNX to a directory or s3 target, or use `sluice export`")
             }

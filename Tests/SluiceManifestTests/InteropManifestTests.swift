@@ -88,6 +88,19 @@ import SluiceCore
         (#"{"target": "s3", "url": "s3://b/p", "formats": ["sluice", "onnx"]}"#, "naive_bayes", "spec.deploy.formats", "naive_bayes models cannot be exported"),
     ])
     func badFormatsNameTheFieldAndTheValue(deploy: String, algorithm: String, field: String, problem: String) {
+        badFormats(deploy: deploy, algorithm: algorithm, field: field, problem: problem)
+    }
+
+    @Test func aListedFeatureNamedLikeAnONNXOutputIsRefusedWithONNX() {
+        let (ms, errors) = decode(Self.manifest(dataset: #"{"source": "data/x.csv", "target": "y", "features": ["a", "label"]}"#,
+                                                deploy: #"{"target": "directory", "path": "d", "formats": ["sluice", "onnx"]}"#))
+        #expect(ms.isEmpty)
+        #expect(errors.contains { $0.path == "spec.deploy.formats" && $0.message.contains("the feature \"label\" has the name of an output") }, "\(errors)")
+        let (plain, _) = decode(Self.manifest(dataset: #"{"source": "data/x.csv", "target": "y", "features": ["a", "label"]}"#))
+        #expect(plain.count == 1, "without onnx the name is fine")
+    }
+
+    func badFormats(deploy: String, algorithm: String, field: String, problem: String) {
         let (ms, errors) = decode(Self.manifest(algorithm: algorithm, deploy: deploy))
         #expect(ms.isEmpty)
         #expect(errors.contains { $0.path == field && $0.message.contains(problem) }, "\(errors)")
