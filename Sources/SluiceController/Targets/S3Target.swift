@@ -71,10 +71,7 @@ public struct S3Target: DeployTarget {
     public func retire(fence: WriteFence) throws {
         try fence()
         for object in [metadata, model] + PublishedFile.extraFormats.map({ object($0.file) }) {
-            let response = try client.send("DELETE", object, fence: fence)
-            guard (200..<300).contains(response.status) || response.status == 404 else {  // 404: already gone
-                throw client.failure("DELETE", object, response)
-            }
+            try delete(object, fence: fence)
         }
     }
 
