@@ -92,10 +92,16 @@ public enum AtomicFile {
         }
     }
 
-    /// The directory `path` is in: "." for a bare file name ("model.onnx"), not "".
+    /// The directory `path` is in: "." for a bare file name ("model.onnx"), not "", and "/" for a
+    /// file at the root. (Not `NSString.deletingLastPathComponent`: this toolchain's Foundation
+    /// traps on a one-character path, so `sluice export -o x` crashed.)
     static func parent(of path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "." : parent
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "." }
+        var parent = p[..<slash]
+        while parent.hasSuffix("/") { parent = parent.dropLast() }
+        return parent.isEmpty ? "/" : String(parent)
     }
 
     /// Flushes a directory's entries (after a rename or unlink) to disk.

@@ -28,6 +28,16 @@ import SluiceCore
         #expect(!s.exists("-") && !s.exists("iris.onnx"))
     }
 
+    /// A one-character output name (Foundation's deletingLastPathComponent trapped on it).
+    @Test func aOneCharacterOutputNameIsWritten() throws {
+        let s = try Sandbox()
+        #expect(try s.run("apply").status == 0)
+        let r = try s.run("export", "iris", "--format", "onnx", "-o", "x")
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try s.run("export", "iris", "--format", "onnx").status == 0)
+        #expect(try s.bytes("x") == s.bytes("iris.onnx"))
+    }
+
     @Test func aVersionPrefixSelectsThatVersion() throws {
         let s = try Sandbox()
         #expect(try s.run("apply").status == 0)
