@@ -111,7 +111,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // The engine's benchmark (bench/engine.py) and the web UI's (`sluice-bench ui`, bench/ui/).
+        // The engine's benchmark (bench/engine.py): the engine alone, so its release build stays quick.
+        .executableTarget(name: "sluice-engine-bench", dependencies: ["SluiceLearn", "SluiceCore"], path: "Sources/sluice-engine-bench"),
+        // The web UI's benchmark (`sluice-bench ui`, bench/ui/).
         .executableTarget(
             name: "sluice-bench",
             dependencies: ["SluiceUI", "SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceMonitor", "SluiceLearn", "SluiceCore"],

@@ -6,8 +6,11 @@
 Needs the datasets of ../shared/reference/make_datasets.py in --data (the script runs it when they are
 missing) and installs scikit-learn and lightgbm with pip when they are missing. Every model is trained
 in its own process (so peak RSS is that model's), on the same train/test CSV files, alternating the
-tools. Sluice runs through `.build/release/sluice-bench` (built here); the Python side through this
-file's --one mode. Results: bench/out/engine.json and a Markdown table on stdout for BENCHMARKS.md.
+tools. Sluice runs through `.build/release/sluice-engine-bench` (built here); the Python side through this
+file's --one mode. Both sides time batch prediction on the same work: from the test data to one label
+or value per row (Sluice encodes the raw frame; scikit-learn's `predict()` validates X); metrics apart.
+Results: bench/out/engine.json, and on stdout the Markdown table for BENCHMARKS.md and a verdict per
+algorithm and dataset against the engine goal (see `verdicts`).
 """
 import argparse
 import json
@@ -20,7 +23,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, ".build", "release", "sluice-bench")
+BENCH = os.path.join(ROOT, ".build", "release", "sluice-engine-bench")
 
 CLASSIFICATION = ["iris", "iris_seed", "wine", "breast_cancer", "digits", "synthetic_clf", "synthetic_large"]
 REGRESSION = ["diabetes", "synthetic_reg"]
@@ -137,6 +140,7 @@ def main():
     parser.add_argument("--algorithms", default="")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
+    parser.add_argument("--table", help="print the tables of an earlier run's engine.json and exit")
     parser.add_argument("--one", action="store_true")
     parser.add_argument("--train")
     parser.add_argument("--test")
@@ -145,6 +149,11 @@ def main():
     args = parser.parse_args()
     if args.one:
         return one(args)
+    if args.table:
+        rows = json.load(open(args.table))["rows"]
+        print_table(rows)
+        print_verdicts(rows)
+        return
     for module in ["sklearn", "lightgbm"]:
         try:
             __import__(module)
@@ -152,7 +161,7 @@ def main():
             subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "scikit-learn" if module == "sklearn" else module])
     if not os.path.exists(os.path.join(args.data, "synthetic_large_train.csv")):
         subprocess.check_call([sys.executable, os.path.join(ROOT, "..", "shared", "reference", "make_datasets.py"), args.data])
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "sluice-bench"], cwd=ROOT, stdout=sys.stderr)
+    subprocess.check_call(["swift", "build", "-c", "release", "--product", "sluice-engine-bench"], cwd=ROOT, stdout=sys.stderr)
     only = set(filter(None, args.only.split(",")))
     algorithms = set(filter(None, args.algorithms.split(",")))
     rows = []
@@ -183,6 +192,7 @@ def main():
     with open(os.path.join(args.out, "engine.json"), "w") as f:
         json.dump({"machine": machine(), "rows": rows}, f, indent=2)
     print_table(rows)
+    print_verdicts(rows)
 
 
 def read_bench(path):
@@ -231,6 +241,53 @@ def print_table(rows):
         print(f"| {r['dataset']} | {r['algorithm'] if r['sluice'] else r['algorithm'] + ' (Sluice row above)'} | {key} | {s['metrics'][key]:.4f} | {p['metrics'][key]:.4f} ({ref}) "
               f"| {s['metrics'][key] - p['metrics'][key]:+.4f} | {fs:.3f} | {fp:.3f} | {fs / fp:.2f}× | {ps / pp:.2f}× "
               f"| {s['latency_median_us']:.1f} | {p['latency_median_us']:.0f} | {s['peak_rss_mib']:.0f} / {p['peak_rss_mib']:.0f} |")
+
+
+def verdicts(rows):
+    """One verdict per dataset and algorithm against the engine goal (issue 18): fit time ≤ 1.0× the
+    fastest reference (for gradient boosting the faster of HistGradientBoosting and LightGBM on that
+    dataset; predict time, memory and quality are then compared with that same tool), batch predict
+    time ≤ 1.0× on the same work, peak RSS ≤ the reference's, test metric no more than 0.01 below."""
+    groups = {}
+    for r in rows:
+        if r.get("read"):
+            continue
+        groups.setdefault((r["dataset"], r["algorithm"].split("/")[0]), []).append(r)
+    out = []
+    for (dataset, algorithm), group in groups.items():
+        sluice = next((r["sluice"] for r in group if r["sluice"]), None)
+        refs = [r for r in group if "error" not in r["python"]]
+        if not sluice or "error" in sluice or not refs:
+            out.append({"dataset": dataset, "algorithm": algorithm, "verdict": "error"})
+            continue
+        ref = min(refs, key=lambda r: statistics.median(r["python"]["fit_s"]))
+        p = ref["python"]
+        key = "accuracy" if ref["task"] == "classification" else "r2"
+        fit = statistics.median(sluice["fit_s"]) / statistics.median(p["fit_s"])
+        predict = statistics.median(sluice["predict_s"]) / statistics.median(p["predict_s"])
+        rss = (sluice["peak_rss_mib"], p["peak_rss_mib"])
+        delta = sluice["metrics"][key] - p["metrics"][key]
+        short = [f"fit {fit:.2f}×" for _ in [0] if fit > 1.0] + [f"predict {predict:.2f}×" for _ in [0] if predict > 1.0]
+        short += [f"RSS {rss[0]:.0f} > {rss[1]:.0f} MiB" for _ in [0] if rss[0] > rss[1]]
+        short += [f"{key} {delta:+.4f}" for _ in [0] if delta < -0.01]
+        out.append({"dataset": dataset, "algorithm": algorithm, "reference": ref["reference"].split("(")[0], "fit": fit,
+                    "predict": predict, "rss": rss, "delta": delta, "key": key, "verdict": "met" if not short else "short: " + ", ".join(short)})
+    return out
+
+
+def print_verdicts(rows):
+    print("\n| dataset | algorithm | fastest reference | fit ratio | predict ratio | RSS Sluice / ref (MiB) | Δ metric | verdict |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
+    for v in verdicts(rows):
+        if v["verdict"] == "error":
+            print(f"| {v['dataset']} | {v['algorithm']} | | | | | | error |")
+            continue
+        print(f"| {v['dataset']} | {v['algorithm']} | {v['reference']} | {v['fit']:.2f}× | {v['predict']:.2f}× | {v['rss'][0]:.0f} / {v['rss'][1]:.0f} "
+              f"| {v['delta']:+.4f} ({v['key']}) | {v['verdict']} |")
+    for r in rows:
+        if r.get("read"):
+            s = statistics.median(r["sluice_s"])
+            print(f"\nCSV read ≤ 0.5× numpy.loadtxt: {s / r['numpy_s']:.2f}×: {'met' if s / r['numpy_s'] <= 0.5 else 'short'}.")
 
 
 if __name__ == "__main__":
