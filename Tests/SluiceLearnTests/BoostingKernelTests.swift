@@ -1,0 +1,48 @@
+import Testing
+@testable import SluiceLearn
+
+/// The gradient-boosting kernels give what the straightforward code gives: the K trees of a
+/// softmax iteration grown on both cores are the trees grown one after another (segments big
+/// enough to be summed in two halves included).
+@Suite struct BoostingKernelTests {
+    /// `rows` rows of `cols` features (one of them with few distinct values), with `classes`
+    /// classes that depend on the features, from a fixed seed.
+    static func data(rows: Int, cols: Int, classes: Int, seed: UInt64) -> (Matrix, [Int], [Double]) {
+        var rng = SplitMix64(seed: seed)
+        var values = [Double](repeating: 0, count: rows * cols)
+        for c in 0..<cols {
+            for r in 0..<rows {
+                let u = Double(rng.next() >> 11) / Double(1 << 53)
+                values[c * rows + r] = c == 0 ? Double(Int(u * 5)) : u * 4 - 2
+            }
+        }
+        let x = Matrix(rows: rows, cols: cols, values: values)
+        var labels: [Int] = []
+        var targets: [Double] = []
+        for r in 0..<rows {
+            let noise = Double(rng.next() >> 11) / Double(1 << 53)
+            let score = x[r, 1] + 0.5 * x[r, 2] * x[r, 0] - x[r, cols - 1] + noise
+            targets.append(score)
+            labels.append(min(classes - 1, max(0, Int((score + 3) / 6 * Double(classes)))))
+        }
+        return (x, labels, targets)
+    }
+
+    static func estimator(maxIter: Int) -> GradientBoostingEstimator {
+        GradientBoostingEstimator(learningRate: 0.1, maxIter: maxIter, maxLeafNodes: 15, maxDepth: nil, minSamplesLeaf: 20, l2Regularization: 0,
+                                  maxBins: 255, earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, seed: 0)
+    }
+
+    @Test(arguments: [3, 5])
+    func treesOfAnIterationGrownOnBothCoresAreTheSequentialTrees(classes: Int) {
+        // 9,000 rows: the root's passes are summed in two halves.
+        let (x, y, _) = Self.data(rows: 9000, cols: 6, classes: classes, seed: UInt64(classes))
+        var sequential = Self.estimator(maxIter: 4)
+        sequential.parallelClasses = false
+        let parallel = Self.estimator(maxIter: 4)
+        let a = sequential.fit(x, classes: y, count: classes)
+        let b = parallel.fit(x, classes: y, count: classes)
+        #expect(a.trees.count == 4 * classes)
+        #expect(a == b)
+    }
+}
