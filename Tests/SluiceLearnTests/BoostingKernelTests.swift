@@ -3,7 +3,7 @@ import Testing
 
 /// The gradient-boosting kernels give what the straightforward code gives: the K trees of a
 /// softmax iteration grown on both cores are the trees grown one after another (segments big
-/// enough to be summed in two halves included).
+/// enough to be summed in two halves included), and batch prediction is the per-row prediction.
 @Suite struct BoostingKernelTests {
     /// `rows` rows of `cols` features (one of them with few distinct values), with `classes`
     /// classes that depend on the features, from a fixed seed.
@@ -44,5 +44,33 @@ import Testing
         let b = parallel.fit(x, classes: y, count: classes)
         #expect(a.trees.count == 4 * classes)
         #expect(a == b)
+    }
+
+    @Test(arguments: [2, 4, 0])
+    func batchPredictionIsTheRowByRowPrediction(classes: Int) {
+        let (x, y, targets) = Self.data(rows: 700, cols: 5, classes: max(classes, 2), seed: 11)
+        let model = classes == 0 ? Self.estimator(maxIter: 30).fit(x, values: targets)
+                                 : Self.estimator(maxIter: 30).fit(x, classes: y, count: classes)
+        let width = model.predictionWidth
+        #expect(width == (classes == 0 ? 1 : classes))
+        // A range that starts inside the matrix and crosses a block boundary with a partial lane group.
+        let rows = 3..<(3 + BoostedModel.blockRows + 21)
+        var batch = [Double](repeating: .nan, count: rows.count * width)
+        batch.withUnsafeMutableBufferPointer { model.predict(batch: x, rows: rows, into: $0) }
+        var row = [Double](repeating: 0, count: x.cols)
+        var out = [Double](repeating: 0, count: width)
+        for r in rows {
+            x.copyRow(r, into: &row)
+            row.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer { model.predict(rb, into: $0) } }
+            // Leaf values summed in tree order, as the batch path sums them.
+            var naive = model.baseline + (model.link == .sigmoid ? [0] : [])
+            for (t, tree) in model.trees.enumerated() {
+                naive[t % model.outputs] += row.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
+            }
+            naive.withUnsafeMutableBufferPointer { BoostedModel.link(model.link, model.outputs, $0) }
+            let got = Array(batch[((r - rows.lowerBound) * width)..<((r - rows.lowerBound + 1) * width)])
+            #expect(got == naive, "row \(r)")
+            for k in 0..<width { #expect(abs(got[k] - out[k]) <= 1e-12 * max(1, abs(out[k])), "row \(r) output \(k)") }
+        }
     }
 }
