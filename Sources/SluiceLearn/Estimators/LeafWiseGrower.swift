@@ -77,7 +77,7 @@ struct LeafWiseGrower {
         for i in 0..<rows { order[i] = Int32(i) }
         var tree = Tree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], outputs: 1)
         var rootHist = take()
-        fill(&rootHist, 0, rows, gradient, hessian)
+        fill(&rootHist, 0, rows, gradient, hessian, sibling: nil)
         let (g, h) = sums(rootHist)
         var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
         leaves[0].split = bestSplit(leaves[0])
@@ -96,13 +96,15 @@ struct LeafWiseGrower {
             let mid = partition(parent.start, parent.count, split)
             let leftCount = mid - parent.start
             let rightCount = parent.count - leftCount
-            // The smaller child's histogram by a pass over its rows; the larger's by subtraction.
+            // The smaller child's histogram by a pass over its rows; the larger's by subtraction
+            // from the parent's, in the same loop.
             var small = take()
             let leftIsSmall = leftCount <= rightCount
-            if leftIsSmall { fill(&small, parent.start, leftCount, gradient, hessian) } else { fill(&small, mid, rightCount, gradient, hessian) }
             large.withUnsafeMutableBufferPointer { l in
-                small.withUnsafeBufferPointer { s in
-                    for i in 0..<l.count { l[i] -= s[i] }
+                if leftIsSmall {
+                    fill(&small, parent.start, leftCount, gradient, hessian, sibling: l.baseAddress!)
+                } else {
+                    fill(&small, mid, rightCount, gradient, hessian, sibling: l.baseAddress!)
                 }
             }
             let leftHist = leftIsSmall ? small : large
@@ -136,12 +138,9 @@ struct LeafWiseGrower {
         return (tree, leafOfRow)
     }
 
+    /// A histogram to fill (its values are overwritten).
     private mutating func take() -> [Double] {
-        if var h = pool.popLast() {
-            h.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
-            return h
-        }
-        return [Double](repeating: 0, count: histogramSize)
+        pool.popLast() ?? [Double](repeating: 0, count: histogramSize)
     }
 
     private func sums(_ hist: [Double]) -> (Double, Double) {
@@ -176,14 +175,19 @@ struct LeafWiseGrower {
         }
     }
 
-    /// Sums gradient, hessian and count per (feature, bin) over a segment of rows; big segments
-    /// are summed in two halves (on two threads when ``parallelPasses``). Each thread sums into a single-precision histogram (16
-    /// bytes a bin: half the cache of double precision, in the hot loop), added into `hist` in
-    /// double precision at the end.
-    private mutating func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double]) {
+    /// Sums gradient, hessian and count per (feature, bin) over a segment of rows into `hist`
+    /// (overwriting it) and subtracts the sums from `sibling` (the parent's histogram, becoming the
+    /// other child's). Big segments are summed in two halves, on two threads when
+    /// ``parallelPasses``; middle-sized ones, with ``parallelPasses``, by two threads each taking
+    /// half of the features (the same sums as one thread: each bin still adds its rows in order).
+    /// Each sums into a single-precision histogram (16 bytes a bin: half the cache of double
+    /// precision, in the hot loop), converted to double precision at the end.
+    private mutating func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
+                               sibling: UnsafeMutablePointer<Double>?) {
         let f = features, size = histogramSize
         let parts = count >= 8192 ? 2 : 1
         if partial.count < parts * size { partial = [Float](repeating: 0, count: 2 * size) }
+        let byFeatures = parallelPasses && parts == 1 && count >= LeafWiseGrower.featureSplitRows && f >= 2
         let threads = parallelPasses ? parts : 1
         rowCodes.withUnsafeBufferPointer { codes in
             order.withUnsafeBufferPointer { o in
@@ -195,11 +199,18 @@ struct LeafWiseGrower {
                                 let target = SendableFloats(p: p.baseAddress!)
                                 let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!,
                                                           offsets: offsets.baseAddress!)
+                                if byFeatures {
+                                    DispatchQueue.concurrentPerform(iterations: 2) { half in
+                                        let features = half == 0 ? 0..<(f / 2) : (f / 2)..<f
+                                        LeafWiseGrower.accumulate(input, into: target.p, start, start + count, features: f, only: features)
+                                    }
+                                    return
+                                }
                                 let body = { @Sendable (part: Int) in
                                     let half = count / parts
                                     let lo = start + part * half
                                     let hi = part == parts - 1 ? start + count : lo + half
-                                    LeafWiseGrower.accumulate(input, into: target.p + part * size, lo, hi, features: f)
+                                    LeafWiseGrower.accumulate(input, into: target.p + part * size, lo, hi, features: f, only: 0..<f)
                                 }
                                 if threads == 1 {
                                     for part in 0..<parts { body(part) }
@@ -212,19 +223,30 @@ struct LeafWiseGrower {
                 }
             }
         }
+        // hist = Σ parts in double precision (the parts are never -0: the same as adding them to
+        // zeros), and sibling -= hist.
         hist.withUnsafeMutableBufferPointer { h0 in
             partial.withUnsafeBufferPointer { p in
-                for part in 0..<parts {
-                    let base = part * size
-                    for i in 0..<size { h0[i] += Double(p[base + i]) }
+                let h0 = h0.baseAddress!, p = p.baseAddress!
+                switch (parts, sibling) {
+                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]) }
+                case (1, let s?): for i in 0..<size { let v = Double(p[i]); h0[i] = v; s[i] -= v }
+                case (_, nil): for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]) }
+                case (_, let s?): for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); h0[i] = v; s[i] -= v }
                 }
             }
         }
     }
 
-    /// The histogram kernel: per row, one 4-wide add of (gradient, hessian, 1, 0) per feature.
+    /// Segments of at least this many rows (and fewer than two halves' worth) are summed by two
+    /// threads, each over half of the features.
+    static let featureSplitRows = 2048
+
+    /// The histogram kernel: per row, one 4-wide add of (gradient, hessian, 1, 0) per feature of
+    /// `range` (of the `f` features a row has).
     @inline(__always)
-    private static func accumulate(_ input: SendableInput, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int, features f: Int) {
+    private static func accumulate(_ input: SendableInput, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int, features f: Int,
+                                   only range: Range<Int>) {
         let bins = UnsafeMutableRawPointer(out).assumingMemoryBound(to: SIMD4<Float>.self)
         let codes = input.codes, order = input.order, g = input.g, h = input.h, offsets = input.offsets
         // The rows of a leaf are scattered: start loading a row's codes and gradients some rows
@@ -240,7 +262,7 @@ struct LeafWiseGrower {
             let r = Int(order[i])
             let add = SIMD4<Float>(Float(g[r]), Float(h[r]), 1, 0)
             let row = codes + r * f
-            for c in 0..<f {
+            for c in range {
                 let slot = bins + (offsets[c] + Int(row[c]))
                 slot.pointee += add
             }
