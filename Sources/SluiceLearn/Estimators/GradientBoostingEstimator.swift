@@ -21,6 +21,8 @@ public struct GradientBoostingEstimator: Estimator {
     public var nIterNoChange: Int
     public var tol: Double
     public var seed: UInt64
+    /// Whether the K trees of a softmax iteration grow on both cores (the same trees either way).
+    var parallelClasses = true
 
     public init(learningRate: Double, maxIter: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int, l2Regularization: Double,
                 maxBins: Int, earlyStopping: Bool, validationFraction: Double, nIterNoChange: Int, tol: Double, seed: UInt64) {
@@ -75,27 +77,31 @@ public struct GradientBoostingEstimator: Estimator {
         var validRaw = [Double](repeating: 0, count: validRows.count * outputs)
         for i in 0..<validRows.count { for k in 0..<outputs { validRaw[i * outputs + k] = baseline[k] } }
 
-        var grower = LeafWiseGrower(binned: binned, settings: self)
+        let grower = LeafWiseGrower(binned: binned, settings: self)
+        var classes = ClassTrees(grower: grower, outputs: outputs, rows: nTrain, parallel: parallelClasses)
         var trees: [Tree] = []
-        var gradient = [Double](repeating: 0, count: nTrain)
-        var hessian = [Double](repeating: 0, count: nTrain)
         var bestLoss = Double.infinity
         var sinceBest = 0
         var bestCount = 0
         var scratch = [Double](repeating: 0, count: max(outputs, 2))
+        var validRow = [Double](repeating: 0, count: x.cols)
         for iteration in 0..<maxIter {
             // Softmax probabilities are shared by the K trees of an iteration.
             let probabilities = loss.iterationProbabilities(raw, rows: nTrain)
+            let grown = classes.grow(loss: loss, raw: raw, probabilities: probabilities, rows: trainRows)
+            // Each raw score gets one addition per tree, whichever thread grew it: the same sums as
+            // growing the trees one after another.
+            raw.withUnsafeMutableBufferPointer { r in
+                for k in 0..<outputs {
+                    let value = grown[k].tree.value, leafOfRow = grown[k].leafOfRow
+                    for i in 0..<nTrain { r[i * outputs + k] += value[leafOfRow[i]] }
+                }
+            }
             for k in 0..<outputs {
-                loss.gradients(output: k, raw: raw, probabilities: probabilities, rows: trainRows, gradient: &gradient, hessian: &hessian)
-                let (tree, leafOfRow) = grower.grow(gradient: gradient, hessian: hessian)
-                for i in 0..<nTrain { raw[i * outputs + k] += tree.value[leafOfRow[i]] }
-                if !validRows.isEmpty {
-                    var row = [Double](repeating: 0, count: x.cols)
-                    for (i, r) in validRows.enumerated() {
-                        x.copyRow(r, into: &row)
-                        validRaw[i * outputs + k] += row.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
-                    }
+                let tree = grown[k].tree
+                for (i, r) in validRows.enumerated() {
+                    x.copyRow(r, into: &validRow)
+                    validRaw[i * outputs + k] += validRow.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
                 }
                 trees.append(tree)
             }

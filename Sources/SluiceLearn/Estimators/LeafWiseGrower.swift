@@ -2,6 +2,12 @@ import CPrefetch
 import Dispatch
 
 /// Grows one gradient-boosting tree leaf-wise on binned features (see ``GradientBoostingEstimator``).
+///
+/// A histogram holds four values per bin (gradient, hessian, count, padding) for the bins of every
+/// feature back to back: feature `f`'s bins start at `offsets[f]`, so a histogram is as large as
+/// the features' bins (on digits, 64 features of at most 17 values: 4 % of 64 × 256 bins), and
+/// zeroing, subtracting and merging one costs that much. Copies of a grower share the bin codes
+/// and grow trees independently (on different threads for the classes of a softmax iteration).
 struct LeafWiseGrower {
     let binned: BinnedMatrix
     let settings: GradientBoostingEstimator
@@ -10,11 +16,19 @@ struct LeafWiseGrower {
     /// Row-major bin codes: `rowCodes[r * features + f]`, so one pass over a node's rows fills
     /// every feature's histogram.
     let rowCodes: [UInt8]
+    /// The first bin of each feature in a histogram, and (last) the number of bins.
+    let offsets: [Int]
+    /// Doubles in a histogram: four per bin.
+    let histogramSize: Int
+    /// Whether a pass over a big segment runs its two halves on two threads (otherwise one after
+    /// the other, with the same sums: the halves are summed apart either way).
+    var parallelPasses = true
     /// Row indices, partitioned so that each leaf owns a contiguous segment.
     private var order: [Int32]
     private var scratch: [Int32]
     private var pool: [[Double]] = []
-    static let stride = 256 * 4
+    /// The single-precision histograms of a pass (one per half), reused from pass to pass.
+    private var partial: [Float] = []
 
     init(binned: BinnedMatrix, settings: GradientBoostingEstimator) {
         self.binned = binned
@@ -32,6 +46,10 @@ struct LeafWiseGrower {
             }
         }
         rowCodes = codes
+        var offsets = [0]
+        for c in 0..<f { offsets.append(offsets[c] + binned.binCount(c)) }
+        self.offsets = offsets
+        histogramSize = offsets[f] * 4
         order = (0..<Int32(binned.rows)).map { $0 }
         scratch = order
     }
@@ -59,7 +77,7 @@ struct LeafWiseGrower {
         for i in 0..<rows { order[i] = Int32(i) }
         var tree = Tree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], outputs: 1)
         var rootHist = take()
-        fill(&rootHist, 0, rows, gradient, hessian)
+        fill(&rootHist, 0, rows, gradient, hessian, sibling: nil)
         let (g, h) = sums(rootHist)
         var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
         leaves[0].split = bestSplit(leaves[0])
@@ -70,19 +88,23 @@ struct LeafWiseGrower {
                 if pick < 0 || s.gain > leaves[pick].split!.gain { pick = i }
             }
             guard pick >= 0 else { break }
+            // Take the parent's histogram out of its slot (the larger child's is computed in place).
+            var large = leaves[pick].hist
+            leaves[pick].hist = []
             let parent = leaves[pick]
             let split = parent.split!
             let mid = partition(parent.start, parent.count, split)
             let leftCount = mid - parent.start
             let rightCount = parent.count - leftCount
-            // The smaller child's histogram by a pass over its rows; the larger's by subtraction.
+            // The smaller child's histogram by a pass over its rows; the larger's by subtraction
+            // from the parent's, in the same loop.
             var small = take()
             let leftIsSmall = leftCount <= rightCount
-            if leftIsSmall { fill(&small, parent.start, leftCount, gradient, hessian) } else { fill(&small, mid, rightCount, gradient, hessian) }
-            var large = parent.hist
             large.withUnsafeMutableBufferPointer { l in
-                small.withUnsafeBufferPointer { s in
-                    for i in 0..<l.count { l[i] -= s[i] }
+                if leftIsSmall {
+                    fill(&small, parent.start, leftCount, gradient, hessian, sibling: l.baseAddress!)
+                } else {
+                    fill(&small, mid, rightCount, gradient, hessian, sibling: l.baseAddress!)
                 }
             }
             let leftHist = leftIsSmall ? small : large
@@ -116,17 +138,14 @@ struct LeafWiseGrower {
         return (tree, leafOfRow)
     }
 
+    /// A histogram to fill (its values are overwritten).
     private mutating func take() -> [Double] {
-        if var h = pool.popLast() {
-            h.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
-            return h
-        }
-        return [Double](repeating: 0, count: features * LeafWiseGrower.stride)
+        pool.popLast() ?? [Double](repeating: 0, count: histogramSize)
     }
 
     private func sums(_ hist: [Double]) -> (Double, Double) {
         var g = 0.0, h = 0.0
-        for b in 0..<binned.binCount(0) { g += hist[b * 4]; h += hist[b * 4 + 1] }
+        for b in 0..<offsets[1] { g += hist[b * 4]; h += hist[b * 4 + 1] }
         return (g, h)
     }
 
@@ -156,48 +175,80 @@ struct LeafWiseGrower {
         }
     }
 
-    /// Sums gradient, hessian and count per (feature, bin) over a segment of rows; big segments
-    /// are split between two threads. Each thread sums into a single-precision histogram (16
-    /// bytes a bin: half the cache of double precision, in the hot loop), added into `hist` in
-    /// double precision at the end.
-    private func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double]) {
-        let f = features
+    /// Sums gradient, hessian and count per (feature, bin) over a segment of rows into `hist`
+    /// (overwriting it) and subtracts the sums from `sibling` (the parent's histogram, becoming the
+    /// other child's). Big segments are summed in two halves, on two threads when
+    /// ``parallelPasses``; middle-sized ones, with ``parallelPasses``, by two threads each taking
+    /// half of the features (the same sums as one thread: each bin still adds its rows in order).
+    /// Each sums into a single-precision histogram (16 bytes a bin: half the cache of double
+    /// precision, in the hot loop), converted to double precision at the end.
+    private mutating func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
+                               sibling: UnsafeMutablePointer<Double>?) {
+        let f = features, size = histogramSize
         let parts = count >= 8192 ? 2 : 1
-        var partial = [Float](repeating: 0, count: parts * f * LeafWiseGrower.stride)
+        if partial.count < parts * size { partial = [Float](repeating: 0, count: 2 * size) }
+        let byFeatures = parallelPasses && parts == 1 && count >= LeafWiseGrower.featureSplitRows && f >= 2
+        let threads = parallelPasses ? parts : 1
         rowCodes.withUnsafeBufferPointer { codes in
             order.withUnsafeBufferPointer { o in
                 gradient.withUnsafeBufferPointer { g in
                     hessian.withUnsafeBufferPointer { h in
-                        partial.withUnsafeMutableBufferPointer { p in
-                            let target = SendableFloats(p: p.baseAddress!)
-                            let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!)
-                            let body = { @Sendable (part: Int) in
-                                let half = count / parts
-                                let lo = start + part * half
-                                let hi = part == parts - 1 ? start + count : lo + half
-                                LeafWiseGrower.accumulate(input, into: target.p + part * f * LeafWiseGrower.stride, lo, hi, features: f)
+                        offsets.withUnsafeBufferPointer { offsets in
+                            partial.withUnsafeMutableBufferPointer { p in
+                                p.baseAddress!.update(repeating: 0, count: parts * size)
+                                let target = SendableFloats(p: p.baseAddress!)
+                                let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!,
+                                                          offsets: offsets.baseAddress!)
+                                if byFeatures {
+                                    DispatchQueue.concurrentPerform(iterations: 2) { half in
+                                        let features = half == 0 ? 0..<(f / 2) : (f / 2)..<f
+                                        LeafWiseGrower.accumulate(input, into: target.p, start, start + count, features: f, only: features)
+                                    }
+                                    return
+                                }
+                                let body = { @Sendable (part: Int) in
+                                    let half = count / parts
+                                    let lo = start + part * half
+                                    let hi = part == parts - 1 ? start + count : lo + half
+                                    LeafWiseGrower.accumulate(input, into: target.p + part * size, lo, hi, features: f, only: 0..<f)
+                                }
+                                if threads == 1 {
+                                    for part in 0..<parts { body(part) }
+                                } else {
+                                    DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+                                }
                             }
-                            if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
                         }
                     }
                 }
             }
         }
+        // hist = Σ parts in double precision (the parts are never -0: the same as adding them to
+        // zeros), and sibling -= hist.
         hist.withUnsafeMutableBufferPointer { h0 in
             partial.withUnsafeBufferPointer { p in
-                for part in 0..<parts {
-                    let base = part * h0.count
-                    for i in 0..<h0.count { h0[i] += Double(p[base + i]) }
+                let h0 = h0.baseAddress!, p = p.baseAddress!
+                switch (parts, sibling) {
+                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]) }
+                case (1, let s?): for i in 0..<size { let v = Double(p[i]); h0[i] = v; s[i] -= v }
+                case (_, nil): for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]) }
+                case (_, let s?): for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); h0[i] = v; s[i] -= v }
                 }
             }
         }
     }
 
-    /// The histogram kernel: per row, one 4-wide add of (gradient, hessian, 1, 0) per feature.
+    /// Segments of at least this many rows (and fewer than two halves' worth) are summed by two
+    /// threads, each over half of the features.
+    static let featureSplitRows = 2048
+
+    /// The histogram kernel: per row, one 4-wide add of (gradient, hessian, 1, 0) per feature of
+    /// `range` (of the `f` features a row has).
     @inline(__always)
-    private static func accumulate(_ input: SendableInput, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int, features f: Int) {
+    private static func accumulate(_ input: SendableInput, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int, features f: Int,
+                                   only range: Range<Int>) {
         let bins = UnsafeMutableRawPointer(out).assumingMemoryBound(to: SIMD4<Float>.self)
-        let codes = input.codes, order = input.order, g = input.g, h = input.h
+        let codes = input.codes, order = input.order, g = input.g, h = input.h, offsets = input.offsets
         // The rows of a leaf are scattered: start loading a row's codes and gradients some rows
         // before they are needed, so that the misses overlap instead of stalling each row.
         let ahead = 12
@@ -211,11 +262,9 @@ struct LeafWiseGrower {
             let r = Int(order[i])
             let add = SIMD4<Float>(Float(g[r]), Float(h[r]), 1, 0)
             let row = codes + r * f
-            var feature = bins
-            for c in 0..<f {
-                let slot = feature + Int(row[c])
+            for c in range {
+                let slot = bins + (offsets[c] + Int(row[c]))
                 slot.pointee += add
-                feature += 256
             }
         }
     }
@@ -231,8 +280,8 @@ struct LeafWiseGrower {
         var best: Split?
         leaf.hist.withUnsafeBufferPointer { hist in
             for f in 0..<features {
-                let bins = binned.binCount(f)
-                let base = f * LeafWiseGrower.stride
+                let bins = offsets[f + 1] - offsets[f]
+                let base = offsets[f] * 4
                 var gl = 0.0, hl = 0.0, cl = 0.0
                 for b in 0..<(bins - 1) {
                     gl += hist[base + b * 4]
@@ -266,5 +315,6 @@ extension LeafWiseGrower {
         let order: UnsafePointer<Int32>
         let g: UnsafePointer<Double>
         let h: UnsafePointer<Double>
+        let offsets: UnsafePointer<Int>
     }
 }

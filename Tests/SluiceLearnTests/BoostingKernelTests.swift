@@ -1,0 +1,85 @@
+import Testing
+@testable import SluiceLearn
+
+/// The gradient-boosting kernels give what the straightforward code gives: the K trees of a
+/// softmax iteration grown on both cores are the trees grown one after another (segments big
+/// enough to be summed in two halves included), and batch prediction is the per-row prediction.
+@Suite struct BoostingKernelTests {
+    /// `rows` rows of `cols` features (one of them with few distinct values), with `classes`
+    /// classes that depend on the features, from a fixed seed.
+    static func data(rows: Int, cols: Int, classes: Int, seed: UInt64) -> (Matrix, [Int], [Double]) {
+        var rng = SplitMix64(seed: seed)
+        var values = [Double](repeating: 0, count: rows * cols)
+        for c in 0..<cols {
+            for r in 0..<rows {
+                let u = Double(rng.next() >> 11) / Double(1 << 53)
+                values[c * rows + r] = c == 0 ? Double(Int(u * 5)) : u * 4 - 2
+            }
+        }
+        let x = Matrix(rows: rows, cols: cols, values: values)
+        var labels: [Int] = []
+        var targets: [Double] = []
+        for r in 0..<rows {
+            let noise = Double(rng.next() >> 11) / Double(1 << 53)
+            let score = x[r, 1] + 0.5 * x[r, 2] * x[r, 0] - x[r, cols - 1] + noise
+            targets.append(score)
+            labels.append(min(classes - 1, max(0, Int((score + 3) / 6 * Double(classes)))))
+        }
+        return (x, labels, targets)
+    }
+
+    static func estimator(maxIter: Int) -> GradientBoostingEstimator {
+        GradientBoostingEstimator(learningRate: 0.1, maxIter: maxIter, maxLeafNodes: 15, maxDepth: nil, minSamplesLeaf: 20, l2Regularization: 0,
+                                  maxBins: 255, earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, seed: 0)
+    }
+
+    @Test(arguments: [3, 5])
+    func treesOfAnIterationGrownOnBothCoresAreTheSequentialTrees(classes: Int) {
+        // 9,000 rows: the root's passes are summed in two halves.
+        let (x, y, _) = Self.data(rows: 9000, cols: 6, classes: classes, seed: UInt64(classes))
+        var sequential = Self.estimator(maxIter: 4)
+        sequential.parallelClasses = false
+        let parallel = Self.estimator(maxIter: 4)
+        let a = sequential.fit(x, classes: y, count: classes)
+        let b = parallel.fit(x, classes: y, count: classes)
+        #expect(a.trees.count == 4 * classes)
+        #expect(a == b)
+    }
+
+    @Test func passesOnTwoThreadsGrowTheTreeOfOneThread() {
+        // 9,000 rows: the root is summed in two halves, middle-sized leaves by features.
+        let (x, _, targets) = Self.data(rows: 9000, cols: 7, classes: 2, seed: 3)
+        let binned = BinnedMatrix(x)
+        let gradient = targets.map { $0 - 0.25 }
+        let hessian = targets.map { 0.5 + abs($0) / 8 }
+        var one = LeafWiseGrower(binned: binned, settings: Self.estimator(maxIter: 1))
+        one.parallelPasses = false
+        var two = one
+        two.parallelPasses = true
+        let (a, leavesA) = one.grow(gradient: gradient, hessian: hessian)
+        let (b, leavesB) = two.grow(gradient: gradient, hessian: hessian)
+        #expect(a.nodeCount == 29)
+        #expect(a == b)
+        #expect(leavesA == leavesB)
+    }
+
+    @Test(arguments: [2, 4, 0])
+    func batchPredictionIsTheRowByRowPrediction(classes: Int) {
+        let (x, y, targets) = Self.data(rows: 700, cols: 5, classes: max(classes, 2), seed: 11)
+        let model = classes == 0 ? Self.estimator(maxIter: 30).fit(x, values: targets)
+                                 : Self.estimator(maxIter: 30).fit(x, classes: y, count: classes)
+        let width = model.predictionWidth
+        #expect(width == (classes == 0 ? 1 : classes))
+        let rows = 3..<280
+        var batch = [Double](repeating: .nan, count: rows.count * width)
+        batch.withUnsafeMutableBufferPointer { model.predict(batch: x, rows: rows, into: $0) }
+        var row = [Double](repeating: 0, count: x.cols)
+        var out = [Double](repeating: 0, count: width)
+        for r in rows {
+            x.copyRow(r, into: &row)
+            row.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer { model.predict(rb, into: $0) } }
+            let got = Array(batch[((r - rows.lowerBound) * width)..<((r - rows.lowerBound + 1) * width)])
+            #expect(got == out, "row \(r)")
+        }
+    }
+}
