@@ -172,8 +172,8 @@ public enum Trainer {
     static func evaluated(_ artifact: ModelArtifact, on test: DataFrame) throws -> (evaluation: Evaluation, predictions: [[Double]]) {
         let column = try targetColumn(artifact.target.name, in: test)
         let predictions: [[Double]]
-        let x = try artifact.encoder.transform(test)
-        do { predictions = try artifact.predict(x) } catch {
+        let x = try artifact.encoder.batch(test)
+        do { predictions = try artifact.predictions(x).nested } catch {
             throw LearnError("test set \(error.message)")
         }
         let evaluation = try measure(artifact, column: column, predictions: predictions, rows: test.rowCount)

@@ -158,43 +158,11 @@ public struct FeatureEncoder: Sendable, Equatable {
         return "column \(column)"
     }
 
-    /// Encodes a frame into a column-major matrix.
+    /// Encodes a frame into a column-major matrix, one pass per column (on all cores for large
+    /// frames; see ``batch(_:)``).
     /// - Throws: ``LearnError`` when a feature column is missing or has the wrong type.
     public func transform(_ frame: DataFrame) throws -> Matrix {
-        var values = [Double]()
-        values.reserveCapacity(frame.rowCount * width)
-        for f in features {
-            guard let column = frame.column(named: f.name) else {
-                throw LearnError("the data has no column \"\(f.name)\", which the model needs")
-            }
-            switch (f.kind, column.storage) {
-            case (.numeric(let fill), .numeric(let v)):
-                if v.contains(where: \.isNaN) {
-                    values.append(contentsOf: v.map { $0.isNaN ? fill : $0 })
-                } else {
-                    values.append(contentsOf: v)
-                }
-            case (.categorical(let cats, let fill), .string(let v)):
-                let codes = v.map { s in s.flatMap { f.index[$0] } ?? fill }
-                appendCategorical(codes, count: cats.count, into: &values)
-            case (.categorical(let cats, let fill), .numeric(let v)):
-                // A categorical column whose cells happen to all be numbers in this file.
-                let codes = v.map { d in d.isNaN ? fill : f.index[JSON.format(d)] ?? fill }
-                appendCategorical(codes, count: cats.count, into: &values)
-            case (.numeric, .string(let v)):
-                let bad = v.first { $0 != nil } ?? nil
-                throw LearnError("feature \"\(f.name)\" must be numeric, but the data holds text (e.g. \"\(bad ?? "")\")")
-            }
-        }
-        return applyScaling(Matrix(rows: frame.rowCount, cols: width, values: values))
-    }
-
-    private func appendCategorical(_ codes: [Int], count: Int, into values: inout [Double]) {
-        if encoding == .ordinal {
-            values.append(contentsOf: codes.map(Double.init))
-            return
-        }
-        for k in 0..<count { values.append(contentsOf: codes.map { $0 == k ? 1.0 : 0.0 }) }
+        try batch(frame).matrix()
     }
 
     /// Encodes one raw row given as JSON values keyed by feature name (numbers, strings, or null).
