@@ -96,7 +96,12 @@ public struct FeatureEncoder: Sendable, Equatable {
     private static func feature(_ name: String, _ column: DataFrame.Column) throws(LearnError) -> Feature {
         switch column.storage {
         case .numeric(let values):
-            var present = values.filter { !$0.isNaN }
+            // The present values, copied without a per-element append.
+            var present = [Double](unsafeUninitializedCapacity: values.count) { buffer, count in
+                var n = 0
+                for v in values where !v.isNaN { buffer[n] = v; n += 1 }
+                count = n
+            }
             guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
             return Feature(name: name, kind: .numeric(fill: FeatureEncoder.median(&present)))
         case .string(let values):
@@ -111,17 +116,19 @@ public struct FeatureEncoder: Sendable, Equatable {
 
     /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
     static func median(_ values: inout [Double]) -> Double {
-        let mid = values.count / 2
-        let upper = select(&values, mid)
-        guard values.count % 2 == 0 else { return upper }
-        // The lower middle is the largest value left of `mid` after selection.
-        var lower = -Double.infinity
-        for i in 0..<mid { lower = max(lower, values[i]) }
-        return (lower + upper) / 2
+        values.withUnsafeMutableBufferPointer { v in
+            let mid = v.count / 2
+            let upper = select(v, mid)
+            guard v.count % 2 == 0 else { return upper }
+            // The lower middle is the largest value left of `mid` after selection.
+            var lower = -Double.infinity
+            for i in 0..<mid { lower = max(lower, v[i]) }
+            return (lower + upper) / 2
+        }
     }
 
     /// Rearranges `v` so that `v[k]` is the k-th smallest and nothing before it is larger.
-    static func select(_ v: inout [Double], _ k: Int) -> Double {
+    static func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
         var lo = 0, hi = v.count - 1
         while lo < hi {
             // Median of three as the pivot, for sorted and reversed inputs.
