@@ -150,16 +150,14 @@ public enum Trainer {
             try checkParameters(parameters, rows: x.rows, features: x.cols)
             return Prepared(task: task, parameters: parameters, target: TargetEncoding(name: spec.target, numeric: true, classes: []), y: [], values: values, encoder: encoder, x: x)
         case .classification:
-            let text = labelsText(targetColumn)
             let numericTarget = targetColumn.isNumeric
-            let classes = Array(Set(text)).sorted { numericTarget ? Double($0)! < Double($1)! : $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let (classes, y) = classIndices(targetColumn)
             guard classes.count >= 2 else {
                 throw LearnError("target \"\(spec.target)\" has a single class (\"\(classes.first ?? "")\") in the training rows; a classifier needs at least two")
             }
             try checkParameters(parameters, rows: x.rows, features: x.cols)
-            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             return Prepared(task: task, parameters: parameters, target: TargetEncoding(name: spec.target, numeric: numericTarget, classes: classes),
-                            y: text.map { index[$0]! }, values: [], encoder: encoder, x: x)
+                            y: y, values: [], encoder: encoder, x: x)
         }
     }
 
@@ -172,8 +170,8 @@ public enum Trainer {
     static func evaluated(_ artifact: ModelArtifact, on test: DataFrame) throws -> (evaluation: Evaluation, predictions: [[Double]]) {
         let column = try targetColumn(artifact.target.name, in: test)
         let predictions: [[Double]]
-        let x = try artifact.encoder.transform(test)
-        do { predictions = try artifact.predict(x) } catch {
+        let x = try artifact.encoder.batch(test)
+        do { predictions = try artifact.predictions(x).nested } catch {
             throw LearnError("test set \(error.message)")
         }
         let evaluation = try measure(artifact, column: column, predictions: predictions, rows: test.rowCount)

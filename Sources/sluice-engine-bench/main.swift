@@ -3,7 +3,9 @@
 // on the same files in the same run. It depends on the engine alone (SluiceLearn), so its release
 // build does not compile the server and UI stack.
 //
-//   sluice-engine-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N]
+//   sluice-engine-bench TRAIN.csv TEST.csv ALGORITHM TASK [PARAMS-JSON] [--runs N] [--predict-runs M]
+//
+// --predict-runs M times batch prediction M times instead of max(N, 3) (to profile that path alone).
 //   sluice-engine-bench --read FILE.csv [--runs N]
 import Foundation
 import SluiceCore
@@ -37,6 +39,11 @@ var args = Array(CommandLine.arguments.dropFirst())
 var runs = 1
 if let i = args.firstIndex(of: "--runs") {
     runs = Int(args[i + 1]) ?? 1
+    args.removeSubrange(i...(i + 1))
+}
+var predictRuns: Int?
+if let i = args.firstIndex(of: "--predict-runs") {
+    predictRuns = Int(args[i + 1])
     args.removeSubrange(i...(i + 1))
 }
 let clock = ContinuousClock()
@@ -81,10 +88,9 @@ let artifact = fitted!
 /// From the raw frame to one label index (classification) or value (regression) per row.
 func predictLabels(_ artifact: ModelArtifact, _ frame: DataFrame) -> [Double] {
     do {
-        let x = try artifact.encoder.transform(frame)
-        let outputs = try artifact.predict(x)
-        if artifact.task == .regression { return outputs.map { $0[0] } }
-        return outputs.map { Double(ModelArtifact.argmax($0)) }
+        let predictions = try artifact.predictions(artifact.encoder.batch(frame))
+        if artifact.task == .regression { return predictions.values }
+        return predictions.labels.map(Double.init)
     } catch { fail("predict: \(error)") }
 }
 let artifactBytes = artifact.encoded().count
@@ -93,7 +99,7 @@ let artifactBytes = artifact.encoded().count
 // which are computed afterwards as the Python side computes them outside its timing.
 var predictTimes: [Double] = []
 var predicted: [Double] = []
-for _ in 0..<max(runs, 3) {
+for _ in 0..<(predictRuns ?? max(runs, 3)) {
     let start = clock.now
     predicted = predictLabels(artifact, test)
     predictTimes.append(seconds(clock.now - start))

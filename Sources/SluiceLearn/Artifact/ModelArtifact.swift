@@ -79,36 +79,16 @@ public struct ModelArtifact: Sendable, Equatable {
         }
     }
 
-    /// Predictions for every row of an encoded matrix, on all cores for large batches.
+    /// Predictions for every row of an encoded matrix, on all cores for large batches, one
+    /// array per row (``predictions(_:)-(Matrix)`` gives them in one flat buffer).
     /// - Throws: ``LearnError/nonFinitePrediction(row:)`` for the first row whose prediction is
     ///   not finite.
     public func predict(_ x: Matrix) throws(LearnError) -> [[Double]] {
-        let predictions = unchecked(x)
-        for (r, p) in predictions.enumerated() { try Self.checkPrediction(p, row: r + 1) }
-        return predictions
-    }
-
-    private func unchecked(_ x: Matrix) -> [[Double]] {
-        if case .neighbors(let m) = fitted { return m.predict(x) }
-        let chunk = 2048
-        let starts = Array(Swift.stride(from: 0, to: x.rows, by: chunk))
-        // One row buffer and one output buffer per chunk of rows, reused for every row in it.
-        let parts = starts.parallelMap(chunk: 1) { start -> [[Double]] in
-            var row = [Double](repeating: 0, count: x.cols)
-            var out = [Double](repeating: 0, count: outputs)
-            var part: [[Double]] = []
-            part.reserveCapacity(min(chunk, x.rows - start))
-            for r in start..<min(start + chunk, x.rows) {
-                x.copyRow(r, into: &row)
-                row.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer { predict(rb, into: $0) } }
-                part.append(out)
-            }
-            return part
-        }
-        return parts.flatMap { $0 }
+        try predictions(x).nested
     }
 
     /// Index of the most probable class (the first one on ties, as numpy's argmax).
+    @inlinable
     public static func argmax<C: RandomAccessCollection<Double>>(_ p: C) -> Int {
         var best = p.startIndex
         for k in p.indices.dropFirst() where p[k] > p[best] { best = k }

@@ -96,7 +96,12 @@ public struct FeatureEncoder: Sendable, Equatable {
     private static func feature(_ name: String, _ column: DataFrame.Column) throws(LearnError) -> Feature {
         switch column.storage {
         case .numeric(let values):
-            var present = values.filter { !$0.isNaN }
+            // The present values, copied without a per-element append.
+            var present = [Double](unsafeUninitializedCapacity: values.count) { buffer, count in
+                var n = 0
+                for v in values where !v.isNaN { buffer[n] = v; n += 1 }
+                count = n
+            }
             guard !present.isEmpty else { throw LearnError("feature \"\(name)\" has no values: every cell is missing") }
             return Feature(name: name, kind: .numeric(fill: FeatureEncoder.median(&present)))
         case .string(let values):
@@ -111,17 +116,19 @@ public struct FeatureEncoder: Sendable, Equatable {
 
     /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
     static func median(_ values: inout [Double]) -> Double {
-        let mid = values.count / 2
-        let upper = select(&values, mid)
-        guard values.count % 2 == 0 else { return upper }
-        // The lower middle is the largest value left of `mid` after selection.
-        var lower = -Double.infinity
-        for i in 0..<mid { lower = max(lower, values[i]) }
-        return (lower + upper) / 2
+        values.withUnsafeMutableBufferPointer { v in
+            let mid = v.count / 2
+            let upper = select(v, mid)
+            guard v.count % 2 == 0 else { return upper }
+            // The lower middle is the largest value left of `mid` after selection.
+            var lower = -Double.infinity
+            for i in 0..<mid { lower = max(lower, v[i]) }
+            return (lower + upper) / 2
+        }
     }
 
     /// Rearranges `v` so that `v[k]` is the k-th smallest and nothing before it is larger.
-    static func select(_ v: inout [Double], _ k: Int) -> Double {
+    static func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
         var lo = 0, hi = v.count - 1
         while lo < hi {
             // Median of three as the pivot, for sorted and reversed inputs.
@@ -158,43 +165,11 @@ public struct FeatureEncoder: Sendable, Equatable {
         return "column \(column)"
     }
 
-    /// Encodes a frame into a column-major matrix.
+    /// Encodes a frame into a column-major matrix, one pass per column (on all cores for large
+    /// frames; see ``batch(_:)``).
     /// - Throws: ``LearnError`` when a feature column is missing or has the wrong type.
     public func transform(_ frame: DataFrame) throws -> Matrix {
-        var values = [Double]()
-        values.reserveCapacity(frame.rowCount * width)
-        for f in features {
-            guard let column = frame.column(named: f.name) else {
-                throw LearnError("the data has no column \"\(f.name)\", which the model needs")
-            }
-            switch (f.kind, column.storage) {
-            case (.numeric(let fill), .numeric(let v)):
-                if v.contains(where: \.isNaN) {
-                    values.append(contentsOf: v.map { $0.isNaN ? fill : $0 })
-                } else {
-                    values.append(contentsOf: v)
-                }
-            case (.categorical(let cats, let fill), .string(let v)):
-                let codes = v.map { s in s.flatMap { f.index[$0] } ?? fill }
-                appendCategorical(codes, count: cats.count, into: &values)
-            case (.categorical(let cats, let fill), .numeric(let v)):
-                // A categorical column whose cells happen to all be numbers in this file.
-                let codes = v.map { d in d.isNaN ? fill : f.index[JSON.format(d)] ?? fill }
-                appendCategorical(codes, count: cats.count, into: &values)
-            case (.numeric, .string(let v)):
-                let bad = v.first { $0 != nil } ?? nil
-                throw LearnError("feature \"\(f.name)\" must be numeric, but the data holds text (e.g. \"\(bad ?? "")\")")
-            }
-        }
-        return applyScaling(Matrix(rows: frame.rowCount, cols: width, values: values))
-    }
-
-    private func appendCategorical(_ codes: [Int], count: Int, into values: inout [Double]) {
-        if encoding == .ordinal {
-            values.append(contentsOf: codes.map(Double.init))
-            return
-        }
-        for k in 0..<count { values.append(contentsOf: codes.map { $0 == k ? 1.0 : 0.0 }) }
+        try batch(frame).matrix()
     }
 
     /// Encodes one raw row given as JSON values keyed by feature name (numbers, strings, or null).

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Fitted k-nearest neighbours: the training rows and their targets.
 public struct NeighborsModel: Sendable, Equatable {
     /// Training rows, column-major (as ``Matrix``).
@@ -56,19 +58,28 @@ public struct NeighborsModel: Sendable, Equatable {
     /// their sixteen distance sums in registers (see ``neighbours4(_:panels:into:)``).
     /// - Complexity: O(queries · n · d) / cores.
     public func predict(_ queries: Matrix) -> [[Double]] {
+        var flat = [Double](repeating: 0, count: queries.rows * outputs)
+        flat.withUnsafeMutableBufferPointer { predict(queries, into: $0.baseAddress!) }
+        return (0..<queries.rows).map { Array(flat[($0 * outputs)..<(($0 + 1) * outputs)]) }
+    }
+
+    /// Writes the predictions for every row of `queries` into `out`, row `r`'s ``outputs``
+    /// values at `out + r × outputs` (see ``predict(_:)-(Matrix)``).
+    func predict(_ queries: Matrix, into out: UnsafeMutablePointer<Double>) {
+        guard queries.rows > 0 else { return }
         let panels = Panels(x, norms: norms)
         let chunk = 64
-        let starts = Array(Swift.stride(from: 0, to: queries.rows, by: chunk))
+        let chunks = (queries.rows + chunk - 1) / chunk
         let d = queries.cols
-        let parts = starts.parallelMap(chunk: 1) { start -> [[Double]] in
+        let target = SendablePointer(out)
+        let work = { @Sendable (index: Int) in
+            let start = index * chunk
             let end = min(start + chunk, queries.rows)
             var rows = [[Double]](repeating: [Double](repeating: 0, count: d), count: 4)
             // The four queries scaled by −2, interleaved and doubled: scaled[8c + 2g] and
             // scaled[8c + 2g + 1] = −2 · query g at column c.
             var scaled = [Double](repeating: 0, count: 8 * d)
             var best = [[(Double, Int)]](repeating: [(Double, Int)](repeating: (.infinity, -1), count: k), count: 4)
-            var out = [Double](repeating: 0, count: outputs)
-            var part: [[Double]] = []
             var q = start
             while q < end {
                 let group = min(4, end - q)
@@ -77,14 +88,13 @@ public struct NeighborsModel: Sendable, Equatable {
                 for c in 0..<d { for g in 0..<4 { scaled[8 * c + 2 * g] = -2 * rows[g][c]; scaled[8 * c + 2 * g + 1] = -2 * rows[g][c] } }
                 neighbours4(scaled, panels: panels, into: &best)
                 for g in 0..<group {
-                    rows[g].withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { vote(best[g], row: r, into: $0) } }
-                    part.append(out)
+                    let o = UnsafeMutableBufferPointer(start: target.pointer! + (q + g) * outputs, count: outputs)
+                    rows[g].withUnsafeBufferPointer { r in vote(best[g], row: r, into: o) }
                 }
                 q += group
             }
-            return part
         }
-        return parts.flatMap { $0 }
+        if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
     }
 
     /// The training rows in panels of four: panel `p` holds, for each column `c`, rows
