@@ -7,9 +7,10 @@ import Darwin
 /// Grows one CART tree depth-first on binned features. At each node the candidate features (a
 /// random `maxFeatures` of them, drawn until that many non-constant ones were examined, as
 /// scikit-learn does) each get a histogram of the node's rows by bin, and the histogram is swept
-/// for the split that most lowers the weighted impurity (or, for extremely randomised trees, one
-/// random split is taken). Features with few distinct values have one bin per value, so on such
-/// data the splits are exactly those of a sorting CART.
+/// for the split that most lowers the weighted impurity. Extremely randomised trees take one random
+/// split per feature and need no histogram: one pass finds the node's range of bins, a threshold
+/// is drawn in it, and one pass sums the left side. Features with few distinct values have one bin
+/// per value, so on such data the splits are exactly those of a sorting CART.
 ///
 /// - Complexity: O(F · (n + bins · K)) per tree level, for F features examined, n rows, K classes.
 struct TreeBuilder {
@@ -19,6 +20,10 @@ struct TreeBuilder {
     let growth: TreeGrowth
     var rng: SplitMix64
     let outputs: Int
+
+    /// Draws random thresholds through the histogram sweep, as before the histogram-free pass
+    /// (the same splits; tests compare the two).
+    var histogramRandomSplits = false
 
     private var feature: [Int] = []
     private var threshold: [Double] = []
@@ -144,6 +149,22 @@ struct TreeBuilder {
             let f = candidates[drawn]
             drawn += 1
             guard x.binCount(f) > 1 else { continue }
+            if growth.randomThresholds && !histogramRandomSplits {
+                // One random threshold needs no histogram: the node's range of bins, then the left side's sums.
+                guard let (first, last) = binRange(f, rows, lo, hi), first < last else { continue }
+                visited += 1
+                let choice = first + rng.below(last - first)
+                let (leftWeight, leftCount) = leftSide(f, choice, rows, lo, hi, &leftSums)
+                if leftCount < growth.minSamplesLeaf || n - leftCount < growth.minSamplesLeaf { continue }
+                let rightWeight = total - leftWeight
+                guard leftWeight > 0, rightWeight > 0 else { continue }
+                for j in 0..<k { rightSums[j] = sums[j] - leftSums[j] }
+                let score = splitScore(leftSums, leftWeight, rightSums, rightWeight)
+                if best == nil || score > best!.score + 1e-12 * abs(best!.score) {
+                    best = Split(feature: f, bin: choice, score: score)
+                }
+                continue
+            }
             // The histogram is all zeros between uses; only the bins this node touches are filled,
             // swept and cleared again, so small nodes cost little.
             let (first, last) = fillHistogram(f, rows, lo, hi)
@@ -195,6 +216,69 @@ struct TreeBuilder {
         case .entropy, .logLoss:
             return -(l.withUnsafeBufferPointer { wl * impurity($0.baseAddress!, wl) } + r.withUnsafeBufferPointer { wr * impurity($0.baseAddress!, wr) })
         }
+    }
+
+    /// The lowest and highest bin of feature `f` among `rows[lo..<hi]` (`nil` for no rows).
+    private func binRange(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int) -> (Int, Int)? {
+        guard lo < hi else { return nil }
+        let base = f * x.rows
+        var first: UInt8 = 255, last: UInt8 = 0
+        x.codes.withUnsafeBufferPointer { codes in
+            rows.withUnsafeBufferPointer { r in
+                for i in lo..<hi {
+                    let b = codes[base + r[i]]
+                    first = min(first, b)
+                    last = max(last, b)
+                }
+            }
+        }
+        return (Int(first), Int(last))
+    }
+
+    /// Sums the rows of `rows[lo..<hi]` whose bin of feature `f` is at most `choice` into
+    /// `leftSums` (per class, or Σw·y for regression), without branching on the side.
+    /// - Returns: their total weight and their count.
+    private func leftSide(_ f: Int, _ choice: Int, _ rows: [Int], _ lo: Int, _ hi: Int,
+                          _ leftSums: inout [Double]) -> (weight: Double, count: Int) {
+        let base = f * x.rows
+        let limit = UInt8(choice)
+        var weight = 0.0, count = 0
+        for j in 0..<leftSums.count { leftSums[j] = 0 }
+        x.codes.withUnsafeBufferPointer { codes in
+            rows.withUnsafeBufferPointer { r in
+                weights.withUnsafeBufferPointer { w in
+                    leftSums.withUnsafeMutableBufferPointer { sums in
+                        switch target {
+                        case .classes(let y, _):
+                            y.withUnsafeBufferPointer { y in
+                                for i in lo..<hi {
+                                    let row = r[i]
+                                    let isLeft = codes[base + row] <= limit
+                                    let wl = isLeft ? w[row] : 0
+                                    sums[y[row]] += wl
+                                    weight += wl
+                                    count += isLeft ? 1 : 0
+                                }
+                            }
+                        case .values(let y):
+                            y.withUnsafeBufferPointer { y in
+                                var s = 0.0
+                                for i in lo..<hi {
+                                    let row = r[i]
+                                    let isLeft = codes[base + row] <= limit
+                                    let wl = isLeft ? w[row] : 0
+                                    s += wl * y[row]
+                                    weight += wl
+                                    count += isLeft ? 1 : 0
+                                }
+                                sums[0] = s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (weight, count)
     }
 
     /// Fills the histogram of feature `f` over `rows[lo..<hi]`.
