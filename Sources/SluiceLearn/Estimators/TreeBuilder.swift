@@ -32,6 +32,13 @@ struct TreeBuilder {
     private var value: [Double] = []
     // Scratch histograms: per bin and output, the weighted sums; per bin, the row counts.
     private var hist: [Double]
+    // Random splits: per position of `rows`, its weight and its class (or weight × value), moved
+    // with the rows, and the bins of the feature being examined, so the left side's pass reads
+    // them in order.
+    private var nodeWeight: [Double] = []
+    private var nodeClass: [Int] = []
+    private var nodeWeighted: [Double] = []
+    private var nodeBins: [UInt8] = []
     private var histCount: [Int]
 
     init(x: BinnedMatrix, target: TreeTarget, weights: [Double], growth: TreeGrowth, rng: SplitMix64) {
@@ -51,6 +58,14 @@ struct TreeBuilder {
     /// Grows the tree over the rows with positive weight.
     mutating func build() -> Tree {
         var rows = (0..<x.rows).filter { weights[$0] > 0 }
+        if growth.randomThresholds && !histogramRandomSplits {
+            nodeWeight = rows.map { weights[$0] }
+            nodeBins = [UInt8](repeating: 0, count: rows.count)
+            switch target {
+            case .classes(let y, _): nodeClass = rows.map { y[$0] }
+            case .values(let y): nodeWeighted = rows.map { weights[$0] * y[$0] }
+            }
+        }
         grow(&rows, 0, rows.count, depth: 0)
         return Tree(feature: feature, threshold: threshold, left: left, right: right, value: value, outputs: outputs)
     }
@@ -108,14 +123,32 @@ struct TreeBuilder {
         guard let split = bestSplit(rows, lo, hi, sums, total) else { return node }
         var mid = lo
         let base = split.feature * x.rows
+        // The per-position arrays of random splits move with the rows (taken out of `self` while they do).
+        var w: [Double] = [], classes: [Int] = [], weighted: [Double] = []
+        swap(&w, &nodeWeight)
+        swap(&classes, &nodeClass)
+        swap(&weighted, &nodeWeighted)
         x.codes.withUnsafeBufferPointer { codes in
             rows.withUnsafeMutableBufferPointer { r in
+                if w.isEmpty {
+                    for i in lo..<hi where Int(codes[base + r[i]]) <= split.bin {
+                        r.swapAt(i, mid)
+                        mid += 1
+                    }
+                    return
+                }
+                let moveClass = !classes.isEmpty
                 for i in lo..<hi where Int(codes[base + r[i]]) <= split.bin {
                     r.swapAt(i, mid)
+                    w.swapAt(i, mid)
+                    if moveClass { classes.swapAt(i, mid) } else { weighted.swapAt(i, mid) }
                     mid += 1
                 }
             }
         }
+        swap(&w, &nodeWeight)
+        swap(&classes, &nodeClass)
+        swap(&weighted, &nodeWeighted)
         feature[node] = split.feature
         threshold[node] = x.edges[split.feature][split.bin]
         let l = grow(&rows, lo, mid, depth: depth + 1)
@@ -154,7 +187,7 @@ struct TreeBuilder {
                 guard let (first, last) = binRange(f, rows, lo, hi), first < last else { continue }
                 visited += 1
                 let choice = first + rng.below(last - first)
-                let (leftWeight, leftCount) = leftSide(f, choice, rows, lo, hi, &leftSums)
+                let (leftWeight, leftCount) = leftSide(choice, lo, hi, &leftSums)
                 if leftCount < growth.minSamplesLeaf || n - leftCount < growth.minSamplesLeaf { continue }
                 let rightWeight = total - leftWeight
                 guard leftWeight > 0, rightWeight > 0 else { continue }
@@ -218,61 +251,62 @@ struct TreeBuilder {
         }
     }
 
-    /// The lowest and highest bin of feature `f` among `rows[lo..<hi]` (`nil` for no rows).
-    private func binRange(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int) -> (Int, Int)? {
+    /// The lowest and highest bin of feature `f` among `rows[lo..<hi]` (`nil` for no rows); the
+    /// bins are kept in `nodeBins[lo..<hi]` for ``leftSide(_:_:_:_:)``.
+    private mutating func binRange(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int) -> (Int, Int)? {
         guard lo < hi else { return nil }
         let base = f * x.rows
         var first: UInt8 = 255, last: UInt8 = 0
+        var kept: [UInt8] = []
+        swap(&kept, &nodeBins)
+        defer { swap(&kept, &nodeBins) }
         x.codes.withUnsafeBufferPointer { codes in
             rows.withUnsafeBufferPointer { r in
-                for i in lo..<hi {
-                    let b = codes[base + r[i]]
-                    first = min(first, b)
-                    last = max(last, b)
+                kept.withUnsafeMutableBufferPointer { bins in
+                    for i in lo..<hi {
+                        let b = codes[base &+ r[i]]
+                        bins[i] = b
+                        first = min(first, b)
+                        last = max(last, b)
+                    }
                 }
             }
         }
         return (Int(first), Int(last))
     }
 
-    /// Sums the rows of `rows[lo..<hi]` whose bin of feature `f` is at most `choice` into
-    /// `leftSums` (per class, or Σw·y for regression), without branching on the side.
+    /// Sums the rows at `lo..<hi` whose bin (in `nodeBins`, from ``binRange(_:_:_:_:)``) is at
+    /// most `choice` into `leftSums` (per class, or Σw·y for regression), in row order, without
+    /// branching on the side.
     /// - Returns: their total weight and their count.
-    private func leftSide(_ f: Int, _ choice: Int, _ rows: [Int], _ lo: Int, _ hi: Int,
-                          _ leftSums: inout [Double]) -> (weight: Double, count: Int) {
-        let base = f * x.rows
+    private func leftSide(_ choice: Int, _ lo: Int, _ hi: Int, _ leftSums: inout [Double]) -> (weight: Double, count: Int) {
         let limit = UInt8(choice)
         var weight = 0.0, count = 0
         for j in 0..<leftSums.count { leftSums[j] = 0 }
-        x.codes.withUnsafeBufferPointer { codes in
-            rows.withUnsafeBufferPointer { r in
-                weights.withUnsafeBufferPointer { w in
-                    leftSums.withUnsafeMutableBufferPointer { sums in
-                        switch target {
-                        case .classes(let y, _):
-                            y.withUnsafeBufferPointer { y in
-                                for i in lo..<hi {
-                                    let row = r[i]
-                                    let isLeft = codes[base + row] <= limit
-                                    let wl = isLeft ? w[row] : 0
-                                    sums[y[row]] += wl
-                                    weight += wl
-                                    count += isLeft ? 1 : 0
-                                }
+        nodeBins.withUnsafeBufferPointer { bins in
+            nodeWeight.withUnsafeBufferPointer { w in
+                leftSums.withUnsafeMutableBufferPointer { sums in
+                    switch target {
+                    case .classes:
+                        nodeClass.withUnsafeBufferPointer { y in
+                            for i in lo..<hi {
+                                let isLeft = bins[i] <= limit
+                                let wl = isLeft ? w[i] : 0
+                                sums[y[i]] += wl
+                                weight += wl
+                                count &+= isLeft ? 1 : 0
                             }
-                        case .values(let y):
-                            y.withUnsafeBufferPointer { y in
-                                var s = 0.0
-                                for i in lo..<hi {
-                                    let row = r[i]
-                                    let isLeft = codes[base + row] <= limit
-                                    let wl = isLeft ? w[row] : 0
-                                    s += wl * y[row]
-                                    weight += wl
-                                    count += isLeft ? 1 : 0
-                                }
-                                sums[0] = s
+                        }
+                    case .values:
+                        nodeWeighted.withUnsafeBufferPointer { wy in
+                            var s = 0.0
+                            for i in lo..<hi {
+                                let isLeft = bins[i] <= limit
+                                s += isLeft ? wy[i] : 0
+                                weight += isLeft ? w[i] : 0
+                                count &+= isLeft ? 1 : 0
                             }
+                            sums[0] = s
                         }
                     }
                 }
