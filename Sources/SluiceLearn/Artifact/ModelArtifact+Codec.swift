@@ -3,7 +3,10 @@ import SluiceMonitor
 
 extension ModelArtifact {
     /// The artifact as a JSON document.
-    public var json: JSON {
+    public var json: JSON { document(trees: nil) }
+
+    /// The document, with `trees` in place of a tree ensemble's list of trees when given.
+    func document(trees placeholder: JSON?) -> JSON {
         let features: [JSON] = encoder.features.map { f in
             switch f.kind {
             case .numeric(let fill): ["name": .string(f.name), "type": "numeric", "fill": .number(fill)]
@@ -20,7 +23,7 @@ extension ModelArtifact {
         let model: JSON
         switch fitted {
         case .trees(let m):
-            model = ["kind": "trees", "outputs": .number(Double(m.outputs)), "trees": treesJSON(m.trees)]
+            model = ["kind": "trees", "outputs": .number(Double(m.outputs)), "trees": placeholder ?? treesJSON(m.trees)]
         case .boosted(let m):
             model = ["kind": "boosted", "outputs": .number(Double(m.outputs)), "baseline": .numbers(m.baseline),
                      "link": .string(m.link.rawValue), "trees": treesJSON(m.trees)]

@@ -20,7 +20,10 @@ extension ModelArtifact.Fitted {
             return nil
         }
         switch self {
-        case .trees(let m): return trees(m.trees, "tree")
+        case .trees(let m):
+            // Read from the packed records: building every tree again would hold a second copy of a large forest.
+            guard let (i, isThreshold) = m.firstNonFinite() else { return nil }
+            return isThreshold ? "a split threshold of tree \(i)" : "a leaf value of tree \(i)"
         case .boosted(let m):
             if !m.baseline.allSatisfy(\.isFinite) { return "the baseline score" }
             return trees(m.trees, "boosting tree")

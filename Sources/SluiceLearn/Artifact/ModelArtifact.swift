@@ -50,7 +50,7 @@ public struct ModelArtifact: Sendable, Equatable {
     }
 
     /// The artifact's bytes: canonical JSON, so equal models give equal bytes.
-    public func encoded() -> [UInt8] { json.canonicalBytes() }
+    public func encoded() -> [UInt8] { encodedTreeEnsemble() ?? json.canonicalBytes() }
 
     /// Values per prediction: class probabilities (one per class), or one regression value.
     public var outputs: Int { task == .classification ? target.classes.count : 1 }

@@ -9,7 +9,7 @@ import CPrefetch
 /// the node itself. Built once when a model is created or loaded.
 public struct PackedForest: Sendable {
     @usableFromInline
-    struct Node: Sendable {
+    struct Node: Sendable, Equatable {
         /// The split threshold; for a single-value leaf, the value.
         @usableFromInline var threshold: Double
         /// The feature tested, plus ``Node/nearIsRight`` when the next record is the right child;
@@ -36,40 +36,49 @@ public struct PackedForest: Sendable {
         var values: [Double] = []
         for tree in trees {
             roots.append(Int32(nodes.count))
-            // Subtree sizes, to put the larger child next.
-            var size = [Int](repeating: 1, count: tree.nodeCount)
-            for node in stride(from: tree.nodeCount - 1, through: 0, by: -1) where tree.feature[node] >= 0 {
-                size[node] = 1 + size[tree.left[node]] + size[tree.right[node]]
-            }
-            // Pre-order: write a node, then its near (larger) subtree, then its far one.
-            var stack = [(node: 0, parentSlot: -1)]
-            while let (node, parentSlot) = stack.popLast() {
-                let slot = nodes.count
-                if parentSlot >= 0 { nodes[parentSlot].far = Int32(slot) }
-                if tree.feature[node] < 0 {
-                    let leafValues = tree.value[(node * outputs)..<((node + 1) * outputs)]
-                    let nonZero = leafValues.indices.filter { leafValues[$0] != 0 }
-                    if outputs == 1 || (nonZero.count == 1 && leafValues[nonZero[0]] == 1) {
-                        let k = outputs == 1 ? 0 : nonZero[0] - leafValues.startIndex
-                        nodes.append(Node(threshold: leafValues[leafValues.startIndex + k], feature: Node.singleLeaf, far: Int32(k)))
-                    } else {
-                        nodes.append(Node(threshold: 0, feature: Node.leaf, far: Int32(values.count)))
-                        values.append(contentsOf: leafValues)
-                    }
-                } else {
-                    let (left, right) = (tree.left[node], tree.right[node])
-                    let rightIsNear = size[right] > size[left]
-                    nodes.append(Node(threshold: tree.threshold[node],
-                                      feature: Int32(tree.feature[node]) | (rightIsNear ? Node.nearIsRight : 0), far: -1))
-                    stack.append((rightIsNear ? left : right, slot))
-                    stack.append((rightIsNear ? right : left, -1))
-                }
-            }
+            PackedForest.pack(tree, outputs: outputs, into: &nodes, values: &values)
         }
+        self.init(nodes: nodes, roots: roots, values: values, outputs: outputs)
+    }
+
+    init(nodes: [Node], roots: [Int32], values: [Double], outputs: Int) {
         self.nodes = nodes
         self.roots = roots
         self.values = values
         self.outputs = outputs
+    }
+
+    /// Appends one tree's records to `nodes` (links are indices into `nodes`, leaf offsets into `values`).
+    static func pack(_ tree: Tree, outputs: Int, into nodes: inout [Node], values: inout [Double]) {
+        // Subtree sizes, to put the larger child next.
+        var size = [Int](repeating: 1, count: tree.nodeCount)
+        for node in stride(from: tree.nodeCount - 1, through: 0, by: -1) where tree.feature[node] >= 0 {
+            size[node] = 1 + size[tree.left[node]] + size[tree.right[node]]
+        }
+        // Pre-order: write a node, then its near (larger) subtree, then its far one.
+        var stack = [(node: 0, parentSlot: -1)]
+        while let (node, parentSlot) = stack.popLast() {
+            let slot = nodes.count
+            if parentSlot >= 0 { nodes[parentSlot].far = Int32(slot) }
+            if tree.feature[node] < 0 {
+                let leafValues = tree.value[(node * outputs)..<((node + 1) * outputs)]
+                let nonZero = leafValues.indices.filter { leafValues[$0] != 0 }
+                if outputs == 1 || (nonZero.count == 1 && leafValues[nonZero[0]] == 1) {
+                    let k = outputs == 1 ? 0 : nonZero[0] - leafValues.startIndex
+                    nodes.append(Node(threshold: leafValues[leafValues.startIndex + k], feature: Node.singleLeaf, far: Int32(k)))
+                } else {
+                    nodes.append(Node(threshold: 0, feature: Node.leaf, far: Int32(values.count)))
+                    values.append(contentsOf: leafValues)
+                }
+            } else {
+                let (left, right) = (tree.left[node], tree.right[node])
+                let rightIsNear = size[right] > size[left]
+                nodes.append(Node(threshold: tree.threshold[node],
+                                  feature: Int32(tree.feature[node]) | (rightIsNear ? Node.nearIsRight : 0), far: -1))
+                stack.append((rightIsNear ? left : right, slot))
+                stack.append((rightIsNear ? right : left, -1))
+            }
+        }
     }
 
     /// Adds every tree's leaf values for `row` into `out` (`outputs` values per tree), or, with

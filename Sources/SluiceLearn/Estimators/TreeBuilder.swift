@@ -7,9 +7,10 @@ import Darwin
 /// Grows one CART tree depth-first on binned features. At each node the candidate features (a
 /// random `maxFeatures` of them, drawn until that many non-constant ones were examined, as
 /// scikit-learn does) each get a histogram of the node's rows by bin, and the histogram is swept
-/// for the split that most lowers the weighted impurity (or, for extremely randomised trees, one
-/// random split is taken). Features with few distinct values have one bin per value, so on such
-/// data the splits are exactly those of a sorting CART.
+/// for the split that most lowers the weighted impurity. Extremely randomised trees take one random
+/// split per feature and need no histogram: one pass finds the node's range of bins, a threshold
+/// is drawn in it, and one pass sums the left side. Features with few distinct values have one bin
+/// per value, so on such data the splits are exactly those of a sorting CART.
 ///
 /// - Complexity: O(F · (n + bins · K)) per tree level, for F features examined, n rows, K classes.
 struct TreeBuilder {
@@ -20,6 +21,10 @@ struct TreeBuilder {
     var rng: SplitMix64
     let outputs: Int
 
+    /// Draws random thresholds through the histogram sweep, as before the histogram-free pass
+    /// (the same splits; tests compare the two).
+    var histogramRandomSplits = false
+
     private var feature: [Int] = []
     private var threshold: [Double] = []
     private var left: [Int] = []
@@ -27,6 +32,13 @@ struct TreeBuilder {
     private var value: [Double] = []
     // Scratch histograms: per bin and output, the weighted sums; per bin, the row counts.
     private var hist: [Double]
+    // Random splits: per position of `rows`, its weight and its class (or weight × value), moved
+    // with the rows, and the bins of the feature being examined, so the left side's pass reads
+    // them in order.
+    private var nodeWeight: [Double] = []
+    private var nodeClass: [Int] = []
+    private var nodeWeighted: [Double] = []
+    private var nodeBins: [UInt8] = []
     private var histCount: [Int]
 
     init(x: BinnedMatrix, target: TreeTarget, weights: [Double], growth: TreeGrowth, rng: SplitMix64) {
@@ -46,6 +58,14 @@ struct TreeBuilder {
     /// Grows the tree over the rows with positive weight.
     mutating func build() -> Tree {
         var rows = (0..<x.rows).filter { weights[$0] > 0 }
+        if growth.randomThresholds && !histogramRandomSplits {
+            nodeWeight = rows.map { weights[$0] }
+            nodeBins = [UInt8](repeating: 0, count: rows.count)
+            switch target {
+            case .classes(let y, _): nodeClass = rows.map { y[$0] }
+            case .values(let y): nodeWeighted = rows.map { weights[$0] * y[$0] }
+            }
+        }
         grow(&rows, 0, rows.count, depth: 0)
         return Tree(feature: feature, threshold: threshold, left: left, right: right, value: value, outputs: outputs)
     }
@@ -103,14 +123,32 @@ struct TreeBuilder {
         guard let split = bestSplit(rows, lo, hi, sums, total) else { return node }
         var mid = lo
         let base = split.feature * x.rows
+        // The per-position arrays of random splits move with the rows (taken out of `self` while they do).
+        var w: [Double] = [], classes: [Int] = [], weighted: [Double] = []
+        swap(&w, &nodeWeight)
+        swap(&classes, &nodeClass)
+        swap(&weighted, &nodeWeighted)
         x.codes.withUnsafeBufferPointer { codes in
             rows.withUnsafeMutableBufferPointer { r in
+                if w.isEmpty {
+                    for i in lo..<hi where Int(codes[base + r[i]]) <= split.bin {
+                        r.swapAt(i, mid)
+                        mid += 1
+                    }
+                    return
+                }
+                let moveClass = !classes.isEmpty
                 for i in lo..<hi where Int(codes[base + r[i]]) <= split.bin {
                     r.swapAt(i, mid)
+                    w.swapAt(i, mid)
+                    if moveClass { classes.swapAt(i, mid) } else { weighted.swapAt(i, mid) }
                     mid += 1
                 }
             }
         }
+        swap(&w, &nodeWeight)
+        swap(&classes, &nodeClass)
+        swap(&weighted, &nodeWeighted)
         feature[node] = split.feature
         threshold[node] = x.edges[split.feature][split.bin]
         let l = grow(&rows, lo, mid, depth: depth + 1)
@@ -144,6 +182,22 @@ struct TreeBuilder {
             let f = candidates[drawn]
             drawn += 1
             guard x.binCount(f) > 1 else { continue }
+            if growth.randomThresholds && !histogramRandomSplits {
+                // One random threshold needs no histogram: the node's range of bins, then the left side's sums.
+                guard let (first, last) = binRange(f, rows, lo, hi), first < last else { continue }
+                visited += 1
+                let choice = first + rng.below(last - first)
+                let (leftWeight, leftCount) = leftSide(choice, lo, hi, &leftSums)
+                if leftCount < growth.minSamplesLeaf || n - leftCount < growth.minSamplesLeaf { continue }
+                let rightWeight = total - leftWeight
+                guard leftWeight > 0, rightWeight > 0 else { continue }
+                for j in 0..<k { rightSums[j] = sums[j] - leftSums[j] }
+                let score = splitScore(leftSums, leftWeight, rightSums, rightWeight)
+                if best == nil || score > best!.score + 1e-12 * abs(best!.score) {
+                    best = Split(feature: f, bin: choice, score: score)
+                }
+                continue
+            }
             // The histogram is all zeros between uses; only the bins this node touches are filled,
             // swept and cleared again, so small nodes cost little.
             let (first, last) = fillHistogram(f, rows, lo, hi)
@@ -195,6 +249,70 @@ struct TreeBuilder {
         case .entropy, .logLoss:
             return -(l.withUnsafeBufferPointer { wl * impurity($0.baseAddress!, wl) } + r.withUnsafeBufferPointer { wr * impurity($0.baseAddress!, wr) })
         }
+    }
+
+    /// The lowest and highest bin of feature `f` among `rows[lo..<hi]` (`nil` for no rows); the
+    /// bins are kept in `nodeBins[lo..<hi]` for ``leftSide(_:_:_:_:)``.
+    private mutating func binRange(_ f: Int, _ rows: [Int], _ lo: Int, _ hi: Int) -> (Int, Int)? {
+        guard lo < hi else { return nil }
+        let base = f * x.rows
+        var first: UInt8 = 255, last: UInt8 = 0
+        var kept: [UInt8] = []
+        swap(&kept, &nodeBins)
+        defer { swap(&kept, &nodeBins) }
+        x.codes.withUnsafeBufferPointer { codes in
+            rows.withUnsafeBufferPointer { r in
+                kept.withUnsafeMutableBufferPointer { bins in
+                    for i in lo..<hi {
+                        let b = codes[base &+ r[i]]
+                        bins[i] = b
+                        first = min(first, b)
+                        last = max(last, b)
+                    }
+                }
+            }
+        }
+        return (Int(first), Int(last))
+    }
+
+    /// Sums the rows at `lo..<hi` whose bin (in `nodeBins`, from ``binRange(_:_:_:_:)``) is at
+    /// most `choice` into `leftSums` (per class, or Σw·y for regression), in row order, without
+    /// branching on the side.
+    /// - Returns: their total weight and their count.
+    private func leftSide(_ choice: Int, _ lo: Int, _ hi: Int, _ leftSums: inout [Double]) -> (weight: Double, count: Int) {
+        let limit = UInt8(choice)
+        var weight = 0.0, count = 0
+        for j in 0..<leftSums.count { leftSums[j] = 0 }
+        nodeBins.withUnsafeBufferPointer { bins in
+            nodeWeight.withUnsafeBufferPointer { w in
+                leftSums.withUnsafeMutableBufferPointer { sums in
+                    switch target {
+                    case .classes:
+                        nodeClass.withUnsafeBufferPointer { y in
+                            for i in lo..<hi {
+                                let isLeft = bins[i] <= limit
+                                let wl = isLeft ? w[i] : 0
+                                sums[y[i]] += wl
+                                weight += wl
+                                count &+= isLeft ? 1 : 0
+                            }
+                        }
+                    case .values:
+                        nodeWeighted.withUnsafeBufferPointer { wy in
+                            var s = 0.0
+                            for i in lo..<hi {
+                                let isLeft = bins[i] <= limit
+                                s += isLeft ? wy[i] : 0
+                                weight += isLeft ? w[i] : 0
+                                count &+= isLeft ? 1 : 0
+                            }
+                            sums[0] = s
+                        }
+                    }
+                }
+            }
+        }
+        return (weight, count)
     }
 
     /// Fills the histogram of feature `f` over `rows[lo..<hi]`.

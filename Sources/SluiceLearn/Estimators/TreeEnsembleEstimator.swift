@@ -24,12 +24,12 @@ public struct TreeEnsembleEstimator: Estimator {
 
     /// Fits a classifier. `y` holds class indices in `0..<classes`.
     public func fit(_ x: Matrix, classes y: [Int], count classes: Int, progress: TrainingProgress? = nil) -> TreeEnsembleModel {
-        TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .classes(y, count: classes), progress), outputs: classes)
+        fit(BinnedMatrix(x, maxBins: maxBins), .classes(y, count: classes), progress)
     }
 
     /// Fits a regressor.
     public func fit(_ x: Matrix, values y: [Double], progress: TrainingProgress? = nil) -> TreeEnsembleModel {
-        TreeEnsembleModel(trees: fit(BinnedMatrix(x, maxBins: maxBins), .values(y), progress), outputs: 1)
+        fit(BinnedMatrix(x, maxBins: maxBins), .values(y), progress)
     }
 
     func fit(_ rows: Trainer.Prepared, progress: TrainingProgress?) -> ModelArtifact.Fitted {
@@ -37,10 +37,22 @@ public struct TreeEnsembleEstimator: Estimator {
                                             : fit(rows.x, values: rows.values, progress: progress))
     }
 
-    /// Grows the trees, in parallel on all cores.
+    /// Grows the trees, in parallel on all cores. Each tree is packed as soon as it is grown and
+    /// joined to the forest in tree order once the trees before it are in, so the builder's arrays
+    /// of a tree are dropped at once and the forest is held once.
     /// - Complexity: O(trees · F · (n + bins · K) · depth) / cores.
-    func fit(_ x: BinnedMatrix, _ target: TreeTarget, _ progress: TrainingProgress?) -> [Tree] {
-        let result = Mutex([Tree?](repeating: nil, count: trees))
+    func fit(_ x: BinnedMatrix, _ target: TreeTarget, _ progress: TrainingProgress?) -> TreeEnsembleModel {
+        let outputs: Int
+        switch target {
+        case .classes(_, let k): outputs = k
+        case .values: outputs = 1
+        }
+        struct Joined {
+            var forest: PackedForestBuilder
+            var waiting: [Int: PackedTree] = [:]
+            var next = 0
+        }
+        let joined = Mutex(Joined(forest: PackedForestBuilder(outputs: outputs)))
         let done = Atomic<Int>(0)
         let stopped = Atomic<Bool>(false)
         let (trees, seed, bootstrap, growth) = (self.trees, self.seed, self.bootstrap, self.growth)
@@ -55,8 +67,14 @@ public struct TreeEnsembleEstimator: Estimator {
                 for _ in 0..<x.rows { weights[rng.below(x.rows)] += 1 }
             }
             var builder = TreeBuilder(x: x, target: target, weights: weights, growth: growth, rng: rng)
-            let tree = builder.build()
-            result.withLock { $0[t] = tree }
+            guard let tree = PackedTree(builder.build(), outputs: outputs) else { preconditionFailure("the builder writes canonical trees") }
+            joined.withLock { j in
+                j.waiting[t] = tree
+                while let ready = j.waiting.removeValue(forKey: j.next) {
+                    j.forest.append(ready)
+                    j.next += 1
+                }
+            }
             let finished = done.add(1, ordering: .relaxed).newValue
             if progress?(Double(finished) / Double(trees)) == false { stopped.store(true, ordering: .relaxed) }
         }
@@ -65,7 +83,8 @@ public struct TreeEnsembleEstimator: Estimator {
         } else {
             DispatchQueue.concurrentPerform(iterations: trees, execute: fitOne)
         }
-        // A cancelled fit returns the trees it finished; ``Trainer`` reports the cancellation.
-        return result.withLock { $0.compactMap { $0 } }
+        // A cancelled fit returns the trees it finished in order (those after a skipped one are
+        // dropped); ``Trainer`` reports the cancellation.
+        return joined.withLock { $0.forest.model() }
     }
 }
