@@ -16,7 +16,7 @@ extension GraphBuilder {
             TreePart(tree: tree, targets: Array(0..<m.outputs)) { tree.value[($0 * m.outputs)..<(($0 + 1) * m.outputs)] }
         }
         let sum = ensemble(parts, targets: m.outputs, input: x)
-        op("Div", [sum, scalar("trees", Double(m.trees.count))], output: task == .classification ? "probabilities" : "variable")
+        op("Div", [sum, scalar("trees", Double(m.treeCount))], output: task == .classification ? "probabilities" : "variable")
     }
 
     /// Gradient boosting: the trees' values summed per score (tree `i` adds to score `i % K`),

@@ -115,8 +115,10 @@ public struct FeatureEncoder: Sendable, Equatable {
     }
 
     /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
+    /// Large columns take ``RadixMedian`` (two branch-free passes per 16 bits of the values).
     static func median(_ values: inout [Double]) -> Double {
         values.withUnsafeMutableBufferPointer { v in
+            if v.count >= RadixMedian.threshold { return RadixMedian.median(v) }
             let mid = v.count / 2
             let upper = select(v, mid)
             guard v.count % 2 == 0 else { return upper }
