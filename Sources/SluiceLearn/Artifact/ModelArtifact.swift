@@ -16,8 +16,10 @@ public struct ModelArtifact: Sendable, Equatable {
     /// change to how models are trained retrains them (while artifacts trained before, of the
     /// same format, still load and serve). 3: gradient-boosting histograms summed in single
     /// precision per pass. 4: a reference profile (``ReferenceProfile``) in every artifact, so every
-    /// stored version retrains once and then carries one.
-    public static let engineVersion = 4
+    /// stored version retrains once and then carries one. 5: logistic, linear and ridge regression
+    /// sum their objectives and Gram matrices in fixed blocks (the last bits of their coefficients
+    /// moved; the other families' bytes are unchanged).
+    public static let engineVersion = 5
 
     /// The fitted parameters of one of the estimator families.
     public enum Fitted: Sendable, Equatable {
