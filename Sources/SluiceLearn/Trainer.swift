@@ -137,7 +137,7 @@ public enum Trainer {
         var x = try encoder.transform(train)
         // Standardisation is a parameter of the algorithms that have it (an option, not a default).
         if parameters.has("standardize"), parameters.bool("standardize") {
-            x = encoder.standardize(x)
+            encoder.standardize(&x)
             if let c = encoder.means.indices.first(where: { !encoder.means[$0].isFinite || !encoder.scales[$0].isFinite }) {
                 throw LearnError("feature \"\(encoder.featureName(ofColumn: c))\" cannot be standardised: its values are too large in magnitude (its mean or standard deviation overflows); rescale the column")
             }

@@ -1,3 +1,4 @@
+import Dispatch
 import SluiceCore
 
 /// Turns raw columns into the numeric matrix an estimator learns from, and is stored in the
@@ -56,18 +57,28 @@ public struct FeatureEncoder: Sendable, Equatable {
     }
 
     /// Learns the mean and standard deviation of every encoded column of `x` (a constant column
-    /// keeps scale 1), and returns `x` standardised with them.
-    public mutating func standardize(_ x: Matrix) -> Matrix {
-        means = []
-        scales = []
-        for c in 0..<x.cols {
-            let column = x.values[(c * x.rows)..<((c + 1) * x.rows)]
-            let mean = column.reduce(0, +) / Double(max(x.rows, 1))
-            let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(x.rows, 1))
-            means.append(mean)
-            scales.append(variance > 0 ? variance.squareRoot() : 1)
+    /// keeps scale 1), and standardises `x` with them in place (a copy would double the peak
+    /// memory of training on a large frame); the columns on all cores.
+    public mutating func standardize(_ x: inout Matrix) {
+        let rows = x.rows, cols = x.cols
+        x.values.withUnsafeMutableBufferPointer { v in
+            let base = SendablePointer(v.baseAddress)
+            let stats = Array(0..<cols).parallelMap(chunk: 1) { c -> (mean: Double, scale: Double) in
+                let column = UnsafeBufferPointer(start: base.pointer.map { $0 + c * rows }, count: rows)
+                let mean = column.reduce(0, +) / Double(max(rows, 1))
+                let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(rows, 1))
+                return (mean, variance > 0 ? variance.squareRoot() : 1)
+            }
+            means = stats.map(\.mean)
+            scales = stats.map(\.scale)
+            let scale = { @Sendable (c: Int) in
+                guard let column = base.pointer?.advanced(by: c * rows) else { return }
+                let (m, s) = stats[c]
+                for r in 0..<rows { column[r] = (column[r] - m) / s }
+            }
+            // Small frames on the calling thread (waking a worker costs more than the work).
+            if rows * cols < 1 << 16 { (0..<cols).forEach(scale) } else { DispatchQueue.concurrentPerform(iterations: cols, execute: scale) }
         }
-        return applyScaling(x)
     }
 
     func applyScaling(_ x: Matrix) -> Matrix {
