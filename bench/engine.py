@@ -214,9 +214,10 @@ def summary(r):
 
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    import numpy
     import sklearn
     import lightgbm
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "sklearn": sklearn.__version__,
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": numpy.__version__, "sklearn": sklearn.__version__,
             "lightgbm": lightgbm.__version__, "load_1m": os.getloadavg()[0]}
 
 
