@@ -85,4 +85,17 @@ import SluiceCore
         frame.columns[0].storage = .numeric(a)
         #expect(throws: LearnError.nonFinitePrediction(row: 2_346)) { try artifact.predictions(frame) }
     }
+
+    /// A matrix of the wrong width is refused, not read past its end (the kernels read the model's
+    /// encoded width from every row).
+    @Test func aMatrixOfTheWrongWidthIsRefused() throws {
+        let (training, spec) = try EstimatorConformanceTests.data(.init(algorithm: "linear_regression", task: .regression))
+        let artifact = try Fixtures.train(spec, training).artifact
+        let width = artifact.encoder.width
+        for cols in [width - 1, width + 1] {
+            let x = Matrix(rows: 4, cols: cols, values: [Double](repeating: 1, count: 4 * cols))
+            #expect(throws: LearnError.self) { try artifact.predictions(x) }
+        }
+        #expect(try artifact.predictions(Matrix(rows: 4, cols: width, values: [Double](repeating: 1, count: 4 * width))).rows == 4)
+    }
 }

@@ -7,7 +7,8 @@ extension ModelArtifact {
     ///   not finite.
     /// - Complexity: O(rows × the family's cost per row).
     public func predictions(_ x: Matrix) throws(LearnError) -> Predictions {
-        try Self.checked(unchecked(x))
+        try checkWidth(x.cols)
+        return try Self.checked(unchecked(x))
     }
 
     /// Predictions for a raw frame prepared by ``FeatureEncoder/batch(_:)``, encoded block by
@@ -16,7 +17,15 @@ extension ModelArtifact {
     /// - Throws: ``LearnError/nonFinitePrediction(row:)`` for the first row whose prediction is
     ///   not finite.
     public func predictions(_ batch: FeatureEncoder.Batch) throws(LearnError) -> Predictions {
-        try Self.checked(unchecked(batch))
+        try checkWidth(batch.cols)
+        return try Self.checked(unchecked(batch))
+    }
+
+    /// The kernels read `encoder.width` columns: fewer would be read past the end, more ignored.
+    private func checkWidth(_ cols: Int) throws(LearnError) {
+        guard cols == encoder.width else {
+            throw LearnError("the encoded rows have \(cols) columns, but this model reads \(encoder.width); encode them with the model's own encoder")
+        }
     }
 
     /// Predictions for a raw frame: ``FeatureEncoder/batch(_:)`` then ``predictions(_:)-(FeatureEncoder.Batch)``.
