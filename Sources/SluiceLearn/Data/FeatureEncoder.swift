@@ -125,8 +125,9 @@ public struct FeatureEncoder: Sendable, Equatable {
         }
     }
 
-    /// The median of `values` (reordered in the process), by quickselect: O(n) on average.
-    /// Large columns take ``RadixMedian`` (two branch-free passes per 16 bits of the values).
+    /// The median of `values` (reordered or overwritten in the process), by quickselect: O(n) on average.
+    /// Large columns (``RadixMedian/threshold`` values or more) take ``RadixMedian`` (branch-free
+    /// passes over 12 bits of the values at a time), which overwrites `values` with its sort keys.
     static func median(_ values: inout [Double]) -> Double {
         values.withUnsafeMutableBufferPointer { v in
             if v.count >= RadixMedian.threshold { return RadixMedian.median(v) }

@@ -21,7 +21,7 @@ enum RadixMedian {
             var upper = n / 2
             var lower = n % 2 == 0 ? upper - 1 : -1
             var live = n
-            var counts = [Int32](repeating: 0, count: 1 << 12)
+            var counts = [Int](repeating: 0, count: 1 << 12)
             return counts.withUnsafeMutableBufferPointer { counts in
                 // 12-bit digits from the top; the last overlaps the one before, which is harmless:
                 // the keys still in play agree on every bit above the digit being counted.
@@ -38,7 +38,7 @@ enum RadixMedian {
                     // The digit holding each rank, and how many values lie in lower digits.
                     var below = 0, upperDigit = 0, lowerDigit = -1
                     for d in 0..<counts.count {
-                        let c = Int(counts[d])
+                        let c = counts[d]
                         if lower >= 0 && lowerDigit < 0 && below + c > lower { lowerDigit = d }
                         if below + c > upper { upperDigit = d; break }
                         below += c
