@@ -51,19 +51,7 @@ extension LinearModel {
                 out[2 * i + 1] = p
             }
         case .softmax:
-            let outputs = intercepts.count
-            for i in 0..<count {
-                let o = out + i * outputs
-                var top = -Double.infinity
-                for k in 0..<outputs {
-                    let z = acc[k * stride + i]
-                    o[k] = z
-                    top = max(top, z)
-                }
-                var sum = 0.0
-                for k in 0..<outputs { o[k] = exp(o[k] - top); sum += o[k] }
-                for k in 0..<outputs { o[k] /= sum }
-            }
+            softmaxRows(acc, stride: stride, rows: count, outputs: intercepts.count, into: out)
         }
     }
 }

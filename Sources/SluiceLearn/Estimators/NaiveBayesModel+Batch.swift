@@ -32,18 +32,7 @@ extension NaiveBayesModel {
                     }
                 }
             }
-            for i in 0..<n {
-                let o = out + (lo + i) * classes
-                var top = -Double.infinity
-                for k in 0..<classes {
-                    let ll = acc[k * block + i]
-                    o[k] = ll
-                    top = max(top, ll)
-                }
-                var sum = 0.0
-                for k in 0..<classes { o[k] = exp(o[k] - top); sum += o[k] }
-                for k in 0..<classes { o[k] /= sum }
-            }
+            softmaxRows(acc, stride: block, rows: n, outputs: classes, into: out + lo * classes)
             lo += n
         }
     }
