@@ -3,7 +3,8 @@ import Testing
 
 /// The gradient-boosting kernels give what the straightforward code gives: the K trees of a
 /// softmax iteration grown on both cores are the trees grown one after another (segments big
-/// enough to be summed in two halves included), and batch prediction is the per-row prediction.
+/// enough to be summed in two halves included). Batch prediction of boosted models is checked
+/// against the per-row path with every other family in BatchPredictionTests.
 @Suite struct BoostingKernelTests {
     /// `rows` rows of `cols` features (one of them with few distinct values), with `classes`
     /// classes that depend on the features, from a fixed seed.
@@ -61,25 +62,5 @@ import Testing
         #expect(a.nodeCount == 29)
         #expect(a == b)
         #expect(leavesA == leavesB)
-    }
-
-    @Test(arguments: [2, 4, 0])
-    func batchPredictionIsTheRowByRowPrediction(classes: Int) {
-        let (x, y, targets) = Self.data(rows: 700, cols: 5, classes: max(classes, 2), seed: 11)
-        let model = classes == 0 ? Self.estimator(maxIter: 30).fit(x, values: targets)
-                                 : Self.estimator(maxIter: 30).fit(x, classes: y, count: classes)
-        let width = model.predictionWidth
-        #expect(width == (classes == 0 ? 1 : classes))
-        let rows = 3..<280
-        var batch = [Double](repeating: .nan, count: rows.count * width)
-        batch.withUnsafeMutableBufferPointer { model.predict(batch: x, rows: rows, into: $0) }
-        var row = [Double](repeating: 0, count: x.cols)
-        var out = [Double](repeating: 0, count: width)
-        for r in rows {
-            x.copyRow(r, into: &row)
-            row.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer { model.predict(rb, into: $0) } }
-            let got = Array(batch[((r - rows.lowerBound) * width)..<((r - rows.lowerBound + 1) * width)])
-            #expect(got == out, "row \(r)")
-        }
     }
 }
