@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import SluiceLearn
 
@@ -34,9 +35,10 @@ import Testing
                                   maxBins: 255, earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, seed: 0)
     }
 
-    @Test(arguments: [3, 5])
+    @Test(arguments: [3, 4, 5])
     func treesOfAnIterationGrownOnBothCoresAreTheSequentialTrees(classes: Int) {
-        // 9,000 rows: the root's passes are summed in two halves.
+        // 9,000 rows: the root's passes are summed in two halves. On 2 cores, 3 classes grow on a
+        // thread each, 4 and 5 on a worker per core.
         let (x, y, _) = Self.data(rows: 9000, cols: 6, classes: classes, seed: UInt64(classes))
         var sequential = Self.estimator(maxIter: 4)
         sequential.parallelClasses = false
@@ -45,6 +47,39 @@ import Testing
         let b = parallel.fit(x, classes: y, count: classes)
         #expect(a.trees.count == 4 * classes)
         #expect(a == b)
+    }
+
+    @Test func classesThatLeaveACoreIdleGetAThreadEach() {
+        // 3 classes on 2 cores: a worker per class (no core idles while a third tree grows alone).
+        #expect(ClassTrees.workers(classes: 3, cores: 2) == 3)
+        // Evenly divided or many classes: a worker per core.
+        #expect(ClassTrees.workers(classes: 4, cores: 2) == 2)
+        #expect(ClassTrees.workers(classes: 10, cores: 2) == 2)
+        #expect(ClassTrees.workers(classes: 5, cores: 4) == 5)
+        #expect(ClassTrees.workers(classes: 1, cores: 2) == 1)
+        #expect(ClassTrees.workers(classes: 3, cores: 1) == 1)
+    }
+
+    @Test func softmaxOfClassMajorScoresOnTwoThreadsIsTheRowByRowSoftmax() {
+        // 30,000 rows × 3 classes: split in two row ranges on two threads.
+        let n = 30_000, classes = 3
+        var rng = SplitMix64(seed: 7)
+        let raw = (0..<(n * classes)).map { _ in Double(rng.next() >> 11) / Double(1 << 53) * 8 - 4 }
+        let loss = BoostingLoss.multinomialLogLoss([Int](repeating: 0, count: n), classes: classes)
+        var softmax = [Double](repeating: 0, count: n * classes)
+        raw.withUnsafeBufferPointer { r in
+            softmax.withUnsafeMutableBufferPointer { loss.iterationProbabilities(r.baseAddress!, rows: n, into: $0.baseAddress!) }
+        }
+        var expected = [Double](repeating: 0, count: n * classes)
+        for i in 0..<n {
+            let scores = (0..<classes).map { raw[$0 * n + i] }
+            let top = scores.max()!
+            let e = scores.map { exp($0 - top) }
+            var sum = 0.0
+            for v in e { sum += v }
+            for k in 0..<classes { expected[k * n + i] = e[k] / sum }
+        }
+        #expect(softmax == expected)
     }
 
     @Test func passesOnTwoThreadsGrowTheTreeOfOneThread() {
