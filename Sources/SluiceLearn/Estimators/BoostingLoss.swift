@@ -74,7 +74,13 @@ enum BoostingLoss: Sendable {
                 var top = -Double.infinity
                 for k in 0..<outputs { top = max(top, raw[k * n + i]) }
                 var sum = 0.0
-                for k in 0..<outputs { let e = exp(raw[k * n + i] - top); softmax[k * n + i] = e; sum += e }
+                for k in 0..<outputs {
+                    // exp(0) is exactly 1: the top class needs no exp (a third of them with 3 classes).
+                    let x = raw[k * n + i]
+                    let e = x == top && top.isFinite ? 1 : exp(x - top)
+                    softmax[k * n + i] = e
+                    sum += e
+                }
                 for k in 0..<outputs { softmax[k * n + i] /= sum }
             }
         }
