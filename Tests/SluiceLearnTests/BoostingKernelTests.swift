@@ -50,14 +50,16 @@ import Testing
     }
 
     @Test func classesThatLeaveACoreIdleGetAThreadEach() {
+        let rows = ClassTrees.threadPerClassRows
         // 3 classes on 2 cores: a worker per class (no core idles while a third tree grows alone).
-        #expect(ClassTrees.workers(classes: 3, cores: 2) == 3)
-        // Evenly divided or many classes: a worker per core.
-        #expect(ClassTrees.workers(classes: 4, cores: 2) == 2)
-        #expect(ClassTrees.workers(classes: 10, cores: 2) == 2)
-        #expect(ClassTrees.workers(classes: 5, cores: 4) == 5)
-        #expect(ClassTrees.workers(classes: 1, cores: 2) == 1)
-        #expect(ClassTrees.workers(classes: 3, cores: 1) == 1)
+        #expect(ClassTrees.workers(classes: 3, cores: 2, rows: rows) == 3)
+        #expect(ClassTrees.workers(classes: 5, cores: 4, rows: rows) == 5)
+        // Evenly divided or many classes, or few rows: a worker per core.
+        #expect(ClassTrees.workers(classes: 4, cores: 2, rows: rows) == 2)
+        #expect(ClassTrees.workers(classes: 10, cores: 2, rows: rows) == 2)
+        #expect(ClassTrees.workers(classes: 3, cores: 2, rows: rows - 1) == 2)
+        #expect(ClassTrees.workers(classes: 1, cores: 2, rows: rows) == 1)
+        #expect(ClassTrees.workers(classes: 3, cores: 1, rows: rows) == 1)
     }
 
     @Test func softmaxOfClassMajorScoresOnTwoThreadsIsTheRowByRowSoftmax() {

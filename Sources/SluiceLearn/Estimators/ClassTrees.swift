@@ -7,7 +7,8 @@ import Synchronization
 /// probabilities the K trees of a softmax iteration are independent, so they grow in parallel:
 /// each worker has its own ``LeafWiseGrower`` (row order, histograms) and gradient buffers, and
 /// takes the next class not yet taken. With as many workers as cores when the classes divide
-/// evenly among them or are many (digits: 10 classes, 2 workers of 5 trees); otherwise one worker
+/// evenly among them or are many (digits: 10 classes, 2 workers of 5 trees) or the rows are few;
+/// otherwise one worker
 /// per class on its own thread, the system's scheduler sharing the cores among them (3 classes on 2
 /// cores: no core idles while a third tree grows alone). Every tree is the one sequential growth
 /// gives: a grower's passes sum the same rows in the same halves whether the halves run on one
@@ -21,7 +22,7 @@ struct ClassTrees {
     /// - Parameter parallel: grow the trees of a softmax iteration in parallel.
     init(grower: LeafWiseGrower, outputs: Int, rows: Int, parallel: Bool) {
         self.outputs = outputs
-        let workers = parallel ? Self.workers(classes: outputs, cores: sysconf(Int32(_SC_NPROCESSORS_ONLN))) : 1
+        let workers = parallel ? Self.workers(classes: outputs, cores: sysconf(Int32(_SC_NPROCESSORS_ONLN)), rows: rows) : 1
         var grower = grower
         // Threads already run one tree each: a tree's passes stay on its thread.
         if workers > 1 { grower.parallelPasses = false }
@@ -32,11 +33,16 @@ struct ClassTrees {
 
     /// Workers for `classes` trees an iteration on `cores` cores: one per core if the trees divide
     /// evenly among the cores or are more than two a core (a tree is then a small share of a
-    /// worker's time), else one per tree.
-    static func workers(classes: Int, cores: Int) -> Int {
+    /// worker's time), or are grown on fewer than ``threadPerClassRows`` rows (starting threads
+    /// would cost more than the idle core); else one per tree.
+    static func workers(classes: Int, cores: Int, rows: Int) -> Int {
         if classes <= 1 || cores <= 1 { return 1 }
-        return classes % cores == 0 || classes > 2 * cores ? min(classes, cores) : classes
+        let evenOrMany = classes % cores == 0 || classes > 2 * cores
+        return evenOrMany || rows < threadPerClassRows ? min(classes, cores) : classes
     }
+
+    /// Fewer training rows than this grow the trees of an iteration on a worker per core.
+    static let threadPerClassRows = 8192
 
     /// Grows the iteration's trees, tree `k` on the gradients of raw score `k`, and adds its leaf
     /// values to raw score `k` of every row (one addition per row and tree, as before).
