@@ -37,8 +37,7 @@ import Testing
 
     @Test(arguments: [3, 4, 5])
     func treesOfAnIterationGrownOnBothCoresAreTheSequentialTrees(classes: Int) {
-        // 9,000 rows: the root's passes are summed in two halves. On 2 cores, 3 classes grow on a
-        // thread each, 4 and 5 on a worker per core.
+        // 9,000 rows: the root's passes are summed in two halves.
         let (x, y, _) = Self.data(rows: 9000, cols: 6, classes: classes, seed: UInt64(classes))
         var sequential = Self.estimator(maxIter: 4)
         sequential.parallelClasses = false
@@ -47,19 +46,6 @@ import Testing
         let b = parallel.fit(x, classes: y, count: classes)
         #expect(a.trees.count == 4 * classes)
         #expect(a == b)
-    }
-
-    @Test func classesThatLeaveACoreIdleGetAThreadEach() {
-        let rows = ClassTrees.threadPerClassRows
-        // 3 classes on 2 cores: a worker per class (no core idles while a third tree grows alone).
-        #expect(ClassTrees.workers(classes: 3, cores: 2, rows: rows) == 3)
-        #expect(ClassTrees.workers(classes: 5, cores: 4, rows: rows) == 5)
-        // Evenly divided or many classes, or few rows: a worker per core.
-        #expect(ClassTrees.workers(classes: 4, cores: 2, rows: rows) == 2)
-        #expect(ClassTrees.workers(classes: 10, cores: 2, rows: rows) == 2)
-        #expect(ClassTrees.workers(classes: 3, cores: 2, rows: rows - 1) == 2)
-        #expect(ClassTrees.workers(classes: 1, cores: 2, rows: rows) == 1)
-        #expect(ClassTrees.workers(classes: 3, cores: 1, rows: rows) == 1)
     }
 
     @Test func softmaxOfClassMajorScoresOnTwoThreadsIsTheRowByRowSoftmax() {
