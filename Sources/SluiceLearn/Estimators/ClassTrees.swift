@@ -30,7 +30,7 @@ struct ClassTrees {
         // Threads already run one tree each: a tree's passes stay on its thread.
         if workers > 1 { grower.parallelPasses = false }
         growers = Array(repeating: grower, count: workers)
-        gradients = Array(repeating: [Double](repeating: 0, count: rows), count: workers)
+        gradients = Array(repeating: [Double](repeating: 0, count: max(rows, 1)), count: workers)
         hessians = gradients
     }
 

@@ -72,15 +72,15 @@ public struct GradientBoostingEstimator: Estimator {
         let outputs = loss.outputs
         let nTrain = trainRows.count
         let baseline = loss.baseline(rows: trainRows)
-        // Class-major: raw score k of training row i at k * nTrain + i.
-        var raw = [Double](repeating: 0, count: nTrain * outputs)
+        // Class-major: raw score k of training row i at k * nTrain + i (never empty: its address is passed on).
+        var raw = [Double](repeating: 0, count: max(1, nTrain * outputs))
         for k in 0..<outputs { for i in 0..<nTrain { raw[k * nTrain + i] = baseline[k] } }
         var validRaw = [Double](repeating: 0, count: validRows.count * outputs)
         for i in 0..<validRows.count { for k in 0..<outputs { validRaw[i * outputs + k] = baseline[k] } }
 
         let grower = LeafWiseGrower(binned: binned, settings: self)
         var classes = ClassTrees(grower: grower, outputs: outputs, rows: nTrain, parallel: parallelClasses)
-        var probabilities = [Double](repeating: 0, count: outputs > 1 ? nTrain * outputs : 1)
+        var probabilities = [Double](repeating: 0, count: outputs > 1 ? max(1, nTrain * outputs) : 1)
         var trees: [Tree] = []
         var bestLoss = Double.infinity
         var sinceBest = 0
