@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import SluiceLearn
 
@@ -34,7 +35,7 @@ import Testing
                                   maxBins: 255, earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, seed: 0)
     }
 
-    @Test(arguments: [3, 5])
+    @Test(arguments: [3, 4, 5])
     func treesOfAnIterationGrownOnBothCoresAreTheSequentialTrees(classes: Int) {
         // 9,000 rows: the root's passes are summed in two halves.
         let (x, y, _) = Self.data(rows: 9000, cols: 6, classes: classes, seed: UInt64(classes))
@@ -45,6 +46,33 @@ import Testing
         let b = parallel.fit(x, classes: y, count: classes)
         #expect(a.trees.count == 4 * classes)
         #expect(a == b)
+    }
+
+    @Test func softmaxOfClassMajorScoresOnTwoThreadsIsTheRowByRowSoftmax() {
+        // 30,000 rows × 3 classes: split in two row ranges on two threads.
+        let n = 30_000, classes = 3
+        var rng = SplitMix64(seed: 7)
+        var raw = (0..<(n * classes)).map { _ in Double(rng.next() >> 11) / Double(1 << 53) * 8 - 4 }
+        // Ties for the top score, and infinite scores (exp(inf - inf) is NaN, as before).
+        raw[5] = raw[n + 5]
+        raw[7] = .infinity
+        raw[2 * n + 9] = -.infinity
+        let loss = BoostingLoss.multinomialLogLoss([Int](repeating: 0, count: n), classes: classes)
+        var softmax = [Double](repeating: 0, count: n * classes)
+        raw.withUnsafeBufferPointer { r in
+            softmax.withUnsafeMutableBufferPointer { loss.iterationProbabilities(r.baseAddress!, rows: n, into: $0.baseAddress!) }
+        }
+        var expected = [Double](repeating: 0, count: n * classes)
+        for i in 0..<n {
+            let scores = (0..<classes).map { raw[$0 * n + i] }
+            let top = scores.max()!
+            let e = scores.map { exp($0 - top) }
+            var sum = 0.0
+            for v in e { sum += v }
+            for k in 0..<classes { expected[k * n + i] = e[k] / sum }
+        }
+        #expect(softmax.elementsEqual(expected) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(softmax[7].isNaN)
     }
 
     @Test func passesOnTwoThreadsGrowTheTreeOfOneThread() {

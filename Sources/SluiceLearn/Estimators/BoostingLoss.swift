@@ -61,55 +61,67 @@ enum BoostingLoss: Sendable {
     }
 
     /// What the trees of one iteration share, from the raw scores at its start: the softmax
-    /// probabilities of every row (multinomial; row-major, `outputs` a row), empty otherwise.
-    func iterationProbabilities(_ raw: [Double], rows n: Int) -> [Double] {
-        guard case .multinomialLogLoss(_, let outputs) = self else { return [] }
-        var softmax = [Double](repeating: 0, count: n * outputs)
-        for i in 0..<n {
-            var top = -Double.infinity
-            for k in 0..<outputs { top = max(top, raw[i * outputs + k]) }
-            var sum = 0.0
-            for k in 0..<outputs { let e = exp(raw[i * outputs + k] - top); softmax[i * outputs + k] = e; sum += e }
-            for k in 0..<outputs { softmax[i * outputs + k] /= sum }
+    /// probabilities of every row (multinomial), nothing otherwise. Both are class-major: class `k`
+    /// of training row `i` at `k * n + i`. Rows are independent, so big sets are split in two
+    /// fixed row ranges on two threads (each row's arithmetic is the same either way).
+    func iterationProbabilities(_ raw: UnsafePointer<Double>, rows n: Int, into softmax: UnsafeMutablePointer<Double>) {
+        guard case .multinomialLogLoss(_, let outputs) = self else { return }
+        let b = SoftmaxBuffers(raw: raw, softmax: softmax)
+        let parts = n * outputs >= 65_536 ? 2 : 1
+        let body = { @Sendable (part: Int) in
+            let raw = b.raw, softmax = b.softmax
+            for i in (part * n / parts)..<((part + 1) * n / parts) {
+                var top = -Double.infinity
+                for k in 0..<outputs { top = max(top, raw[k * n + i]) }
+                var sum = 0.0
+                for k in 0..<outputs {
+                    // exp(0) is exactly 1: the top class needs no exp (a third of them with 3 classes).
+                    let x = raw[k * n + i]
+                    let e = x == top && top.isFinite ? 1 : exp(x - top)
+                    softmax[k * n + i] = e
+                    sum += e
+                }
+                for k in 0..<outputs { softmax[k * n + i] /= sum }
+            }
         }
-        return softmax
+        if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
     }
 
     /// Writes the gradient and hessian of the loss with respect to raw score `k` of each training
     /// row (training row `i` is data row `rows[i]`); hessians of the log losses are floored at 1e-16.
-    /// - Parameter probabilities: ``iterationProbabilities(_:rows:)`` of this iteration.
-    func gradients(output k: Int, raw: [Double], probabilities: [Double], rows: [Int], gradient: inout [Double], hessian: inout [Double]) {
+    /// - Parameters:
+    ///   - raw: the raw scores, class-major (score `k` of row `i` at `k * n + i`).
+    ///   - probabilities: ``iterationProbabilities(_:rows:into:)`` of this iteration (multinomial).
+    func gradients(output k: Int, raw: UnsafePointer<Double>, probabilities: UnsafePointer<Double>, rows: [Int],
+                   gradient: UnsafeMutablePointer<Double>, hessian: UnsafeMutablePointer<Double>) {
         let n = rows.count
         switch self {
         case .squaredError(let y):
             for i in 0..<n { gradient[i] = raw[i] - y[rows[i]]; hessian[i] = 1 }
         case .binaryLogLoss(let y):
             // Row by row, independent: on all cores for big sets (one exp a row).
-            raw.withUnsafeBufferPointer { rawBuffer in
-                y.withUnsafeBufferPointer { yBuffer in
-                    rows.withUnsafeBufferPointer { rowsBuffer in
-                        gradient.withUnsafeMutableBufferPointer { gBuffer in
-                            hessian.withUnsafeMutableBufferPointer { hBuffer in
-                                let b = SigmoidBuffers(raw: rawBuffer.baseAddress!, y: yBuffer.baseAddress!, rows: rowsBuffer.baseAddress!,
-                                                       g: gBuffer.baseAddress!, h: hBuffer.baseAddress!)
-                                let parts = n >= 65_536 ? 2 : 1
-                                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                                    for i in (part * n / parts)..<((part + 1) * n / parts) {
-                                        let p = 1 / (1 + exp(-b.raw[i]))
-                                        b.g[i] = p - (b.y[b.rows[i]] == 1 ? 1 : 0)
-                                        b.h[i] = max(p * (1 - p), 1e-16)
-                                    }
-                                }
-                            }
+            y.withUnsafeBufferPointer { yBuffer in
+                rows.withUnsafeBufferPointer { rowsBuffer in
+                    let b = SigmoidBuffers(raw: raw, y: yBuffer.baseAddress!, rows: rowsBuffer.baseAddress!, g: gradient, h: hessian)
+                    let parts = n >= 65_536 ? 2 : 1
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        for i in (part * n / parts)..<((part + 1) * n / parts) {
+                            let p = 1 / (1 + exp(-b.raw[i]))
+                            b.g[i] = p - (b.y[b.rows[i]] == 1 ? 1 : 0)
+                            b.h[i] = max(p * (1 - p), 1e-16)
                         }
                     }
                 }
             }
-        case .multinomialLogLoss(let y, let outputs):
-            for i in 0..<n {
-                let p = probabilities[i * outputs + k]
-                gradient[i] = p - (y[rows[i]] == k ? 1 : 0)
-                hessian[i] = max(p * (1 - p), 1e-16)
+        case .multinomialLogLoss(let y, _):
+            y.withUnsafeBufferPointer { y in
+                rows.withUnsafeBufferPointer { rows in
+                    let p = probabilities + k * n
+                    for i in 0..<n {
+                        gradient[i] = p[i] - (y[rows[i]] == k ? 1 : 0)
+                        hessian[i] = max(p[i] * (1 - p[i]), 1e-16)
+                    }
+                }
             }
         }
     }
@@ -137,6 +149,12 @@ enum BoostingLoss: Sendable {
 }
 
 extension BoostingLoss {
+    /// The arrays of the softmax pass, shared by its threads (each writes its own rows).
+    fileprivate struct SoftmaxBuffers: @unchecked Sendable {
+        let raw: UnsafePointer<Double>
+        let softmax: UnsafeMutablePointer<Double>
+    }
+
     /// The arrays of the sigmoid gradient pass, shared by its threads (each writes its own rows).
     fileprivate struct SigmoidBuffers: @unchecked Sendable {
         let raw: UnsafePointer<Double>

@@ -72,13 +72,15 @@ public struct GradientBoostingEstimator: Estimator {
         let outputs = loss.outputs
         let nTrain = trainRows.count
         let baseline = loss.baseline(rows: trainRows)
-        var raw = [Double](repeating: 0, count: nTrain * outputs)
-        for i in 0..<nTrain { for k in 0..<outputs { raw[i * outputs + k] = baseline[k] } }
+        // Class-major: raw score k of training row i at k * nTrain + i (never empty: its address is passed on).
+        var raw = [Double](repeating: 0, count: max(1, nTrain * outputs))
+        for k in 0..<outputs { for i in 0..<nTrain { raw[k * nTrain + i] = baseline[k] } }
         var validRaw = [Double](repeating: 0, count: validRows.count * outputs)
         for i in 0..<validRows.count { for k in 0..<outputs { validRaw[i * outputs + k] = baseline[k] } }
 
         let grower = LeafWiseGrower(binned: binned, settings: self)
         var classes = ClassTrees(grower: grower, outputs: outputs, rows: nTrain, parallel: parallelClasses)
+        var probabilities = [Double](repeating: 0, count: outputs > 1 ? max(1, nTrain * outputs) : 1)
         var trees: [Tree] = []
         var bestLoss = Double.infinity
         var sinceBest = 0
@@ -86,19 +88,16 @@ public struct GradientBoostingEstimator: Estimator {
         var scratch = [Double](repeating: 0, count: max(outputs, 2))
         var validRow = [Double](repeating: 0, count: x.cols)
         for iteration in 0..<maxIter {
-            // Softmax probabilities are shared by the K trees of an iteration.
-            let probabilities = loss.iterationProbabilities(raw, rows: nTrain)
-            let grown = classes.grow(loss: loss, raw: raw, probabilities: probabilities, rows: trainRows)
-            // Each raw score gets one addition per tree, whichever thread grew it: the same sums as
-            // growing the trees one after another.
-            raw.withUnsafeMutableBufferPointer { r in
-                for k in 0..<outputs {
-                    let value = grown[k].tree.value, leafOfRow = grown[k].leafOfRow
-                    for i in 0..<nTrain { r[i * outputs + k] += value[leafOfRow[i]] }
+            // Softmax probabilities are shared by the K trees of an iteration; each tree's leaf values
+            // are added to its raw scores by the thread that grew it (one addition per row and tree).
+            let grown = raw.withUnsafeMutableBufferPointer { r in
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    loss.iterationProbabilities(r.baseAddress!, rows: nTrain, into: p.baseAddress!)
+                    return classes.grow(loss: loss, raw: r.baseAddress!, probabilities: p.baseAddress!, rows: trainRows)
                 }
             }
             for k in 0..<outputs {
-                let tree = grown[k].tree
+                let tree = grown[k]
                 for (i, r) in validRows.enumerated() {
                     x.copyRow(r, into: &validRow)
                     validRaw[i * outputs + k] += validRow.withUnsafeBufferPointer { tree.value[tree.leaf(for: $0)] }
