@@ -92,4 +92,30 @@ import Testing
             }
         }
     }
+
+    /// The row norms (in parts on all cores for a large matrix) are the column-order sums of squares.
+    @Test func normsAreTheColumnOrderSumsOfSquares() {
+        let x = Self.matrix(rows: 9_001, cols: 11, seed: 9, levels: 1_000_003)
+        let norms = NeighborsModel.norms(x)
+        for r in 0..<x.rows {
+            var s = 0.0
+            for c in 0..<x.cols { s += x[r, c] * x[r, c] }
+            #expect(norms[r].bitPattern == s.bitPattern)
+        }
+    }
+
+    /// `isFinite`, read from the norms, says what the check of every value said: false for an
+    /// infinite or NaN value and for a row whose squared norm overflows.
+    @Test func finitenessFromTheNorms() {
+        let base = Self.matrix(rows: 20, cols: 3, seed: 2)
+        for (bad, expected) in [(0.0, true), (.infinity, false), (-.infinity, false), (.nan, false), (1e200, false), (1e150, true)] {
+            var x = base
+            if bad != 0 { x.values[25] = bad }
+            let m = NeighborsModel(x: x, labels: [], values: [Double](repeating: 1, count: 20), classes: 0, k: 3, weighting: .uniform)
+            let old = x.values.allSatisfy(\.isFinite) && (4 * (m.norms.max() ?? 0)).isFinite
+            #expect(m.isFinite == expected && old == expected, "value \(bad)")
+        }
+        let m = NeighborsModel(x: base, labels: [], values: [Double](repeating: .nan, count: 20), classes: 0, k: 3, weighting: .uniform)
+        #expect(!m.isFinite)
+    }
 }

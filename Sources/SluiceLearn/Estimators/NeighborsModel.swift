@@ -26,19 +26,54 @@ public struct NeighborsModel: Sendable, Equatable {
         self.classes = classes
         self.k = k
         self.weighting = weighting
-        var norms = [Double](repeating: 0, count: x.rows)
-        for c in 0..<x.cols {
-            for r in 0..<x.rows { let v = x.values[c * x.rows + r]; norms[r] += v * v }
-        }
-        self.norms = norms
+        norms = Self.norms(x)
         maxNorm = norms.max() ?? 0
+        normsFinite = Self.allFinite(norms)
     }
+
+    /// ‖t‖² of every row of `x`: `0 + x₀² + x₁² + …` in column order. Parts of the rows on all
+    /// cores for large matrices, each reading the columns in place (the same sums either way).
+    static func norms(_ x: Matrix) -> [Double] {
+        let (n, d) = (x.rows, x.cols)
+        return [Double](unsafeUninitializedCapacity: n) { buffer, count in
+            count = n
+            guard n > 0, let out = buffer.baseAddress else { return }
+            out.initialize(repeating: 0, count: n)
+            x.values.withUnsafeBufferPointer { xs in
+                let source = SendablePointer(UnsafeMutablePointer(mutating: xs.baseAddress)), target = SendablePointer(out)
+                let parts = n * d >= 1 << 16 ? 8 : 1
+                let work = { @Sendable (part: Int) in
+                    guard let src = source.pointer, let norms = target.pointer else { return }
+                    let lo = n * part / parts, hi = n * (part + 1) / parts
+                    for c in 0..<d {
+                        let column = src + c * n
+                        for r in lo..<hi { norms[r] += column[r] * column[r] }
+                    }
+                }
+                if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            }
+        }
+    }
+
+    /// Whether every value is finite: a branch-free scan of the exponent bits.
+    static func allFinite(_ values: [Double]) -> Bool {
+        let exponent = Double.infinity.bitPattern
+        var seen: UInt8 = 0
+        for v in values { seen |= v.bitPattern & exponent == exponent ? 1 : 0 }
+        return seen == 0
+    }
+
+    /// Whether every ``norms`` value is finite, which holds exactly when every training value is
+    /// finite and no row's squared norm overflows (an infinite or NaN value makes its row's sum
+    /// infinite or NaN; squares are never negative, so no sum of them cancels an infinity).
+    let normsFinite: Bool
 
     /// Whether distances between rows in the range of the training rows can be computed
     /// without overflow: every point finite, and four times the largest squared norm finite.
-    /// Training refuses a model without it, and so does the artifact decoder.
+    /// Training refuses a model without it, and so does the artifact decoder. (Read from the
+    /// norms, one value per row: see ``normsFinite``.)
     public var isFinite: Bool {
-        x.values.allSatisfy(\.isFinite) && values.allSatisfy(\.isFinite) && (4 * maxNorm).isFinite
+        normsFinite && Self.allFinite(values) && (4 * maxNorm).isFinite
     }
 
     public static func == (a: NeighborsModel, b: NeighborsModel) -> Bool {
