@@ -48,8 +48,10 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "CPrefetch"),
+        // k-nearest neighbours' distance kernel, built for AVX2 and AVX-512 beside a portable one, chosen at run time.
+        .target(name: "CNeighbors"),
         .target(name: "SluiceCore", dependencies: ["CLibCrypto"]),
-        .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch"]),
+        .target(name: "SluiceLearn", dependencies: ["SluiceCore", "SluiceMonitor", "CPrefetch", "CNeighbors"]),
         .target(name: "SluiceManifest", dependencies: ["SluiceCore", "SluiceLearn", "SluiceMonitor"]),
         .target(name: "SluiceReconcile", dependencies: ["SluiceCore", "SluiceLearn", "SluiceManifest", "SluiceMonitor"]),
         .target(name: "SluiceSystem", dependencies: ["SluiceCore"]),

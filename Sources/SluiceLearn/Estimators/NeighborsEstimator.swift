@@ -1,8 +1,8 @@
 /// k-nearest neighbours, as scikit-learn's `KNeighborsClassifier` / `Regressor` with the
 /// Euclidean metric: fitting stores the (standardised) training rows; predicting finds the `k`
-/// closest by brute force, vectorised — squared distances `‖t‖² − 2 q·t`, for batches four
-/// queries × four training rows at a time in registers over training rows packed in panels —
-/// and on all cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
+/// closest by brute force, vectorised — squared distances `‖t‖² − 2 q·t`, a block of queries ×
+/// training rows at a time in registers, by a C kernel built for AVX-512, AVX2 or the portable
+/// target and chosen at run time (the same bits from each) — and on all cores for batches. In 20 or more dimensions space-partitioning trees prune little, which is
 /// why scikit-learn picks brute force there too.
 ///
 /// The fields are the manifest's parameters (their defaults are ``AlgorithmCatalog``'s).

@@ -1,3 +1,4 @@
+import CNeighbors
 import Dispatch
 
 /// Fitted k-nearest neighbours: the training rows and their targets.
@@ -25,19 +26,54 @@ public struct NeighborsModel: Sendable, Equatable {
         self.classes = classes
         self.k = k
         self.weighting = weighting
-        var norms = [Double](repeating: 0, count: x.rows)
-        for c in 0..<x.cols {
-            for r in 0..<x.rows { let v = x.values[c * x.rows + r]; norms[r] += v * v }
-        }
-        self.norms = norms
+        norms = Self.norms(x)
         maxNorm = norms.max() ?? 0
+        normsFinite = Self.allFinite(norms)
     }
+
+    /// ‖t‖² of every row of `x`: `0 + x₀² + x₁² + …` in column order. Parts of the rows on all
+    /// cores for large matrices, each reading the columns in place (the same sums either way).
+    static func norms(_ x: Matrix) -> [Double] {
+        let (n, d) = (x.rows, x.cols)
+        return [Double](unsafeUninitializedCapacity: n) { buffer, count in
+            count = n
+            guard n > 0, let out = buffer.baseAddress else { return }
+            out.initialize(repeating: 0, count: n)
+            x.values.withUnsafeBufferPointer { xs in
+                let source = SendablePointer(UnsafeMutablePointer(mutating: xs.baseAddress)), target = SendablePointer(out)
+                let parts = n * d >= 1 << 16 ? 8 : 1
+                let work = { @Sendable (part: Int) in
+                    guard let src = source.pointer, let norms = target.pointer else { return }
+                    let lo = n * part / parts, hi = n * (part + 1) / parts
+                    for c in 0..<d {
+                        let column = src + c * n
+                        for r in lo..<hi { norms[r] += column[r] * column[r] }
+                    }
+                }
+                if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            }
+        }
+    }
+
+    /// Whether every value is finite: a branch-free scan of the exponent bits.
+    static func allFinite(_ values: [Double]) -> Bool {
+        let exponent = Double.infinity.bitPattern
+        var seen: UInt8 = 0
+        for v in values { seen |= v.bitPattern & exponent == exponent ? 1 : 0 }
+        return seen == 0
+    }
+
+    /// Whether every ``norms`` value is finite, which holds exactly when every training value is
+    /// finite and no row's squared norm overflows (an infinite or NaN value makes its row's sum
+    /// infinite or NaN; squares are never negative, so no sum of them cancels an infinity).
+    let normsFinite: Bool
 
     /// Whether distances between rows in the range of the training rows can be computed
     /// without overflow: every point finite, and four times the largest squared norm finite.
-    /// Training refuses a model without it, and so does the artifact decoder.
+    /// Training refuses a model without it, and so does the artifact decoder. (Read from the
+    /// norms, one value per row: see ``normsFinite``.)
     public var isFinite: Bool {
-        x.values.allSatisfy(\.isFinite) && values.allSatisfy(\.isFinite) && (4 * maxNorm).isFinite
+        normsFinite && Self.allFinite(values) && (4 * maxNorm).isFinite
     }
 
     public static func == (a: NeighborsModel, b: NeighborsModel) -> Bool {
@@ -53,9 +89,9 @@ public struct NeighborsModel: Sendable, Equatable {
         vote(best, row: row, into: out)
     }
 
-    /// Predictions for every row of `queries`, on all cores. The training rows are first packed
-    /// into panels of four (``Panels``); queries then go four at a time through every panel with
-    /// their sixteen distance sums in registers (see ``neighbours4(_:panels:into:)``).
+    /// Predictions for every row of `queries`, on all cores, in chunks of queries that go together
+    /// through the distance kernel (``Search``), which keeps a block of sums in registers and a
+    /// tile of training rows in the cache while the chunk's queries pass over it.
     /// - Complexity: O(queries · n · d) / cores.
     public func predict(_ queries: Matrix) -> [[Double]] {
         var flat = [Double](repeating: 0, count: queries.rows * outputs)
@@ -67,148 +103,64 @@ public struct NeighborsModel: Sendable, Equatable {
     /// values at `out + r × outputs` (see ``predict(_:)-(Matrix)``).
     func predict(_ queries: Matrix, into out: UnsafeMutablePointer<Double>) {
         guard queries.rows > 0 else { return }
-        let panels = Panels(x, norms: norms)
-        let chunk = 64
+        // Small batches in smaller chunks, so that both cores get a share.
+        let chunk = queries.rows >= 2048 ? 64 : 16
         let chunks = (queries.rows + chunk - 1) / chunk
         let d = queries.cols
         let target = SendablePointer(out)
         let work = { @Sendable (index: Int) in
             let start = index * chunk
-            let end = min(start + chunk, queries.rows)
-            var rows = [[Double]](repeating: [Double](repeating: 0, count: d), count: 4)
-            // The four queries scaled by −2, interleaved and doubled: scaled[8c + 2g] and
-            // scaled[8c + 2g + 1] = −2 · query g at column c.
-            var scaled = [Double](repeating: 0, count: 8 * d)
-            var best = [[(Double, Int)]](repeating: [(Double, Int)](repeating: (.infinity, -1), count: k), count: 4)
-            var q = start
-            while q < end {
-                let group = min(4, end - q)
-                for g in 0..<group { queries.copyRow(q + g, into: &rows[g]) }
-                for g in group..<4 { rows[g] = rows[0] }
-                for c in 0..<d { for g in 0..<4 { scaled[8 * c + 2 * g] = -2 * rows[g][c]; scaled[8 * c + 2 * g + 1] = -2 * rows[g][c] } }
-                neighbours4(scaled, panels: panels, into: &best)
-                for g in 0..<group {
-                    let o = UnsafeMutableBufferPointer(start: target.pointer! + (q + g) * outputs, count: outputs)
-                    rows[g].withUnsafeBufferPointer { r in vote(best[g], row: r, into: o) }
+            let count = min(start + chunk, queries.rows) - start
+            // The chunk's queries, row-major.
+            var rows = [Double](repeating: 0, count: count * d)
+            queries.values.withUnsafeBufferPointer { v in
+                for c in 0..<d {
+                    let column = v.baseAddress! + c * queries.rows + start
+                    for i in 0..<count { rows[i * d + c] = column[i] }
                 }
-                q += group
+            }
+            let found = rows.withUnsafeBufferPointer { search(queries: $0, count: count, variant: Self.variant) }
+            var best = [(Double, Int)](repeating: (.infinity, -1), count: k)
+            rows.withUnsafeBufferPointer { r in
+                for i in 0..<count {
+                    for j in 0..<k { best[j] = (found.distances[i * k + j], found.rows[i * k + j]) }
+                    let o = UnsafeMutableBufferPointer(start: target.pointer! + (start + i) * outputs, count: outputs)
+                    vote(best, row: UnsafeBufferPointer(rebasing: r[(i * d)..<((i + 1) * d)]), into: o)
+                }
             }
         }
         if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
     }
 
-    /// The training rows in panels of four: panel `p` holds, for each column `c`, rows
-    /// `4p…4p+3` at `c` side by side, so that a distance kernel reads them as one 4-wide vector
-    /// and streams through memory in order. The last panel is padded with rows of infinite norm,
-    /// which are never among the nearest.
-    struct Panels {
-        let count: Int
-        let d: Int
-        /// `count · d · 4` values.
-        let values: [Double]
-        /// ‖t‖² for each of `count · 4` rows.
-        let norms: [SIMD4<Double>]
+    /// The distance kernel this CPU runs fastest (``CNeighbors``: AVX-512, AVX2 or portable; all
+    /// give the same bits).
+    static let variant = sluice_knn_best()
 
-        init(_ x: Matrix, norms rowNorms: [Double]) {
-            d = x.cols
-            count = (x.rows + 3) / 4
-            var values = [Double](repeating: 0, count: count * d * 4)
-            var norms = [SIMD4<Double>](repeating: SIMD4(repeating: .infinity), count: count)
-            x.values.withUnsafeBufferPointer { xs in
-                values.withUnsafeMutableBufferPointer { out in
-                    for r in 0..<x.rows {
-                        let (p, lane) = r.quotientAndRemainder(dividingBy: 4)
-                        norms[p][lane] = rowNorms[r]
-                        for c in 0..<x.cols { out[(p * x.cols + c) * 4 + lane] = xs[c * x.rows + r] }
-                    }
-                }
-            }
-            self.values = values
-            self.norms = norms
-        }
-    }
-
-    /// The `k` nearest training rows of four queries at once (see ``neighbours(of:into:)``),
-    /// given as `scaled` (−2 · query, interleaved by column, each value twice). For each panel of four training
-    /// rows, the sixteen sums `‖t‖² − 2 q·t` stay in registers while the columns go by; each is
-    /// the same sum, in the same order, as the one-query kernel computes.
-    func neighbours4(_ scaled: [Double], panels: Panels, into best: inout [[(Double, Int)]]) {
-        for g in 0..<4 { for i in 0..<k { best[g][i] = (.infinity, -1) } }
-        let d = panels.d
-        var worst = SIMD4<Double>(repeating: .infinity)
-        scaled.withUnsafeBufferPointer { qs in
-            panels.values.withUnsafeBufferPointer { values in
-                panels.norms.withUnsafeBufferPointer { norms in
-                    let qbase = qs.baseAddress!
-                    var panel = UnsafeRawPointer(values.baseAddress!)
-                    for p in 0..<panels.count {
-                        let start = norms[p]
-                        var a0 = start, a1 = start, a2 = start, a3 = start
-                        var qc = UnsafeRawPointer(qbase)
-                        for _ in 0..<d {
-                            let v = panel.loadUnaligned(as: SIMD4<Double>.self)
-                            // Each query value is stored twice, so one load gives both halves.
-                            let b0 = qc.loadUnaligned(as: SIMD2<Double>.self)
-                            let b1 = qc.loadUnaligned(fromByteOffset: 16, as: SIMD2<Double>.self)
-                            let b2 = qc.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self)
-                            let b3 = qc.loadUnaligned(fromByteOffset: 48, as: SIMD2<Double>.self)
-                            a0 += SIMD4(lowHalf: b0, highHalf: b0) * v
-                            a1 += SIMD4(lowHalf: b1, highHalf: b1) * v
-                            a2 += SIMD4(lowHalf: b2, highHalf: b2) * v
-                            a3 += SIMD4(lowHalf: b3, highHalf: b3) * v
-                            panel += 32
-                            qc += 64
-                        }
-                        // Rarely taken: a row nearer than some query's k-th so far.
-                        let nearer = (a0 .< SIMD4(repeating: worst[0])) .| (a1 .< SIMD4(repeating: worst[1]))
-                            .| (a2 .< SIMD4(repeating: worst[2])) .| (a3 .< SIMD4(repeating: worst[3]))
-                        guard any(nearer) else { continue }
-                        for g in 0..<4 {
-                            let a = g == 0 ? a0 : g == 1 ? a1 : g == 2 ? a2 : a3
-                            for lane in 0..<4 where a[lane] < worst[g] {
-                                var i = k - 1
-                                while i > 0 && best[g][i - 1].0 > a[lane] { best[g][i] = best[g][i - 1]; i -= 1 }
-                                best[g][i] = (a[lane], 4 * p + lane)
-                                worst[g] = best[g][k - 1].0
-                            }
-                        }
+    /// The `k` nearest training rows of each of `count` queries (row-major, ``x``'s width each),
+    /// by kernel `variant`: row `q`'s at `q · k …`, nearest first, as (squared distance up to the
+    /// constant ‖q‖², row); ties go to the lower row; slots never filled hold (+∞, −1).
+    func search(queries: UnsafeBufferPointer<Double>, count: Int, variant: Int32) -> (distances: [Double], rows: [Int]) {
+        precondition(queries.count >= count * x.cols, "one row of \(x.cols) values per query")
+        var distances = [Double](repeating: .infinity, count: count * k)
+        var rows = [Int](repeating: -1, count: count * k)
+        x.values.withUnsafeBufferPointer { xs in
+            norms.withUnsafeBufferPointer { norms in
+                distances.withUnsafeMutableBufferPointer { dist in
+                    rows.withUnsafeMutableBufferPointer { index in
+                        sluice_knn_search(variant, xs.baseAddress, x.rows, x.cols, norms.baseAddress, queries.baseAddress,
+                                          count, k, dist.baseAddress, index.baseAddress)
                     }
                 }
             }
         }
+        return (distances, rows)
     }
 
     /// The `k` nearest training rows (squared distance up to a constant, index), nearest first;
-    /// ties go to the lower index.
+    /// ties go to the lower index. The same kernel as the batch path, one query.
     func neighbours(of q: UnsafeBufferPointer<Double>, into best: inout [(Double, Int)]) {
-        for i in 0..<k { best[i] = (.infinity, -1) }
-        let n = x.rows, d = x.cols
-        let block = 512
-        var acc = [Double](repeating: 0, count: block)
-        x.values.withUnsafeBufferPointer { xs in
-            norms.withUnsafeBufferPointer { norms in
-                acc.withUnsafeMutableBufferPointer { acc in
-                    var start = 0
-                    while start < n {
-                        let len = min(block, n - start)
-                        for j in 0..<len { acc[j] = norms[start + j] }
-                        for c in 0..<d {
-                            let qc = -2 * q[c]
-                            let col = xs.baseAddress! + c * n + start
-                            for j in 0..<len { acc[j] += qc * col[j] }
-                        }
-                        var worst = best[k - 1].0
-                        for j in 0..<len where acc[j] < worst {
-                            var p = k - 1
-                            while p > 0 && best[p - 1].0 > acc[j] { best[p] = best[p - 1]; p -= 1 }
-                            best[p] = (acc[j], start + j)
-                            worst = best[k - 1].0
-                        }
-                        start += len
-                    }
-                }
-            }
-        }
+        let found = search(queries: q, count: 1, variant: Self.variant)
+        for i in 0..<k { best[i] = (found.distances[i], found.rows[i]) }
     }
 
     /// Writes the vote of the `k` neighbours found, or NaN in every output when the distances
