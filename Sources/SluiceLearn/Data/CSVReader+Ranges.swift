@@ -63,40 +63,20 @@ extension CSVReader {
         return spans
     }
 
-    /// What one pass over `base[start..<end]` finds: whether it holds a quote (when asked), its line
-    /// feeds, and an upper bound on the records that start in it. One read of the bytes, 64 at a time.
+    /// What a scan of `base[start..<end]` finds: whether it holds a quote (when asked), its line feeds,
+    /// and an upper bound on the records that start in it. `memchr` does the reading (vectorized by
+    /// the C library; Swift's generic SIMD comparisons compile to a loop over lanes).
     static func scan(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, quotes: Bool)
         -> (quote: Bool, feeds: Int, records: Int) {
+        guard start < end else { return (false, 0, 1) }
+        let quote = quotes && memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) != nil
         var feeds = 0
-        var quote = false, carriageReturn = false
         var i = start
-        while end - i >= 64 {
-            // Per lane, up to 255 line feeds before they are added up.
-            var lanes = SIMD64<UInt8>()
-            var seen = SIMDMask<SIMD64<Int8>>()
-            var quoteSeen = SIMDMask<SIMD64<Int8>>()
-            for _ in 0..<min(255, (end - i) / 64) {
-                let bytes = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD64<UInt8>.self)
-                lanes &+= SIMD64<UInt8>(repeating: 0).replacing(with: 1, where: bytes .== 0x0A)
-                seen .|= bytes .== 0x0D
-                quoteSeen .|= bytes .== UInt8(ascii: "\"")
-                i += 64
-            }
-            feeds += Int(SIMD64<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
-            carriageReturn = carriageReturn || any(seen)
-            quote = quote || any(quoteSeen)
+        while i < end, let feed = memchr(base + i, 0x0A, end - i) {
+            feeds += 1
+            i = UnsafeRawPointer(feed) - UnsafeRawPointer(base) + 1
         }
-        while i < end {
-            switch base[i] {
-            case 0x0A: feeds += 1
-            case 0x0D: carriageReturn = true
-            case UInt8(ascii: "\""): quote = true
-            default: break
-            }
-            i += 1
-        }
-        quote = quote && quotes
-        guard carriageReturn else { return (quote, feeds, feeds + 1) }
+        guard memchr(base + start, 0x0D, end - start) != nil else { return (quote, feeds, feeds + 1) }
         // Carriage returns: each one not followed by a line feed also ends a record.
         var ends = 0
         for i in start..<end {

@@ -26,39 +26,35 @@ enum FastDouble {
 
     /// The number that starts at `base[start]` and where it ends, reading no further than `end`:
     /// `[+-]digits[.digits][(e|E)[+-]digits]` with at least one mantissa digit. `nil` when there is
-    /// none there, or when it needs the slow path (over 19 mantissa digits, a mantissa over 2^53 or a
-    /// power of ten over 22). The caller checks what follows (a separator, for a whole field).
+    /// none there, or when it needs the slow path (over 19 significant digits, a mantissa over 2^53 or
+    /// a power of ten over 22). The caller checks what follows (a separator, for a whole field).
+    ///
+    /// Written to branch only where numbers of one file seldom differ: the sign, and how many digits
+    /// come before and after the point, change nothing but data.
     @inline(__always)
     static func prefix(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> (value: Double, end: Int)? {
-        var i = start
-        guard i < end else { return nil }
-        var negative = false
-        if base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") {
-            negative = base[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        // Leading zeros add nothing to the mantissa.
-        let digitsStart = i
-        while i < end, base[i] == UInt8(ascii: "0") { i += 1 }
+        guard start < end else { return nil }
+        let first = base[start]
+        let negative = first == UInt8(ascii: "-")
+        let digitsStart = start + (negative || first == UInt8(ascii: "+") ? 1 : 0)
         var mantissa: UInt64 = 0
         var digits = 0
-        i = run(base, from: i, to: end, mantissa: &mantissa, digits: &digits)
+        var i = run(base, from: digitsStart, to: end, mantissa: &mantissa, digits: &digits)
         var sawDigit = i > digitsStart
         var exponent = 0
         if i < end, base[i] == UInt8(ascii: ".") {
-            i += 1
-            let fractionStart = i
-            if mantissa == 0 {
-                while i < end, base[i] == UInt8(ascii: "0") { i += 1 }
-                exponent = fractionStart - i
-            }
-            let before = digits
-            i = run(base, from: i, to: end, mantissa: &mantissa, digits: &digits)
-            exponent -= digits - before
+            let fractionStart = i + 1
+            i = run(base, from: fractionStart, to: end, mantissa: &mantissa, digits: &digits)
+            exponent = fractionStart - i
             sawDigit = sawDigit || i > fractionStart
         }
-        guard sawDigit, digits <= 19 else { return nil }
-        if i < end, base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E") {
+        guard sawDigit else { return nil }
+        if digits > 19 {
+            // The mantissa wrapped; leading zeros may be all that made it long.
+            guard let long = longMantissa(base, from: digitsStart, to: i) else { return nil }
+            (mantissa, exponent) = long
+        }
+        if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             var expNegative = false
             if i < end, base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") {
@@ -84,22 +80,24 @@ enum FastDouble {
             guard exponent <= 22 else { return nil }
             value *= powers[exponent]
         }
-        return (negative ? -value : value, i)
+        return (Double(bitPattern: value.bitPattern | (negative ? 1 << 63 : 0)), i)
     }
 
     /// Reads the decimal digits at `base[start...]` (before `end`) into `mantissa` (wrapping past 19
-    /// digits, which `digits` then shows) and returns where they stop.
+    /// digits, which `digits` then shows) and returns where they stop. The first sixteen bytes are
+    /// read as two words without a branch on how many of them are digits.
     @inline(__always)
     private static func run(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, mantissa: inout UInt64, digits: inout Int) -> Int {
         var i = start
-        while i + 8 <= end {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
-            let n = leadingDigits(word)
-            if n == 0 { return i }
-            mantissa = mantissa &* scale[n] &+ eightDigits(word, count: n)
-            digits += n
-            i += n
-            if n < 8 { return i }
+        if end - i >= 16 {
+            let low = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
+            let high = UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self).littleEndian
+            let n = leadingDigits(low)
+            let m = n == 8 ? leadingDigits(high) : 0
+            mantissa = (mantissa &* scale[n] &+ eightDigits(low, count: n)) &* scale[m] &+ eightDigits(high, count: m)
+            digits += n + m
+            i += n + m
+            if m < 8 { return i }
         }
         while i < end, base[i] &- 48 < 10 {
             mantissa = mantissa &* 10 &+ UInt64(base[i] &- 48)
@@ -107,6 +105,23 @@ enum FastDouble {
             i += 1
         }
         return i
+    }
+
+    /// The mantissa and power of ten of `base[start..<end]` (digits, perhaps a point and more
+    /// digits) without its leading zeros; `nil` over 19 significant digits.
+    @inline(never)
+    private static func longMantissa(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> (UInt64, Int)? {
+        var mantissa: UInt64 = 0, digits = 0, exponent = 0, fraction = false
+        for i in start..<end {
+            let b = base[i]
+            if b == UInt8(ascii: ".") { fraction = true; continue }
+            if fraction { exponent -= 1 }
+            if mantissa == 0, b == UInt8(ascii: "0") { continue }
+            guard digits < 19 else { return nil }
+            mantissa = mantissa * 10 + UInt64(b &- 48)
+            digits += 1
+        }
+        return (mantissa, exponent)
     }
 
     /// 10^0 … 10^8 as integers.
@@ -126,11 +141,12 @@ enum FastDouble {
         return nonzero.trailingZeroBitCount >> 3
     }
 
-    /// The value of the first `count` (1…8) bytes of `word`, which are ASCII digits, the first the most
+    /// The value of the first `count` (0…8) bytes of `word`, which are ASCII digits, the first the most
     /// significant.
     @inline(__always)
     static func eightDigits(_ word: UInt64, count: Int) -> UInt64 {
-        // Shifting the digits to the top leaves zero bytes below them: leading zeros, the same number.
+        // Shifting the digits to the top leaves zero bytes below them: leading zeros, the same number
+        // (and no digits at all for a shift by 64).
         var v = (word &- 0x3030_3030_3030_3030) << UInt64(64 - 8 * count)
         v = v &* 10 &+ (v >> 8)
         v = ((v & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064 &+ ((v >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
