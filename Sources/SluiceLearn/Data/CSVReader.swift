@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,61 +38,15 @@ public enum CSVReader {
                 if name.isEmpty { throw CSVError(message: "header column \(i + 1) has no name", line: 1) }
                 if !seen.insert(name).inserted { throw CSVError(message: "header names column \"\(name)\" twice", line: 1) }
             }
-            let dataStart = scanner.index
-            let dataLine = scanner.line
-            // Large files without quotes are cut at line ends into one chunk per core and parsed
-            // in parallel (a quote could hide a line end inside a field, so quoted files are read whole).
-            var bounds = [(start: dataStart, end: buffer.count, line: dataLine)]
-            let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-            if buffer.count - dataStart > 4 << 20, cores > 1,
-               !UnsafeBufferPointer(rebasing: buffer[dataStart...]).contains(UInt8(ascii: "\"")) {
-                bounds = []
-                var start = dataStart, line = dataLine
-                for k in 1...cores {
-                    var end = k == cores ? buffer.count : dataStart + (buffer.count - dataStart) * k / cores
-                    while end < buffer.count, buffer[end - 1] != 0x0A { end += 1 }
-                    if end <= start { continue }
-                    bounds.append((start, end, line))
-                    for i in start..<end where buffer[i] == 0x0A { line += 1 }
-                    start = end
-                }
-            }
-            // One read of the rows: each chunk decides its own text columns, and merging reconciles
-            // a column that is text in one chunk and only missing (or numbers: an error) in another.
             passes += 1
-            let results = Mutex([Result<Chunk, CSVError>?](repeating: nil, count: bounds.count))
-            let base = SendableBuffer(pointer: buffer)
-            let ranges = bounds
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
-                let b = ranges[k]
-                let result = Result<Chunk, CSVError> { () throws(CSVError) -> Chunk in
-                    try readRows(base.pointer, from: b.start, to: b.end, line: b.line, names: names)
-                }
-                results.withLock { $0[k] = result }
-            }
-            // Take the chunks out of the mutex so that each is owned once (and can be freed early).
-            var taken = results.withLock { r in
-                let all = r
-                r = []
-                return all
-            }
-            var chunks: [Chunk] = []
-            for k in taken.indices {
-                switch taken[k]! {
-                case .failure(let error): throw error
-                case .success(let chunk): chunks.append(chunk)
-                }
-                taken[k] = nil
-            }
-            return try merge(&chunks, names: names)
+            return try read(buffer, spans: spans(buffer, from: scanner.index, line: scanner.line), names: names)
         }
     }
 
-    /// One parsed range of rows.
-    struct Chunk {
-        /// Per column, whether it met text in this chunk (its cells are in `strings`, else in `numeric`).
+    /// One parsed span of rows. Its numeric cells are in the frame's columns already.
+    struct Chunk: Sendable {
+        /// Per column, whether it met text in this span (its cells are then in `strings`).
         var isString: [Bool]
-        var numeric: [[Double]]
         var strings: [[String?]]
         var rows: Int
         /// Per column, the first numeric cell (line, text) and the first text cell.
@@ -102,18 +54,66 @@ public enum CSVReader {
         var firstText: [String?]
     }
 
-    private struct SendableBuffer: @unchecked Sendable {
-        let pointer: UnsafeBufferPointer<UInt8>
+    /// The numeric columns' buffers, each at the first row of one span, shared with the span's reader.
+    private struct Destinations: @unchecked Sendable {
+        let columns: [UnsafeMutablePointer<Double>]
     }
 
-    /// Joins chunks in order. A column is text when it met text in any chunk; it must then hold no
-    /// numbers in any chunk, and where a chunk read it as numbers (all missing) its cells are `nil`.
-    /// Each chunk's column is released as soon as it is copied, so joining needs little more memory
-    /// than the chunks.
-    private static func merge(_ chunks: inout [Chunk], names: [String]) throws(CSVError) -> DataFrame {
+    /// Reads the spans on all cores, each straight into the frame's numeric columns at an offset
+    /// (its upper bound of rows after the earlier spans' bounds), then closes the gaps that blank
+    /// lines left, and joins the text columns.
+    ///
+    /// A column is text when it met text in any span; it must then hold no numbers in any span, and
+    /// where a span read it as numbers (all missing) its cells are `nil`.
+    private static func read(_ buffer: UnsafeBufferPointer<UInt8>, spans: [RowRange], names: [String]) throws(CSVError) -> DataFrame {
+        let width = names.count
+        var offsets: [Int] = []
+        var capacity = 0
+        for span in spans {
+            offsets.append(capacity)
+            capacity += span.capacity
+        }
+        var chunks: [Chunk] = []
+        var failure: CSVError?
+        var isString = [Bool](repeating: false, count: width)
+        let shared = SharedBytes(pointer: buffer.baseAddress!)
+        let numeric = CSVColumnStorage.make(width: width, capacity: capacity) { pointers in
+            let destinations = (0..<spans.count).map { k in Destinations(columns: pointers.map { $0 + offsets[k] }) }
+            let results = concurrentMap(spans.count) { k in
+                Result<Chunk, CSVError> { () throws(CSVError) -> Chunk in
+                    try readRows(shared.pointer, span: spans[k], names: names, into: destinations[k].columns)
+                }
+            }
+            for result in results {
+                switch result {
+                case .failure(let error):
+                    failure = error
+                    return CSVColumnStorage.Filled(rows: 0, keep: isString.map { _ in false })
+                case .success(let chunk): chunks.append(chunk)
+                }
+            }
+            for c in 0..<width { isString[c] = chunks.contains { $0.isString[c] } }
+            // Blank lines leave a span fewer rows than its bound: move the later rows up.
+            var rows = 0
+            for k in chunks.indices {
+                if offsets[k] != rows {
+                    for c in 0..<width where !isString[c] {
+                        (pointers[c] + rows).update(from: pointers[c] + offsets[k], count: chunks[k].rows)
+                    }
+                }
+                rows += chunks[k].rows
+            }
+            return CSVColumnStorage.Filled(rows: rows, keep: isString.map { !$0 })
+        }
+        if let failure { throw failure }
+        return try merge(&chunks, numeric: numeric, isString: isString, names: names)
+    }
+
+    /// Joins the chunks' text columns in order and checks that none holds numbers in another chunk.
+    /// Each chunk's column is released as soon as it is copied.
+    private static func merge(_ chunks: inout [Chunk], numeric: [[Double]], isString: [Bool], names: [String]) throws(CSVError) -> DataFrame {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         if rows == 0 { throw CSVError(message: "the file has a header row but no data rows", line: nil) }
-        let isString = names.indices.map { c in chunks.contains { $0.isString[c] } }
         for c in names.indices where isString[c] {
             if let first = chunks.lazy.compactMap({ $0.firstNumber[c] }).first, let text = chunks.lazy.compactMap({ $0.firstText[c] }).first {
                 throw CSVError(
@@ -132,169 +132,15 @@ public enum CSVReader {
                         chunks[k].strings[c] = []
                     } else {
                         // Only missing cells here (a number would have been an error above).
-                        joined += repeatElement(nil, count: chunks[k].numeric[c].count)
-                        chunks[k].numeric[c] = []
+                        joined += repeatElement(nil, count: chunks[k].rows)
                     }
                 }
                 columns.append(DataFrame.Column(name: name, storage: .string(joined)))
             } else {
-                var joined: [Double] = []
-                joined.reserveCapacity(rows)
-                for k in chunks.indices { joined += chunks[k].numeric[c]; chunks[k].numeric[c] = [] }
-                columns.append(DataFrame.Column(name: name, storage: .numeric(joined)))
+                columns.append(DataFrame.Column(name: name, storage: .numeric(numeric[c])))
             }
         }
         return DataFrame(columns: columns)
-    }
-
-    /// Reads a range of data rows. Every column starts as numbers; one that meets text after only
-    /// missing cells becomes a text column (its earlier cells `nil`), one that meets text after a
-    /// number is an error.
-    ///
-    /// The hot path reads unquoted fields straight from the buffer (no copy, no allocation) and
-    /// parses numbers in place; only quoted fields are copied, to undo the quoting.
-    private static func readRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line startLine: Int,
-                                 names: [String]) throws(CSVError) -> Chunk {
-        let width = names.count
-        var isString = [Bool](repeating: false, count: width)
-        var numeric = [[Double]](repeating: [], count: width)
-        var strings = [[String?]](repeating: [], count: width)
-        let estimate = max(16, end / max(1, width * 8))
-        for c in 0..<width { numeric[c].reserveCapacity(estimate) }
-        // Per column: line and text of the first numeric cell, and the first text cell.
-        var firstNumber = [(line: Int, text: String)?](repeating: nil, count: width)
-        var firstText = [String?](repeating: nil, count: width)
-        var rows = 0
-        var index = start
-        var line = startLine
-        var quoted: [UInt8] = []
-        while index < end {
-            let recordLine = line
-            // A blank line is skipped.
-            if buffer[index] == 0x0A || buffer[index] == 0x0D {
-                if buffer[index] == 0x0D, index + 1 < end, buffer[index + 1] == 0x0A { index += 1 }
-                index += 1
-                line += 1
-                continue
-            }
-            var column = 0
-            while true {
-                // One field: [fieldStart, fieldEnd) of the buffer, or the unquoted copy.
-                var fieldStart = index, fieldEnd = index
-                var isQuoted = false
-                if index < end, buffer[index] == UInt8(ascii: "\"") {
-                    isQuoted = true
-                    quoted.removeAll(keepingCapacity: true)
-                    let openLine = line
-                    index += 1
-                    while true {
-                        guard index < end else { throw CSVError(message: "a quoted field opened here is never closed", line: openLine) }
-                        let b = buffer[index]
-                        if b == UInt8(ascii: "\"") {
-                            if index + 1 < end, buffer[index + 1] == UInt8(ascii: "\"") { quoted.append(b); index += 2; continue }
-                            index += 1
-                            break
-                        }
-                        if b == 0x0A { line += 1 }
-                        quoted.append(b)
-                        index += 1
-                    }
-                    if index < end, buffer[index] != UInt8(ascii: ","), buffer[index] != 0x0A, buffer[index] != 0x0D {
-                        throw CSVError(message: "unexpected character after a quoted field", line: line)
-                    }
-                } else {
-                    while index < end {
-                        let b = buffer[index]
-                        if b == UInt8(ascii: ",") || b == 0x0A || b == 0x0D { break }
-                        index += 1
-                    }
-                    fieldEnd = index
-                }
-                if column < width {
-                    let field: ArraySlice<UInt8>? = isQuoted ? quoted[...] : nil
-                    if isString[column] {
-                        let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
-                        if isMissing(bytes) {
-                            strings[column].append(nil)
-                        } else {
-                            let text = String(decoding: bytes, as: UTF8.self)
-                            let number = parseNumber(bytes) != nil
-                            if firstNumber[column] == nil, number { firstNumber[column] = (recordLine, text) }
-                            if firstText[column] == nil, !number { firstText[column] = text }
-                            strings[column].append(text)
-                        }
-                    } else {
-                        let value: Double?
-                        var missing = false
-                        if let field {
-                            missing = isMissing(field)
-                            value = missing ? nil : parseNumber(field)
-                        } else {
-                            let slice = UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd])
-                            if let fast = FastDouble.parse(slice) {
-                                value = fast
-                            } else {
-                                let bytes = ArraySlice(slice)
-                                missing = isMissing(bytes)
-                                value = missing ? nil : parseNumber(bytes)
-                            }
-                        }
-                        if let value {
-                            if firstNumber[column] == nil {
-                                let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
-                                firstNumber[column] = (recordLine, String(decoding: bytes, as: UTF8.self))
-                            }
-                            numeric[column].append(value)
-                        } else if missing {
-                            numeric[column].append(.nan)
-                        } else {
-                            let bytes = field ?? ArraySlice(UnsafeBufferPointer(rebasing: buffer[fieldStart..<fieldEnd]))
-                            // A ragged row misplaces its values: report the row, not the value.
-                            let fields = column + 1 + remainingFields(buffer, from: index, to: end)
-                            if fields != width {
-                                throw CSVError(message: "row has \(fields) fields but the header has \(width)", line: recordLine)
-                            }
-                            if let first = firstNumber[column] {
-                                let text = String(decoding: bytes, as: UTF8.self)
-                                throw CSVError(
-                                    message: "column \"\(names[column])\" holds the non-numeric value \"\(text)\" but numbers elsewhere (e.g. \"\(first.text)\" on line \(first.line)); fix the value or leave the cell empty for a missing value",
-                                    line: recordLine)
-                            }
-                            // Only missing cells so far: a text column, whose earlier cells are missing.
-                            strings[column] = [String?](repeating: nil, count: numeric[column].count)
-                            numeric[column] = []
-                            isString[column] = true
-                            let text = String(decoding: bytes, as: UTF8.self)
-                            firstText[column] = text
-                            strings[column].append(text)
-                        }
-                    }
-                }
-                column += 1
-                if index < end, buffer[index] == UInt8(ascii: ",") {
-                    index += 1
-                    if index == end || buffer[index] == 0x0A || buffer[index] == 0x0D {
-                        // A trailing empty field.
-                        if column < width { if isString[column] { strings[column].append(nil) } else { numeric[column].append(.nan) } }
-                        column += 1
-                    } else {
-                        continue
-                    }
-                }
-                // End of the record.
-                if index < end {
-                    if buffer[index] == 0x0D { index += 1 }
-                    if index < end, buffer[index] == 0x0A { index += 1 }
-                    line += 1
-                }
-                break
-            }
-            guard column == width else {
-                throw CSVError(message: "row has \(column) fields but the header has \(width)", line: recordLine)
-            }
-            rows += 1
-        }
-        return Chunk(isString: isString, numeric: numeric, strings: strings, rows: rows, firstNumber: firstNumber, firstText: firstText)
     }
 
     /// How many more fields the record holds after position `index` (at a separator or line end).
