@@ -51,3 +51,25 @@ extension RadixMedianTests {
         }
     }
 }
+
+extension RadixMedianTests {
+    /// The NaN-skipping median (the encoder's path for large columns) equals the median of the
+    /// present values, leaves the column as it was, and says "none" when every value is missing.
+    @Test func skippingNaNMatchesTheMedianOfThePresentValues() {
+        var rng = SplitMix64(seed: 5)
+        for count in [1, 2, 4096, 10_001, 65_537] {
+            for (name, draw) in Self.shapes {
+                let column = (0..<count).map { i in i % 5 == 3 ? Double.nan : draw(&rng, i) }
+                let present = column.filter { !$0.isNaN }
+                let got = column.withUnsafeBufferPointer { RadixMedian.median(skippingNaN: $0) }
+                if present.isEmpty {
+                    #expect(got == nil, "\(name), \(count) values")
+                } else {
+                    #expect(got?.bitPattern == Self.sorted(present).bitPattern, "\(name), \(count) values")
+                }
+            }
+        }
+        let missing = [Double](repeating: .nan, count: 5000)
+        #expect(missing.withUnsafeBufferPointer { RadixMedian.median(skippingNaN: $0) } == nil)
+    }
+}

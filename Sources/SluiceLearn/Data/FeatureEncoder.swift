@@ -107,6 +107,13 @@ public struct FeatureEncoder: Sendable, Equatable {
     private static func feature(_ name: String, _ column: DataFrame.Column) throws(LearnError) -> Feature {
         switch column.storage {
         case .numeric(let values):
+            if values.count >= RadixMedian.threshold {
+                // Large columns: the present values' sort keys are written in one pass (no copy first).
+                guard let fill = values.withUnsafeBufferPointer({ RadixMedian.median(skippingNaN: $0) }) else {
+                    throw LearnError("feature \"\(name)\" has no values: every cell is missing")
+                }
+                return Feature(name: name, kind: .numeric(fill: fill))
+            }
             // The present values, copied without a per-element append.
             var present = [Double](unsafeUninitializedCapacity: values.count) { buffer, count in
                 var n = 0

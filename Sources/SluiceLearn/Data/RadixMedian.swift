@@ -14,61 +14,96 @@ enum RadixMedian {
     /// the two middle values when the count is even.
     static func median(_ values: UnsafeMutableBufferPointer<Double>) -> Double {
         precondition(!values.isEmpty)
-        let n = values.count
+        var counts = [Int](repeating: 0, count: 1 << 12)
         return values.withMemoryRebound(to: UInt64.self) { keys in
-            for i in 0..<n { keys[i] = key(keys[i]) }
-            // `upper` is the rank of the middle value; `lower` that of the lower middle (even counts).
-            var upper = n / 2
-            var lower = n % 2 == 0 ? upper - 1 : -1
-            var live = n
-            var counts = [Int](repeating: 0, count: 1 << 12)
-            return counts.withUnsafeMutableBufferPointer { counts in
-                // 12-bit digits from the top; the last overlaps the one before, which is harmless:
-                // the keys still in play agree on every bit above the digit being counted.
-                for shift in [52, 40, 28, 16, 4, 0] {
-                    if live <= 64 {
-                        // Few enough to sort: the ranks are positions.
-                        var rest = UnsafeMutableBufferPointer(rebasing: keys[0..<live])
-                        rest.sort()
-                        let v = value(rest[upper])
-                        return lower >= 0 ? (value(rest[lower]) + v) / 2 : v
-                    }
-                    if shift != 52 { counts.update(repeating: 0) }
-                    for i in 0..<live { counts[digit(keys[i], shift)] += 1 }
-                    // The digit holding each rank, and how many values lie in lower digits.
-                    var below = 0, upperDigit = 0, lowerDigit = -1
-                    for d in 0..<counts.count {
-                        let c = counts[d]
-                        if lower >= 0 && lowerDigit < 0 && below + c > lower { lowerDigit = d }
-                        if below + c > upper { upperDigit = d; break }
-                        below += c
-                    }
-                    if lower >= 0 && lowerDigit != upperDigit {
-                        // The two middle values part here: the lower is the largest in its digit,
-                        // the upper the smallest in its.
-                        var lo = UInt64.min, hi = UInt64.max
-                        for i in 0..<live {
-                            let k = keys[i], d = digit(k, shift)
-                            if d == lowerDigit { lo = max(lo, k) } else if d == upperDigit { hi = min(hi, k) }
-                        }
-                        return (value(lo) + value(hi)) / 2
-                    }
-                    upper -= below
-                    if lower >= 0 { lower -= below }
-                    var kept = 0
-                    for i in 0..<live {
-                        // Branch-free: every key is written, only the kept ones advance.
-                        let k = keys[i]
-                        keys[kept] = k
-                        kept &+= digit(k, shift) == upperDigit ? 1 : 0
-                    }
-                    live = kept
+            counts.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<keys.count {
+                    let k = key(keys[i])
+                    keys[i] = k
+                    counts[digit(k, 52)] += 1
                 }
-                // Every key left is the same: both middle values are it.
-                let v = value(keys[0])
-                return lower >= 0 ? (v + v) / 2 : v
+                return median(keys: keys, topCounts: counts)
             }
         }
+    }
+
+    /// The median of the values of `column` that are not NaN, or nil when every value is NaN.
+    /// The column is left as it is: the present values' keys are written to a buffer of their own
+    /// and their top digit counted in the same pass, so a column is read once before the levels.
+    static func median(skippingNaN column: UnsafeBufferPointer<Double>) -> Double? {
+        var counts = [Int](repeating: 0, count: 1 << 12)
+        var keys = [UInt64](unsafeUninitializedCapacity: column.count) { keys, count in
+            counts.withUnsafeMutableBufferPointer { counts in
+                var n = 0
+                for v in column where !v.isNaN {
+                    let k = key(v.bitPattern)
+                    keys[n] = k
+                    counts[digit(k, 52)] += 1
+                    n += 1
+                }
+                count = n
+            }
+        }
+        guard !keys.isEmpty else { return nil }
+        return keys.withUnsafeMutableBufferPointer { keys in
+            counts.withUnsafeMutableBufferPointer { median(keys: keys, topCounts: $0) }
+        }
+    }
+
+    /// The median of the values whose keys are `keys` (reordered in the process), `counts` holding
+    /// how many keys have each top digit (bits 52–63).
+    private static func median(keys: UnsafeMutableBufferPointer<UInt64>, topCounts counts: UnsafeMutableBufferPointer<Int>) -> Double {
+        let n = keys.count
+        // `upper` is the rank of the middle value; `lower` that of the lower middle (even counts).
+        var upper = n / 2
+        var lower = n % 2 == 0 ? upper - 1 : -1
+        var live = n
+        // 12-bit digits from the top; the last overlaps the one before, which is harmless:
+        // the keys still in play agree on every bit above the digit being counted.
+        for shift in [52, 40, 28, 16, 4, 0] {
+            if live <= 64 {
+                // Few enough to sort: the ranks are positions.
+                var rest = UnsafeMutableBufferPointer(rebasing: keys[0..<live])
+                rest.sort()
+                let v = value(rest[upper])
+                return lower >= 0 ? (value(rest[lower]) + v) / 2 : v
+            }
+            if shift != 52 {
+                counts.update(repeating: 0)
+                for i in 0..<live { counts[digit(keys[i], shift)] += 1 }
+            }
+            // The digit holding each rank, and how many values lie in lower digits.
+            var below = 0, upperDigit = 0, lowerDigit = -1
+            for d in 0..<counts.count {
+                let c = counts[d]
+                if lower >= 0 && lowerDigit < 0 && below + c > lower { lowerDigit = d }
+                if below + c > upper { upperDigit = d; break }
+                below += c
+            }
+            if lower >= 0 && lowerDigit != upperDigit {
+                // The two middle values part here: the lower is the largest in its digit,
+                // the upper the smallest in its.
+                var lo = UInt64.min, hi = UInt64.max
+                for i in 0..<live {
+                    let k = keys[i], d = digit(k, shift)
+                    if d == lowerDigit { lo = max(lo, k) } else if d == upperDigit { hi = min(hi, k) }
+                }
+                return (value(lo) + value(hi)) / 2
+            }
+            upper -= below
+            if lower >= 0 { lower -= below }
+            var kept = 0
+            for i in 0..<live {
+                // Branch-free: every key is written, only the kept ones advance.
+                let k = keys[i]
+                keys[kept] = k
+                kept &+= digit(k, shift) == upperDigit ? 1 : 0
+            }
+            live = kept
+        }
+        // Every key left is the same: both middle values are it.
+        let v = value(keys[0])
+        return lower >= 0 ? (v + v) / 2 : v
     }
 
     @inline(__always) private static func digit(_ key: UInt64, _ shift: Int) -> Int { Int(truncatingIfNeeded: (key >> UInt64(shift)) & 0xFFF) }
