@@ -67,6 +67,25 @@ import SluiceCore
         #expect(try artifact.predict(x) == batch.nested)
     }
 
+    @Test func binaryBoostingBatchEqualsRowByRow() throws {
+        // The sigmoid link (two outputs from one score): the tree-by-tree block kernel, row by row.
+        let training = try Fixtures.csv("examples/data/breast_cancer.csv")
+        let spec = Fixtures.spec("gradient_boosting", ["seed": 3, "maxIter": 30], target: "target")
+        let artifact = try Fixtures.train(spec, training).artifact
+        guard case .boosted(let m) = artifact.fitted else { Issue.record("not boosted"); return }
+        #expect(m.link == .sigmoid && artifact.outputs == 2)
+        let frame = Self.frame(like: training, rows: 3_001)
+        let batch = try artifact.predictions(frame)
+        let x = try artifact.encoder.transform(frame)
+        var row = [Double](repeating: 0, count: x.cols)
+        var mismatches = 0
+        for r in 0..<x.rows {
+            x.copyRow(r, into: &row)
+            if Array(batch[r]) != artifact.predict(encodedRow: row) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func anEmptyFrameHasNoPredictions() throws {
         let (training, spec) = try EstimatorConformanceTests.data(.init(algorithm: "logistic_regression", task: .classification))
         let artifact = try Fixtures.train(spec, training).artifact

@@ -20,6 +20,10 @@ import SluiceCore
             let packed = artifact.predict(encodedRow: row)
             let walked = row.withUnsafeBufferPointer { naive(artifact.fitted, $0) }
             #expect(packed.count == walked.count)
+            if case .boosted = artifact.fitted {
+                // Boosted scores add the trees' values in tree order, as the walk does: exactly.
+                #expect(packed == walked, "row \(r)")
+            }
             for k in packed.indices {
                 #expect(abs(packed[k] - walked[k]) <= 1e-12 * max(1, abs(walked[k])), "row \(r) output \(k): \(packed) vs \(walked)")
             }

@@ -93,6 +93,12 @@ extension ModelArtifact {
                     for i in 0..<n { rowsBuffer[i * cols + c] = v[i] }
                 }
             }
+            if case .boosted(let m) = fitted {
+                // Tree by tree over the block: the same Doubles as row by row.
+                m.predict(rows: rowsBuffer, count: n, cols: cols, into: out + lo * width, width: width)
+                lo += n
+                continue
+            }
             for i in 0..<n {
                 predict(UnsafeBufferPointer(start: rowsBuffer + i * cols, count: cols),
                         into: UnsafeMutableBufferPointer(start: out + (lo + i) * width, count: width))

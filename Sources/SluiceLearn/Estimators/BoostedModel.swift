@@ -14,6 +14,8 @@ public struct BoostedModel: Sendable, Equatable {
     public let baseline: [Double]
     public let link: Link
     let packed: PackedForest
+    /// Each tree's depth: the steps of a walk from its root to its deepest leaf.
+    let depths: [Int]
 
     public init(trees: [Tree], outputs: Int, baseline: [Double], link: Link) {
         self.trees = trees
@@ -21,6 +23,7 @@ public struct BoostedModel: Sendable, Equatable {
         self.baseline = baseline
         self.link = link
         packed = PackedForest(trees, outputs: 1)
+        depths = trees.map(BoostedModel.depth)
     }
 
     public static func == (a: BoostedModel, b: BoostedModel) -> Bool {
@@ -28,11 +31,12 @@ public struct BoostedModel: Sendable, Equatable {
     }
 
     /// Writes the prediction for one encoded row into `out`: class probabilities (two for the
-    /// sigmoid link) or the regression value.
+    /// sigmoid link) or the regression value. The batch kernel with one row: the same Doubles.
     public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        for k in 0..<outputs { out[k] = baseline[k] }
-        packed.accumulate(row, into: out, cycling: outputs)
-        BoostedModel.link(link, outputs, out)
+        var none = 0.0
+        withUnsafePointer(to: &none) { none in
+            predict(rows: row.baseAddress ?? none, count: 1, cols: row.count, into: out.baseAddress!, width: out.count)
+        }
     }
 
     /// Turns raw scores (the first `outputs` values of `out`) into the prediction, in place.

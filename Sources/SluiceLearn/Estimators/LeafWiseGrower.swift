@@ -23,6 +23,9 @@ struct LeafWiseGrower {
     /// Whether a pass over a big segment runs its two halves on two threads (otherwise one after
     /// the other, with the same sums: the halves are summed apart either way).
     var parallelPasses = true
+    /// Whether a pass over a segment with fewer (row, feature) pairs than bins touches only its
+    /// rows' bins (otherwise the whole histogram, with the same sums).
+    var sparsePasses = true
     /// Row indices, partitioned so that each leaf owns a contiguous segment.
     private var order: [Int32]
     private var scratch: [Int32]
@@ -185,6 +188,10 @@ struct LeafWiseGrower {
     private mutating func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
                                sibling: UnsafeMutablePointer<Double>?) {
         let f = features, size = histogramSize
+        if sparsePasses && count * f < offsets[f] {
+            fillSparse(&hist, start, count, gradient, hessian, sibling: sibling)
+            return
+        }
         let parts = count >= 8192 ? 2 : 1
         if partial.count < parts * size { partial = [Float](repeating: 0, count: 2 * size) }
         let byFeatures = parallelPasses && parts == 1 && count >= LeafWiseGrower.featureSplitRows && f >= 2
@@ -233,6 +240,56 @@ struct LeafWiseGrower {
                 case (1, let s?): for i in 0..<size { let v = Double(p[i]); h0[i] = v; s[i] -= v }
                 case (_, nil): for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]) }
                 case (_, let s?): for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); h0[i] = v; s[i] -= v }
+                }
+            }
+        }
+    }
+
+    /// ``fill(_:_:_:_:_:sibling:)`` for a segment with fewer (row, feature) pairs than the
+    /// histogram has bins: the same sums, but only the bins its rows touch are zeroed, converted
+    /// and subtracted from `sibling` (the others are zero in `hist`, and subtracting zero leaves
+    /// the sibling's values as they are), instead of the whole histogram.
+    private mutating func fillSparse(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
+                                     sibling: UnsafeMutablePointer<Double>?) {
+        let f = features
+        if partial.count < histogramSize { partial = [Float](repeating: 0, count: 2 * histogramSize) }
+        rowCodes.withUnsafeBufferPointer { codes in
+            order.withUnsafeBufferPointer { o in
+                gradient.withUnsafeBufferPointer { g in
+                    hessian.withUnsafeBufferPointer { h in
+                        offsets.withUnsafeBufferPointer { offsets in
+                            partial.withUnsafeMutableBufferPointer { p in
+                                hist.withUnsafeMutableBufferPointer { h0 in
+                                    let bins = UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: SIMD4<Float>.self)
+                                    let codes = codes.baseAddress!, offsets = offsets.baseAddress!
+                                    for i in start..<(start + count) {
+                                        let row = codes + Int(o[i]) * f
+                                        for c in 0..<f { bins[offsets[c] + Int(row[c])] = .zero }
+                                    }
+                                    let input = SendableInput(codes: codes, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!, offsets: offsets)
+                                    LeafWiseGrower.accumulate(input, into: p.baseAddress!, start, start + count, features: f, only: 0..<f)
+                                    h0.update(repeating: 0)
+                                    let out = h0.baseAddress!
+                                    for i in start..<(start + count) {
+                                        let row = codes + Int(o[i]) * f
+                                        for c in 0..<f {
+                                            let bin = offsets[c] + Int(row[c])
+                                            // A touched bin counts at least one row; once converted it is zeroed,
+                                            // so later rows in the same bin skip it.
+                                            let sum = bins[bin]
+                                            if sum[2] == 0 { continue }
+                                            bins[bin] = .zero
+                                            for j in 0..<4 {
+                                                let v = Double(sum[j])
+                                                out[bin * 4 + j] = v
+                                                if let sibling { sibling[bin * 4 + j] -= v }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
