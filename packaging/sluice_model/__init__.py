@@ -10,7 +10,7 @@ refuses a model whose bytes do not hash to the digest ``metadata.json`` records,
     >>> import sluice_model
     >>> model = sluice_model.load("deploy/iris")
     >>> model["name"], model["version"][:12], model["model"]["algorithm"]["name"]
-    ('iris', 'b68eaabff713', 'random_forest')
+    ('iris', '141fdf9d1857', 'random_forest')
 
 Standard library only; Python 3.8 or later.
 """

@@ -18,8 +18,10 @@ public struct ModelArtifact: Sendable, Equatable {
     /// precision per pass. 4: a reference profile (``ReferenceProfile``) in every artifact, so every
     /// stored version retrains once and then carries one. 5: logistic, linear and ridge regression
     /// sum their objectives and Gram matrices in fixed blocks (the last bits of their coefficients
-    /// moved; the other families' bytes are unchanged).
-    public static let engineVersion = 5
+    /// moved; the other families' bytes are unchanged). 6: gradient boosting predicts by adding its
+    /// trees in tree order, as training does, so the reference profile's predictions moved in the
+    /// last bits (the trees themselves are unchanged).
+    public static let engineVersion = 6
 
     /// The fitted parameters of one of the estimator families.
     public enum Fitted: Sendable, Equatable {
