@@ -130,10 +130,11 @@ void sluice_knn_search(int which, const double *x, long n, long d, const double 
         best[i] = INFINITY;
         index[i] = -1;
     }
-    if (nq <= 0 || k <= 0) return;
+    if (nq <= 0 || k <= 0 || n <= 0) return;
     Variant v = variant(which);
     // The queries scaled by −2 (exact: a power of two), row-major.
     double *s = malloc(sizeof(double) * (size_t)(nq * (d > 0 ? d : 1)));
+    if (s == NULL) abort();
     for (long i = 0; i < nq * d; i++) s[i] = -2 * queries[i];
     long whole = n - n % v.strip;
     // Tiles of training rows small enough to stay in the cache while every query passes over

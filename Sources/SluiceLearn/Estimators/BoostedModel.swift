@@ -35,7 +35,7 @@ public struct BoostedModel: Sendable, Equatable {
     public func predict(_ row: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         var none = 0.0
         withUnsafePointer(to: &none) { none in
-            predict(rows: row.baseAddress ?? none, count: 1, cols: row.count, into: out.baseAddress!, width: out.count)
+            predict(rows: row.isEmpty ? none : row.baseAddress!, count: 1, cols: row.count, into: out.baseAddress!, width: out.count)
         }
     }
 
