@@ -30,7 +30,9 @@ struct LeafWiseGrower {
     private var order: [Int32]
     private var scratch: [Int32]
     private var pool: [[Double]] = []
-    /// The single-precision histograms of a pass (one per half), reused from pass to pass.
+    /// The single-precision histograms of a pass (one per half), reused from pass to pass. All
+    /// zero between passes: each pass writes zero back into every bin it reads out, so no pass
+    /// needs to clear it first.
     private var partial: [Float] = []
 
     init(binned: BinnedMatrix, settings: GradientBoostingEstimator) {
@@ -202,7 +204,6 @@ struct LeafWiseGrower {
                     hessian.withUnsafeBufferPointer { h in
                         offsets.withUnsafeBufferPointer { offsets in
                             partial.withUnsafeMutableBufferPointer { p in
-                                p.baseAddress!.update(repeating: 0, count: parts * size)
                                 let target = SendableFloats(p: p.baseAddress!)
                                 let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!,
                                                           offsets: offsets.baseAddress!)
@@ -231,23 +232,25 @@ struct LeafWiseGrower {
             }
         }
         // hist = Σ parts in double precision (the parts are never -0: the same as adding them to
-        // zeros), and sibling -= hist.
+        // zeros), and sibling -= hist; each part's bin is zeroed as it is read (see `partial`).
         hist.withUnsafeMutableBufferPointer { h0 in
-            partial.withUnsafeBufferPointer { p in
+            partial.withUnsafeMutableBufferPointer { p in
                 let h0 = h0.baseAddress!, p = p.baseAddress!
                 switch (parts, sibling) {
-                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]) }
-                case (1, let s?): for i in 0..<size { let v = Double(p[i]); h0[i] = v; s[i] -= v }
-                case (_, nil): for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]) }
-                case (_, let s?): for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); h0[i] = v; s[i] -= v }
+                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]); p[i] = 0 }
+                case (1, let s?): for i in 0..<size { let v = Double(p[i]); p[i] = 0; h0[i] = v; s[i] -= v }
+                case (_, nil):
+                    for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]); p[i] = 0; p[size + i] = 0 }
+                case (_, let s?):
+                    for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); p[i] = 0; p[size + i] = 0; h0[i] = v; s[i] -= v }
                 }
             }
         }
     }
 
     /// ``fill(_:_:_:_:_:sibling:)`` for a segment with fewer (row, feature) pairs than the
-    /// histogram has bins: the same sums, but only the bins its rows touch are zeroed, converted
-    /// and subtracted from `sibling` (the others are zero in `hist`, and subtracting zero leaves
+    /// histogram has bins: the same sums, but only the bins its rows touch are converted, zeroed
+    /// again in `partial`, and subtracted from `sibling` (the others are zero in `hist`, and subtracting zero leaves
     /// the sibling's values as they are), instead of the whole histogram.
     private mutating func fillSparse(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
                                      sibling: UnsafeMutablePointer<Double>?) {
@@ -262,10 +265,7 @@ struct LeafWiseGrower {
                                 hist.withUnsafeMutableBufferPointer { h0 in
                                     let bins = UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: SIMD4<Float>.self)
                                     let codes = codes.baseAddress!, offsets = offsets.baseAddress!
-                                    for i in start..<(start + count) {
-                                        let row = codes + Int(o[i]) * f
-                                        for c in 0..<f { bins[offsets[c] + Int(row[c])] = .zero }
-                                    }
+                                    // `partial` is all zero here (see its declaration): no clearing.
                                     let input = SendableInput(codes: codes, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!, offsets: offsets)
                                     LeafWiseGrower.accumulate(input, into: p.baseAddress!, start, start + count, features: f, only: 0..<f)
                                     h0.update(repeating: 0)
