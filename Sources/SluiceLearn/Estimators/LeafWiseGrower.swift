@@ -26,11 +26,19 @@ struct LeafWiseGrower {
     /// Whether a pass over a segment with fewer (row, feature) pairs than bins touches only its
     /// rows' bins (otherwise the whole histogram, with the same sums).
     var sparsePasses = true
+    /// Whether a leaf whose histogram a sparse pass filled (or that was subtracted from such a
+    /// histogram) is scanned for its split only at the bins its rows touched, which a bitmap
+    /// lists, instead of all bins zeroed first (the same split: a bin that is zero in every lane
+    /// leaves the scan's sums, and so its gain, as at the bin before it, and the strict `>`
+    /// keeps the first).
+    var sparseScans = true
     /// Row indices, partitioned so that each leaf owns a contiguous segment.
     private var order: [Int32]
     private var scratch: [Int32]
     private var pool: [[Double]] = []
-    /// The single-precision histograms of a pass (one per half), reused from pass to pass.
+    /// The single-precision histograms of a pass (one per half), reused from pass to pass. All
+    /// zero between passes: each pass writes zero back into every bin it reads out, so no pass
+    /// needs to clear it first.
     private var partial: [Float] = []
 
     init(binned: BinnedMatrix, settings: GradientBoostingEstimator) {
@@ -65,6 +73,9 @@ struct LeafWiseGrower {
         var g: Double
         var h: Double
         var hist: [Double]
+        /// The bins `hist` holds (one bit each); the others are zero whatever memory holds. Nil:
+        /// all bins.
+        var touched: [UInt64]?
         var split: Split?
     }
 
@@ -80,9 +91,9 @@ struct LeafWiseGrower {
         for i in 0..<rows { order[i] = Int32(i) }
         var tree = Tree(feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0], outputs: 1)
         var rootHist = take()
-        fill(&rootHist, 0, rows, gradient, hessian, sibling: nil)
-        let (g, h) = sums(rootHist)
-        var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, split: nil)]
+        let rootTouched = fill(&rootHist, 0, rows, gradient, hessian, sibling: nil)
+        let (g, h) = sums(rootHist, rootTouched)
+        var leaves = [Leaf(start: 0, count: rows, depth: 0, node: 0, g: g, h: h, hist: rootHist, touched: rootTouched, split: nil)]
         leaves[0].split = bestSplit(leaves[0])
         while leaves.count < settings.maxLeafNodes {
             var pick = -1
@@ -103,7 +114,9 @@ struct LeafWiseGrower {
             // from the parent's, in the same loop.
             var small = take()
             let leftIsSmall = leftCount <= rightCount
-            large.withUnsafeMutableBufferPointer { l in
+            // The smaller child's rows are some of the parent's: it touches only bins the parent
+            // touched, so the larger child's bins are the parent's.
+            let smallTouched = large.withUnsafeMutableBufferPointer { l in
                 if leftIsSmall {
                     fill(&small, parent.start, leftCount, gradient, hessian, sibling: l.baseAddress!)
                 } else {
@@ -112,7 +125,9 @@ struct LeafWiseGrower {
             }
             let leftHist = leftIsSmall ? small : large
             let rightHist = leftIsSmall ? large : small
-            let (lg, lh) = sums(leftHist)
+            let leftTouched = leftIsSmall ? smallTouched : parent.touched
+            let rightTouched = leftIsSmall ? parent.touched : smallTouched
+            let (lg, lh) = sums(leftHist, leftTouched)
             let leftNode = tree.feature.count
             tree.feature += [-1, -1]
             tree.threshold += [0, 0]
@@ -123,9 +138,10 @@ struct LeafWiseGrower {
             tree.threshold[parent.node] = binned.edges[split.feature][split.bin]
             tree.left[parent.node] = leftNode
             tree.right[parent.node] = leftNode + 1
-            var left = Leaf(start: parent.start, count: leftCount, depth: parent.depth + 1, node: leftNode, g: lg, h: lh, hist: leftHist, split: nil)
+            var left = Leaf(start: parent.start, count: leftCount, depth: parent.depth + 1, node: leftNode, g: lg, h: lh, hist: leftHist,
+                            touched: leftTouched, split: nil)
             var right = Leaf(start: mid, count: rightCount, depth: parent.depth + 1, node: leftNode + 1,
-                             g: parent.g - lg, h: parent.h - lh, hist: rightHist, split: nil)
+                             g: parent.g - lg, h: parent.h - lh, hist: rightHist, touched: rightTouched, split: nil)
             left.split = bestSplit(left)
             right.split = bestSplit(right)
             leaves[pick] = left
@@ -146,10 +162,36 @@ struct LeafWiseGrower {
         pool.popLast() ?? [Double](repeating: 0, count: histogramSize)
     }
 
-    private func sums(_ hist: [Double]) -> (Double, Double) {
+    /// The gradient and hessian sums of a histogram (over the first feature's bins; only the
+    /// `touched` ones if given, the others being zero).
+    private func sums(_ hist: [Double], _ touched: [UInt64]?) -> (Double, Double) {
         var g = 0.0, h = 0.0
+        if let touched {
+            LeafWiseGrower.forEachTouched(touched, 0..<offsets[1]) { b in g += hist[b * 4]; h += hist[b * 4 + 1]; return true }
+            return (g, h)
+        }
         for b in 0..<offsets[1] { g += hist[b * 4]; h += hist[b * 4 + 1] }
         return (g, h)
+    }
+
+    /// Calls `body` with each set bit of `bits` in `range`, in ascending order, while it returns true.
+    @inline(__always)
+    private static func forEachTouched(_ bits: [UInt64], _ range: Range<Int>, _ body: (Int) -> Bool) {
+        guard !range.isEmpty else { return }
+        var word = range.lowerBound >> 6
+        let lastWord = (range.upperBound - 1) >> 6
+        var bitsLeft = bits[word] & (~0 << UInt64(range.lowerBound & 63))
+        while true {
+            while bitsLeft != 0 {
+                let b = word << 6 + bitsLeft.trailingZeroBitCount
+                if b >= range.upperBound { return }
+                if !body(b) { return }
+                bitsLeft &= bitsLeft - 1
+            }
+            word += 1
+            if word > lastWord { return }
+            bitsLeft = bits[word]
+        }
     }
 
     /// Moves the rows of the segment going left (bin ≤ split bin) to its front, keeping both
@@ -185,12 +227,14 @@ struct LeafWiseGrower {
     /// half of the features (the same sums as one thread: each bin still adds its rows in order).
     /// Each sums into a single-precision histogram (16 bytes a bin: half the cache of double
     /// precision, in the hot loop), converted to double precision at the end.
+    /// - Returns: with ``sparseScans``, after a sparse pass, the bins it touched (one bit each; the
+    ///   others are left as they were in `hist`, and stand for zero); otherwise nil (all of `hist`
+    ///   is written).
     private mutating func fill(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
-                               sibling: UnsafeMutablePointer<Double>?) {
+                               sibling: UnsafeMutablePointer<Double>?) -> [UInt64]? {
         let f = features, size = histogramSize
         if sparsePasses && count * f < offsets[f] {
-            fillSparse(&hist, start, count, gradient, hessian, sibling: sibling)
-            return
+            return fillSparse(&hist, start, count, gradient, hessian, sibling: sibling)
         }
         let parts = count >= 8192 ? 2 : 1
         if partial.count < parts * size { partial = [Float](repeating: 0, count: 2 * size) }
@@ -202,7 +246,6 @@ struct LeafWiseGrower {
                     hessian.withUnsafeBufferPointer { h in
                         offsets.withUnsafeBufferPointer { offsets in
                             partial.withUnsafeMutableBufferPointer { p in
-                                p.baseAddress!.update(repeating: 0, count: parts * size)
                                 let target = SendableFloats(p: p.baseAddress!)
                                 let input = SendableInput(codes: codes.baseAddress!, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!,
                                                           offsets: offsets.baseAddress!)
@@ -231,27 +274,33 @@ struct LeafWiseGrower {
             }
         }
         // hist = Σ parts in double precision (the parts are never -0: the same as adding them to
-        // zeros), and sibling -= hist.
+        // zeros), and sibling -= hist; each part's bin is zeroed as it is read (see `partial`).
         hist.withUnsafeMutableBufferPointer { h0 in
-            partial.withUnsafeBufferPointer { p in
+            partial.withUnsafeMutableBufferPointer { p in
                 let h0 = h0.baseAddress!, p = p.baseAddress!
                 switch (parts, sibling) {
-                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]) }
-                case (1, let s?): for i in 0..<size { let v = Double(p[i]); h0[i] = v; s[i] -= v }
-                case (_, nil): for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]) }
-                case (_, let s?): for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); h0[i] = v; s[i] -= v }
+                case (1, nil): for i in 0..<size { h0[i] = Double(p[i]); p[i] = 0 }
+                case (1, let s?): for i in 0..<size { let v = Double(p[i]); p[i] = 0; h0[i] = v; s[i] -= v }
+                case (_, nil):
+                    for i in 0..<size { h0[i] = Double(p[i]) + Double(p[size + i]); p[i] = 0; p[size + i] = 0 }
+                case (_, let s?):
+                    for i in 0..<size { let v = Double(p[i]) + Double(p[size + i]); p[i] = 0; p[size + i] = 0; h0[i] = v; s[i] -= v }
                 }
             }
         }
+        return nil
     }
 
     /// ``fill(_:_:_:_:_:sibling:)`` for a segment with fewer (row, feature) pairs than the
-    /// histogram has bins: the same sums, but only the bins its rows touch are zeroed, converted
-    /// and subtracted from `sibling` (the others are zero in `hist`, and subtracting zero leaves
-    /// the sibling's values as they are), instead of the whole histogram.
+    /// histogram has bins: the same sums, but only the bins its rows touch are converted, zeroed
+    /// again in `partial`, and subtracted from `sibling` (the others are zero in `hist`, and subtracting zero leaves
+    /// the sibling's values as they are), instead of the whole histogram. With ``sparseScans`` the
+    /// other bins of `hist` are not zeroed either: the returned bitmap lists the touched ones.
     private mutating func fillSparse(_ hist: inout [Double], _ start: Int, _ count: Int, _ gradient: [Double], _ hessian: [Double],
-                                     sibling: UnsafeMutablePointer<Double>?) {
+                                     sibling: UnsafeMutablePointer<Double>?) -> [UInt64]? {
         let f = features
+        var touched = [UInt64](repeating: 0, count: (offsets[f] + 63) >> 6)
+        let scans = sparseScans
         if partial.count < histogramSize { partial = [Float](repeating: 0, count: 2 * histogramSize) }
         rowCodes.withUnsafeBufferPointer { codes in
             order.withUnsafeBufferPointer { o in
@@ -260,15 +309,13 @@ struct LeafWiseGrower {
                         offsets.withUnsafeBufferPointer { offsets in
                             partial.withUnsafeMutableBufferPointer { p in
                                 hist.withUnsafeMutableBufferPointer { h0 in
+                                  touched.withUnsafeMutableBufferPointer { t in
                                     let bins = UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: SIMD4<Float>.self)
                                     let codes = codes.baseAddress!, offsets = offsets.baseAddress!
-                                    for i in start..<(start + count) {
-                                        let row = codes + Int(o[i]) * f
-                                        for c in 0..<f { bins[offsets[c] + Int(row[c])] = .zero }
-                                    }
+                                    // `partial` is all zero here (see its declaration): no clearing.
                                     let input = SendableInput(codes: codes, order: o.baseAddress!, g: g.baseAddress!, h: h.baseAddress!, offsets: offsets)
                                     LeafWiseGrower.accumulate(input, into: p.baseAddress!, start, start + count, features: f, only: 0..<f)
-                                    h0.update(repeating: 0)
+                                    if !scans { h0.update(repeating: 0) }
                                     let out = h0.baseAddress!
                                     for i in start..<(start + count) {
                                         let row = codes + Int(o[i]) * f
@@ -279,6 +326,7 @@ struct LeafWiseGrower {
                                             let sum = bins[bin]
                                             if sum[2] == 0 { continue }
                                             bins[bin] = .zero
+                                            t[bin >> 6] |= 1 << UInt64(bin & 63)
                                             for j in 0..<4 {
                                                 let v = Double(sum[j])
                                                 out[bin * 4 + j] = v
@@ -286,6 +334,7 @@ struct LeafWiseGrower {
                                             }
                                         }
                                     }
+                                  }
                                 }
                             }
                         }
@@ -293,6 +342,7 @@ struct LeafWiseGrower {
                 }
             }
         }
+        return scans ? touched : nil
     }
 
     /// Segments of at least this many rows (and fewer than two halves' worth) are summed by two
@@ -340,19 +390,27 @@ struct LeafWiseGrower {
                 let bins = offsets[f + 1] - offsets[f]
                 let base = offsets[f] * 4
                 var gl = 0.0, hl = 0.0, cl = 0.0
-                for b in 0..<(bins - 1) {
+                // One bin of the scan; false to stop the feature.
+                @inline(__always) func visit(_ b: Int) -> Bool {
                     gl += hist[base + b * 4]
                     hl += hist[base + b * 4 + 1]
                     cl += hist[base + b * 4 + 2]
-                    if cl < minLeaf { continue }
-                    if total - cl < minLeaf { break }
+                    if cl < minLeaf { return true }
+                    if total - cl < minLeaf { return false }
                     let hr = leaf.h - hl
-                    if hl < 1e-3 || hr < 1e-3 { continue }
+                    if hl < 1e-3 || hr < 1e-3 { return true }
                     let gr = leaf.g - gl
                     let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
                     if gain > 1e-12, best == nil || gain > best!.gain {
                         best = Split(feature: f, bin: b, gain: gain)
                     }
+                    return true
+                }
+                if let touched = leaf.touched {
+                    let first = offsets[f]
+                    LeafWiseGrower.forEachTouched(touched, first..<(first + bins - 1)) { visit($0 - first) }
+                } else {
+                    for b in 0..<(bins - 1) where !visit(b) { break }
                 }
             }
         }
