@@ -129,7 +129,7 @@ let package = Package(
         // a manifest builder (STYLE's "OperatorTesting", Hummingbird's HummingbirdTesting).
         .target(name: "SluiceTesting", dependencies: ["SluiceController", "SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceCore"], path: "Tests/SluiceTesting"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceMonitor", "SluiceCore"]),
+        .testTarget(name: "SluiceLearnTests", dependencies: ["SluiceLearn", "SluiceMonitor", "SluiceCore", "CNeighbors"]),
         .testTarget(name: "SluiceManifestTests", dependencies: ["SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
         .testTarget(name: "SluiceReconcileTests", dependencies: ["SluiceReconcile", "SluiceManifest", "SluiceLearn", "SluiceMonitor", "SluiceCore"]),
         .testTarget(name: "SluiceSystemTests", dependencies: ["SluiceSystem"]),
